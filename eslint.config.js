@@ -1,0 +1,42 @@
+// Lint rules that keep the layering of DESIGN.md honest: no `any`, and imports only point down.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Modules each layer must not import (directories under src/). */
+const forbidden = {
+  meta: ['storage', 'registry', 'apis', 'auth', 'tenancy', 'kube', 'graphql', 'server', 'controllers'],
+  storage: ['registry', 'apis', 'auth', 'tenancy', 'kube', 'graphql', 'server', 'controllers'],
+  registry: ['kube', 'graphql', 'server', 'controllers'],
+  tenancy: ['kube', 'graphql', 'server'],
+  kube: ['graphql', 'server'],
+  graphql: ['kube', 'server'],
+};
+
+const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: banned.map((b) => ({
+          group: [`**/${b}/*`, `**/${b}`],
+          message: `src/${layer} sits below src/${b}; dependencies point downwards only (DESIGN.md).`,
+        })),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.atoll/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  ...layerRules,
+);

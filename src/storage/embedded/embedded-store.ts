@@ -1,0 +1,416 @@
+/**
+ * The embedded store: SQLite (better-sqlite3) on disk, or in memory for tests.
+ *
+ * Writes are queued and committed together in one transaction per turn of the event loop (group
+ * commit): every write in the batch gets the next revision in queue order, the batch is fsynced
+ * once, and only then are the writers answered and the batch published to the watch hub. Reads
+ * are synchronous SQLite reads, so they never observe a half-applied batch.
+ *
+ * Next to the current objects the store keeps a change log (one row per revision, with the
+ * previous state) for the retention window. It serves watches from old revisions, resumes after a
+ * restart, and lets every page of a paginated list be read at its first page's revision.
+ */
+import type Database from 'better-sqlite3';
+import type { KubeObject } from '../../meta/index.js';
+import { decodeContinue, encodeContinue } from '../continue-token.js';
+import { StorageError } from '../errors.js';
+import { compileFilter, filtersNothing } from '../filter.js';
+import { comparePositions, positionKey, type Position } from '../key-order.js';
+import {
+  ALL_CLUSTERS,
+  type ChangeType,
+  type HistoryOptions,
+  type ListOptions,
+  type ListResult,
+  type ObjectKey,
+  type Preconditions,
+  type Store,
+  type StoreEvent,
+  type Watch,
+  type WatchHubOptions,
+  type WatchOptions,
+} from '../types.js';
+import { WatchHub } from '../watch-hub.js';
+import { openDatabase, prepareStatements, type ChangeRow, type Statements } from './database.js';
+import { ListQueries, START, type ScanShape } from './list-query.js';
+
+export interface EmbeddedStoreOptions {
+  /** Directory holding the database file; undefined keeps everything in memory. */
+  dataDir?: string;
+  history?: HistoryOptions;
+  watch?: WatchHubOptions;
+  /** Largest accepted serialized object (default 1.5 MiB, etcd's default request limit). */
+  maxObjectBytes?: number;
+  /** Most writes committed in one transaction (default 2,000). */
+  maxBatch?: number;
+}
+
+const CHANGE_TYPES: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+const COMPACTION_INTERVAL_MS = 10_000;
+const SCAN_CHUNK = 1_000;
+
+type WriteOp =
+  | { op: 'create'; key: ObjectKey; object: KubeObject }
+  | { op: 'update'; key: ObjectKey; object: KubeObject; pre: Preconditions | undefined }
+  | { op: 'delete'; key: ObjectKey; pre: Preconditions | undefined };
+
+interface Pending {
+  write: WriteOp;
+  resolve: (o: KubeObject) => void;
+  reject: (e: unknown) => void;
+}
+
+export class EmbeddedStore implements Store {
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+  private readonly lists: ListQueries;
+  private readonly hub: WatchHub;
+  private readonly commitBatch: (batch: Pending[], results: (KubeObject | StorageError)[], events: StoreEvent[]) => void;
+  private rev: number;
+  private compacted: number;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private readonly compactionTimer: NodeJS.Timeout;
+  private readonly retainMs: number;
+  private readonly minRevisions: number;
+  private readonly maxObjectBytes: number;
+  private readonly maxBatch: number;
+
+  constructor(options: EmbeddedStoreOptions = {}) {
+    this.db = openDatabase(options.dataDir);
+    this.sql = prepareStatements(this.db);
+    this.lists = new ListQueries(this.db);
+    this.rev = this.sql.getMeta.get('revision')?.v ?? 0;
+    this.compacted = this.sql.getMeta.get('compacted')?.v ?? 0;
+    this.retainMs = options.history?.retainMs ?? 5 * 60_000;
+    this.minRevisions = options.history?.minRevisions ?? 10_000;
+    this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
+    this.maxBatch = options.maxBatch ?? 2_000;
+    this.hub = new WatchHub(this, this.rev, options.watch);
+    this.commitBatch = this.db.transaction((batch, results, events) => {
+      const ts = Date.now();
+      for (const p of batch) {
+        try {
+          const event = this.apply(p.write, ts);
+          events.push(event);
+          results.push(event.object);
+        } catch (err) {
+          // Precondition failures touch nothing; anything else aborts the whole batch.
+          if (err instanceof StorageError) results.push(err);
+          else throw err;
+        }
+      }
+      this.sql.setMeta.run(this.rev, 'revision');
+    });
+    this.compactionTimer = setInterval(() => this.compactByPolicy(), COMPACTION_INTERVAL_MS);
+    this.compactionTimer.unref();
+  }
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  get compactedRevision(): number {
+    return this.compacted;
+  }
+
+  get watcherCount(): number {
+    return this.hub.watcherCount;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    this.checkOpen();
+    const row = this.sql.get.get(key.cluster, key.resource, key.namespace, key.name);
+    return row ? (JSON.parse(row.value) as KubeObject) : undefined;
+  }
+
+  async list(options: ListOptions): Promise<ListResult> {
+    this.checkOpen();
+    const { resource } = options;
+    const cont = options.continue ? decodeContinue(options.continue, resource) : undefined;
+    const revision = cont?.revision ?? options.revision ?? this.rev;
+    if (revision > this.rev) {
+      throw new StorageError('RevisionTooLarge', `Too large resource version: ${revision}, current: ${this.rev}`);
+    }
+    if (revision < this.compacted) {
+      throw new StorageError(
+        'Expired',
+        cont
+          ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+          : `too old resource version: ${revision} (${this.compacted + 1})`,
+        this.compacted,
+      );
+    }
+    const shape: ScanShape = {
+      cluster: options.cluster === ALL_CLUSTERS ? undefined : options.cluster,
+      resource,
+      namespace: options.namespace,
+    };
+    const after: Position = cont ? cont.after : START;
+    const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+    const matches = compileFilter(options);
+    const past = revision < this.rev ? this.stateAt(shape, revision, after) : undefined;
+
+    const items: KubeObject[] = [];
+    let last: Position | undefined;
+    let more = false;
+    for (const [pos, object] of this.scan(shape, after, past, limit)) {
+      if (items.length >= limit) {
+        more = true;
+        break;
+      }
+      last = pos;
+      const key = { cluster: pos[0], resource, namespace: pos[1], name: pos[2] };
+      if (matches(key, object)) items.push(object);
+    }
+    const result: ListResult = { items, revision };
+    if (more && last) {
+      result.continue = encodeContinue({ revision, resource, after: last });
+      if (filtersNothing(options)) result.remainingItemCount = this.countAfter(shape, last, past);
+    }
+    return result;
+  }
+
+  /**
+   * Objects in key order after `after`, as they were at the list's revision: current rows, except
+   * that keys written since then take their state from the change log (`past`).
+   */
+  private *scan(
+    shape: ScanShape,
+    after: Position,
+    past: Map<string, { pos: Position; object: KubeObject | null }> | undefined,
+    limit: number,
+  ): Generator<[Position, KubeObject]> {
+    const older = past ? [...past.values()].sort((a, b) => comparePositions(a.pos, b.pos)) : [];
+    let o = 0;
+    let cursor = after;
+    const chunk = Number.isFinite(limit) ? Math.min(limit + 1 + (past?.size ?? 0), SCAN_CHUNK) : SCAN_CHUNK;
+    while (true) {
+      const rows = this.lists.page(shape, cursor, chunk);
+      for (const row of rows) {
+        const pos: Position = [row.cluster, row.namespace, row.name];
+        while (o < older.length && comparePositions((older[o] as { pos: Position }).pos, pos) < 0) {
+          const entry = older[o++] as { pos: Position; object: KubeObject | null };
+          if (entry.object) yield [entry.pos, entry.object];
+        }
+        if (past?.has(positionKey(pos))) continue;
+        yield [pos, JSON.parse(row.value) as KubeObject];
+      }
+      if (rows.length < chunk) break;
+      const lastRow = rows[rows.length - 1] as { cluster: string; namespace: string; name: string };
+      cursor = [lastRow.cluster, lastRow.namespace, lastRow.name];
+    }
+    while (o < older.length) {
+      const entry = older[o++] as { pos: Position; object: KubeObject | null };
+      if (entry.object) yield [entry.pos, entry.object];
+    }
+  }
+
+  /** For every key in range written after `revision`: its state at `revision` (null: absent). */
+  private stateAt(shape: ScanShape, revision: number, after: Position) {
+    const past = new Map<string, { pos: Position; object: KubeObject | null }>();
+    for (const row of this.sql.changesOfResource.iterate(revision, shape.resource)) {
+      if (shape.cluster !== undefined && row.cluster !== shape.cluster) continue;
+      if (shape.namespace !== undefined && row.namespace !== shape.namespace) continue;
+      const pos: Position = [row.cluster, row.namespace, row.name];
+      if (comparePositions(pos, after) <= 0) continue;
+      const k = positionKey(pos);
+      // The earliest change after `revision` holds the state at `revision` as its previous value.
+      if (!past.has(k)) past.set(k, { pos, object: row.prev === null ? null : (JSON.parse(row.prev) as KubeObject) });
+    }
+    return past;
+  }
+
+  private countAfter(shape: ScanShape, after: Position, past: ReturnType<EmbeddedStore['stateAt']> | undefined): number {
+    let n = this.lists.countAfter(shape, after);
+    if (past) {
+      for (const { pos, object } of past.values()) {
+        if (comparePositions(pos, after) <= 0) continue;
+        const exists = this.sql.get.get(pos[0], shape.resource, pos[1], pos[2]) !== undefined;
+        n += (object ? 1 : 0) - (exists ? 1 : 0);
+      }
+    }
+    return n;
+  }
+
+  /** The change source the watch hub reads history from. */
+  readChanges(after: number, limit: number): StoreEvent[] {
+    return this.sql.changesAfter.all(after, limit).map(toEvent);
+  }
+
+  watch(options: WatchOptions): Watch {
+    this.checkOpen();
+    return this.hub.watch(options);
+  }
+
+  /** Sends bookmarks to idle bookmark watchers now (the hub also does so on its interval). */
+  sendBookmarks(): void {
+    this.hub.sendBookmarks();
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  create(key: ObjectKey, object: KubeObject): Promise<KubeObject> {
+    return this.enqueue({ op: 'create', key, object });
+  }
+
+  update(key: ObjectKey, object: KubeObject, pre?: Preconditions): Promise<KubeObject> {
+    return this.enqueue({ op: 'update', key, object, pre });
+  }
+
+  delete(key: ObjectKey, pre?: Preconditions): Promise<KubeObject> {
+    return this.enqueue({ op: 'delete', key, pre });
+  }
+
+  private enqueue(write: WriteOp): Promise<KubeObject> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new StorageError('Closed', 'store is closed'));
+        return;
+      }
+      this.queue.push({ write, resolve, reject });
+      if (!this.flushing) {
+        // setImmediate lets the I/O callbacks of this loop turn add their writes to the batch.
+        this.flushing = new Promise((done) => setImmediate(() => done(this.flush())));
+      }
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0) {
+      const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
+      if (batch === this.queue) this.queue = [];
+      const results: (KubeObject | StorageError)[] = [];
+      const events: StoreEvent[] = [];
+      const startRev = this.rev;
+      try {
+        this.commitBatch(batch, results, events);
+      } catch (err) {
+        this.rev = startRev;
+        const failure = new StorageError('Internal', `commit failed: ${err instanceof Error ? err.message : String(err)}`);
+        for (const p of batch) p.reject(failure);
+        continue;
+      }
+      // Committed and durable: publish first so a writer that reacts to its answer by watching
+      // from the returned revision finds the hub already there.
+      this.hub.publish(events);
+      batch.forEach((p, i) => {
+        const r = results[i] as KubeObject | StorageError;
+        if (r instanceof StorageError) p.reject(r);
+        else p.resolve(JSON.parse(JSON.stringify(r)) as KubeObject);
+      });
+    }
+    this.flushing = undefined;
+  }
+
+  /** Applies one write inside the batch transaction and returns its event. */
+  private apply(write: WriteOp, ts: number): StoreEvent {
+    const { key } = write;
+    checkKey(key);
+    const row = this.sql.get.get(key.cluster, key.resource, key.namespace, key.name);
+    const existing = row ? (JSON.parse(row.value) as KubeObject) : undefined;
+    if (write.op === 'create') {
+      if (existing) throw new StorageError('AlreadyExists', `${key.resource} "${key.name}" already exists`);
+    } else {
+      if (!existing) throw new StorageError('NotFound', `${key.resource} "${key.name}" not found`);
+      checkPreconditions(key, existing, write.pre);
+    }
+    const revision = this.rev + 1;
+    if (write.op === 'delete') {
+      const prev = existing as KubeObject;
+      this.sql.remove.run(key.cluster, key.resource, key.namespace, key.name);
+      this.sql.logChange.run(revision, 2, ts, key.cluster, key.resource, key.namespace, key.name, null, row!.value);
+      this.rev = revision;
+      return { type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev };
+    }
+    const object = stamp(write.object, revision);
+    const text = JSON.stringify(object);
+    if (Buffer.byteLength(text) > this.maxObjectBytes) {
+      throw new StorageError('TooLarge', `object is larger than the ${this.maxObjectBytes} bytes a store entry may hold`);
+    }
+    if (write.op === 'create') {
+      this.sql.insert.run(key.cluster, key.resource, key.namespace, key.name, revision, text);
+      this.sql.logChange.run(revision, 0, ts, key.cluster, key.resource, key.namespace, key.name, text, null);
+    } else {
+      this.sql.replace.run(revision, text, key.cluster, key.resource, key.namespace, key.name);
+      this.sql.logChange.run(revision, 1, ts, key.cluster, key.resource, key.namespace, key.name, text, row!.value);
+    }
+    this.rev = revision;
+    return write.op === 'create'
+      ? { type: 'ADDED', revision, key, object }
+      : { type: 'MODIFIED', revision, key, object, prevObject: existing };
+  }
+
+  // ---- history -------------------------------------------------------------------------------
+
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    this.compactTo(Math.min(revision, this.rev));
+  }
+
+  private compactTo(revision: number): void {
+    if (revision <= this.compacted) return;
+    this.db.transaction(() => {
+      this.sql.compact.run(revision);
+      this.sql.setMeta.run(revision, 'compacted');
+    })();
+    this.compacted = revision;
+  }
+
+  /** Drops history that is both older than the retention time and beyond the revision floor. */
+  private compactByPolicy(): void {
+    if (this.closed) return;
+    const row = this.sql.lastCompactable.get(Date.now() - this.retainMs, this.rev - this.minRevisions);
+    if (row?.rev) this.compactTo(row.rev);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing) await this.flushing;
+    clearInterval(this.compactionTimer);
+    this.hub.close();
+    this.db.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError('Closed', 'store is closed');
+  }
+}
+
+function stamp(object: KubeObject, revision: number): KubeObject {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
+}
+
+function checkKey(key: ObjectKey): void {
+  if (!key.cluster || key.cluster === ALL_CLUSTERS || !key.resource || !key.name) {
+    throw new StorageError('Internal', `invalid storage key ${JSON.stringify(key)}`);
+  }
+}
+
+function checkPreconditions(key: ObjectKey, existing: KubeObject, pre: Preconditions | undefined): void {
+  if (!pre) return;
+  if (pre.uid !== undefined && pre.uid !== existing.metadata.uid) {
+    throw new StorageError(
+      'Conflict',
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`,
+    );
+  }
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== existing.metadata.resourceVersion) {
+    throw new StorageError(
+      'Conflict',
+      `Operation cannot be fulfilled on ${key.resource} "${key.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    );
+  }
+}
+
+function toEvent(row: ChangeRow): StoreEvent {
+  const type = CHANGE_TYPES[row.type] as ChangeType;
+  const key = { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name };
+  const prevObject = row.prev === null ? undefined : (JSON.parse(row.prev) as KubeObject);
+  const object = type === 'DELETED' ? stamp(prevObject as KubeObject, row.rev) : (JSON.parse(row.value as string) as KubeObject);
+  return prevObject ? { type, revision: row.rev, key, object, prevObject } : { type, revision: row.rev, key, object };
+}

@@ -1,0 +1,8 @@
+/**
+ * Storage: the Store contract, its backends and the watch hub. The registry is the only layer
+ * that talks to a Store; see types.ts for the contract and test/storage/contract.ts for its tests.
+ */
+export * from './types.js';
+export * from './errors.js';
+export { WatchHub, type ChangeSource } from './watch-hub.js';
+export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded/index.js';

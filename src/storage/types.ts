@@ -1,0 +1,131 @@
+/**
+ * The storage contract every backend implements (embedded SQLite, MongoDB). Objects are keyed by
+ * (logical cluster, group-resource, namespace, name); every write gets the next revision of the
+ * store, which becomes the object's `metadata.resourceVersion`. See test/storage/contract.ts for
+ * the executable form of this contract.
+ */
+import type { FieldSelector, KubeObject, LabelSelector } from '../meta/index.js';
+
+/** Matches every logical cluster in lists and watches (controllers, kcp's "wildcard" requests). */
+export const ALL_CLUSTERS = '*';
+
+export interface ObjectKey {
+  /** Logical cluster name. */
+  cluster: string;
+  /** Group-resource as kubectl prints it: `configmaps`, `roles.rbac.authorization.k8s.io`. */
+  resource: string;
+  /** Empty string for cluster-scoped objects. */
+  namespace: string;
+  name: string;
+}
+
+export interface Preconditions {
+  /** The write only happens if the stored object has exactly this resourceVersion. */
+  resourceVersion?: string;
+  uid?: string;
+}
+
+export interface ObjectFilter {
+  /** Restricts to one namespace; undefined means all namespaces. */
+  namespace?: string;
+  labelSelector?: LabelSelector;
+  fieldSelector?: FieldSelector;
+}
+
+export interface ListOptions extends ObjectFilter {
+  /** A logical cluster name, or ALL_CLUSTERS. */
+  cluster: string;
+  resource: string;
+  /** Maximum items in this page; the rest comes through `continue`. */
+  limit?: number;
+  /** Opaque token from a previous page; the page is read at that page's revision. */
+  continue?: string;
+  /** Read at exactly this (retained) revision instead of the newest one. */
+  revision?: number;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** The revision the whole (paginated) list is consistent at. */
+  revision: number;
+  continue?: string;
+  /** Objects remaining after this page, when cheaply known (no selector). */
+  remainingItemCount?: number;
+}
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One committed write, as the change feed carries it. Objects are shared: never mutate them. */
+export interface StoreEvent {
+  type: ChangeType;
+  revision: number;
+  key: ObjectKey;
+  /** The object after the write; for DELETED, the last state with the deletion's revision. */
+  object: KubeObject;
+  /** The object before the write (MODIFIED, DELETED). */
+  prevObject?: KubeObject;
+}
+
+export type WatchEventType = ChangeType | 'BOOKMARK';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  /** Revision of this event; for BOOKMARK, the revision the watcher is known to be current at. */
+  revision: number;
+  /** Absent for BOOKMARK. */
+  object?: KubeObject;
+  key?: ObjectKey;
+}
+
+export interface WatchOptions extends ObjectFilter {
+  /** A logical cluster name, or ALL_CLUSTERS. */
+  cluster: string;
+  /** Group-resource, or undefined for every resource. */
+  resource?: string;
+  /** Deliver events with revisions after this one; undefined means "from now". */
+  fromRevision?: number;
+  /** Send BOOKMARK events periodically when nothing else is sent. */
+  bookmarks?: boolean;
+}
+
+/**
+ * A running watch. Iterate it for events; it ends when closed and throws a StorageError with code
+ * Expired (the start revision is no longer retained: re-list) or TooSlow (the consumer fell too far
+ * behind: watch again from `error.revision`).
+ */
+export interface Watch extends AsyncIterableIterator<WatchEvent> {
+  close(): void;
+}
+
+export interface Store {
+  /** Newest committed revision. */
+  readonly revision: number;
+  get(key: ObjectKey): Promise<KubeObject | undefined>;
+  list(options: ListOptions): Promise<ListResult>;
+  /** Fails with AlreadyExists. Returns the stored object with its resourceVersion. */
+  create(key: ObjectKey, object: KubeObject): Promise<KubeObject>;
+  /** Fails with NotFound, or Conflict when a precondition does not hold. */
+  update(key: ObjectKey, object: KubeObject, preconditions?: Preconditions): Promise<KubeObject>;
+  /** Fails with NotFound or Conflict. Returns the deleted object stamped with the deletion's revision. */
+  delete(key: ObjectKey, preconditions?: Preconditions): Promise<KubeObject>;
+  watch(options: WatchOptions): Watch;
+  /** The oldest revision a watch or a paginated list can still start from. */
+  readonly compactedRevision: number;
+  /** Forgets history up to and including `revision` (normally done by the retention policy). */
+  compact(revision: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HistoryOptions {
+  /** Keep change history at least this long (default 5 minutes, like the apiserver's compaction). */
+  retainMs?: number;
+  /** Always keep at least this many recent revisions (default 10,000). */
+  minRevisions?: number;
+}
+
+export interface WatchHubOptions {
+  /** Events a watcher may have queued before it is cut off with TooSlow (default 10,000). */
+  maxQueuedEvents?: number;
+  /** How often idle bookmark-watchers get a BOOKMARK (default 60 s). */
+  bookmarkIntervalMs?: number;
+}
