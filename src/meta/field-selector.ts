@@ -21,7 +21,8 @@ export interface FieldSelector {
 function fieldValue(object: unknown, path: string): string {
   let cur: unknown = object;
   for (const part of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return '';
+    // Own properties only: `metadata.constructor` is a missing field, not Object's constructor.
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, part)) return '';
     cur = (cur as Record<string, unknown>)[part];
   }
   if (cur === undefined || cur === null) return '';
@@ -85,19 +86,33 @@ function unescape(value: string, input: string): string {
 
 export const everyField: FieldSelector = compile([]);
 
+const TERM_OPERATORS = ['!=', '==', '='] as const;
+
+/** Splits a term at the first operator; the field part has no escapes (apimachinery's splitTerm). */
+function splitTerm(term: string): { field: string; operator: FieldRequirement['operator']; rest: string } | undefined {
+  for (let i = 0; i < term.length; i++) {
+    for (const op of TERM_OPERATORS) {
+      if (term.startsWith(op, i)) {
+        return { field: term.slice(0, i), operator: op === '!=' ? '!=' : '=', rest: term.slice(i + op.length) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Empty terms (`a=b,`, `a=b,,c=d`) are skipped, as `fields.ParseSelector` does. */
 export function parseFieldSelector(input: string): FieldSelector {
-  if (input.trim() === '') return everyField;
   const reqs: FieldRequirement[] = [];
   for (const part of splitUnescaped(input, ',')) {
-    const m = /^([^=!\\]+?)\s*(==|!=|=)(.*)$/.exec(part);
-    if (!m) throw new SelectorParseError(`invalid selector: '${input}'; can't understand '${part}'`);
-    const field = (m[1] as string).trim();
-    if (!/^[A-Za-z0-9_.-]+$/.test(field)) {
-      throw new SelectorParseError(`invalid field selector: invalid field name "${field}"`);
+    if (part === '') continue;
+    const term = splitTerm(part);
+    if (!term) throw new SelectorParseError(`invalid selector: '${input}'; can't understand '${part}'`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(term.field)) {
+      throw new SelectorParseError(`invalid field selector: invalid field name "${term.field}" in "${input}"`);
     }
-    reqs.push({ field, operator: m[2] === '!=' ? '!=' : '=', value: unescape(m[3] as string, input) });
+    reqs.push({ field: term.field, operator: term.operator, value: unescape(term.rest, input) });
   }
-  return compile(reqs);
+  return reqs.length === 0 ? everyField : compile(reqs);
 }
 
 /** Builds a selector from requirements (e.g. the registry adding `metadata.namespace`). */

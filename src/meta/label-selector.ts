@@ -25,13 +25,27 @@ export interface LabelSelector {
 }
 
 function compile(requirements: LabelRequirement[]): LabelSelector {
-  const frozen = requirements.map((r) => ({ ...r, values: [...r.values].sort() }));
+  // Values form a set and requirements are kept in key order, as apimachinery does, so that
+  // equivalent selectors print the same.
+  const frozen = requirements
+    .map((r) => ({ ...r, values: [...new Set(r.values)].sort() }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     requirements: frozen,
     empty: frozen.length === 0,
     matches: (labels) => frozen.every((r) => matchRequirement(r, labels ?? {})),
     toString: () => frozen.map(formatRequirement).join(','),
   };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** `strconv.ParseInt(s, 10, 64)`: an optional sign and decimal digits, within int64. */
+function parseInt64(s: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
 }
 
 function matchRequirement(r: LabelRequirement, labels: Readonly<Record<string, string>>): boolean {
@@ -48,9 +62,10 @@ function matchRequirement(r: LabelRequirement, labels: Readonly<Record<string, s
       return !has;
     case 'gt':
     case 'lt': {
-      if (value === undefined || !/^-?\d+$/.test(value)) return false;
-      const left = Number(value);
-      const right = Number(r.values[0]);
+      if (value === undefined || r.values.length !== 1) return false;
+      const left = parseInt64(value);
+      const right = parseInt64(r.values[0] as string);
+      if (left === undefined || right === undefined) return false;
       return r.operator === 'gt' ? left > right : left < right;
     }
   }
@@ -79,12 +94,16 @@ type Token =
   | { kind: 'id'; text: string }
   | { kind: 'op'; text: '=' | '==' | '!=' | '!' | '>' | '<' | '(' | ')' | ',' };
 
+/** The lexer's whitespace: space, tab, CR and LF only (anything else is part of an identifier). */
+const WHITESPACE = /[ \t\r\n]/;
+const SPECIAL = '=!><(),';
+
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {
     const c = input[i] as string;
-    if (/\s/.test(c)) {
+    if (WHITESPACE.test(c)) {
       i++;
       continue;
     }
@@ -92,12 +111,12 @@ function tokenize(input: string): Token[] {
     if (two === '==' || two === '!=') {
       tokens.push({ kind: 'op', text: two });
       i += 2;
-    } else if ('=!><(),'.includes(c)) {
+    } else if (SPECIAL.includes(c)) {
       tokens.push({ kind: 'op', text: c as '=' | '!' | '>' | '<' | '(' | ')' | ',' });
       i++;
     } else {
       let j = i;
-      while (j < input.length && !/[\s=!><(),]/.test(input[j] as string)) j++;
+      while (j < input.length && !WHITESPACE.test(input[j] as string) && !SPECIAL.includes(input[j] as string)) j++;
       tokens.push({ kind: 'id', text: input.slice(i, j) });
       i = j;
     }
@@ -105,33 +124,72 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-/** Parses `a=b,c!=d,e in (f,g),!h,i` into a selector; throws SelectorParseError with a clear message. */
+function isOp(t: Token | undefined, text: string): boolean {
+  return t?.kind === 'op' && t.text === text;
+}
+
+/**
+ * Parses `a=b,c!=d,e in (f,g),!h,i,j>1` into a selector; throws SelectorParseError with a clear
+ * message. As in Kubernetes, the empty string is a valid value: `a=`, `a in ()` and `a in (b,)`
+ * all select an empty value.
+ */
 export function parseLabelSelector(input: string): LabelSelector {
   const tokens = tokenize(input);
   const reqs: LabelRequirement[] = [];
   let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const fail = (msg: string): never => {
+  function fail(msg: string): never {
     throw new SelectorParseError(`unable to parse requirement: ${msg} in label selector "${input}"`);
-  };
-  const expectId = (what: string): string => {
+  }
+  function expectId(what: string): string {
     const t = tokens[pos++];
-    if (!t || t.kind !== 'id') fail(`expected ${what}`);
-    return (t as { text: string }).text;
-  };
-  const checkKey = (key: string): void => {
+    if (t?.kind !== 'id') return fail(`expected ${what}`);
+    return t.text;
+  }
+  function checkKey(key: string): void {
     const errs = validateQualifiedName(key);
     if (errs.length) fail(`invalid label key "${key}": ${errs.join('; ')}`);
-  };
-  const checkValue = (value: string): void => {
+  }
+  function checkValue(key: string, value: string): void {
     const errs = validateLabelValue(value);
-    if (errs.length) fail(`invalid label value: "${value}": ${errs.join('; ')}`);
-  };
+    if (errs.length) fail(`invalid label value: "${value}": at key: "${key}": ${errs.join('; ')}`);
+  }
+  /** `( v1, v2, ... )`, where empty entries (`()`, `(a,)`, `(a,,b)`) stand for the empty value. */
+  function parseValueList(key: string, op: string): string[] {
+    if (!isOp(tokens[pos++], '(')) fail(`expected "(" after "${op}"`);
+    if (isOp(tokens[pos], ')')) {
+      pos++;
+      return [''];
+    }
+    const values: string[] = [];
+    const first = tokens[pos];
+    if (first?.kind !== 'id' && !isOp(first, ',')) fail(`expected a value, "," or ")" after "${op} ("`);
+    while (true) {
+      const t = tokens[pos++];
+      if (t?.kind === 'id') {
+        checkValue(key, t.text);
+        values.push(t.text);
+        const next = tokens[pos];
+        if (isOp(next, ',')) continue;
+        if (!isOp(next, ')')) fail(next ? `expected "," or ")" but found "${next.text}"` : 'missing ")"');
+        pos++;
+        return values;
+      }
+      if (!isOp(t, ',')) fail(t ? `unexpected "${t.text}" in value list` : 'missing ")"');
+      if (values.length === 0) values.push('');
+      if (isOp(tokens[pos], ')')) {
+        pos++;
+        values.push('');
+        return values;
+      }
+      if (isOp(tokens[pos], ',')) {
+        pos++;
+        values.push('');
+      }
+    }
+  }
 
-  if (tokens.length === 0) return everything;
   while (pos < tokens.length) {
-    const first = peek();
-    if (first?.kind === 'op' && first.text === '!') {
+    if (isOp(tokens[pos], '!')) {
       pos++;
       const key = expectId('a key after "!"');
       checkKey(key);
@@ -139,59 +197,42 @@ export function parseLabelSelector(input: string): LabelSelector {
     } else {
       const key = expectId('a key');
       checkKey(key);
-      const next = peek();
-      if (!next || (next.kind === 'op' && next.text === ',')) {
+      const next = tokens[pos];
+      if (!next || isOp(next, ',')) {
         reqs.push({ key, operator: 'exists', values: [] });
       } else if (next.kind === 'op' && (next.text === '=' || next.text === '==' || next.text === '!=')) {
         pos++;
-        const v = peek();
+        const v = tokens[pos];
         let value = '';
         if (v?.kind === 'id') {
           value = v.text;
           pos++;
         }
-        checkValue(value);
+        checkValue(key, value);
         reqs.push({ key, operator: next.text === '!=' ? 'notin' : 'in', values: [value] });
       } else if (next.kind === 'op' && (next.text === '>' || next.text === '<')) {
         pos++;
         const value = expectId('an integer value');
-        if (!/^-?\d+$/.test(value)) fail(`for 'Gt', 'Lt' operators, the value must be an integer, got "${value}"`);
+        if (parseInt64(value) === undefined) {
+          fail(`for 'Gt', 'Lt' operators, the value must be an integer, got "${value}"`);
+        }
+        checkValue(key, value);
         reqs.push({ key, operator: next.text === '>' ? 'gt' : 'lt', values: [value] });
       } else if (next.kind === 'id' && (next.text === 'in' || next.text === 'notin')) {
         pos++;
-        const open = tokens[pos++];
-        if (!open || open.kind !== 'op' || open.text !== '(') fail(`expected "(" after "${next.text}"`);
-        const values: string[] = [];
-        while (true) {
-          const t = tokens[pos];
-          if (!t) fail('expected ")"');
-          if (t?.kind === 'op' && t.text === ')') {
-            pos++;
-            break;
-          }
-          if (t?.kind === 'op' && t.text === ',') {
-            pos++;
-            continue;
-          }
-          if (t?.kind !== 'id') fail(`unexpected "${t?.text}" in value list`);
-          checkValue(t!.text);
-          values.push(t!.text);
-          pos++;
-        }
-        if (values.length === 0) fail(`for '${next.text}' operator, values set can't be empty`);
-        reqs.push({ key, operator: next.text, values });
+        reqs.push({ key, operator: next.text, values: parseValueList(key, next.text) });
       } else {
         fail(`unexpected "${next.text}" after key "${key}"`);
       }
     }
     const sep = tokens[pos];
     if (sep) {
-      if (sep.kind !== 'op' || sep.text !== ',') fail(`expected "," but found "${sep.text}"`);
+      if (!isOp(sep, ',')) fail(`expected "," but found "${sep.text}"`);
       pos++;
       if (pos >= tokens.length) fail('trailing ","');
     }
   }
-  return compile(reqs);
+  return reqs.length === 0 ? everything : compile(reqs);
 }
 
 /** The structured form used inside API objects (matchLabels + matchExpressions). */
@@ -200,13 +241,40 @@ export interface LabelSelectorObject {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
+const SELECTOR_OPERATORS: ReadonlyMap<string, LabelOperator> = new Map([
+  ['In', 'in'],
+  ['NotIn', 'notin'],
+  ['Exists', 'exists'],
+  ['DoesNotExist', '!'],
+]);
+
+/** The checks of apimachinery's `NewRequirement`, for requirements that do not come from the parser. */
+function checkRequirement(r: LabelRequirement): LabelRequirement {
+  const errs = validateQualifiedName(r.key).map((m) => `invalid label key "${r.key}": ${m}`);
+  if ((r.operator === 'in' || r.operator === 'notin') && r.values.length === 0) {
+    errs.push(`key "${r.key}": for 'in', 'notin' operators, values set can't be empty`);
+  }
+  if ((r.operator === 'exists' || r.operator === '!') && r.values.length !== 0) {
+    errs.push(`key "${r.key}": values set must be empty for exists and does not exist`);
+  }
+  for (const v of r.values) {
+    const msgs = validateLabelValue(v);
+    if (msgs.length) errs.push(`invalid label value: "${v}": at key: "${r.key}": ${msgs.join('; ')}`);
+  }
+  if (errs.length) throw new SelectorParseError(`invalid label selector: ${errs.join('; ')}`);
+  return r;
+}
+
+/** apimachinery's `LabelSelectorAsSelector`: an empty selector selects everything. */
 export function labelSelectorFromObject(sel: LabelSelectorObject): LabelSelector {
   const reqs: LabelRequirement[] = [];
-  for (const [key, value] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key, operator: 'in', values: [value] });
-  for (const e of sel.matchExpressions ?? []) {
-    const op = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' }[e.operator] as LabelOperator | undefined;
-    if (!op) throw new SelectorParseError(`"${e.operator}" is not a valid label selector operator`);
-    reqs.push({ key: e.key, operator: op, values: e.values ?? [] });
+  for (const [key, value] of Object.entries(sel.matchLabels ?? {})) {
+    reqs.push(checkRequirement({ key, operator: 'in', values: [value] }));
   }
-  return compile(reqs);
+  for (const e of sel.matchExpressions ?? []) {
+    const operator = SELECTOR_OPERATORS.get(e.operator);
+    if (!operator) throw new SelectorParseError(`"${e.operator}" is not a valid label selector operator`);
+    reqs.push(checkRequirement({ key: e.key, operator, values: [...(e.values ?? [])] }));
+  }
+  return reqs.length === 0 ? everything : compile(reqs);
 }

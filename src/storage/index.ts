@@ -5,4 +5,4 @@
 export * from './types.js';
 export * from './errors.js';
 export { WatchHub, type ChangeSource } from './watch-hub.js';
-export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded/index.js';
+export { EmbeddedStore, DB_FILE, type EmbeddedStoreOptions } from './embedded/index.js';

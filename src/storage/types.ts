@@ -42,6 +42,8 @@ export interface ListOptions extends ObjectFilter {
   continue?: string;
   /** Read at exactly this (retained) revision instead of the newest one. */
   revision?: number;
+  /** With `revision`: read at the newest revision instead, which must not be older than `revision`. */
+  notOlderThan?: boolean;
 }
 
 export interface ListResult {

@@ -131,10 +131,10 @@ export class EmbeddedStore implements Store {
     this.checkOpen();
     const { resource } = options;
     const cont = options.continue ? decodeContinue(options.continue, resource) : undefined;
-    const revision = cont?.revision ?? options.revision ?? this.rev;
-    if (revision > this.rev) {
-      throw new StorageError('RevisionTooLarge', `Too large resource version: ${revision}, current: ${this.rev}`);
+    if (!cont && options.revision !== undefined && options.revision > this.rev) {
+      throw new StorageError('RevisionTooLarge', `Too large resource version: ${options.revision}, current: ${this.rev}`);
     }
+    const revision = cont?.revision ?? (options.notOlderThan ? this.rev : (options.revision ?? this.rev));
     if (revision < this.compacted) {
       throw new StorageError(
         'Expired',

@@ -1,0 +1,61 @@
+/**
+ * core/v1 Namespace: cluster-scoped, DNS-1123 label names, `spec.finalizers` defaulting to
+ * ["kubernetes"], and a server-owned `status.phase`. Deleting one moves it to Terminating; the
+ * namespace controller empties it and removes the `kubernetes` finalizer, which deletes it.
+ */
+import { z } from 'zod';
+import type { KubeObject } from '../../meta/index.js';
+import { validateQualifiedName } from '../../meta/index.js';
+import { checkSchema } from '../schema-check.js';
+import { builtin, kindSchema } from './common.js';
+
+export const NAMESPACE_FINALIZER = 'kubernetes';
+
+const condition = z.strictObject({
+  type: z.string(),
+  status: z.enum(['True', 'False', 'Unknown']),
+  lastTransitionTime: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+
+const schema = kindSchema({
+  spec: z.strictObject({ finalizers: z.array(z.string()).nullable().optional() }).nullable().optional(),
+  status: z
+    .strictObject({ phase: z.enum(['Active', 'Terminating']).optional(), conditions: z.array(condition).nullable().optional() })
+    .nullable()
+    .optional(),
+});
+
+type NamespaceSpec = { finalizers?: string[] | null };
+
+function validate(o: KubeObject) {
+  const check = checkSchema(schema, o);
+  if (check.errors.length) return check;
+  ((o.spec as NamespaceSpec | undefined)?.finalizers ?? []).forEach((f, i) => {
+    const field = `spec.finalizers[${i}]`;
+    for (const detail of validateQualifiedName(f)) check.errors.push({ type: 'FieldValueInvalid', field, value: f, detail });
+    if (!f.includes('/') && f !== NAMESPACE_FINALIZER) {
+      check.errors.push({ type: 'FieldValueInvalid', field, value: f, detail: 'name is neither a standard finalizer name nor is it fully qualified' });
+    }
+  });
+  return check;
+}
+
+function prepareForCreate(o: KubeObject): void {
+  const spec = (o.spec ?? {}) as NamespaceSpec;
+  const finalizers = spec.finalizers ?? [];
+  o.spec = { ...spec, finalizers: finalizers.includes(NAMESPACE_FINALIZER) ? finalizers : [...finalizers, NAMESPACE_FINALIZER] };
+  o.status = { phase: 'Active' };
+}
+
+const holdsDeletion = (o: KubeObject): boolean => ((o.spec as NamespaceSpec | undefined)?.finalizers ?? []).length > 0;
+
+function markDeleting(o: KubeObject): void {
+  o.status = { ...((o.status ?? {}) as object), phase: 'Terminating' };
+}
+
+export const namespaces = builtin(
+  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, nameRule: 'label', hasStatus: true, shortNames: ['ns'], selectableFields: ['status.phase'] },
+  { validate, prepareForCreate, holdsDeletion, markDeleting },
+);

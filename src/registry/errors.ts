@@ -1,0 +1,225 @@
+/**
+ * API errors: everything the registry refuses is an ApiError that renders as a Kubernetes
+ * `Status` (REST) and maps to an `extensions.code` (GraphQL). Storage errors are translated
+ * here, at the boundary (as apiserver's storage/errors.go InterpretCreateError & co.).
+ */
+import { StorageError } from '../storage/index.js';
+
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Gone'
+  | 'Expired'
+  | 'Invalid'
+  | 'RequestEntityTooLarge'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'Timeout'
+  | 'ServiceUnavailable'
+  | 'InternalError';
+
+export type CauseType =
+  | 'FieldValueRequired'
+  | 'FieldValueInvalid'
+  | 'FieldValueNotSupported'
+  | 'FieldValueDuplicate'
+  | 'FieldValueForbidden'
+  | 'FieldValueTooLong'
+  | 'FieldValueTypeInvalid'
+  | 'FieldValueNotFound'
+  | 'FieldManagerConflict'
+  | 'ResourceVersionTooLarge'
+  | 'UnexpectedServerResponse';
+
+/** One problem with one field, as `details.causes[]` carries it. */
+export interface FieldError {
+  type: CauseType;
+  /** Path as Kubernetes prints it: `metadata.name`, `data[key]`, `spec.containers[0].image`. */
+  field: string;
+  /** Human detail without the field and value, e.g. "must be no more than 63 characters". */
+  detail: string;
+  value?: unknown;
+}
+
+const CAUSE_LABEL: Record<CauseType, string> = {
+  FieldValueRequired: 'Required value',
+  FieldValueInvalid: 'Invalid value',
+  FieldValueNotSupported: 'Unsupported value',
+  FieldValueDuplicate: 'Duplicate value',
+  FieldValueForbidden: 'Forbidden',
+  FieldValueTooLong: 'Too long',
+  FieldValueTypeInvalid: 'Invalid value',
+  FieldValueNotFound: 'Not found',
+  FieldManagerConflict: 'Conflict',
+  ResourceVersionTooLarge: 'Too large resource version',
+  UnexpectedServerResponse: 'Unexpected response',
+};
+
+/** `metadata.name: Invalid value: "Foo": a lowercase RFC 1123 ...`, as apimachinery's field.Error prints. */
+export function formatFieldError(e: FieldError): string {
+  const label = CAUSE_LABEL[e.type];
+  const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden';
+  const value = showValue ? ` ${typeof e.value === 'string' ? JSON.stringify(e.value) : JSON.stringify(e.value) ?? String(e.value)}` : '';
+  return `${e.field}: ${label}:${value}${e.detail ? `${showValue ? ':' : ''} ${e.detail}` : ''}`;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: { reason: string; message: string; field?: string }[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure' | 'Success';
+  message: string;
+  reason: StatusReason | '';
+  details?: StatusDetails;
+  code: number;
+}
+
+const CODES: Record<StatusReason, number> = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  AlreadyExists: 409,
+  Conflict: 409,
+  Gone: 410,
+  Expired: 410,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Invalid: 422,
+  TooManyRequests: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+  Timeout: 504,
+};
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: number;
+
+  constructor(
+    readonly reason: StatusReason,
+    message: string,
+    readonly details?: StatusDetails,
+    code?: number,
+  ) {
+    super(message);
+    this.code = code ?? CODES[reason];
+  }
+
+  toStatus(): Status {
+    const status: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      code: this.code,
+    };
+    if (this.details) status.details = this.details;
+    return status;
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+/** Identifies the resource an error is about, as Status details name it. */
+export interface ErrorTarget {
+  group: string;
+  /** Plural resource name (`configmaps`); Status details call it "kind" for NotFound. */
+  resource: string;
+  kind: string;
+}
+
+const qualified = (t: ErrorTarget): string => (t.group ? `${t.resource}.${t.group}` : t.resource);
+
+export const errors = {
+  notFound: (t: ErrorTarget, name: string): ApiError =>
+    new ApiError('NotFound', `${qualified(t)} "${name}" not found`, { name, group: t.group, kind: t.resource }),
+  alreadyExists: (t: ErrorTarget, name: string): ApiError =>
+    new ApiError('AlreadyExists', `${qualified(t)} "${name}" already exists`, { name, group: t.group, kind: t.resource }),
+  conflict: (t: ErrorTarget, name: string, why: string): ApiError =>
+    new ApiError('Conflict', `Operation cannot be fulfilled on ${qualified(t)} "${name}": ${why}`, {
+      name,
+      group: t.group,
+      kind: t.resource,
+    }),
+  invalid: (t: ErrorTarget, name: string, causes: FieldError[]): ApiError => {
+    const list = causes.map(formatFieldError);
+    const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
+    return new ApiError('Invalid', `${t.kind} "${name}" is invalid: ${summary}`, {
+      name,
+      group: t.group,
+      kind: t.kind,
+      causes: causes.map((c, i) => ({ reason: c.type, message: list[i] as string, field: c.field })),
+    });
+  },
+  badRequest: (message: string): ApiError => new ApiError('BadRequest', message),
+  forbidden: (t: ErrorTarget, name: string, why: string): ApiError =>
+    new ApiError('Forbidden', `${qualified(t)} "${name}" is forbidden: ${why}`, { name, group: t.group, kind: t.resource }),
+  methodNotSupported: (t: ErrorTarget, verb: string): ApiError =>
+    new ApiError('MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(t)}"`, {
+      group: t.group,
+      kind: t.resource,
+    }),
+  expired: (message: string): ApiError => new ApiError('Expired', message),
+  gone: (message: string): ApiError => new ApiError('Gone', message),
+  tooLarge: (message: string): ApiError => new ApiError('RequestEntityTooLarge', message),
+  internal: (message: string): ApiError =>
+    new ApiError('InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: 'UnexpectedServerResponse', message }] }),
+};
+
+/** Translates a storage error (or passes through an ApiError) for the named object. */
+export function fromStorage(err: unknown, t: ErrorTarget, name: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (!(err instanceof StorageError)) {
+    return errors.internal(err instanceof Error ? err.message : String(err));
+  }
+  switch (err.code) {
+    case 'NotFound':
+      return errors.notFound(t, name);
+    case 'AlreadyExists':
+      return errors.alreadyExists(t, name);
+    case 'Conflict':
+      return err.message.startsWith('Precondition failed')
+        ? errors.conflict(t, name, err.message)
+        : errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    case 'Expired':
+      return errors.expired(err.message);
+    case 'TooSlow':
+      // Not a 410: the client may resume from the revision in the message without re-listing.
+      return new ApiError('TooManyRequests', err.message, { retryAfterSeconds: 0 });
+    case 'InvalidContinue':
+      return errors.badRequest(err.message);
+    case 'RevisionTooLarge':
+      return new ApiError('Timeout', err.message, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      });
+    case 'TooLarge':
+      return errors.tooLarge(err.message);
+    case 'Closed':
+      return new ApiError('ServiceUnavailable', 'the server is shutting down');
+    case 'Internal':
+      return errors.internal(err.message);
+  }
+}

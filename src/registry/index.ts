@@ -1,0 +1,12 @@
+/**
+ * The registry: resource semantics shared by every surface. Surfaces call Registry methods with a
+ * ResourceType; errors come out as ApiError (Kubernetes Status).
+ */
+export * from './errors.js';
+export * from './resource-type.js';
+export * from './registry.js';
+export * from './query.js';
+export { RegistryWatch, type RegistryWatchEvent } from './watch.js';
+export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
+export { checkSchema, formatPath, type SchemaCheck } from './schema-check.js';
+export * from './builtins/index.js';

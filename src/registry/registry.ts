@@ -1,0 +1,370 @@
+/**
+ * The registry: one implementation of resource semantics that both surfaces (REST, GraphQL)
+ * call, so validation, defaulting, admission, resourceVersion and watch behaviour are identical
+ * whichever way a request arrives. It is the generic store of apiserver's registry/generic, with
+ * kind-specific rules in each ResourceType's strategy.
+ */
+import { randomUUID } from 'node:crypto';
+import { cloneObject, deepEqual, isPlainObject, type KubeObject } from '../meta/index.js';
+import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
+import { errors, fromStorage, type FieldError } from './errors.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
+import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
+import { apiVersionOf, groupResource, type ResourceType } from './resource-type.js';
+import { dropFields } from './schema-check.js';
+import { RegistryWatch } from './watch.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Who and where a request is: the logical cluster, and a sink for client-facing warnings. */
+export interface RequestContext {
+  cluster: string;
+  /** Warnings to return to the client (REST `Warning` headers, GraphQL `extensions.warnings`). */
+  warnings?: string[];
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** Unknown fields: Strict rejects, Warn (default) drops them with a warning, Ignore drops them. */
+  fieldValidation?: FieldValidation;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  subresource?: 'status';
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** False while finalizers (or the kind itself) keep the object around with a deletionTimestamp. */
+  deleted: boolean;
+}
+
+export interface ListResponse {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+/** Validating admission: runs after the registry's own validation, before anything is written. */
+export interface AdmissionRequest {
+  operation: Operation;
+  type: ResourceType;
+  context: RequestContext;
+  subresource?: 'status';
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  dryRun: boolean;
+}
+export type AdmissionHook = (request: AdmissionRequest) => void | Promise<void>;
+
+export interface RegistryOptions {
+  admission?: AdmissionHook[];
+  now?: () => Date;
+}
+
+/** Attempts for generateName collisions and for unconditional updates racing other writers. */
+const MAX_ATTEMPTS = 8;
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class Registry {
+  private readonly admission: AdmissionHook[];
+  private readonly now: () => Date;
+
+  constructor(
+    readonly store: Store,
+    options: RegistryOptions = {},
+  ) {
+    this.admission = options.admission ?? [];
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Adds an admission hook (later layers plug in: namespace lifecycle, workspaces, RBAC). */
+  use(hook: AdmissionHook): void {
+    this.admission.push(hook);
+  }
+
+  private key(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): ObjectKey {
+    return { cluster: ctx.cluster, resource: groupResource(t), namespace: t.namespaced ? (namespace ?? '') : '', name };
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const found = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
+      throw fromStorage(e, t, name);
+    });
+    if (!found) throw errors.notFound(t, name);
+    return found;
+  }
+
+  async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
+    const opts = parseListQuery(t, query);
+    try {
+      const r = await this.store.list({ cluster: ctx.cluster, resource: groupResource(t), ...opts });
+      const out: ListResponse = { items: r.items, resourceVersion: String(r.revision) };
+      if (r.continue) out.continue = r.continue;
+      if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
+      return out;
+    } catch (e) {
+      throw fromStorage(e, t, '');
+    }
+  }
+
+  /**
+   * Watches with Kubernetes resourceVersion semantics: unset or "0" first sends the current
+   * objects as ADDED, then changes; a revision resumes right after it (410 Expired if too old).
+   */
+  async watch(ctx: RequestContext, t: ResourceType, query: WatchQuery = {}): Promise<RegistryWatch> {
+    const opts = parseListQuery(t, { ...query, limit: undefined, continue: undefined, resourceVersion: undefined });
+    const from = parseWatchStart(query.resourceVersion);
+    let initial: KubeObject[] = [];
+    let fromRevision = from;
+    if (from === undefined) {
+      const listed = await this.list(ctx, t, { ...query, resourceVersion: undefined, limit: undefined, continue: undefined });
+      initial = listed.items;
+      fromRevision = Number(listed.resourceVersion);
+    }
+    const w = this.store.watch({
+      cluster: ctx.cluster,
+      resource: groupResource(t),
+      ...opts,
+      fromRevision,
+      bookmarks: query.allowWatchBookmarks ?? false,
+    });
+    return new RegistryWatch(t, initial, w);
+  }
+
+  async create(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    body: unknown,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
+    const object = this.decode(t, body, namespace);
+    const meta = object.metadata;
+    if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
+    delete meta.uid;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    meta.creationTimestamp = this.timestamp();
+    meta.generation = 1;
+    if (t.hasStatus) delete object.status;
+    t.strategy.prepareForCreate?.(object);
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = generateName(meta.generateName as string);
+    this.validate(ctx, t, object, undefined, options);
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+
+    for (let attempt = 1; ; attempt++) {
+      meta.uid = randomUUID();
+      if (options.dryRun) return object;
+      try {
+        return await this.store.create(this.key(ctx, t, namespace, meta.name as string), object);
+      } catch (e) {
+        if (generated && isAlreadyExists(e) && attempt < MAX_ATTEMPTS) {
+          meta.name = generateName(meta.generateName as string);
+          continue;
+        }
+        throw fromStorage(e, t, meta.name as string);
+      }
+    }
+  }
+
+  /** Replaces an object (PUT), or only its status with `subresource: 'status'`. */
+  async update(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: UpdateOptions = {},
+  ): Promise<KubeObject> {
+    const status = options.subresource === 'status';
+    if (status && !t.hasStatus) throw errors.notFound(t, `${name}/status`);
+    const input = this.decode(t, body, namespace);
+    if (input.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${input.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    const wanted = input.metadata.resourceVersion || undefined;
+    const key = this.key(ctx, t, namespace, name);
+
+    for (let attempt = 1; ; attempt++) {
+      const old = await this.get(ctx, t, namespace, name);
+      if (wanted !== undefined && wanted !== old.metadata.resourceVersion) {
+        throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const next = status ? this.statusUpdate(input, old) : this.mainUpdate(t, cloneObject(input), old);
+      this.validate(ctx, t, next, old, options);
+      await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(status ? { subresource: 'status' as const } : {}) });
+      if (deepEqual(next, old)) return old;
+      if (options.dryRun) return next;
+      try {
+        if (next.metadata.deletionTimestamp && !this.holds(t, next)) {
+          // The last finalizer went away: the update completes the deletion.
+          return await this.store.delete(key, { resourceVersion: old.metadata.resourceVersion });
+        }
+        return await this.store.update(key, next, { resourceVersion: old.metadata.resourceVersion });
+      } catch (e) {
+        // Someone wrote in between; an update that did not name a resourceVersion is retried.
+        if (isConflict(e) && wanted === undefined && attempt < MAX_ATTEMPTS) continue;
+        throw fromStorage(e, t, name);
+      }
+    }
+  }
+
+  private mainUpdate(t: ResourceType, next: KubeObject, old: KubeObject): KubeObject {
+    const meta = next.metadata;
+    const o = old.metadata;
+    meta.resourceVersion = o.resourceVersion;
+    // System-owned metadata always comes from the stored object.
+    meta.uid ??= o.uid;
+    meta.creationTimestamp = o.creationTimestamp;
+    meta.generation = o.generation;
+    if (o.deletionTimestamp) meta.deletionTimestamp = o.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (o.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (t.hasStatus) {
+      if (old.status === undefined) delete next.status;
+      else next.status = old.status;
+    }
+    t.strategy.prepareForUpdate?.(next, old);
+    if (!deepEqual(specOf(next), specOf(old))) meta.generation = (o.generation ?? 0) + 1;
+    return next;
+  }
+
+  private statusUpdate(input: KubeObject, old: KubeObject): KubeObject {
+    const next = cloneObject(old);
+    if (input.status === undefined) delete next.status;
+    else next.status = cloneObject(input.status);
+    return next;
+  }
+
+  async delete(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<DeleteResult> {
+    const pre = options.preconditions ?? {};
+    const key = this.key(ctx, t, namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const old = await this.get(ctx, t, namespace, name);
+      if (pre.uid !== undefined && pre.uid !== old.metadata.uid) {
+        throw errors.conflict(t, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+      }
+      if (pre.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
+        throw errors.conflict(
+          t,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`,
+        );
+      }
+      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun });
+      try {
+        if (this.holds(t, old)) {
+          if (old.metadata.deletionTimestamp) return { object: old, deleted: false };
+          const next = cloneObject(old);
+          next.metadata.deletionTimestamp = this.timestamp();
+          next.metadata.deletionGracePeriodSeconds = 0;
+          next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+          t.strategy.markDeleting?.(next);
+          if (options.dryRun) return { object: next, deleted: false };
+          const object = await this.store.update(key, next, { resourceVersion: old.metadata.resourceVersion });
+          return { object, deleted: false };
+        }
+        if (options.dryRun) return { object: old, deleted: true };
+        const object = await this.store.delete(key, { resourceVersion: old.metadata.resourceVersion });
+        return { object, deleted: true };
+      } catch (e) {
+        if (isConflict(e) && attempt < MAX_ATTEMPTS) continue;
+        throw fromStorage(e, t, name);
+      }
+    }
+  }
+
+  /** Finalizers, or the kind itself, keep the object after a delete request. */
+  private holds(t: ResourceType, o: KubeObject): boolean {
+    return (o.metadata.finalizers ?? []).length > 0 || (t.strategy.holdsDeletion?.(o) ?? false);
+  }
+
+  /**
+   * Checks the request body's envelope and returns a private copy of it with type meta set. The
+   * namespace in the body must agree with the one the request addresses.
+   */
+  private decode(t: ResourceType, body: unknown, namespace: string | undefined): KubeObject {
+    if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a ${t.kind} object`);
+    const apiVersion = apiVersionOf(t);
+    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
+      throw errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    }
+    if (body.kind !== undefined && body.kind !== t.kind) {
+      throw errors.badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${t.kind})`);
+    }
+    if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
+    const object = cloneObject({ ...body, apiVersion, kind: t.kind, metadata: body.metadata ?? {} }) as KubeObject;
+    const meta = object.metadata;
+    if (t.namespaced) {
+      if (!namespace) throw errors.badRequest('a namespace is required for this request');
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    return object;
+  }
+
+  /** Metadata and kind validation with the request's field-validation mode; throws Invalid. */
+  private validate(ctx: RequestContext, t: ResourceType, object: KubeObject, old: KubeObject | undefined, options: WriteOptions): void {
+    const metaCheck = validateObjectMeta(object.metadata, t);
+    const kindCheck = t.strategy.validate(object);
+    const errs: FieldError[] = [...metaCheck.errors, ...kindCheck.errors];
+    if (old) {
+      errs.push(...validateObjectMetaUpdate(object.metadata, old.metadata));
+      errs.push(...(t.strategy.validateUpdate?.(object, old) ?? []));
+    }
+    if (errs.length > 0) throw errors.invalid(t, object.metadata.name ?? object.metadata.generateName ?? '', errs);
+    const unknown = [...metaCheck.unknownFields, ...kindCheck.unknownFields];
+    if (unknown.length === 0) return;
+    const mode = options.fieldValidation ?? 'Warn';
+    const names = unknown.map((p) => p.join('.'));
+    if (mode === 'Strict') {
+      throw errors.badRequest(`strict decoding error: ${names.map((n) => `unknown field "${n}"`).join(', ')}`);
+    }
+    dropFields(object, unknown);
+    if (mode === 'Warn') ctx.warnings?.push(...names.map((n) => `unknown field "${n}"`));
+  }
+
+  private async admit(request: AdmissionRequest): Promise<void> {
+    for (const hook of this.admission) await hook(request);
+  }
+}
+
+/** What `generation` tracks: everything but type meta, metadata and status. */
+function specOf(o: KubeObject): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...rest } = o;
+  return rest;
+}
+
+function generateName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  // Like the apiserver, keep the result within 63 characters by trimming the prefix.
+  return prefix.slice(0, 63 - suffix.length) + suffix;
+}

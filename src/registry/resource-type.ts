@@ -1,0 +1,56 @@
+/**
+ * A served resource: names, scope and the strategy that gives its kind its rules. Built-in kinds
+ * define one in builtins/; CRDs and bound APIs will build them from their schemas.
+ */
+import type { KubeObject } from '../meta/index.js';
+import type { ErrorTarget, FieldError } from './errors.js';
+
+export type NameRule = 'subdomain' | 'label' | 'path-segment';
+
+/** Kind-specific behaviour plugged into the generic registry (apiserver's RESTCreateStrategy & co.). */
+export interface Strategy {
+  /**
+   * Validates everything but metadata; reports unknown fields separately so the caller can apply
+   * its field-validation mode (Strict rejects, Warn warns, Ignore drops them).
+   */
+  validate(object: KubeObject): { errors: FieldError[]; unknownFields: string[][] };
+  /** Rules that compare against the stored object (immutable fields and such). */
+  validateUpdate?(object: KubeObject, old: KubeObject): FieldError[];
+  /** Normalises a new object before validation: defaults, folded fields, server-owned status. */
+  prepareForCreate?(object: KubeObject): void;
+  /** Same for updates of the main resource; `old` is the stored object. */
+  prepareForUpdate?(object: KubeObject, old: KubeObject): void;
+  /**
+   * Whether the kind itself still holds a deleting object back, besides `metadata.finalizers`
+   * (a Namespace stays until its `spec.finalizers` are done).
+   */
+  holdsDeletion?(object: KubeObject): boolean;
+  /** Marks an object whose deletion has begun but must wait (a Namespace turns Terminating). */
+  markDeleting?(object: KubeObject): void;
+}
+
+export interface ResourceType extends ErrorTarget {
+  group: string;
+  version: string;
+  /** Plural, lower case: `configmaps`. */
+  resource: string;
+  kind: string;
+  listKind: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  namespaced: boolean;
+  nameRule: NameRule;
+  /** Whether `/status` is a separate subresource (then the main resource never writes status). */
+  hasStatus: boolean;
+  /** Field selector keys beyond metadata.name and metadata.namespace. */
+  selectableFields: string[];
+  strategy: Strategy;
+}
+
+export const apiVersionOf = (t: { group: string; version: string }): string =>
+  t.group ? `${t.group}/${t.version}` : t.version;
+
+/** The storage key's resource part: `configmaps`, `roles.rbac.authorization.k8s.io`. */
+export const groupResource = (t: { group: string; resource: string }): string =>
+  t.group ? `${t.resource}.${t.group}` : t.resource;

@@ -1,0 +1,56 @@
+/**
+ * A registry watch: the initial objects as ADDED (when the client asked for state first), then the
+ * store's events, with storage errors translated to API errors and bookmarks shaped as objects of
+ * the watched kind carrying only a resourceVersion (as the apiserver sends them).
+ */
+import type { KubeObject } from '../meta/index.js';
+import type { Watch, WatchEventType } from '../storage/index.js';
+import { fromStorage } from './errors.js';
+import { apiVersionOf, type ResourceType } from './resource-type.js';
+
+export interface RegistryWatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> {
+  private next_ = 0;
+
+  constructor(
+    private readonly type: ResourceType,
+    private readonly initial: KubeObject[],
+    private readonly inner: Watch,
+  ) {}
+
+  async next(): Promise<IteratorResult<RegistryWatchEvent>> {
+    if (this.next_ < this.initial.length) {
+      return { value: { type: 'ADDED', object: this.initial[this.next_++] as KubeObject }, done: false };
+    }
+    try {
+      const r = await this.inner.next();
+      if (r.done) return { value: undefined, done: true };
+      const e = r.value;
+      const object = e.object ?? {
+        apiVersion: apiVersionOf(this.type),
+        kind: this.type.kind,
+        metadata: { resourceVersion: String(e.revision) },
+      };
+      return { value: { type: e.type, object }, done: false };
+    } catch (err) {
+      throw fromStorage(err, this.type, '');
+    }
+  }
+
+  async return(): Promise<IteratorResult<RegistryWatchEvent>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
