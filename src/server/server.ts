@@ -1,0 +1,109 @@
+/**
+ * The Atoll server: opens the store, bootstraps `root`, and serves HTTP through an ordered list
+ * of handlers — each one either answers a request or passes it on. Later surfaces (Kubernetes
+ * REST, GraphQL, authentication) join this list rather than growing a switch statement.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ApiError, errors, Registry } from '../registry/index.js';
+import { EmbeddedStore, type Store } from '../storage/index.js';
+import { ensureRootCluster } from '../tenancy/index.js';
+import type { ServerConfig } from './config.js';
+import { healthHandler } from './health.js';
+import { sendError } from './http.js';
+import { writeAdminKubeconfig } from './kubeconfig.js';
+
+/** Answers a request and returns true, or returns false to let the next handler try. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+/** How long in-flight requests may take to finish once shutdown begins. */
+const DRAIN_MS = 10_000;
+
+export class AtollServer {
+  readonly store: Store;
+  readonly registry: Registry;
+  private readonly http: http.Server;
+  private readonly handlers: Handler[];
+  private stopping = false;
+  private started = false;
+  baseUrl = '';
+  kubeconfigPath = '';
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly log: Logger,
+  ) {
+    this.store = new EmbeddedStore({ dataDir: config.dataDir });
+    this.registry = new Registry(this.store);
+    this.handlers = [
+      // Health first: probes must answer even when everything behind them is busy.
+      healthHandler(
+        [{ name: 'ping', check: () => true }],
+        [
+          { name: 'store', check: () => this.started },
+          { name: 'shutdown', check: () => !this.stopping },
+        ],
+      ),
+      // Everything else is unknown until the REST and GraphQL surfaces join the list.
+      (_req, res) => {
+        sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
+        return true;
+      },
+    ];
+    this.http = http.createServer((req, res) => void this.dispatch(req, res));
+    this.http.keepAliveTimeout = 65_000;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://atoll.invalid');
+    } catch {
+      sendError(res, errors.badRequest('malformed request URL'));
+      return;
+    }
+    try {
+      for (const handle of this.handlers) if (await handle(req, res, url)) break;
+    } catch (err) {
+      if (!(err instanceof ApiError)) this.log.error({ err, method: req.method, url: req.url }, 'request failed');
+      if (!res.headersSent) sendError(res, err);
+      else res.destroy();
+    } finally {
+      this.log.debug({ method: req.method, url: req.url, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, 'request');
+    }
+  }
+
+  async start(): Promise<void> {
+    await ensureRootCluster(this.registry);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.config.port, this.config.host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = this.http.address() as AddressInfo;
+    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    this.baseUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl);
+    this.started = true;
+    this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');
+  }
+
+  /** Graceful stop: fail readiness, stop accepting, let requests drain, then close the store. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info('shutting down');
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeIdleConnections();
+    const timer = setTimeout(() => this.http.closeAllConnections(), DRAIN_MS);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+    await this.store.close();
+    this.log.info('stopped');
+  }
+}

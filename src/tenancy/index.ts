@@ -1,0 +1,2 @@
+/** Tenancy: logical clusters and (with the workspaces issue) the workspace tree. */
+export * from './root.js';

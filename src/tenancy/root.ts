@@ -1,0 +1,39 @@
+/**
+ * The `root` logical cluster exists from the first start, like kcp's: its LogicalCluster object
+ * (`cluster`, annotated with its path) and its `default` namespace. Idempotent on every start.
+ */
+import { randomUUID } from 'node:crypto';
+import { isApiError, namespaces, type Registry } from '../registry/index.js';
+import { isAlreadyExists } from '../storage/index.js';
+
+export const ROOT_CLUSTER = 'root';
+export const LOGICAL_CLUSTER_NAME = 'cluster';
+export const LOGICAL_CLUSTER_RESOURCE = 'logicalclusters.core.kcp.io';
+export const PATH_ANNOTATION = 'kcp.io/path';
+
+export async function ensureRootCluster(registry: Registry, now: () => Date = () => new Date()): Promise<void> {
+  const key = { cluster: ROOT_CLUSTER, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME };
+  if (!(await registry.store.get(key))) {
+    // Written straight to the store until LogicalCluster is a served kind (workspaces issue).
+    await registry.store
+      .create(key, {
+        apiVersion: 'core.kcp.io/v1alpha1',
+        kind: 'LogicalCluster',
+        metadata: {
+          name: LOGICAL_CLUSTER_NAME,
+          uid: randomUUID(),
+          creationTimestamp: now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          generation: 1,
+          annotations: { [PATH_ANNOTATION]: ROOT_CLUSTER },
+        },
+        spec: {},
+        status: { phase: 'Ready' },
+      })
+      .catch((e: unknown) => {
+        if (!isAlreadyExists(e)) throw e;
+      });
+  }
+  await registry.create({ cluster: ROOT_CLUSTER }, namespaces, undefined, { metadata: { name: 'default' } }).catch((e: unknown) => {
+    if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Starts a real Atoll server process for tests (TypeScript sources through tsx, or any command)
+ * and waits for its "serving" log line, which carries the URL it listens on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const MAIN = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
+export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface AtollProcess {
+  child: ChildProcess;
+  url: string;
+  kubeconfig: string;
+  logs: () => string;
+  /** Sends a signal and resolves with the exit code and signal. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; command?: string[]; timeoutMs?: number } = {}): Promise<AtollProcess> {
+  const command = opts.command ?? [process.execPath, '--import', 'tsx', MAIN];
+  const child = spawn(command[0] as string, [...command.slice(1), ...args], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Atoll did not start in time:\n${out}`));
+    }, opts.timeoutMs ?? 30_000);
+    const poll = setInterval(() => {
+      const line = out.split('\n').find((l) => l.includes('"Atoll is serving"'));
+      if (!line) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      const parsed = JSON.parse(line) as { url: string; kubeconfig: string };
+      resolve({
+        child,
+        url: parsed.url,
+        kubeconfig: parsed.kubeconfig,
+        logs: () => out,
+        stop: (signal = 'SIGTERM') => {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    }, 25);
+    void exited.then(({ code }) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`Atoll exited (code ${code}) before serving:\n${out}`));
+    });
+  });
+}
+
+/** Runs the server's CLI to completion (for flag errors and --help). */
+export function runAtoll(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
