@@ -23,6 +23,8 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
     cwd: ROOT_DIR,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a signal reaches the server even behind `npm start` and a shell.
+    detached: true,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -32,7 +34,11 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
   );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
       reject(new Error(`Atoll did not start in time:\n${out}`));
     }, opts.timeoutMs ?? 30_000);
     const poll = setInterval(() => {
@@ -47,7 +53,11 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
         kubeconfig: parsed.kubeconfig,
         logs: () => out,
         stop: (signal = 'SIGTERM') => {
-          child.kill(signal);
+          try {
+            process.kill(-(child.pid as number), signal);
+          } catch {
+            // already gone
+          }
           return exited;
         },
       });
