@@ -5,10 +5,15 @@
  */
 export type Position = readonly [cluster: string, namespace: string, name: string];
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
   // ASCII fast path: byte order and UTF-16 order agree.
-  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : 1;
+  if (isAscii(a) && isAscii(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
