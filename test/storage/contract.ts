@@ -319,6 +319,23 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
         ]);
       });
 
+      it('orders keys by their UTF-8 bytes, also when merging history into a page', async () => {
+        const s = await open();
+        // U+FFFD sorts after U+1F600 in UTF-16 but before it in UTF-8, as the store orders keys.
+        const all = ['a', 'z', '\u00e9', '\ufffd', '\u{1F600}'];
+        for (const n of all) await s.create(key(n), obj(n));
+        const p1 = await s.list({ cluster: 'c1', resource: 'configmaps', limit: 1 });
+        for (const n of all.slice(1)) await s.delete(key(n));
+        const rest: string[] = [];
+        let cont = p1.continue;
+        while (cont) {
+          const p = await s.list({ cluster: 'c1', resource: 'configmaps', limit: 1, continue: cont });
+          rest.push(...names(p.items));
+          cont = p.continue;
+        }
+        expect([...names(p1.items), ...rest]).toEqual(['a', 'z', '\u00e9', '\ufffd', '\u{1F600}']);
+      });
+
       it('lists at an exact retained revision, and rejects future or compacted ones', async () => {
         const s = await open();
         const a = await s.create(key('a'), obj('a'));
