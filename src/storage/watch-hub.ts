@@ -111,7 +111,7 @@ export class WatchHub {
 type Waiter = { resolve: (r: IteratorResult<WatchEvent>) => void; reject: (e: unknown) => void };
 
 class HubWatcher implements Watch {
-  private queue: WatchEvent[] = [];
+  private queue: (WatchEvent | undefined)[] = [];
   private head = 0;
   private mode: 'catchup' | 'live' | 'done';
   /** Highest revision this watcher has examined (whether or not it matched). */
@@ -154,8 +154,14 @@ class HubWatcher implements Watch {
   }
 
   private shift(): WatchEvent {
-    const event = this.queue[this.head++] as WatchEvent;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+    const event = this.queue[this.head] as WatchEvent;
+    this.queue[this.head++] = undefined;
+    // Drop references to delivered events promptly: 10,000 watchers each holding a backlog of
+    // consumed events would pin gigabytes.
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
@@ -174,9 +180,11 @@ class HubWatcher implements Watch {
       event.type === 'DELETED'
         ? this.matches(event.key, event.object)
         : event.type === 'MODIFIED' && event.prevObject !== undefined && this.matches(event.key, event.prevObject);
-    const base = { revision: event.revision, key: event.key };
+    const { revision, key } = event;
+    // Plain literals with one property order: spread-built objects each get their own hidden
+    // class in V8, which made fan-out to 10,000 watchers several times slower.
     if (now) {
-      this.push({ ...base, type: before ? 'MODIFIED' : 'ADDED', object: event.object });
+      this.push({ type: before ? 'MODIFIED' : 'ADDED', revision, key, object: event.object });
     } else if (before) {
       // An object that stops matching leaves this watcher's view: DELETED with its last matching
       // state, stamped with the revision at which it left.
@@ -185,7 +193,7 @@ class HubWatcher implements Watch {
         event.type === 'DELETED'
           ? last
           : { ...last, metadata: { ...last.metadata, resourceVersion: String(event.revision) } };
-      this.push({ ...base, type: 'DELETED', object });
+      this.push({ type: 'DELETED', revision, key, object });
     }
   }
 

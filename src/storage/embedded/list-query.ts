@@ -1,10 +1,12 @@
 /**
  * SQL for range scans over `objects`: one statement per shape (one cluster or all, one namespace
  * or all), prepared lazily and cached. Rows come in (cluster, namespace, name) order, which is the
- * order continue tokens resume in.
+ * order continue tokens resume in. Every shape seeks to the position through an index whose
+ * leading columns are the shape's equalities followed by the position's columns, so a paginated
+ * or chunked scan costs O(rows returned), never a rescan from the start.
  */
 import type Database from 'better-sqlite3';
-import type { Position } from '../key-order.js';
+import { comparePositions, type Position } from '../key-order.js';
 import type { ObjectRow } from './database.js';
 
 export interface ScanShape {
@@ -14,48 +16,76 @@ export interface ScanShape {
   namespace: string | undefined;
 }
 
+type Stmt = Database.Statement<unknown[], ObjectRow | { n: number }>;
+
+interface Plan {
+  /** WHERE clause with the position, or undefined when nothing in the shape follows it. */
+  sql: (count: boolean) => string;
+  params: unknown[];
+}
+
 export class ListQueries {
-  private readonly cache = new Map<string, Database.Statement<unknown[], ObjectRow | { n: number }>>();
+  private readonly cache = new Map<string, Stmt>();
 
   constructor(private readonly db: Database.Database) {}
 
-  private statement(shape: ScanShape, count: boolean): Database.Statement<unknown[], ObjectRow | { n: number }> {
-    const id = `${shape.cluster === undefined ? 'all' : 'one'}/${shape.namespace === undefined ? 'all' : 'one'}/${count}`;
-    let stmt = this.cache.get(id);
-    if (stmt) return stmt;
-    const where = ['resource = ?'];
-    if (shape.cluster !== undefined) where.unshift('cluster = ?');
-    if (shape.namespace !== undefined) where.push('namespace = ?');
-    // Rows strictly after the position, written as a row value that continues the equality
-    // prefix of the index in use, so SQLite seeks instead of filtering.
-    where.push(shape.cluster === undefined ? '(cluster, namespace, name) > (?, ?, ?)' : '(namespace, name) > (?, ?)');
-    const sql = count
-      ? `SELECT count(*) AS n FROM objects WHERE ${where.join(' AND ')}`
-      : `SELECT cluster, namespace, name, value FROM objects WHERE ${where.join(' AND ')} ORDER BY ${
-          shape.cluster === undefined ? 'cluster, ' : ''
-        }namespace, name LIMIT ?`;
-    stmt = this.db.prepare(sql);
-    this.cache.set(id, stmt);
+  private prepared(sql: string): Stmt {
+    let stmt = this.cache.get(sql);
+    if (!stmt) this.cache.set(sql, (stmt = this.db.prepare(sql)));
     return stmt;
   }
 
-  private params(shape: ScanShape, after: Position): unknown[] {
-    const p: unknown[] = [];
-    if (shape.cluster !== undefined) p.push(shape.cluster);
-    p.push(shape.resource);
-    if (shape.namespace !== undefined) p.push(shape.namespace);
-    if (shape.cluster === undefined) p.push(after[0]);
-    p.push(after[1], after[2]);
-    return p;
+  /** Builds the query for rows strictly after `after`; undefined if none can follow it. */
+  private plan(shape: ScanShape, after: Position): Plan | undefined {
+    const cols = 'cluster, namespace, name, value';
+    if (shape.cluster !== undefined) {
+      // Primary key (cluster, resource, namespace, name).
+      if (shape.namespace !== undefined) {
+        const at = comparePositions([shape.cluster, shape.namespace, ''], [after[0], after[1], '']);
+        if (at < 0) return undefined; // the position lies beyond this namespace
+        const name = at === 0 ? after[2] : '';
+        return {
+          sql: (count) =>
+            count
+              ? 'SELECT count(*) AS n FROM objects WHERE cluster = ? AND resource = ? AND namespace = ? AND name > ?'
+              : `SELECT ${cols} FROM objects WHERE cluster = ? AND resource = ? AND namespace = ? AND name > ? ORDER BY name LIMIT ?`,
+          params: [shape.cluster, shape.resource, shape.namespace, name],
+        };
+      }
+      const at = comparePositions([shape.cluster, '', ''], [after[0], '', '']);
+      if (at < 0) return undefined;
+      const pos = at === 0 ? [after[1], after[2]] : ['', ''];
+      return {
+        sql: (count) =>
+          count
+            ? 'SELECT count(*) AS n FROM objects WHERE cluster = ? AND resource = ? AND (namespace, name) > (?, ?)'
+            : `SELECT ${cols} FROM objects WHERE cluster = ? AND resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name LIMIT ?`,
+        params: [shape.cluster, shape.resource, ...pos],
+      };
+    }
+    // Index objects_by_resource (resource, cluster, namespace, name); a namespace is only a filter
+    // on it (the unary + keeps SQLite from re-sorting the rows in a temporary B-tree).
+    const ns = shape.namespace !== undefined ? ' AND +namespace = ?' : '';
+    return {
+      sql: (count) =>
+        count
+          ? `SELECT count(*) AS n FROM objects INDEXED BY objects_by_resource WHERE resource = ? AND (cluster, namespace, name) > (?, ?, ?)${ns}`
+          : `SELECT ${cols} FROM objects INDEXED BY objects_by_resource WHERE resource = ? AND (cluster, namespace, name) > (?, ?, ?)${ns} ORDER BY cluster, namespace, name LIMIT ?`,
+      params: [shape.resource, ...after, ...(shape.namespace !== undefined ? [shape.namespace] : [])],
+    };
   }
 
   /** Up to `limit` current rows after `after`. */
   page(shape: ScanShape, after: Position, limit: number): ObjectRow[] {
-    return this.statement(shape, false).all(...this.params(shape, after), limit) as ObjectRow[];
+    const plan = this.plan(shape, after);
+    if (!plan) return [];
+    return this.prepared(plan.sql(false)).all(...plan.params, limit) as ObjectRow[];
   }
 
   countAfter(shape: ScanShape, after: Position): number {
-    return (this.statement(shape, true).get(...this.params(shape, after)) as { n: number }).n;
+    const plan = this.plan(shape, after);
+    if (!plan) return 0;
+    return (this.prepared(plan.sql(true)).get(...plan.params) as { n: number }).n;
   }
 }
 

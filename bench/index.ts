@@ -1,0 +1,37 @@
+/**
+ * Storage benchmarks: `npm run bench` runs every suite in sequence and prints one line per
+ * figure; `npm run bench -- watch` runs only the suites whose name contains "watch". Figures are
+ * printed, never asserted. A suite that fails or times out is reported and the run goes on.
+ */
+import { collectGarbage } from './fixtures.js';
+import { section, type Suite } from './report.js';
+import { storageList } from './storage-list.js';
+import { storageMemory } from './storage-memory.js';
+import { storageWrites } from './storage-writes.js';
+import { watchFanout } from './watch-fanout.js';
+
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory];
+
+async function main(filters: string[]): Promise<void> {
+  const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
+  if (selected.length === 0) {
+    console.error(`no suite matches ${filters.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`atoll storage benchmarks: node ${process.version}, ${process.platform}/${process.arch}`);
+  for (const suite of selected) {
+    section(suite);
+    const start = performance.now();
+    try {
+      await suite.run();
+    } catch (err) {
+      console.error(`  FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exitCode = 1;
+    }
+    console.log(`  (${((performance.now() - start) / 1000).toFixed(1)} s)`);
+    collectGarbage();
+  }
+}
+
+await main(process.argv.slice(2));
