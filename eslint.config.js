@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 const forbidden = {
   meta: ['storage', 'registry', 'apis', 'auth', 'tenancy', 'kube', 'graphql', 'server', 'controllers'],
   storage: ['registry', 'apis', 'auth', 'tenancy', 'kube', 'graphql', 'server', 'controllers'],
-  registry: ['kube', 'graphql', 'server', 'controllers'],
+  registry: ['apis', 'tenancy', 'kube', 'graphql', 'server', 'controllers'],
+  apis: ['tenancy', 'kube', 'graphql', 'server', 'controllers'],
+  controllers: ['kube', 'graphql', 'server'],
   tenancy: ['kube', 'graphql', 'server'],
   kube: ['graphql', 'server'],
   graphql: ['kube', 'server'],

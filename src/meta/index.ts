@@ -6,3 +6,4 @@ export * from './object.js';
 export * from './validation.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
+export * from './openapi.js';

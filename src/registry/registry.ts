@@ -5,7 +5,7 @@
  * kind-specific rules in each ResourceType's strategy.
  */
 import { randomUUID } from 'node:crypto';
-import { cloneObject, deepEqual, isPlainObject, type KubeObject } from '../meta/index.js';
+import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
 import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { errors, fromStorage, type FieldError } from './errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
@@ -33,9 +33,22 @@ export interface UpdateOptions extends WriteOptions {
   subresource?: 'status';
 }
 
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+/** Finalizers the garbage collector acts on (apimachinery's metav1.FinalizerOrphanDependents & co.). */
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 export interface DeleteOptions {
   dryRun?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /**
+   * What happens to dependents (objects whose ownerReferences name this one): Background (the
+   * default) deletes the object now and the garbage collector deletes dependents afterwards;
+   * Foreground keeps the object (finalizer `foregroundDeletion`) until dependents are gone;
+   * Orphan keeps it (finalizer `orphan`) until the collector has removed their owner references.
+   */
+  propagationPolicy?: PropagationPolicy;
 }
 
 export interface DeleteResult {
@@ -96,7 +109,7 @@ export class Registry {
   }
 
   private timestamp(): string {
-    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return rfc3339(this.now());
   }
 
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -275,10 +288,15 @@ export class Registry {
         );
       }
       await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun });
+      const gcFinalizer =
+        options.propagationPolicy === 'Orphan' ? ORPHAN_FINALIZER : options.propagationPolicy === 'Foreground' ? FOREGROUND_FINALIZER : undefined;
       try {
-        if (this.holds(t, old)) {
+        if (gcFinalizer || this.holds(t, old)) {
           if (old.metadata.deletionTimestamp) return { object: old, deleted: false };
           const next = cloneObject(old);
+          if (gcFinalizer && !(next.metadata.finalizers ?? []).includes(gcFinalizer)) {
+            next.metadata.finalizers = [...(next.metadata.finalizers ?? []), gcFinalizer];
+          }
           next.metadata.deletionTimestamp = this.timestamp();
           next.metadata.deletionGracePeriodSeconds = 0;
           next.metadata.generation = (old.metadata.generation ?? 0) + 1;

@@ -2,7 +2,7 @@
  * A served resource: names, scope and the strategy that gives its kind its rules. Built-in kinds
  * define one in builtins/; CRDs and bound APIs will build them from their schemas.
  */
-import type { KubeObject } from '../meta/index.js';
+import type { KubeObject, OpenApiComponents } from '../meta/index.js';
 import type { ErrorTarget, FieldError } from './errors.js';
 
 export type NameRule = 'subdomain' | 'label' | 'path-segment';
@@ -29,6 +29,26 @@ export interface Strategy {
   markDeleting?(object: KubeObject): void;
 }
 
+/** Where a kind's OpenAPI v3 schema lives. */
+export interface KindSchema {
+  /** Key of the kind's schema in `components`, e.g. `io.k8s.api.core.v1.ConfigMap`. */
+  name: string;
+  /** Every schema the kind's schema refers to (shared between kinds of a group). */
+  components: OpenApiComponents;
+}
+
+/** A column of server-side Table output (`kubectl get`), after NAME; AGE is added by the server. */
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  /** 0: always shown; 1: only with `-o wide`. */
+  priority: 0 | 1;
+  /** The cell, already rendered as kubectl shows it. */
+  cell(object: KubeObject): string | number | boolean | null;
+}
+
 export interface ResourceType extends ErrorTarget {
   group: string;
   version: string;
@@ -46,6 +66,10 @@ export interface ResourceType extends ErrorTarget {
   /** Field selector keys beyond metadata.name and metadata.namespace. */
   selectableFields: string[];
   strategy: Strategy;
+  /** OpenAPI v3 schema, for OpenAPI documents, explain, strategic merge patch and apply. */
+  schema?: KindSchema;
+  /** Table columns after NAME (AGE is appended). */
+  columns?: PrinterColumn[];
 }
 
 export const apiVersionOf = (t: { group: string; version: string }): string =>

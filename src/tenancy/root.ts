@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { isApiError, namespaces, type Registry } from '../registry/index.js';
 import { isAlreadyExists } from '../storage/index.js';
+import { rfc3339 } from '../meta/index.js';
 
 export const ROOT_CLUSTER = 'root';
 export const LOGICAL_CLUSTER_NAME = 'cluster';
@@ -22,7 +23,7 @@ export async function ensureRootCluster(registry: Registry, now: () => Date = ()
         metadata: {
           name: LOGICAL_CLUSTER_NAME,
           uid: randomUUID(),
-          creationTimestamp: now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          creationTimestamp: rfc3339(now()),
           generation: 1,
           annotations: { [PATH_ANNOTATION]: ROOT_CLUSTER },
         },
