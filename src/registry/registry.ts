@@ -30,7 +30,8 @@ export interface WriteOptions {
 }
 
 export interface UpdateOptions extends WriteOptions {
-  subresource?: 'status';
+  /** `status`, or a kind-specific subresource such as a Namespace's `finalize`. */
+  subresource?: string;
 }
 
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
@@ -71,7 +72,7 @@ export interface AdmissionRequest {
   operation: Operation;
   type: ResourceType;
   context: RequestContext;
-  subresource?: 'status';
+  subresource?: string;
   object?: KubeObject;
   oldObject?: KubeObject;
   dryRun: boolean;
@@ -204,8 +205,9 @@ export class Registry {
     body: unknown,
     options: UpdateOptions = {},
   ): Promise<KubeObject> {
-    const status = options.subresource === 'status';
-    if (status && !t.hasStatus) throw errors.notFound(t, `${name}/status`);
+    const sub = options.subresource;
+    const custom = sub !== undefined && sub !== 'status' ? t.strategy.subresources?.[sub] : undefined;
+    if (sub !== undefined && (sub === 'status' ? !t.hasStatus : !custom)) throw errors.notFound(t, `${name}/${sub}`);
     const input = this.decode(t, body, namespace);
     if (input.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${input.metadata.name ?? ''}) does not match the name on the URL (${name})`);
@@ -218,9 +220,13 @@ export class Registry {
       if (wanted !== undefined && wanted !== old.metadata.resourceVersion) {
         throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      const next = status ? this.statusUpdate(input, old) : this.mainUpdate(t, cloneObject(input), old);
+      const next = custom
+        ? custom(cloneObject(input), cloneObject(old))
+        : sub === 'status'
+          ? this.statusUpdate(input, old)
+          : this.mainUpdate(t, cloneObject(input), old);
       this.validate(ctx, t, next, old, options);
-      await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(status ? { subresource: 'status' as const } : {}) });
+      await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
       if (deepEqual(next, old)) return old;
       if (options.dryRun) return next;
       try {

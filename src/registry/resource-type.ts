@@ -27,6 +27,11 @@ export interface Strategy {
   holdsDeletion?(object: KubeObject): boolean;
   /** Marks an object whose deletion has begun but must wait (a Namespace turns Terminating). */
   markDeleting?(object: KubeObject): void;
+  /**
+   * Subresources besides `status` that replace part of the object (a Namespace's `finalize`):
+   * given the request body and the stored object, the object to store.
+   */
+  subresources?: Record<string, (input: KubeObject, old: KubeObject) => KubeObject>;
 }
 
 /** Where a kind's OpenAPI v3 schema lives. */
@@ -70,6 +75,11 @@ export interface ResourceType extends ErrorTarget {
   schema?: KindSchema;
   /** Table columns after NAME (AGE is appended). */
   columns?: PrinterColumn[];
+  /**
+   * Served from another resource's storage in another shape, like events.k8s.io/v1 Events, which
+   * are the core/v1 Events seen differently. Conversions are pure and lossless for stored fields.
+   */
+  storedAs?: { resource: string; toStored(o: KubeObject): KubeObject; fromStored(o: KubeObject): KubeObject };
 }
 
 export const apiVersionOf = (t: { group: string; version: string }): string =>

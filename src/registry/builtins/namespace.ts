@@ -49,6 +49,16 @@ function prepareForCreate(o: KubeObject): void {
   o.status = { phase: 'Active' };
 }
 
+/** Only the `finalize` subresource changes `spec.finalizers` (as in Kubernetes). */
+function prepareForUpdate(o: KubeObject, old: KubeObject): void {
+  o.spec = { ...((o.spec ?? {}) as NamespaceSpec), finalizers: (old.spec as NamespaceSpec | undefined)?.finalizers ?? [] };
+}
+
+function finalize(input: KubeObject, old: KubeObject): KubeObject {
+  const finalizers = (input.spec as NamespaceSpec | undefined)?.finalizers ?? [];
+  return { ...old, spec: { ...((old.spec ?? {}) as NamespaceSpec), finalizers } };
+}
+
 const holdsDeletion = (o: KubeObject): boolean => ((o.spec as NamespaceSpec | undefined)?.finalizers ?? []).length > 0;
 
 function markDeleting(o: KubeObject): void {
@@ -57,5 +67,5 @@ function markDeleting(o: KubeObject): void {
 
 export const namespaces = builtin(
   { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, nameRule: 'label', hasStatus: true, shortNames: ['ns'], selectableFields: ['status.phase'] },
-  { validate, prepareForCreate, holdsDeletion, markDeleting },
+  { validate, prepareForCreate, prepareForUpdate, holdsDeletion, markDeleting, subresources: { finalize } },
 );
