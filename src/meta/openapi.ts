@@ -18,6 +18,8 @@ export interface OpenApiSchema {
   $ref?: string;
   /** OpenAPI 3.0 wraps a $ref that has siblings (description, default) in allOf. */
   allOf?: OpenApiSchema[];
+  /** Alternatives, e.g. Quantity: a string or a number. */
+  oneOf?: OpenApiSchema[];
   'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
   'x-kubernetes-patch-strategy'?: string;
   'x-kubernetes-patch-merge-key'?: string;
