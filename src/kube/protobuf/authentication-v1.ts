@@ -1,0 +1,23 @@
+/**
+ * authentication.k8s.io/v1 TokenRequest (`kubectl create token`). Field numbers are facts
+ * from k8s.io/api authentication/v1/generated.proto. The proto names BoundObjectReference's
+ * uid `uID`; only the number matters on the wire, so we name it by its JSON name.
+ */
+import { msg, type GroupDef } from './schema.js';
+
+export const authenticationV1: GroupDef = {
+  package: 'k8s.io.api.authentication.v1',
+  apiVersion: 'authentication.k8s.io/v1',
+  kinds: ['TokenRequest'],
+  messages: {
+    TokenRequest: msg({ metadata: '1 meta.ObjectMeta', spec: '2 TokenRequestSpec', status: '3 TokenRequestStatus' }),
+    // Go: audiences, expirationSeconds and boundObjectRef have no omitempty (nil → null).
+    TokenRequestSpec: msg({
+      audiences: '1 []string keep',
+      expirationSeconds: '4 *int64 keep',
+      boundObjectRef: '3 *BoundObjectReference keep',
+    }),
+    TokenRequestStatus: msg({ token: '1 string keep', expirationTimestamp: '2 meta.Time' }),
+    BoundObjectReference: msg({ kind: '1 string', apiVersion: '2 string', name: '3 string', uid: '4 string' }),
+  },
+};
