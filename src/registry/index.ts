@@ -10,3 +10,4 @@ export { RegistryWatch, type RegistryWatchEvent } from './watch.js';
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 export { checkSchema, formatPath, type SchemaCheck } from './schema-check.js';
 export * from './builtins/index.js';
+export { applyPatch, patchTypeOf, acceptedPatchMediaTypes, unsupportedPatchMediaType, type PatchType } from './patch/index.js';
