@@ -6,9 +6,12 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { builtinCatalog, type ApiCatalog } from '../apis/index.js';
+import { namespaceLifecycle, startControllers, type RunningControllers } from '../controllers/index.js';
+import { kubeHandler } from '../kube/index.js';
 import { ApiError, errors, Registry } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
-import { ensureRootCluster } from '../tenancy/index.js';
+import { ensureRootCluster, storeResolver } from '../tenancy/index.js';
 import type { ServerConfig } from './config.js';
 import { healthHandler } from './health.js';
 import { sendError } from './http.js';
@@ -25,6 +28,8 @@ export class AtollServer {
   readonly registry: Registry;
   private readonly http: http.Server;
   private readonly handlers: Handler[];
+  private readonly catalog: ApiCatalog;
+  private controllers: RunningControllers | undefined;
   private stopping = false;
   private started = false;
   baseUrl = '';
@@ -36,6 +41,8 @@ export class AtollServer {
   ) {
     this.store = new EmbeddedStore({ dataDir: config.dataDir });
     this.registry = new Registry(this.store);
+    this.registry.use(namespaceLifecycle(this.registry));
+    this.catalog = builtinCatalog();
     this.handlers = [
       // Health first: probes must answer even when everything behind them is busy.
       healthHandler(
@@ -45,7 +52,9 @@ export class AtollServer {
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
-      // Everything else is unknown until the REST and GraphQL surfaces join the list.
+      // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: storeResolver(this.store), log }),
+      // Everything else is unknown (GraphQL joins the list with its issue).
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
         return true;
@@ -77,6 +86,9 @@ export class AtollServer {
 
   async start(): Promise<void> {
     await ensureRootCluster(this.registry);
+    const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
+    this.controllers = startControllers({ registry: this.registry, typesFor, log: this.log.child({ component: 'controllers' }) });
+    await this.controllers.synced;
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.config.port, this.config.host, () => {
@@ -103,6 +115,7 @@ export class AtollServer {
     timer.unref();
     await closed;
     clearTimeout(timer);
+    await this.controllers?.stop();
     await this.store.close();
     this.log.info('stopped');
   }

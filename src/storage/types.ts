@@ -53,6 +53,8 @@ export interface ListResult {
   continue?: string;
   /** Objects remaining after this page, when cheaply known (no selector). */
   remainingItemCount?: number;
+  /** Lists across ALL_CLUSTERS: the logical cluster of each item, index for index. */
+  clusters?: string[];
 }
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -247,6 +247,7 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
         await s.create(key('z', { cluster: 'c3', resource: 'secrets' }), obj('z'));
         const r = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps' });
         expect(names(r.items)).toEqual(['y', 'x']);
+        expect(r.clusters).toEqual(['c1', 'c2']);
         const paged = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps', limit: 1 });
         expect(names(paged.items)).toEqual(['y']);
         const rest = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps', limit: 1, continue: paged.continue! });

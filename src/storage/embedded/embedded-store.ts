@@ -155,6 +155,7 @@ export class EmbeddedStore implements Store {
     const past = revision < this.rev ? this.stateAt(shape, revision, after) : undefined;
 
     const items: KubeObject[] = [];
+    const clusters: string[] | undefined = shape.cluster === undefined ? [] : undefined;
     let last: Position | undefined;
     let more = false;
     for (const [pos, object] of this.scan(shape, after, past, limit)) {
@@ -164,9 +165,13 @@ export class EmbeddedStore implements Store {
       }
       last = pos;
       const key = { cluster: pos[0], resource, namespace: pos[1], name: pos[2] };
-      if (matches(key, object)) items.push(object);
+      if (matches(key, object)) {
+        items.push(object);
+        clusters?.push(pos[0]);
+      }
     }
     const result: ListResult = { items, revision };
+    if (clusters) result.clusters = clusters;
     if (more && last) {
       result.continue = encodeContinue({ revision, resource, after: last });
       if (filtersNothing(options)) result.remainingItemCount = this.countAfter(shape, last, past);
