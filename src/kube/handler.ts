@@ -1,0 +1,136 @@
+/**
+ * The Kubernetes REST surface: `/clusters/<path-or-cluster>/...` resolved to a logical cluster,
+ * then discovery, OpenAPI, or a verb on a resource — all through the shared registry, so REST
+ * has no rules of its own. Responses are JSON (Tables when asked), errors are `Status` objects.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { ApiCatalog, ApiSet } from '../apis/index.js';
+import type { KubeObject } from '../meta/index.js';
+import { ApiError, apiVersionOf, errors, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
+import type { ClusterResolver } from '../tenancy/index.js';
+import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
+import { aggregatedDiscovery, parseAccept, tableVersion } from './negotiate.js';
+import { openApiDocument, openApiIndex } from './openapi.js';
+import { BadPathError, parseRequestInfo, type RequestInfo } from './request-info.js';
+import { sendObject } from './respond.js';
+import { handleResource } from './verbs.js';
+import { versionInfo } from './version.js';
+
+export interface KubeHandlerDeps {
+  registry: Registry;
+  catalog: ApiCatalog;
+  resolver: ClusterResolver;
+  log: Logger;
+}
+
+const CLUSTERS = /^\/clusters\/([^/]+)(\/.*)?$/;
+
+/** Returns a server handler; it answers `/clusters/...` and `/version`, and passes on the rest. */
+export function kubeHandler(deps: KubeHandlerDeps) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname === '/version') {
+      sendObject(req, res, 200, versionInfo());
+      return true;
+    }
+    const m = CLUSTERS.exec(url.pathname);
+    if (!m) return false;
+    let clusterRef: string;
+    try {
+      clusterRef = decodeURIComponent(m[1] as string);
+    } catch {
+      throw errors.badRequest('malformed workspace in the URL');
+    }
+    const cluster = await deps.resolver.resolve(clusterRef);
+    if (!cluster) {
+      throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
+    }
+    let info: RequestInfo;
+    try {
+      info = parseRequestInfo(req.method ?? 'GET', m[2] ?? '/', url.searchParams);
+    } catch (e) {
+      throw e instanceof BadPathError ? errors.badRequest(e.message) : e;
+    }
+    const set = await deps.catalog.forCluster(cluster);
+    await serve(deps, req, res, url, { cluster, clusterRef }, set, info);
+    return true;
+  };
+}
+
+async function serve(
+  deps: KubeHandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  where: { cluster: string; clusterRef: string },
+  set: ApiSet,
+  info: RequestInfo,
+): Promise<void> {
+  const accept = parseAccept(req.headers.accept);
+  const docs = discoveryFor(set);
+  const readOnly = (): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  };
+  switch (info.kind) {
+    case 'version':
+      readOnly();
+      sendObject(req, res, 200, versionInfo());
+      return;
+    case 'legacy-versions':
+    case 'groups': {
+      readOnly();
+      const aggregated = aggregatedDiscovery(accept);
+      if (aggregated) {
+        const body = info.kind === 'legacy-versions' ? docs.aggregatedLegacy : docs.aggregatedGroups;
+        const contentType = aggregated === 'v2' ? AGGREGATED_DISCOVERY_V2 : AGGREGATED_DISCOVERY_V2BETA1;
+        const shaped = aggregated === 'v2' ? body : { ...body, apiVersion: 'apidiscovery.k8s.io/v2beta1' };
+        sendObject(req, res, 200, shaped, contentType);
+        return;
+      }
+      sendObject(req, res, 200, info.kind === 'legacy-versions' ? docs.legacyVersions : docs.groupList);
+      return;
+    }
+    case 'group': {
+      readOnly();
+      const group = docs.groups.get(info.group);
+      if (!group) throw notFound();
+      sendObject(req, res, 200, group);
+      return;
+    }
+    case 'resources': {
+      readOnly();
+      const list = docs.resourceLists.get(apiVersionOf(info));
+      if (!list) throw notFound();
+      sendObject(req, res, 200, list);
+      return;
+    }
+    case 'openapi-v3': {
+      readOnly();
+      if (info.groupVersion === undefined) {
+        sendObject(req, res, 200, openApiIndex(set, `/clusters/${encodeURIComponent(where.clusterRef)}`));
+        return;
+      }
+      const doc = openApiDocument(set, info.groupVersion);
+      if (!doc) throw notFound();
+      res.setHeader('cache-control', url.searchParams.has('hash') ? 'public, immutable' : 'no-cache, private');
+      sendObject(req, res, 200, doc.body, 'application/json', doc.etag);
+      return;
+    }
+    case 'openapi-v2':
+    case 'unknown':
+      throw notFound();
+    case 'resource': {
+      const t = set.find(info.group, info.version, info.resource);
+      if (!t) throw notFound();
+      const ctx: RequestContext = { cluster: where.cluster, warnings: [] };
+      await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept) });
+      return;
+    }
+  }
+}
+
+function notFound(): ApiError {
+  return new ApiError('NotFound', 'the server could not find the requested resource', {});
+}
+
+export type { ResourceType, KubeObject };

@@ -1,0 +1,3 @@
+/** The Kubernetes REST compatibility surface. */
+export { kubeHandler, type KubeHandlerDeps } from './handler.js';
+export { versionInfo, KUBE_VERSION } from './version.js';

@@ -1,0 +1,52 @@
+/**
+ * Content negotiation for the kinds of responses kubectl asks for through Accept parameters:
+ * aggregated discovery and server-side Tables. Everything else is served as JSON, which every
+ * Kubernetes client accepts (typed clients list protobuf first but take JSON).
+ */
+interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+}
+
+export function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header) return [];
+  return header.split(',').map((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    const record: Record<string, string> = {};
+    for (const p of params) {
+      const eq = p.indexOf('=');
+      if (eq > 0) record[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim();
+    }
+    return { type: (type ?? '').toLowerCase(), params: record };
+  });
+}
+
+const isJson = (m: MediaRange): boolean => m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*';
+
+/** The aggregated discovery version asked for (first acceptable in the client's order). */
+export function aggregatedDiscovery(accept: MediaRange[]): 'v2' | 'v2beta1' | undefined {
+  for (const m of accept) {
+    if (m.type === 'application/json' && m.params.g === 'apidiscovery.k8s.io' && m.params.as === 'APIGroupDiscoveryList') {
+      if (m.params.v === 'v2' || m.params.v === 'v2beta1') return m.params.v;
+    }
+    if (m.type === 'application/json' && !m.params.as) return undefined;
+  }
+  return undefined;
+}
+
+/** `v1` or `v1beta1` when a meta.k8s.io Table is acceptable before plain JSON. */
+export function tableVersion(accept: MediaRange[]): 'v1' | 'v1beta1' | undefined {
+  for (const m of accept) {
+    if (m.type === 'application/json' && m.params.as === 'Table' && m.params.g === 'meta.k8s.io') {
+      if (m.params.v === 'v1' || m.params.v === 'v1beta1') return m.params.v;
+    }
+    if (isJson(m) && !m.params.as) return undefined;
+  }
+  return undefined;
+}
+
+/** True unless the client accepts nothing we can produce. */
+export function acceptsJson(accept: MediaRange[]): boolean {
+  if (accept.length === 0) return true;
+  return accept.some((m) => isJson(m) || m.type === 'application/vnd.kubernetes.protobuf' || m.type === 'application/yaml');
+}

@@ -1,0 +1,33 @@
+/** JSON responses for the REST surface: content type, warnings, ETags, HEAD. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export function sendObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  etag?: string,
+): void {
+  if (etag) {
+    res.setHeader('etag', `"${etag}"`);
+    const inm = req.headers['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${etag}"`)) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
+
+/** Warnings as RFC 7234 Warning headers (code 299), as the apiserver sends them to kubectl. */
+export function setWarnings(res: ServerResponse, warnings: readonly string[] | undefined): void {
+  if (!warnings || warnings.length === 0) return;
+  res.setHeader(
+    'warning',
+    warnings.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`),
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Streams a registry watch as the apiserver does: HTTP 200, then one JSON WatchEvent per line
+ * (`{"type":"ADDED","object":{...}}`). An error after the stream began — a resourceVersion that
+ * is too old, a consumer cut off for being too slow — becomes a final ERROR event carrying a
+ * Status, which is what client-go and kubectl expect.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../meta/index.js';
+import { ApiError, errors, type RegistryWatch, type ResourceType } from '../registry/index.js';
+import { tableRow, columnDefinitions, type IncludeObject } from './table.js';
+
+export interface WatchStreamOptions {
+  table?: { version: 'v1' | 'v1beta1'; include: IncludeObject };
+  /** Close the stream after this many seconds (the client re-watches). */
+  timeoutSeconds?: number;
+}
+
+export async function streamWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  t: ResourceType,
+  watch: RegistryWatch,
+  opts: WatchStreamOptions,
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'cache-control': 'no-cache, private',
+    'transfer-encoding': 'chunked',
+  });
+  res.flushHeaders();
+  let closed = false;
+  const stop = (): void => {
+    closed = true;
+    watch.close();
+  };
+  req.on('close', stop);
+  res.on('close', stop);
+  const timer = opts.timeoutSeconds ? setTimeout(stop, opts.timeoutSeconds * 1000) : undefined;
+  let first = true;
+
+  const render = (object: KubeObject): object => {
+    if (!opts.table) return object;
+    const apiVersion = `meta.k8s.io/${opts.table.version}`;
+    // Only the first event carries the column definitions, as the apiserver sends them.
+    const table = {
+      kind: 'Table',
+      apiVersion,
+      metadata: { resourceVersion: object.metadata.resourceVersion ?? '' },
+      columnDefinitions: first ? columnDefinitions(t) : null,
+      rows: [tableRow(t, object, apiVersion, opts.table.include)],
+    };
+    first = false;
+    return table;
+  };
+  const write = (type: string, object: object): boolean => res.write(`${JSON.stringify({ type, object })}\n`);
+
+  try {
+    for await (const event of watch) {
+      if (closed) break;
+      const ok = write(event.type, event.type === 'BOOKMARK' ? event.object : render(event.object));
+      // Back-pressure: wait for the socket rather than buffering without bound; a consumer that
+      // stays behind is cut off by the watch hub and told where to resume.
+      if (!ok && !closed) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+  } catch (err) {
+    if (!closed) {
+      const api = err instanceof ApiError ? err : errors.internal(err instanceof Error ? err.message : String(err));
+      write('ERROR', api.toStatus());
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    req.off('close', stop);
+    watch.close();
+    if (!res.writableEnded) res.end();
+  }
+}
