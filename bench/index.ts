@@ -1,16 +1,17 @@
 /**
- * Storage benchmarks: `npm run bench` runs every suite in sequence and prints one line per
+ * Storage and REST benchmarks: `npm run bench` runs every suite in sequence and prints one line per
  * figure; `npm run bench -- watch` runs only the suites whose name contains "watch". Figures are
  * printed, never asserted. A suite that fails or times out is reported and the run goes on.
  */
 import { collectGarbage } from './fixtures.js';
 import { section, type Suite } from './report.js';
+import { restApi } from './rest-api.js';
 import { storageList } from './storage-list.js';
 import { storageMemory } from './storage-memory.js';
 import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
@@ -19,7 +20,7 @@ async function main(filters: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(`atoll storage benchmarks: node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(`atoll benchmarks: node ${process.version}, ${process.platform}/${process.arch}`);
   for (const suite of selected) {
     section(suite);
     const start = performance.now();

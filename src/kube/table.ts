@@ -30,11 +30,15 @@ const AGE_COLUMN = {
 };
 
 function columnDefinition(c: PrinterColumn) {
-  return { name: c.name, type: c.type === 'date' ? 'string' : c.type, format: c.format ?? '', description: c.description, priority: c.priority };
+  return { name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority };
 }
 
+/** Kinds whose columns name themselves (a `format: 'name'` column) print exactly those. */
+const ownsLayout = (t: ResourceType): boolean => (t.columns ?? []).some((c) => c.format === 'name');
+
 export function columnDefinitions(t: ResourceType): object[] {
-  return [NAME_COLUMN, ...(t.columns ?? []).map(columnDefinition), AGE_COLUMN];
+  const own = (t.columns ?? []).map(columnDefinition);
+  return ownsLayout(t) ? own : [NAME_COLUMN, ...own, AGE_COLUMN];
 }
 
 function rowObject(o: KubeObject, apiVersion: string, include: IncludeObject): object | undefined {
@@ -44,7 +48,8 @@ function rowObject(o: KubeObject, apiVersion: string, include: IncludeObject): o
 }
 
 export function tableRow(t: ResourceType, o: KubeObject, apiVersion: string, include: IncludeObject, now = Date.now()): object {
-  const cells: unknown[] = [o.metadata.name ?? ''];
+  const own = ownsLayout(t);
+  const cells: unknown[] = own ? [] : [o.metadata.name ?? ''];
   for (const c of t.columns ?? []) {
     let cell: unknown;
     try {
@@ -54,7 +59,7 @@ export function tableRow(t: ResourceType, o: KubeObject, apiVersion: string, inc
     }
     cells.push(cell ?? '<none>');
   }
-  cells.push(ageOf(o.metadata.creationTimestamp, now));
+  if (!own) cells.push(ageOf(o.metadata.creationTimestamp, now));
   const object = rowObject(o, apiVersion, include);
   return object ? { cells, object } : { cells };
 }

@@ -7,3 +7,4 @@ export * from './validation.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
 export * from './openapi.js';
+export * from './duration.js';

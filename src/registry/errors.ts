@@ -63,10 +63,11 @@ const CAUSE_LABEL: Record<CauseType, string> = {
 
 /** `metadata.name: Invalid value: "Foo": a lowercase RFC 1123 ...`, as apimachinery's field.Error prints. */
 export function formatFieldError(e: FieldError): string {
-  const label = CAUSE_LABEL[e.type];
+  const parts = [e.field, CAUSE_LABEL[e.type]];
   const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden';
-  const value = showValue ? ` ${typeof e.value === 'string' ? JSON.stringify(e.value) : JSON.stringify(e.value) ?? String(e.value)}` : '';
-  return `${e.field}: ${label}:${value}${e.detail ? `${showValue ? ':' : ''} ${e.detail}` : ''}`;
+  if (showValue) parts.push(JSON.stringify(e.value) ?? String(e.value));
+  if (e.detail) parts.push(e.detail);
+  return parts.join(': ');
 }
 
 export interface StatusDetails {

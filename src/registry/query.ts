@@ -2,7 +2,7 @@
  * List and watch parameters as clients send them (strings, as in a query string or GraphQL
  * arguments), checked and turned into storage options in one place for both surfaces.
  */
-import { parseFieldSelector, parseLabelSelector, SelectorParseError } from '../meta/index.js';
+import { fieldSelectorOf, parseFieldSelector, parseLabelSelector, SelectorParseError, type FieldSelector, type KubeObject } from '../meta/index.js';
 import type { ListOptions } from '../storage/index.js';
 import { errors } from './errors.js';
 import type { ResourceType } from './resource-type.js';
@@ -24,6 +24,8 @@ export interface WatchQuery {
   fieldSelector?: string;
   resourceVersion?: string;
   allowWatchBookmarks?: boolean;
+  /** Send the current objects first, then a bookmark marking their end (the watch-list protocol). */
+  sendInitialEvents?: boolean;
 }
 
 function parseRevision(value: string): number {
@@ -50,6 +52,7 @@ export function parseListQuery(t: ResourceType, q: ListQuery): Omit<ListOptions,
   for (const r of out.fieldSelector?.requirements ?? []) {
     if (!allowed.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
   }
+  if (out.fieldSelector && (t.fieldSet || t.fieldLabels)) out.fieldSelector = storedFieldSelector(t, out.fieldSelector);
   if (q.limit !== undefined) {
     if (!Number.isSafeInteger(q.limit) || q.limit < 0) throw errors.badRequest(`limit must be a non-negative integer, got ${q.limit}`);
     if (q.limit > 0) out.limit = q.limit;
@@ -85,4 +88,19 @@ export function parseListQuery(t: ResourceType, q: ListQuery): Omit<ListOptions,
 export function parseWatchStart(rv: string | undefined): number | undefined {
   if (rv === undefined || rv === '' || rv === '0') return undefined;
   return parseRevision(rv);
+}
+
+/** A selector in stored terms: labels renamed, values taken from the kind's field set. */
+function storedFieldSelector(t: ResourceType, served: FieldSelector): FieldSelector {
+  const requirements = served.requirements.map((r) => ({ ...r, field: t.fieldLabels?.[r.field] ?? r.field }));
+  const generic = fieldSelectorOf(requirements);
+  const fieldSet = t.fieldSet;
+  if (!fieldSet) return generic;
+  return {
+    ...generic,
+    matches: (object: unknown) => {
+      const fields = fieldSet(object as KubeObject);
+      return requirements.every((r) => ((fields[r.field] ?? '') === r.value) === (r.operator === '='));
+    },
+  };
 }

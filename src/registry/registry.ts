@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
 import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
-import { errors, fromStorage, type FieldError } from './errors.js';
+import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
+import { errors, fromStorage, isApiError, type FieldError } from './errors.js';
+import { applyPatch, type PatchType } from './patch/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
 import { apiVersionOf, groupResource, type ResourceType } from './resource-type.js';
@@ -27,6 +29,15 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Unknown fields: Strict rejects, Warn (default) drops them with a warning, Ignore drops them. */
   fieldValidation?: FieldValidation;
+  /** Who makes the change, recorded in managedFields; defaults from the user agent. */
+  fieldManager?: string;
+  userAgent?: string;
+}
+
+export interface PatchOptions extends WriteOptions {
+  subresource?: string;
+  /** Apply patches only: take over fields other managers own. */
+  force?: boolean;
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -106,7 +117,7 @@ export class Registry {
   }
 
   private key(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): ObjectKey {
-    return { cluster: ctx.cluster, resource: groupResource(t), namespace: t.namespaced ? (namespace ?? '') : '', name };
+    return { cluster: ctx.cluster, resource: storageResource(t), namespace: t.namespaced ? (namespace ?? '') : '', name };
   }
 
   private timestamp(): string {
@@ -118,14 +129,14 @@ export class Registry {
       throw fromStorage(e, t, name);
     });
     if (!found) throw errors.notFound(t, name);
-    return found;
+    return served(t, found);
   }
 
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
     const opts = parseListQuery(t, query);
     try {
-      const r = await this.store.list({ cluster: ctx.cluster, resource: groupResource(t), ...opts });
-      const out: ListResponse = { items: r.items, resourceVersion: String(r.revision) };
+      const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
+      const out: ListResponse = { items: t.storedAs ? r.items.map((o) => served(t, o)) : r.items, resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
       if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
       return out;
@@ -140,7 +151,7 @@ export class Registry {
    */
   async watch(ctx: RequestContext, t: ResourceType, query: WatchQuery = {}): Promise<RegistryWatch> {
     const opts = parseListQuery(t, { ...query, limit: undefined, continue: undefined, resourceVersion: undefined });
-    const from = parseWatchStart(query.resourceVersion);
+    const from = query.sendInitialEvents ? undefined : parseWatchStart(query.resourceVersion);
     let initial: KubeObject[] = [];
     let fromRevision = from;
     if (from === undefined) {
@@ -150,12 +161,12 @@ export class Registry {
     }
     const w = this.store.watch({
       cluster: ctx.cluster,
-      resource: groupResource(t),
+      resource: storageResource(t),
       ...opts,
       fromRevision,
       bookmarks: query.allowWatchBookmarks ?? false,
     });
-    return new RegistryWatch(t, initial, w);
+    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored);
   }
 
   async create(
@@ -165,7 +176,18 @@ export class Registry {
     body: unknown,
     options: WriteOptions = {},
   ): Promise<KubeObject> {
-    const object = this.decode(t, body, namespace);
+    return this.createObject(ctx, t, namespace, this.decode(t, body, namespace), options, false);
+  }
+
+  /** Creates a decoded object; `appliedFields` keeps managedFields computed by server-side apply. */
+  private async createObject(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    object: KubeObject,
+    options: WriteOptions,
+    appliedFields: boolean,
+  ): Promise<KubeObject> {
     const meta = object.metadata;
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     delete meta.uid;
@@ -178,6 +200,11 @@ export class Registry {
     t.strategy.prepareForCreate?.(object);
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName as string);
+    if (!appliedFields) {
+      delete meta.managedFields;
+      const entries = trackUpdate({ old: undefined, updated: object, manager: this.manager(options), apiVersion: apiVersionOf(t), now: meta.creationTimestamp, ...(t.schema ? { schema: t.schema } : {}) });
+      if (entries.length > 0) meta.managedFields = entries;
+    }
     this.validate(ctx, t, object, undefined, options);
     await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
 
@@ -185,7 +212,7 @@ export class Registry {
       meta.uid = randomUUID();
       if (options.dryRun) return object;
       try {
-        return await this.store.create(this.key(ctx, t, namespace, meta.name as string), object);
+        return served(t, await this.store.create(this.key(ctx, t, namespace, meta.name as string), stored(t, object)));
       } catch (e) {
         if (generated && isAlreadyExists(e) && attempt < MAX_ATTEMPTS) {
           meta.name = generateName(meta.generateName as string);
@@ -194,6 +221,11 @@ export class Registry {
         throw fromStorage(e, t, meta.name as string);
       }
     }
+  }
+
+  private manager(options: WriteOptions): string {
+    // An empty fieldManager counts as absent, as in Kubernetes.
+    return options.fieldManager || defaultFieldManager(options.userAgent);
   }
 
   /** Replaces an object (PUT), or only its status with `subresource: 'status'`. */
@@ -205,40 +237,168 @@ export class Registry {
     body: unknown,
     options: UpdateOptions = {},
   ): Promise<KubeObject> {
-    const sub = options.subresource;
-    const custom = sub !== undefined && sub !== 'status' ? t.strategy.subresources?.[sub] : undefined;
-    if (sub !== undefined && (sub === 'status' ? !t.hasStatus : !custom)) throw errors.notFound(t, `${name}/${sub}`);
+    this.checkSubresource(t, name, options.subresource);
     const input = this.decode(t, body, namespace);
     if (input.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${input.metadata.name ?? ''}) does not match the name on the URL (${name})`);
     }
     const wanted = input.metadata.resourceVersion || undefined;
-    const key = this.key(ctx, t, namespace, name);
-
     for (let attempt = 1; ; attempt++) {
       const old = await this.get(ctx, t, namespace, name);
       if (wanted !== undefined && wanted !== old.metadata.resourceVersion) {
         throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      const next = custom
-        ? custom(cloneObject(input), cloneObject(old))
-        : sub === 'status'
-          ? this.statusUpdate(input, old)
-          : this.mainUpdate(t, cloneObject(input), old);
-      this.validate(ctx, t, next, old, options);
-      await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
-      if (deepEqual(next, old)) return old;
-      if (options.dryRun) return next;
       try {
-        if (next.metadata.deletionTimestamp && !this.holds(t, next)) {
-          // The last finalizer went away: the update completes the deletion.
-          return await this.store.delete(key, { resourceVersion: old.metadata.resourceVersion });
-        }
-        return await this.store.update(key, next, { resourceVersion: old.metadata.resourceVersion });
+        return await this.writeUpdate(ctx, t, namespace, old, input, options, false);
       } catch (e) {
         // Someone wrote in between; an update that did not name a resourceVersion is retried.
-        if (isConflict(e) && wanted === undefined && attempt < MAX_ATTEMPTS) continue;
+        if (isApiError(e) && e.reason === 'Conflict' && e.details?.causes === undefined && wanted === undefined && attempt < MAX_ATTEMPTS) continue;
+        throw e;
+      }
+    }
+  }
+
+  private checkSubresource(t: ResourceType, name: string, sub: string | undefined): void {
+    if (sub === undefined) return;
+    const known = sub === 'status' ? t.hasStatus : t.strategy.subresources?.[sub] !== undefined;
+    if (!known) throw errors.notFound(t, `${name}/${sub}`);
+  }
+
+  /**
+   * One attempt at replacing `old` with `input` (already decoded): the subresource's view, system
+   * fields, managed fields, validation, admission, then a write conditional on `old`'s revision.
+   */
+  private async writeUpdate(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    old: KubeObject,
+    input: KubeObject,
+    options: UpdateOptions,
+    appliedFields: boolean,
+  ): Promise<KubeObject> {
+    const sub = options.subresource;
+    const custom = sub !== undefined && sub !== 'status' ? t.strategy.subresources?.[sub] : undefined;
+    const next = custom
+      ? custom(cloneObject(input), cloneObject(old))
+      : sub === 'status'
+        ? this.statusUpdate(input, old)
+        : this.mainUpdate(t, cloneObject(input), old);
+    if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
+    else if (!appliedFields) this.trackManagedFields(t, next, old, options);
+    this.validate(ctx, t, next, old, options);
+    await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
+    if (deepEqual(next, old)) return old;
+    if (options.dryRun) return next;
+    const key = this.key(ctx, t, namespace, old.metadata.name as string);
+    try {
+      if (next.metadata.deletionTimestamp && !this.holds(t, next)) {
+        // The last finalizer went away: the update completes the deletion.
+        return served(t, await this.store.delete(key, { resourceVersion: old.metadata.resourceVersion }));
+      }
+      return served(t, await this.store.update(key, stored(t, next), { resourceVersion: old.metadata.resourceVersion }));
+    } catch (e) {
+      throw fromStorage(e, t, old.metadata.name as string);
+    }
+  }
+
+  /** Update-operation ownership: only when something besides managedFields changed. */
+  private trackManagedFields(t: ResourceType, next: KubeObject, old: KubeObject, options: UpdateOptions): void {
+    // Clients may replace managedFields wholesale (or clear them with []); absent means keep.
+    if (next.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) {
+      next.metadata.managedFields = old.metadata.managedFields;
+    }
+    const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, managedFields: undefined } });
+    if (deepEqual(strip(next), strip(old))) return;
+    const entries = trackUpdate({
+      old,
+      updated: next,
+      manager: this.manager(options),
+      apiVersion: apiVersionOf(t),
+      now: this.timestamp(),
+      resetFields: resetFields(t, options.subresource),
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+      ...(t.schema ? { schema: t.schema } : {}),
+    });
+    if (entries.length > 0) next.metadata.managedFields = entries;
+    else delete next.metadata.managedFields;
+  }
+
+  /**
+   * PATCH: JSON patch, merge patch, strategic merge patch, or server-side apply (which may create
+   * the object). Patches are re-applied to the newest object when another writer got in between.
+   */
+  async patch(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType | 'apply',
+    body: unknown,
+    options: PatchOptions = {},
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    this.checkSubresource(t, name, options.subresource);
+    if (type === 'apply') return this.apply(ctx, t, namespace, name, body, options);
+    for (let attempt = 1; ; attempt++) {
+      const old = await this.get(ctx, t, namespace, name);
+      const patched = applyPatch(type, old, body, t.schema);
+      if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
+      if (patched.metadata.resourceVersion !== undefined && patched.metadata.resourceVersion !== old.metadata.resourceVersion) {
+        throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const input = this.decode(t, patched, namespace);
+      if (input.metadata.name !== name) throw errors.badRequest(`metadata.name: Invalid value: "${input.metadata.name ?? ''}": field is immutable`);
+      try {
+        return { object: await this.writeUpdate(ctx, t, namespace, old, input, options, false), created: false };
+      } catch (e) {
+        if (isApiError(e) && e.reason === 'Conflict' && e.details?.causes === undefined && attempt < MAX_ATTEMPTS) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async apply(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: PatchOptions,
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    if (!isPlainObject(body)) throw errors.badRequest('an apply patch must be a YAML or JSON object');
+    if (body.apiVersion === undefined || body.kind === undefined) {
+      throw errors.badRequest('invalid object type: apiVersion and kind must be set in an apply patch');
+    }
+    const config = this.decode(t, body, namespace);
+    if (config.metadata.name !== undefined && config.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    config.metadata.name = name;
+    const manager = this.manager(options);
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
         throw fromStorage(e, t, name);
+      });
+      const current = live ? served(t, live) : undefined;
+      const applied = applyConfiguration({
+        live: current,
+        config,
+        manager,
+        force: options.force ?? false,
+        schema: t.schema,
+        apiVersion: apiVersionOf(t),
+        kind: t.kind,
+        now: this.timestamp(),
+        resetFields: resetFields(t, options.subresource),
+        ...(options.subresource ? { subresource: options.subresource } : {}),
+      });
+      try {
+        if (!current) return { object: await this.createObject(ctx, t, namespace, applied, options, true), created: true };
+        return { object: await this.writeUpdate(ctx, t, namespace, current, applied, options, true), created: false };
+      } catch (e) {
+        const raced = isApiError(e) && (e.reason === 'AlreadyExists' || (e.reason === 'Conflict' && e.details?.causes === undefined));
+        if (raced && attempt < MAX_ATTEMPTS) continue;
+        throw e;
       }
     }
   }
@@ -308,12 +468,12 @@ export class Registry {
           next.metadata.generation = (old.metadata.generation ?? 0) + 1;
           t.strategy.markDeleting?.(next);
           if (options.dryRun) return { object: next, deleted: false };
-          const object = await this.store.update(key, next, { resourceVersion: old.metadata.resourceVersion });
-          return { object, deleted: false };
+          const object = await this.store.update(key, stored(t, next), { resourceVersion: old.metadata.resourceVersion });
+          return { object: served(t, object), deleted: false };
         }
         if (options.dryRun) return { object: old, deleted: true };
         const object = await this.store.delete(key, { resourceVersion: old.metadata.resourceVersion });
-        return { object, deleted: true };
+        return { object: served(t, object), deleted: true };
       } catch (e) {
         if (isConflict(e) && attempt < MAX_ATTEMPTS) continue;
         throw fromStorage(e, t, name);
@@ -367,7 +527,7 @@ export class Registry {
     const unknown = [...metaCheck.unknownFields, ...kindCheck.unknownFields];
     if (unknown.length === 0) return;
     const mode = options.fieldValidation ?? 'Warn';
-    const names = unknown.map((p) => p.join('.'));
+    const names = unknown.map((p) => p.reduce((out, seg) => (/^\d+$/.test(seg) ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), ''));
     if (mode === 'Strict') {
       throw errors.badRequest(`strict decoding error: ${names.map((n) => `unknown field "${n}"`).join(', ')}`);
     }
@@ -378,6 +538,20 @@ export class Registry {
   private async admit(request: AdmissionRequest): Promise<void> {
     for (const hook of this.admission) await hook(request);
   }
+}
+
+/** The storage resource: a kind's own, or the one it shares (events.k8s.io → core events). */
+function storageResource(t: ResourceType): string {
+  return t.storedAs?.resource ?? groupResource(t);
+}
+
+const served = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.fromStored(o) : o);
+const stored = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.toStored(o) : o);
+
+/** Fields the endpoint resets, so nobody is recorded as owning them: status on the main resource, the rest on /status. */
+function resetFields(t: ResourceType, subresource: string | undefined): string[][] {
+  if (!t.hasStatus) return [];
+  return subresource === 'status' ? [['spec']] : subresource === undefined ? [['status']] : [];
 }
 
 /** What `generation` tracks: everything but type meta, metadata and status. */

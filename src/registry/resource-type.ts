@@ -70,10 +70,20 @@ export interface ResourceType extends ErrorTarget {
   hasStatus: boolean;
   /** Field selector keys beyond metadata.name and metadata.namespace. */
   selectableFields: string[];
+  /**
+   * The values field selectors match, computed from the stored object, where they are not plain
+   * paths (an Event's `source` is source.component or reportingComponent).
+   */
+  fieldSet?: (stored: KubeObject) => Record<string, string>;
+  /** Served field-selector labels renamed to stored ones (events.k8s.io `regarding.name` → `involvedObject.name`). */
+  fieldLabels?: Readonly<Record<string, string>>;
   strategy: Strategy;
   /** OpenAPI v3 schema, for OpenAPI documents, explain, strategic merge patch and apply. */
   schema?: KindSchema;
-  /** Table columns after NAME (AGE is appended). */
+  /**
+   * Table columns. Normally NAME comes first and AGE last, added by the server; a kind whose
+   * columns include one with `format: 'name'` lists its whole table itself (Events, Roles).
+   */
   columns?: PrinterColumn[];
   /**
    * Served from another resource's storage in another shape, like events.k8s.io/v1 Events, which

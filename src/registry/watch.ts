@@ -16,25 +16,45 @@ export interface RegistryWatchEvent {
 export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> {
   private next_ = 0;
 
+  private endBookmark: string | undefined;
+
+  /**
+   * @param initialEventsEnd the list revision, when the client asked (`sendInitialEvents`) for a
+   *   BOOKMARK annotated `k8s.io/initial-events-end` after the initial objects.
+   */
   constructor(
     private readonly type: ResourceType,
     private readonly initial: KubeObject[],
     private readonly inner: Watch,
-  ) {}
+    initialEventsEnd?: string,
+    /** Converts stored objects to the served shape (kinds with `storedAs`). */
+    private readonly convert?: (o: KubeObject) => KubeObject,
+  ) {
+    this.endBookmark = initialEventsEnd;
+  }
+
+  private bookmark(resourceVersion: string, annotations?: Record<string, string>): KubeObject {
+    return {
+      apiVersion: apiVersionOf(this.type),
+      kind: this.type.kind,
+      metadata: annotations ? { resourceVersion, annotations } : { resourceVersion },
+    };
+  }
 
   async next(): Promise<IteratorResult<RegistryWatchEvent>> {
     if (this.next_ < this.initial.length) {
       return { value: { type: 'ADDED', object: this.initial[this.next_++] as KubeObject }, done: false };
     }
+    if (this.endBookmark !== undefined) {
+      const rv = this.endBookmark;
+      this.endBookmark = undefined;
+      return { value: { type: 'BOOKMARK', object: this.bookmark(rv, { 'k8s.io/initial-events-end': 'true' }) }, done: false };
+    }
     try {
       const r = await this.inner.next();
       if (r.done) return { value: undefined, done: true };
       const e = r.value;
-      const object = e.object ?? {
-        apiVersion: apiVersionOf(this.type),
-        kind: this.type.kind,
-        metadata: { resourceVersion: String(e.revision) },
-      };
+      const object = e.object ? (this.convert ? this.convert(e.object) : e.object) : this.bookmark(String(e.revision));
       return { value: { type: e.type, object }, done: false };
     } catch (err) {
       throw fromStorage(err, this.type, '');

@@ -66,6 +66,25 @@ function markDeleting(o: KubeObject): void {
 }
 
 export const namespaces = builtin(
-  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, nameRule: 'label', hasStatus: true, shortNames: ['ns'], selectableFields: ['status.phase'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    kind: 'Namespace',
+    namespaced: false,
+    nameRule: 'label',
+    hasStatus: true,
+    shortNames: ['ns'],
+    selectableFields: ['status.phase'],
+    columns: [
+      {
+        name: 'Status',
+        type: 'string',
+        description: 'Active, or Terminating while the namespace is being emptied.',
+        priority: 0,
+        cell: (o) => (o.status as { phase?: string } | undefined)?.phase ?? '',
+      },
+    ],
+  },
   { validate, prepareForCreate, prepareForUpdate, holdsDeletion, markDeleting, subresources: { finalize } },
 );

@@ -71,6 +71,25 @@ function validateUpdate(o: KubeObject, old: KubeObject): FieldError[] {
 }
 
 export const secrets = builtin(
-  { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, nameRule: 'subdomain', hasStatus: false, selectableFields: ['type'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    kind: 'Secret',
+    namespaced: true,
+    nameRule: 'subdomain',
+    hasStatus: false,
+    selectableFields: ['type'],
+    columns: [
+      { name: 'Type', type: 'string', description: 'The secret’s type, which fixes the keys it must hold.', priority: 0, cell: (o) => (typeof o.type === 'string' ? o.type : '') },
+      {
+        name: 'Data',
+        type: 'string',
+        description: 'How many keys the secret holds.',
+        priority: 0,
+        cell: (o) => (typeof o.data === 'object' && o.data !== null ? Object.keys(o.data).length : 0),
+      },
+    ],
+  },
   { validate, validateUpdate, prepareForCreate: fold, prepareForUpdate: fold },
 );

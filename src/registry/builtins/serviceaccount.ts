@@ -2,17 +2,7 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
 import { checkSchema } from '../schema-check.js';
-import { builtin, kindSchema } from './common.js';
-
-const objectReference = z.strictObject({
-  kind: z.string().optional(),
-  namespace: z.string().optional(),
-  name: z.string().optional(),
-  uid: z.string().optional(),
-  apiVersion: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  fieldPath: z.string().optional(),
-});
+import { builtin, kindSchema, objectReference } from './common.js';
 
 const schema = kindSchema({
   secrets: z.array(objectReference).nullable().optional(),
@@ -21,6 +11,25 @@ const schema = kindSchema({
 });
 
 export const serviceAccounts = builtin(
-  { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, nameRule: 'subdomain', hasStatus: false, shortNames: ['sa'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    nameRule: 'subdomain',
+    hasStatus: false,
+    shortNames: ['sa'],
+    // kubectl 1.32 still prints SECRETS (the count of `secrets`, usually 0 since tokens are no longer auto-created).
+    columns: [
+      {
+        name: 'Secrets',
+        type: 'string',
+        description: 'How many secrets the service account lists.',
+        priority: 0,
+        cell: (o) => (Array.isArray(o.secrets) ? o.secrets.length : 0),
+      },
+    ],
+  },
   { validate: (o: KubeObject) => checkSchema(schema, o) },
 );

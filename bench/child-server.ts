@@ -1,0 +1,99 @@
+/**
+ * Runs an HTTP server under test in its own node process, so the REST benchmark's load generator
+ * never shares an event loop with it: spawns `node <script> <args>`, waits for the JSON log line
+ * whose `msg` says it is serving (it carries the `url`), and stops it again — SIGTERM, then
+ * SIGKILL if it lingers. Children still running when the bench process exits are killed too.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+/** Output kept for error messages. */
+const KEEP_OUTPUT_CHARS = 20_000;
+
+export interface ChildServer {
+  url: string;
+  /** The end of the child's stdout and stderr. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts `script` (a file URL or path) and resolves once it logs `{"msg": readyMsg, "url": ...}`. */
+export function startChild(script: URL | string, args: string[], readyMsg: string): Promise<ChildServer> {
+  const file = script instanceof URL ? fileURLToPath(script) : script;
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  let pending = '';
+  let onLine: ((line: string) => void) | undefined;
+  const keep = (text: string): void => {
+    out = (out + text).slice(-KEEP_OUTPUT_CHARS);
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    const text = d.toString();
+    keep(text);
+    const lines = (pending + text).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine?.(line);
+  });
+  child.stderr.on('data', (d: Buffer) => keep(d.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void stop().then(() => reject(new Error(`${file} ${why}:\n${out}`)));
+    };
+    const timer = setTimeout(() => fail(`did not log "${readyMsg}" within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    child.once('error', (err) => fail(`could not be spawned: ${err.message}`));
+    void exited.then(() => fail(`exited (code ${child.exitCode}, signal ${child.signalCode}) before serving`));
+    onLine = (line) => {
+      const url = readyUrl(line, readyMsg);
+      if (url === undefined || settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ url, output: () => out, stop });
+    };
+  });
+}
+
+/** The `url` of a JSON log line whose `msg` is `readyMsg`, else undefined. */
+function readyUrl(line: string, readyMsg: string): string | undefined {
+  if (!line.includes(readyMsg)) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; url?: unknown };
+    return parsed.msg === readyMsg && typeof parsed.url === 'string' ? parsed.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn` with a started child and always stops it afterwards. */
+export async function withChild<T>(script: URL | string, args: string[], readyMsg: string, fn: (server: ChildServer) => Promise<T>): Promise<T> {
+  const server = await startChild(script, args, readyMsg);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}

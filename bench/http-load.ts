@@ -1,0 +1,87 @@
+/**
+ * The REST benchmark's client side, in the bench process: single requests (seeding, capturing a
+ * response) and a closed-loop load generator that keeps a fixed number of keep-alive requests in
+ * flight for a fixed time, counting completed 200 responses and recording each one's latency.
+ * Any other status fails the measurement: a fast error page must never count as throughput.
+ */
+import http from 'node:http';
+
+/** No single request may take longer than this; a stuck server fails the suite instead of hanging it. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface HttpResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface LoadResult {
+  /** Completed 200 responses. */
+  count: number;
+  perSecond: number;
+  /** Latency of every completed request, ms, sorted ascending. */
+  latencies: Float64Array;
+}
+
+/** One request to `baseUrl` + `path` through `agent`; resolves with the whole response. */
+export function request(agent: http.Agent, baseUrl: string, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  const url = new URL(path, baseUrl);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+  if (payload) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = payload.length;
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no response after ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Like `request`, but rejects unless the status is `expected`, quoting the start of the body. */
+export async function expectStatus(agent: http.Agent, baseUrl: string, method: string, path: string, expected: number, body?: unknown): Promise<HttpResult> {
+  const res = await request(agent, baseUrl, method, path, body);
+  if (res.status !== expected) {
+    throw new Error(`${method} ${path}: status ${res.status}, expected ${expected}: ${res.body.toString('utf8', 0, 500)}`);
+  }
+  return res;
+}
+
+/**
+ * Keeps `concurrency` GETs of `path` in flight for `durationMs` (each worker sends its next
+ * request when the previous one completes) over a keep-alive agent with one socket per worker.
+ */
+export async function load(baseUrl: string, path: string, concurrency: number, durationMs: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let failure: Error | undefined;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && performance.now() < deadline) {
+      const sent = performance.now();
+      try {
+        await expectStatus(agent, baseUrl, 'GET', path, 200);
+      } catch (err) {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+        return;
+      }
+      latencies.push(performance.now() - sent);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
+  if (failure) throw failure;
+  const seconds = (performance.now() - start) / 1000;
+  return { count: latencies.length, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies).sort() };
+}
