@@ -63,7 +63,12 @@ const CAUSE_LABEL: Record<CauseType, string> = {
 
 /** `metadata.name: Invalid value: "Foo": a lowercase RFC 1123 ...`, as apimachinery's field.Error prints. */
 export function formatFieldError(e: FieldError): string {
-  const parts = [e.field, CAUSE_LABEL[e.type]];
+  return `${e.field}: ${fieldErrorBody(e)}`;
+}
+
+/** The message without the field, as a Status cause carries it (apimachinery's ErrorBody). */
+export function fieldErrorBody(e: FieldError): string {
+  const parts = [CAUSE_LABEL[e.type]];
   const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden';
   if (showValue) parts.push(JSON.stringify(e.value) ?? String(e.value));
   if (e.detail) parts.push(e.detail);
@@ -171,7 +176,7 @@ export const errors = {
       name,
       group: t.group,
       kind: t.kind,
-      causes: causes.map((c, i) => ({ reason: c.type, message: list[i] as string, field: c.field })),
+      causes: causes.map((c) => ({ reason: c.type, message: fieldErrorBody(c), field: c.field })),
     });
   },
   badRequest: (message: string): ApiError => new ApiError('BadRequest', message),
