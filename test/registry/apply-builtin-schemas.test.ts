@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/meta/index.js';
 import { applyConfiguration, trackUpdate, type ManagedFieldsEntry } from '../../src/registry/apply/index.js';
 import { builtinComponents } from '../../src/registry/builtins/openapi/index.js';
-import { ApiError } from '../../src/registry/errors.js';
 import type { KindSchema } from '../../src/registry/resource-type.js';
+import { refusedSync } from '../support/registry-fixture.js';
 
 const configMaps: KindSchema = { name: 'io.k8s.api.core.v1.ConfigMap', components: builtinComponents };
 const namespaces: KindSchema = { name: 'io.k8s.api.core.v1.Namespace', components: builtinComponents };
@@ -41,15 +41,9 @@ describe('apply with the built-in schemas', () => {
       'f:data': { '.': {}, 'f:a': {} },
       'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} } },
     });
-    let err: unknown;
-    try {
-      applyCm(created, cm({}, { a: '2' }), 'kubectl');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).message).toBe('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.a');
-    expect((err as ApiError).code).toBe(409);
+    const err = refusedSync(() => applyCm(created, cm({}, { a: '2' }), 'kubectl'));
+    expect(err.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.a');
+    expect(err.code).toBe(409);
   });
 
   it('tracks ObjectMeta finalizers as a set and ownerReferences by uid', () => {

@@ -14,8 +14,8 @@ import {
   trackUpdate,
   type ManagedFieldsEntry,
 } from '../../src/registry/apply/index.js';
-import { ApiError } from '../../src/registry/errors.js';
 import type { KindSchema } from '../../src/registry/resource-type.js';
+import { refusedSync } from '../support/registry-fixture.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -91,16 +91,6 @@ function update(o: KubeObject, manager: string, edit: (next: KubeObject) => void
 const entries = (o: KubeObject): ManagedFieldsEntry[] => (o.metadata.managedFields ?? []) as ManagedFieldsEntry[];
 const fieldsOf = (o: KubeObject, manager: string): Record<string, unknown> | undefined => entries(o).find((e) => e.manager === manager)?.fieldsV1;
 const managersOf = (o: KubeObject): string[] => entries(o).map((e) => `${e.manager}/${e.operation}`);
-
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected an ApiError');
-}
 
 const k = (key: Record<string, unknown>) => `k:${JSON.stringify(key)}`;
 
@@ -277,13 +267,13 @@ describe('applyConfiguration', () => {
     o = apply(o, widget({ data: { a: '1' } }), 'bob', { now: T2 });
     expect(fieldsOf(o, 'alice')).toEqual({ 'f:data': { 'f:a': {} } });
     expect(fieldsOf(o, 'bob')).toEqual({ 'f:data': { 'f:a': {} } });
-    const err = refusal(() => apply(o, widget({ data: { a: '2' } }), 'alice', { now: T3 }));
+    const err = refusedSync(() => apply(o, widget({ data: { a: '2' } }), 'alice', { now: T3 }));
     expect(err.message).toBe('Apply failed with 1 conflict: conflict with "bob": .data.a');
   });
 
   it('refuses to change a field another applier owns: 409 with the causes Kubernetes gives', () => {
     const o = apply(undefined, widget({ data: { a: '1' } }), 'alice');
-    const err = refusal(() => apply(o, widget({ data: { a: '2' } }), 'bob'));
+    const err = refusedSync(() => apply(o, widget({ data: { a: '2' } }), 'bob'));
     expect(err.toStatus()).toEqual({
       kind: 'Status',
       apiVersion: 'v1',
@@ -299,7 +289,7 @@ describe('applyConfiguration', () => {
   it('refuses to change a field an Update manager owns, naming its apiVersion', () => {
     const created = widget({ data: { a: '1' } });
     created.metadata.managedFields = trackUpdate({ old: undefined, updated: created, manager: 'kubectl-client-side-apply', apiVersion: API, now: T0, schema });
-    const err = refusal(() => apply(created, widget({ data: { a: '2' } }), 'kubectl'));
+    const err = refusedSync(() => apply(created, widget({ data: { a: '2' } }), 'kubectl'));
     expect(err.code).toBe(409);
     expect(err.message).toBe(`Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using ${API}: .data.a`);
     expect(err.details?.causes).toEqual([{ reason: 'FieldManagerConflict', message: `conflict with "kubectl-client-side-apply" using ${API}`, field: '.data.a' }]);
@@ -308,7 +298,7 @@ describe('applyConfiguration', () => {
   it('lists several conflicts per manager, managers sorted', () => {
     let o = apply(undefined, widget({ data: { a: '1', b: '2' } }), 'alice');
     o = update(o, 'bob', (n) => void ((n.data as Record<string, string>).c = '3'));
-    const err = refusal(() => apply(o, widget({ data: { a: 'x', b: 'y', c: 'z' } }), 'carol'));
+    const err = refusedSync(() => apply(o, widget({ data: { a: 'x', b: 'y', c: 'z' } }), 'carol'));
     expect(err.message).toBe(
       `Apply failed with 3 conflicts: conflicts with "alice":\n- .data.a\n- .data.b\nconflicts with "bob" using ${API}:\n- .data.c`,
     );
@@ -341,7 +331,7 @@ describe('applyConfiguration', () => {
       { name: 'log', image: 'fluentd' },
     ]);
     expect(fieldsOf(o, 'bob')).toEqual({ 'f:spec': { 'f:containers': { [k({ name: 'log' })]: { '.': {}, 'f:image': {}, 'f:name': {} } } } });
-    const err = refusal(() => apply(o, widget({ spec: { containers: [{ name: 'web', image: 'httpd' }] } }), 'bob'));
+    const err = refusedSync(() => apply(o, widget({ spec: { containers: [{ name: 'web', image: 'httpd' }] } }), 'bob'));
     expect(err.message).toBe('Apply failed with 1 conflict: conflict with "alice": .spec.containers[name="web"].image');
     o = apply(o, widget({ spec: { containers: [{ name: 'web', image: 'nginx:2' }] } }), 'alice', { now: T2 });
     expect((o.spec as { containers: unknown }).containers).toEqual([
@@ -381,7 +371,7 @@ describe('applyConfiguration', () => {
   it('replaces an atomic list whole, sharing it only when equal', () => {
     let o = apply(undefined, widget({ spec: { args: ['x', 'y'] } }), 'alice');
     o = apply(o, widget({ spec: { args: ['x', 'y'] } }), 'bob');
-    const err = refusal(() => apply(o, widget({ spec: { args: ['z'] } }), 'carol'));
+    const err = refusedSync(() => apply(o, widget({ spec: { args: ['z'] } }), 'carol'));
     expect(err.message).toBe('Apply failed with 2 conflicts: conflicts with "alice":\n- .spec.args\nconflicts with "bob":\n- .spec.args');
     o = apply(o, widget({ spec: { args: ['z'] } }), 'carol', { force: true, now: T2 });
     expect((o.spec as { args: unknown }).args).toEqual(['z']);
@@ -397,7 +387,7 @@ describe('applyConfiguration', () => {
 
   it('unsets a field set to null, owning it, and a null can conflict', () => {
     let o = apply(undefined, widget({ data: { a: '1', b: '2' } }), 'alice');
-    expect(refusal(() => apply(o, widget({ data: { a: null } }), 'bob')).message).toBe('Apply failed with 1 conflict: conflict with "alice": .data.a');
+    expect(refusedSync(() => apply(o, widget({ data: { a: null } }), 'bob')).message).toBe('Apply failed with 1 conflict: conflict with "alice": .data.a');
     o = apply(o, widget({ data: { a: null } }), 'bob', { force: true });
     expect(o.data).toEqual({ b: '2' });
     expect(fieldsOf(o, 'bob')).toEqual({ 'f:data': { 'f:a': {} } });
@@ -459,7 +449,7 @@ describe('applyConfiguration', () => {
   ];
 
   it.each(invalid)('refuses %s with 400', (_, fn, message) => {
-    const err = refusal(fn);
+    const err = refusedSync(fn);
     expect(err.code).toBe(400);
     expect(err.message).toBe(message);
   });

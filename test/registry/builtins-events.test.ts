@@ -1,31 +1,10 @@
 /** core/v1 and events.k8s.io/v1 Events: validation in both shapes, and the conversion between them. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/meta/index.js';
-import { ApiError, eventFieldSet, eventFromStored, events, eventsV1, eventToStored, Registry, type RequestContext } from '../../src/registry/index.js';
-import { EmbeddedStore } from '../../src/storage/index.js';
+import { eventFieldSet, eventFromStored, events, eventsV1, eventToStored } from '../../src/registry/index.js';
+import { ctx, fields, refused, useRegistry } from '../support/registry-fixture.js';
 
-let store: EmbeddedStore;
-let reg: Registry;
-const ctx: RequestContext = { cluster: 'root' };
-
-beforeEach(() => {
-  store = new EmbeddedStore();
-  reg = new Registry(store);
-});
-afterEach(async () => {
-  await store.close();
-});
-
-async function refused(fn: () => Promise<unknown>): Promise<ApiError> {
-  const err = await fn().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
-
-const fields = (e: ApiError): (string | undefined)[] => e.details?.causes?.map((c) => c.field) ?? [];
+const fx = useRegistry();
 
 /** An old-style event, as kubelet and most controllers still write them. */
 const legacy = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -57,27 +36,27 @@ const modern = (name: string, extra: Record<string, unknown> = {}): Record<strin
 
 describe('core/v1 Event', () => {
   it('accepts an old-style event and keeps its fields', async () => {
-    const e = await reg.create(ctx, events, 'default', legacy('web-1.abc'));
+    const e = await fx.reg.create(ctx, events, 'default', legacy('web-1.abc'));
     expect(e).toMatchObject({ apiVersion: 'v1', kind: 'Event', reason: 'Pulled', count: 3, source: { component: 'kubelet' } });
   });
 
   it('needs the involved object in the event’s namespace (or a cluster-scoped one in default)', async () => {
-    const err = await refused(() => reg.create(ctx, events, 'other', legacy('x')));
+    const err = await refused(() => fx.reg.create(ctx, events, 'other', legacy('x')));
     expect(err.code).toBe(422);
     expect(err.details?.causes?.[0]).toMatchObject({ field: 'involvedObject.namespace', reason: 'FieldValueInvalid' });
     expect(err.message).toContain('does not match event.namespace');
-    await reg.create(ctx, events, 'default', legacy('node', { involvedObject: { kind: 'Node', name: 'node-1' } }));
-    const elsewhere = await refused(() => reg.create(ctx, events, 'other', legacy('node', { involvedObject: { kind: 'Node', name: 'node-1' } })));
+    await fx.reg.create(ctx, events, 'default', legacy('node', { involvedObject: { kind: 'Node', name: 'node-1' } }));
+    const elsewhere = await refused(() => fx.reg.create(ctx, events, 'other', legacy('node', { involvedObject: { kind: 'Node', name: 'node-1' } })));
     expect(fields(elsewhere)).toEqual(['involvedObject.namespace']);
   });
 
   it('asks events with an eventTime for reporter, action and reason, in core/v1 names', async () => {
     const err = await refused(() =>
-      reg.create(ctx, events, 'default', { metadata: { name: 'e' }, involvedObject: { kind: 'Pod', namespace: 'default', name: 'p' }, eventTime: '2024-05-01T10:00:00.000000Z' }),
+      fx.reg.create(ctx, events, 'default', { metadata: { name: 'e' }, involvedObject: { kind: 'Pod', namespace: 'default', name: 'p' }, eventTime: '2024-05-01T10:00:00.000000Z' }),
     );
     expect(fields(err)).toEqual(expect.arrayContaining(['reportingComponent', 'reportingInstance', 'action', 'reason']));
     const long = await refused(() =>
-      reg.create(ctx, events, 'default', {
+      fx.reg.create(ctx, events, 'default', {
         ...modernAsCore('e'),
         reason: 'R'.repeat(129),
         message: 'm'.repeat(1025),
@@ -88,11 +67,11 @@ describe('core/v1 Event', () => {
   });
 
   it('leaves type free-form and names loose, as the legacy API does', async () => {
-    await reg.create(ctx, events, 'default', legacy('Web_1:event', { type: 'Custom' }));
+    await fx.reg.create(ctx, events, 'default', legacy('Web_1:event', { type: 'Custom' }));
   });
 
   it('re-encodes timestamps in UTC: seconds for Time, microseconds for MicroTime', async () => {
-    const e = await reg.create(ctx, events, 'default', {
+    const e = await fx.reg.create(ctx, events, 'default', {
       ...modernAsCore('t'),
       eventTime: '2024-05-01T12:00:00.5+02:00',
       firstTimestamp: '2024-05-01T12:00:00.999+02:00',
@@ -101,25 +80,25 @@ describe('core/v1 Event', () => {
     expect(e.eventTime).toBe('2024-05-01T10:00:00.500000Z');
     expect(e.firstTimestamp).toBe('2024-05-01T10:00:00Z');
     expect((e.series as { lastObservedTime: string }).lastObservedTime).toBe('2024-05-01T10:00:01.000000Z');
-    const bad = await refused(() => reg.create(ctx, events, 'default', legacy('b', { lastTimestamp: 'yesterday' })));
+    const bad = await refused(() => fx.reg.create(ctx, events, 'default', legacy('b', { lastTimestamp: 'yesterday' })));
     expect(fields(bad)).toEqual(['lastTimestamp']);
   });
 
   it('reports unknown fields and wrong types with their paths', async () => {
-    const strict = await refused(() => reg.create(ctx, events, 'default', legacy('u', { note: 'v1 field' }), { fieldValidation: 'Strict' }));
+    const strict = await refused(() => fx.reg.create(ctx, events, 'default', legacy('u', { note: 'v1 field' }), { fieldValidation: 'Strict' }));
     expect(strict.message).toContain('unknown field "note"');
-    const typed = await refused(() => reg.create(ctx, events, 'default', legacy('u', { count: 'three' })));
+    const typed = await refused(() => fx.reg.create(ctx, events, 'default', legacy('u', { count: 'three' })));
     expect(fields(typed)).toEqual(['count']);
   });
 
   it('lets old clients rewrite an event in place (no immutable fields)', async () => {
-    const e = await reg.create(ctx, events, 'default', legacy('bump'));
-    const next = await reg.update(ctx, events, 'default', 'bump', { ...e, count: 4, lastTimestamp: '2024-05-01T10:06:00Z', message: 'again' });
+    const e = await fx.reg.create(ctx, events, 'default', legacy('bump'));
+    const next = await fx.reg.update(ctx, events, 'default', 'bump', { ...e, count: 4, lastTimestamp: '2024-05-01T10:06:00Z', message: 'again' });
     expect(next).toMatchObject({ count: 4, message: 'again' });
   });
 
   it('computes the selectable fields, with source falling back to reportingComponent', async () => {
-    const old = eventFieldSet((await reg.create(ctx, events, 'default', legacy('f'))) as KubeObject);
+    const old = eventFieldSet((await fx.reg.create(ctx, events, 'default', legacy('f'))) as KubeObject);
     expect(old).toMatchObject({ 'involvedObject.kind': 'Pod', 'involvedObject.fieldPath': 'spec.containers{web}', source: 'kubelet', type: 'Normal', reason: 'Pulled' });
     const fresh = eventFieldSet(eventToStored(modern('g') as KubeObject));
     expect(fresh).toMatchObject({ source: 'example.com/scheduler', reportingComponent: 'example.com/scheduler', 'involvedObject.name': 'web-1' });
@@ -134,27 +113,27 @@ function modernAsCore(name: string): Record<string, unknown> {
 
 describe('events.k8s.io/v1 Event', () => {
   it('accepts a complete new-style event', async () => {
-    const e = await reg.create(ctx, eventsV1, 'default', modern('sched.1'));
+    const e = await fx.reg.create(ctx, eventsV1, 'default', modern('sched.1'));
     expect(e).toMatchObject({ apiVersion: 'events.k8s.io/v1', note: 'Successfully assigned default/web-1 to node-1', reportingController: 'example.com/scheduler' });
   });
 
   it('requires eventTime, reporter, action, reason and a Normal or Warning type', async () => {
-    const err = await refused(() => reg.create(ctx, eventsV1, 'default', { metadata: { name: 'e' }, regarding: { kind: 'Pod', namespace: 'default', name: 'p' } }));
+    const err = await refused(() => fx.reg.create(ctx, eventsV1, 'default', { metadata: { name: 'e' }, regarding: { kind: 'Pod', namespace: 'default', name: 'p' } }));
     expect(fields(err)).toEqual(expect.arrayContaining(['eventTime', 'type']));
-    const partial = await refused(() => reg.create(ctx, eventsV1, 'default', modern('p', { reportingController: undefined, action: '', type: 'Info' })));
+    const partial = await refused(() => fx.reg.create(ctx, eventsV1, 'default', modern('p', { reportingController: undefined, action: '', type: 'Info' })));
     expect(fields(partial)).toEqual(expect.arrayContaining(['reportingController', 'action', 'type']));
     expect(partial.message).toContain('has invalid value: Info');
   });
 
   it('reports in this API’s field names', async () => {
-    const err = await refused(() => reg.create(ctx, eventsV1, 'kube-public', modern('n', { regarding: { kind: 'Node', name: 'node-1' }, note: 'x'.repeat(1025) })));
+    const err = await refused(() => fx.reg.create(ctx, eventsV1, 'kube-public', modern('n', { regarding: { kind: 'Node', name: 'node-1' }, note: 'x'.repeat(1025) })));
     expect(fields(err)).toEqual(expect.arrayContaining(['regarding.namespace', 'note']));
-    await reg.create(ctx, eventsV1, 'kube-system', modern('n', { regarding: { kind: 'Node', name: 'node-1' } }));
+    await fx.reg.create(ctx, eventsV1, 'kube-system', modern('n', { regarding: { kind: 'Node', name: 'node-1' } }));
   });
 
   it('requires the deprecated fields to be unset and a sound series', async () => {
     const err = await refused(() =>
-      reg.create(
+      fx.reg.create(
         ctx,
         eventsV1,
         'default',
@@ -173,25 +152,25 @@ describe('events.k8s.io/v1 Event', () => {
   });
 
   it('names must be DNS subdomains here', async () => {
-    const err = await refused(() => reg.create(ctx, eventsV1, 'default', modern('Web_1')));
+    const err = await refused(() => fx.reg.create(ctx, eventsV1, 'default', modern('Web_1')));
     expect(fields(err)).toEqual(['metadata.name']);
   });
 
   it('lets an update change the series but not what the event says', async () => {
-    const e = await reg.create(ctx, eventsV1, 'default', modern('s'));
-    const bumped = await reg.update(ctx, eventsV1, 'default', 's', { ...e, series: { count: 2, lastObservedTime: '2024-05-01T10:01:00Z' } });
+    const e = await fx.reg.create(ctx, eventsV1, 'default', modern('s'));
+    const bumped = await fx.reg.update(ctx, eventsV1, 'default', 's', { ...e, series: { count: 2, lastObservedTime: '2024-05-01T10:01:00Z' } });
     expect(bumped.series).toEqual({ count: 2, lastObservedTime: '2024-05-01T10:01:00.000000Z' });
-    const badSeries = await refused(() => reg.update(ctx, eventsV1, 'default', 's', { ...bumped, series: { count: 1, lastObservedTime: '2024-05-01T10:01:00Z' } }));
+    const badSeries = await refused(() => fx.reg.update(ctx, eventsV1, 'default', 's', { ...bumped, series: { count: 1, lastObservedTime: '2024-05-01T10:01:00Z' } }));
     expect(fields(badSeries)).toEqual(['series.count']);
     const changed = await refused(() =>
-      reg.update(ctx, eventsV1, 'default', 's', { ...bumped, note: 'rewritten', reason: 'Other', regarding: { kind: 'Pod', namespace: 'default', name: 'web-2' } }),
+      fx.reg.update(ctx, eventsV1, 'default', 's', { ...bumped, note: 'rewritten', reason: 'Other', regarding: { kind: 'Pod', namespace: 'default', name: 'web-2' } }),
     );
     expect(fields(changed)).toEqual(expect.arrayContaining(['note', 'reason', 'regarding']));
     expect(changed.message).toContain('field is immutable');
   });
 
   it('does not apply the create-only rules when an old-style event is updated through it', async () => {
-    const stored = await reg.create(ctx, eventsV1, 'default', modern('o'));
+    const stored = await fx.reg.create(ctx, eventsV1, 'default', modern('o'));
     // An event that has deprecated fields set, as a core/v1 client would have written it.
     const asV1 = eventFromStored({ ...eventToStored(stored), count: 5, eventTime: undefined, type: 'Custom' } as KubeObject);
     const old = { ...asV1, metadata: { ...stored.metadata } };
@@ -265,11 +244,11 @@ describe('conversion between the two shapes', () => {
   });
 
   it('reads events written through either API', async () => {
-    const created = await reg.create(ctx, events, 'default', legacy('both'));
-    const viaV1 = await reg.get(ctx, eventsV1, 'default', 'both');
+    const created = await fx.reg.create(ctx, events, 'default', legacy('both'));
+    const viaV1 = await fx.reg.get(ctx, eventsV1, 'default', 'both');
     expect(viaV1).toMatchObject({ apiVersion: 'events.k8s.io/v1', note: created.message, deprecatedCount: 3, regarding: created.involvedObject });
-    await reg.create(ctx, eventsV1, 'default', modern('new'));
-    const viaCore = await reg.get(ctx, events, 'default', 'new');
+    await fx.reg.create(ctx, eventsV1, 'default', modern('new'));
+    const viaCore = await fx.reg.get(ctx, events, 'default', 'new');
     expect(viaCore).toMatchObject({ apiVersion: 'v1', message: 'Successfully assigned default/web-1 to node-1', reportingComponent: 'example.com/scheduler' });
   });
 });

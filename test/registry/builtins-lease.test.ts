@@ -1,35 +1,13 @@
 /** coordination.k8s.io/v1 Lease: spec rules and MicroTime handling. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, leases, Registry, type RequestContext } from '../../src/registry/index.js';
-import { EmbeddedStore } from '../../src/storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { leases } from '../../src/registry/index.js';
+import { ctx, fields, invalid, useRegistry } from '../support/registry-fixture.js';
 
-let store: EmbeddedStore;
-let reg: Registry;
-const ctx: RequestContext = { cluster: 'root' };
-
-beforeEach(() => {
-  store = new EmbeddedStore();
-  reg = new Registry(store);
-});
-afterEach(async () => {
-  await store.close();
-});
-
-async function refused(fn: () => Promise<unknown>): Promise<ApiError> {
-  const err = await fn().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  expect((err as ApiError).code).toBe(422);
-  return err as ApiError;
-}
-
-const fields = (e: ApiError): (string | undefined)[] => e.details?.causes?.map((c) => c.field) ?? [];
+const fx = useRegistry();
 
 describe('Lease', () => {
   it('stores a leader-election lease with MicroTimes in UTC and six digits', async () => {
-    const l = await reg.create(ctx, leases, 'kube-system', {
+    const l = await fx.reg.create(ctx, leases, 'kube-system', {
       metadata: { name: 'kube-scheduler' },
       spec: { holderIdentity: 'node-1_abc', leaseDurationSeconds: 15, acquireTime: '2024-05-01T10:00:00.123Z', renewTime: '2024-05-01T12:00:05+02:00', leaseTransitions: 0 },
     });
@@ -38,20 +16,20 @@ describe('Lease', () => {
   });
 
   it('rejects a non-positive duration, negative transitions and bad times', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, leases, 'default', { metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0, leaseTransitions: -1, renewTime: '2024-02-30T00:00:00Z' } }),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, leases, 'default', { metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0, leaseTransitions: -1, renewTime: '2024-02-30T00:00:00Z' } }),
     );
     expect(fields(err)).toEqual(['spec.leaseDurationSeconds', 'spec.leaseTransitions', 'spec.renewTime']);
-    const fraction = await refused(() => reg.create(ctx, leases, 'default', { metadata: { name: 'l' }, spec: { leaseDurationSeconds: 1.5 } }));
+    const fraction = await invalid(() => fx.reg.create(ctx, leases, 'default', { metadata: { name: 'l' }, spec: { leaseDurationSeconds: 1.5 } }));
     expect(fields(fraction)).toEqual(['spec.leaseDurationSeconds']);
   });
 
   it('accepts known or qualified strategies, and a preferred holder only with one', async () => {
-    await reg.create(ctx, leases, 'default', { metadata: { name: 'a' }, spec: { strategy: 'OldestEmulationVersion', preferredHolder: 'x' } });
-    await reg.create(ctx, leases, 'default', { metadata: { name: 'b' }, spec: { strategy: 'example.com/custom' } });
-    const err = await refused(() => reg.create(ctx, leases, 'default', { metadata: { name: 'c' }, spec: { strategy: 'Newest' } }));
+    await fx.reg.create(ctx, leases, 'default', { metadata: { name: 'a' }, spec: { strategy: 'OldestEmulationVersion', preferredHolder: 'x' } });
+    await fx.reg.create(ctx, leases, 'default', { metadata: { name: 'b' }, spec: { strategy: 'example.com/custom' } });
+    const err = await invalid(() => fx.reg.create(ctx, leases, 'default', { metadata: { name: 'c' }, spec: { strategy: 'Newest' } }));
     expect(err.details?.causes?.[0]).toMatchObject({ field: 'spec.strategy', reason: 'FieldValueNotSupported' });
-    const holder = await refused(() => reg.create(ctx, leases, 'default', { metadata: { name: 'd' }, spec: { preferredHolder: 'x' } }));
+    const holder = await invalid(() => fx.reg.create(ctx, leases, 'default', { metadata: { name: 'd' }, spec: { preferredHolder: 'x' } }));
     expect(fields(holder)).toEqual(['spec.preferredHolder']);
   });
 });

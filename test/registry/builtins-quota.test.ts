@@ -1,37 +1,15 @@
 /** LimitRange and ResourceQuota: quantity checks, the relations between limits, scopes and status. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, limitRanges, Registry, resourceQuotas, type RequestContext } from '../../src/registry/index.js';
-import { EmbeddedStore } from '../../src/storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { limitRanges, resourceQuotas } from '../../src/registry/index.js';
+import { ctx, fields, invalid, useRegistry } from '../support/registry-fixture.js';
 
-let store: EmbeddedStore;
-let reg: Registry;
-const ctx: RequestContext = { cluster: 'root' };
-
-beforeEach(() => {
-  store = new EmbeddedStore();
-  reg = new Registry(store);
-});
-afterEach(async () => {
-  await store.close();
-});
-
-async function refused(fn: () => Promise<unknown>): Promise<ApiError> {
-  const err = await fn().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  expect((err as ApiError).code).toBe(422);
-  return err as ApiError;
-}
-
-const fields = (e: ApiError): (string | undefined)[] => e.details?.causes?.map((c) => c.field) ?? [];
+const fx = useRegistry();
 
 const limitRange = (limits: unknown[]): Record<string, unknown> => ({ metadata: { name: 'limits' }, spec: { limits } });
 
 describe('LimitRange', () => {
   it('accepts container, pod and claim limits and stores canonical quantities', async () => {
-    const lr = await reg.create(
+    const lr = await fx.reg.create(
       ctx,
       limitRanges,
       'default',
@@ -49,15 +27,15 @@ describe('LimitRange', () => {
   });
 
   it('rejects malformed quantities at their map key', async () => {
-    const err = await refused(() => reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', max: { cpu: 'lots', memory: '1ki' } }])));
+    const err = await invalid(() => fx.reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', max: { cpu: 'lots', memory: '1ki' } }])));
     expect(fields(err)).toEqual(['spec.limits[0].max[cpu]', 'spec.limits[0].max[memory]']);
     expect(err.message).toContain('quantities must match the regular expression');
     expect(err.message).toContain("unable to parse quantity's suffix");
   });
 
   it('checks the order of min, default request, default and max', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' }, default: { cpu: '3' }, defaultRequest: { cpu: '4' } }])),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' }, default: { cpu: '3' }, defaultRequest: { cpu: '4' } }])),
     );
     expect(fields(err)).toEqual(
       expect.arrayContaining(['spec.limits[0].min[cpu]', 'spec.limits[0].defaultRequest[cpu]', 'spec.limits[0].default[cpu]']),
@@ -67,8 +45,8 @@ describe('LimitRange', () => {
   });
 
   it('knows limit types and which resources each may name', async () => {
-    const err = await refused(() =>
-      reg.create(
+    const err = await invalid(() =>
+      fx.reg.create(
         ctx,
         limitRanges,
         'default',
@@ -97,8 +75,8 @@ describe('LimitRange', () => {
   });
 
   it('checks maxLimitRequestRatio against 1 and against max/min', async () => {
-    const err = await refused(() =>
-      reg.create(
+    const err = await invalid(() =>
+      fx.reg.create(
         ctx,
         limitRanges,
         'default',
@@ -114,8 +92,8 @@ describe('LimitRange', () => {
   });
 
   it('requires default and defaultRequest to match for resources that cannot overcommit', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', default: { 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'hugepages-2Mi': '2Mi' } }])),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, limitRanges, 'default', limitRange([{ type: 'Container', default: { 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'hugepages-2Mi': '2Mi' } }])),
     );
     expect(fields(err)).toEqual(['spec.limits[0].defaultRequest[hugepages-2Mi]']);
   });
@@ -125,7 +103,7 @@ const quota = (spec: Record<string, unknown>, extra: Record<string, unknown> = {
 
 describe('ResourceQuota', () => {
   it('accepts hard limits, stores them canonical, and never takes status on create', async () => {
-    const rq = await reg.create(
+    const rq = await fx.reg.create(
       ctx,
       resourceQuotas,
       'default',
@@ -136,8 +114,8 @@ describe('ResourceQuota', () => {
   });
 
   it('rejects unknown resources, negative amounts and fractions of counted things', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, resourceQuotas, 'default', quota({ hard: { nodes: '1', 'requests.cpu': '-1', pods: '1.5', 'example.com/gpu': '500m', storage: 'x' } })),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, resourceQuotas, 'default', quota({ hard: { nodes: '1', 'requests.cpu': '-1', pods: '1.5', 'example.com/gpu': '500m', storage: 'x' } })),
     );
     expect(fields(err)).toEqual(
       expect.arrayContaining(['spec.hard[nodes]', 'spec.hard[requests.cpu]', 'spec.hard[pods]', 'spec.hard[example.com/gpu]', 'spec.hard[storage]']),
@@ -149,24 +127,24 @@ describe('ResourceQuota', () => {
   });
 
   it('checks scopes: known, fitting the resources, not contradictory, and fixed after create', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '1', 'requests.cpu': '1' }, scopes: ['BestEffort', 'NotBestEffort', 'Sometimes'] })),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '1', 'requests.cpu': '1' }, scopes: ['BestEffort', 'NotBestEffort', 'Sometimes'] })),
     );
     expect(fields(err).every((f) => f === 'spec.scopes')).toBe(true);
     expect(err.message).toContain('unsupported scope applied to resource');
     expect(err.message).toContain('conflicting scopes');
     expect(err.message).toContain('unsupported scope');
 
-    const rq = await reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '2' }, scopes: ['Terminating'] }));
-    await reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, spec: { hard: { pods: '3' }, scopes: ['Terminating'] } });
-    const changed = await refused(() => reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, metadata: { name: 'q' }, spec: { hard: { pods: '3' }, scopes: ['NotTerminating'] } }));
+    const rq = await fx.reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '2' }, scopes: ['Terminating'] }));
+    await fx.reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, spec: { hard: { pods: '3' }, scopes: ['Terminating'] } });
+    const changed = await invalid(() => fx.reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, metadata: { name: 'q' }, spec: { hard: { pods: '3' }, scopes: ['NotTerminating'] } }));
     expect(fields(changed)).toEqual(['spec.scopes']);
     expect(changed.message).toContain('field is immutable');
   });
 
   it('checks scope selectors as Kubernetes does (paths without the list index)', async () => {
-    const err = await refused(() =>
-      reg.create(
+    const err = await invalid(() =>
+      fx.reg.create(
         ctx,
         resourceQuotas,
         'default',
@@ -189,18 +167,18 @@ describe('ResourceQuota', () => {
         'spec.scopeSelector.matchExpressions.operator',
       ]),
     );
-    await reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } }));
+    await fx.reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } }));
   });
 
   it('validates status written through /status, and main updates keep it', async () => {
-    const rq = await reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '10' } }));
-    const withStatus = await reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, status: { hard: { pods: '10' }, used: { pods: '3' } } }, { subresource: 'status' });
+    const rq = await fx.reg.create(ctx, resourceQuotas, 'default', quota({ hard: { pods: '10' } }));
+    const withStatus = await fx.reg.update(ctx, resourceQuotas, 'default', 'q', { ...rq, status: { hard: { pods: '10' }, used: { pods: '3' } } }, { subresource: 'status' });
     expect(withStatus.status).toEqual({ hard: { pods: '10' }, used: { pods: '3' } });
-    const bad = await refused(() =>
-      reg.update(ctx, resourceQuotas, 'default', 'q', { ...withStatus, status: { hard: { pods: '10' }, used: { pods: '-1' } } }, { subresource: 'status' }),
+    const bad = await invalid(() =>
+      fx.reg.update(ctx, resourceQuotas, 'default', 'q', { ...withStatus, status: { hard: { pods: '10' }, used: { pods: '-1' } } }, { subresource: 'status' }),
     );
     expect(fields(bad)).toEqual(['status.used[pods]']);
-    const main = await reg.update(ctx, resourceQuotas, 'default', 'q', { ...withStatus, spec: { hard: { pods: '20' } }, status: { used: { pods: '0' } } });
+    const main = await fx.reg.update(ctx, resourceQuotas, 'default', 'q', { ...withStatus, spec: { hard: { pods: '20' } }, status: { used: { pods: '0' } } });
     expect(main.status).toEqual({ hard: { pods: '10' }, used: { pods: '3' } });
   });
 });

@@ -1,70 +1,48 @@
 /** RBAC kinds: rule shapes, subjects, role references, defaulting and roleRef immutability. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, clusterRoleBindings, clusterRoles, Registry, roleBindings, roles, type RequestContext } from '../../src/registry/index.js';
-import { EmbeddedStore } from '../../src/storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { ApiError, clusterRoleBindings, clusterRoles, roleBindings, roles } from '../../src/registry/index.js';
+import { ctx, fields, invalid, useRegistry } from '../support/registry-fixture.js';
 
-let store: EmbeddedStore;
-let reg: Registry;
-const ctx: RequestContext = { cluster: 'root' };
 const RBAC = 'rbac.authorization.k8s.io';
-
-beforeEach(() => {
-  store = new EmbeddedStore();
-  reg = new Registry(store);
-});
-afterEach(async () => {
-  await store.close();
-});
-
-async function refused(fn: () => Promise<unknown>): Promise<ApiError> {
-  const err = await fn().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  expect((err as ApiError).code).toBe(422);
-  return err as ApiError;
-}
-
-const fields = (e: ApiError): (string | undefined)[] => e.details?.causes?.map((c) => c.field) ?? [];
+const fx = useRegistry();
 
 describe('Role and ClusterRole', () => {
   it('accepts resource rules, and names that are only path segments', async () => {
-    const role = await reg.create(ctx, roles, 'default', {
+    const role = await fx.reg.create(ctx, roles, 'default', {
       metadata: { name: 'system:pod-reader' },
       rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'], resourceNames: ['a', 'b'] }],
     });
     expect(role).toMatchObject({ apiVersion: `${RBAC}/v1`, kind: 'Role' });
-    const slash = await refused(() => reg.create(ctx, roles, 'default', { metadata: { name: 'a/b' }, rules: [] }));
+    const slash = await invalid(() => fx.reg.create(ctx, roles, 'default', { metadata: { name: 'a/b' }, rules: [] }));
     expect(fields(slash)).toEqual(['metadata.name']);
   });
 
   it('requires verbs, and api groups and resources unless the rule names URLs', async () => {
-    const err = await refused(() => reg.create(ctx, roles, 'default', { metadata: { name: 'r' }, rules: [{}, { verbs: ['get'], resources: ['pods'] }] }));
+    const err = await invalid(() => fx.reg.create(ctx, roles, 'default', { metadata: { name: 'r' }, rules: [{}, { verbs: ['get'], resources: ['pods'] }] }));
     expect(fields(err)).toEqual(['rules[0].verbs', 'rules[0].apiGroups', 'rules[0].resources', 'rules[1].apiGroups']);
     expect(err.details?.causes?.[0]?.reason).toBe('FieldValueRequired');
   });
 
   it('keeps non-resource URLs out of namespaced roles and apart from resources', async () => {
-    const err = await refused(() => reg.create(ctx, roles, 'default', { metadata: { name: 'r' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] }));
+    const err = await invalid(() => fx.reg.create(ctx, roles, 'default', { metadata: { name: 'r' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] }));
     expect(fields(err)).toEqual(['rules[0].nonResourceURLs']);
     expect(err.message).toContain('namespaced rules cannot apply to non-resource URLs');
-    await reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'health' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez'] }] });
-    const mixed = await refused(() =>
-      reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'mixed' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'], resources: ['pods'] }] }),
+    await fx.reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'health' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez'] }] });
+    const mixed = await invalid(() =>
+      fx.reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'mixed' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'], resources: ['pods'] }] }),
     );
     expect(mixed.message).toContain('rules cannot apply to both regular resources and non-resource URLs');
   });
 
   it('validates aggregation rules and their label selectors', async () => {
-    await reg.create(ctx, clusterRoles, undefined, {
+    await fx.reg.create(ctx, clusterRoles, undefined, {
       metadata: { name: 'monitoring' },
       aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
     });
-    const empty = await refused(() => reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'a' }, aggregationRule: {} }));
+    const empty = await invalid(() => fx.reg.create(ctx, clusterRoles, undefined, { metadata: { name: 'a' }, aggregationRule: {} }));
     expect(fields(empty)).toEqual(['aggregationRule.clusterRoleSelectors']);
-    const bad = await refused(() =>
-      reg.create(ctx, clusterRoles, undefined, {
+    const bad = await invalid(() =>
+      fx.reg.create(ctx, clusterRoles, undefined, {
         metadata: { name: 'b' },
         aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'bad key!': 'x' }, matchExpressions: [{ key: 'k', operator: 'In' }, { key: 'k', operator: 'Near', values: ['v'] }] }] },
       }),
@@ -78,7 +56,7 @@ describe('Role and ClusterRole', () => {
 
   it('rejects fields RBAC does not have', async () => {
     const body = { metadata: { name: 'r' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], namespaces: ['x'] }] };
-    const err = await reg.create(ctx, roles, 'default', body, { fieldValidation: 'Strict' }).then(
+    const err = await fx.reg.create(ctx, roles, 'default', body, { fieldValidation: 'Strict' }).then(
       () => undefined,
       (e: unknown) => e as ApiError,
     );
@@ -101,7 +79,7 @@ describe('RoleBinding and ClusterRoleBinding', () => {
   });
 
   it('fills in the RBAC api group where v1 defaults it', async () => {
-    const rb = await reg.create(ctx, roleBindings, 'default', binding());
+    const rb = await fx.reg.create(ctx, roleBindings, 'default', binding());
     expect(rb.roleRef).toEqual({ apiGroup: RBAC, kind: 'Role', name: 'pod-reader' });
     expect(rb.subjects).toEqual([
       { kind: 'User', name: 'jane', apiGroup: RBAC },
@@ -111,8 +89,8 @@ describe('RoleBinding and ClusterRoleBinding', () => {
   });
 
   it('checks subjects by kind', async () => {
-    const err = await refused(() =>
-      reg.create(
+    const err = await invalid(() =>
+      fx.reg.create(
         ctx,
         roleBindings,
         'default',
@@ -131,31 +109,31 @@ describe('RoleBinding and ClusterRoleBinding', () => {
   });
 
   it('needs a namespace for service accounts only in cluster-wide bindings', async () => {
-    const err = await refused(() =>
-      reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'builder' }] })),
+    const err = await invalid(() =>
+      fx.reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'builder' }] })),
     );
     expect(fields(err)).toEqual(['subjects[0].namespace']);
-    await reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'builder', namespace: 'ci' }] }));
+    await fx.reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'builder', namespace: 'ci' }] }));
   });
 
   it('checks the role reference', async () => {
-    const crb = await refused(() =>
-      reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'Role', name: 'x', apiGroup: 'example.com' }, subjects: [{ kind: 'User', name: 'jane' }] })),
+    const crb = await invalid(() =>
+      fx.reg.create(ctx, clusterRoleBindings, undefined, binding({ roleRef: { kind: 'Role', name: 'x', apiGroup: 'example.com' }, subjects: [{ kind: 'User', name: 'jane' }] })),
     );
     expect(fields(crb)).toEqual(['roleRef.apiGroup', 'roleRef.kind']);
-    const missing = await refused(() => reg.create(ctx, roleBindings, 'default', binding({ roleRef: undefined })));
+    const missing = await invalid(() => fx.reg.create(ctx, roleBindings, 'default', binding({ roleRef: undefined })));
     expect(fields(missing)).toEqual(['roleRef.kind', 'roleRef.name']);
-    const badName = await refused(() => reg.create(ctx, roleBindings, 'default', binding({ roleRef: { kind: 'ClusterRole', name: '..' } })));
+    const badName = await invalid(() => fx.reg.create(ctx, roleBindings, 'default', binding({ roleRef: { kind: 'ClusterRole', name: '..' } })));
     expect(fields(badName)).toEqual(['roleRef.name']);
   });
 
   it('never lets roleRef change, while subjects may', async () => {
-    const rb = await reg.create(ctx, roleBindings, 'default', binding());
-    const more = await reg.update(ctx, roleBindings, 'default', 'read-pods', { ...rb, subjects: [{ kind: 'User', name: 'joe' }] });
+    const rb = await fx.reg.create(ctx, roleBindings, 'default', binding());
+    const more = await fx.reg.update(ctx, roleBindings, 'default', 'read-pods', { ...rb, subjects: [{ kind: 'User', name: 'joe' }] });
     expect(more.subjects).toEqual([{ kind: 'User', name: 'joe', apiGroup: RBAC }]);
     // Spelling out the defaulted api group is no change.
-    await reg.update(ctx, roleBindings, 'default', 'read-pods', { ...more, roleRef: { kind: 'Role', name: 'pod-reader' } });
-    const err = await refused(() => reg.update(ctx, roleBindings, 'default', 'read-pods', { ...more, metadata: { name: 'read-pods' }, roleRef: { kind: 'ClusterRole', name: 'admin' } }));
+    await fx.reg.update(ctx, roleBindings, 'default', 'read-pods', { ...more, roleRef: { kind: 'Role', name: 'pod-reader' } });
+    const err = await invalid(() => fx.reg.update(ctx, roleBindings, 'default', 'read-pods', { ...more, metadata: { name: 'read-pods' }, roleRef: { kind: 'ClusterRole', name: 'admin' } }));
     expect(fields(err)).toEqual(['roleRef']);
     expect(err.message).toContain('cannot change roleRef');
   });

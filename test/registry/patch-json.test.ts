@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/meta/index.js';
 import { ApiError } from '../../src/registry/errors.js';
 import { applyPatch, GENERIC_INVALID, MAX_JSON_PATCH_OPERATIONS } from '../../src/registry/patch/index.js';
+import { refusedSync } from '../support/registry-fixture.js';
 
 /** Freezes a value deeply, so any write to it throws (test modules run in strict mode). */
 function deepFreeze<T>(value: T): T {
@@ -11,18 +12,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-/** Runs `fn`, expects it to throw an ApiError, and returns it. */
-function refused(fn: () => unknown): ApiError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(ApiError);
-  return thrown as ApiError;
 }
 
 const base = (): KubeObject => ({
@@ -146,7 +135,7 @@ const failing: [string, unknown[]][] = [
 describe('json patch: refuses', () => {
   it.each(failing)('%s with 422 Invalid and the generic message', (_name, ops) => {
     const original = deepFreeze(base());
-    const err = refused(() => applyPatch('json', original, ops));
+    const err = refusedSync(() => applyPatch('json', original, ops));
     expect(err.toStatus()).toEqual({
       kind: 'Status',
       apiVersion: 'v1',
@@ -167,13 +156,13 @@ describe('json patch: refuses', () => {
     ['an operation that is not an object', [1], 'json: cannot unmarshal number into Go value of type jsonpatch.Operation'],
     ['a nested list', [[]], 'json: cannot unmarshal array into Go value of type jsonpatch.Operation'],
   ])('a body that is %s with 400 BadRequest', (_name, body, message) => {
-    const err = refused(() => applyPatch('json', base(), body));
+    const err = refusedSync(() => applyPatch('json', base(), body));
     expect(err).toMatchObject({ code: 400, reason: 'BadRequest', message });
   });
 
   it(`more than ${MAX_JSON_PATCH_OPERATIONS} operations with 413`, () => {
     const ops = Array.from({ length: MAX_JSON_PATCH_OPERATIONS + 1 }, () => ({ op: 'test', path: '/kind', value: 'ConfigMap' }));
-    const err = refused(() => applyPatch('json', base(), ops));
+    const err = refusedSync(() => applyPatch('json', base(), ops));
     expect(err).toMatchObject({
       code: 413,
       reason: 'RequestEntityTooLarge',
@@ -182,7 +171,7 @@ describe('json patch: refuses', () => {
   });
 
   it('a result that is not an object with 422 on field patch', () => {
-    const err = refused(() => applyPatch('json', base(), [{ op: 'replace', path: '', value: [1] }]));
+    const err = refusedSync(() => applyPatch('json', base(), [{ op: 'replace', path: '', value: [1] }]));
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe(422);
     expect(err.message).toMatch(/^ "" is invalid: patch: Invalid value: "\[1\]": /);

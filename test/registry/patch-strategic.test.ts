@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, OpenApiComponents, OpenApiSchema } from '../../src/meta/index.js';
-import { ApiError } from '../../src/registry/errors.js';
 import type { KindSchema } from '../../src/registry/resource-type.js';
 import { applyPatch, GENERIC_INVALID } from '../../src/registry/patch/index.js';
 import { builtinComponents, builtinSchemaName } from '../../src/registry/builtins/openapi/index.js';
+import { refusedSync } from '../support/registry-fixture.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -16,17 +16,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-function refused(fn: () => unknown): ApiError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(ApiError);
-  return thrown as ApiError;
 }
 
 const ref = (name: string): OpenApiSchema => ({ $ref: `#/components/schemas/test.v1.${name}` });
@@ -613,7 +602,7 @@ const refusals: [string, KubeObject, unknown, number, string, string | RegExp][]
 
 describe('strategic merge patch: refuses', () => {
   it.each(refusals)('%s', (_name, original, patch, code, reason, message) => {
-    const err = refused(() => smp(original, patch));
+    const err = refusedSync(() => smp(original, patch));
     expect(err.code).toBe(code);
     expect(err.reason).toBe(reason);
     if (typeof message === 'string') expect(err.message).toBe(message);
@@ -621,7 +610,7 @@ describe('strategic merge patch: refuses', () => {
   });
 
   it('a kind without a schema (a custom resource) with 415 and the accepted media types', () => {
-    const err = refused(() => applyPatch('strategic', pod(), { metadata: { labels: { a: '1' } } }));
+    const err = refusedSync(() => applyPatch('strategic', pod(), { metadata: { labels: { a: '1' } } }));
     expect(err.toStatus()).toEqual({
       kind: 'Status',
       apiVersion: 'v1',
@@ -636,7 +625,7 @@ describe('strategic merge patch: refuses', () => {
   });
 
   it('a list of lists answers exactly like the apiserver: generic 422, empty details', () => {
-    const err = refused(() => smp(pod({ matrix: [[1]] }), { spec: { matrix: [[2]] } }));
+    const err = refusedSync(() => smp(pod({ matrix: [[1]] }), { spec: { matrix: [[2]] } }));
     expect(err.toStatus().details).toEqual({});
     expect(err.cause).toBe('lists of lists are not supported');
   });

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { namespaceLifecycle, startControllers, type RunningControllers } from '../../../src/controllers/index.js';
 import type { KubeObject } from '../../../src/meta/index.js';
-import { ApiError, builtinResourceTypes, namespaces, Registry, type RequestContext } from '../../../src/registry/index.js';
+import { builtinResourceTypes, namespaces, Registry, type RequestContext } from '../../../src/registry/index.js';
 import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/storage/index.js';
 
 export interface Fixture {
@@ -45,16 +45,6 @@ export async function createNamespace(registry: Registry, ctx: RequestContext, n
   return registry.create(ctx, namespaces, undefined, { metadata: { name }, ...(finalizers ? { spec: { finalizers } } : {}) });
 }
 
-/** Runs `fn`, expects an ApiError, and returns it for inspection. */
-export async function refused(fn: () => Promise<unknown>): Promise<ApiError> {
-  const err = await fn().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
-
 /** Polls until `check` stops throwing (small intervals; fails after `timeoutMs`). */
 export async function eventually(check: () => Promise<void> | void, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -79,3 +69,5 @@ export async function exists(fn: () => Promise<unknown>): Promise<boolean> {
     throw err;
   }
 }
+
+export { refused } from '../../support/registry-fixture.js';
