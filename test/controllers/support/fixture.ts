@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { namespaceLifecycle, startControllers, type RunningControllers } from '../../../src/controllers/index.js';
 import type { KubeObject } from '../../../src/meta/index.js';
-import { builtinResourceTypes, namespaces, Registry, type RequestContext } from '../../../src/registry/index.js';
+import { ApiError, builtinResourceTypes, namespaces, Registry, type RequestContext } from '../../../src/registry/index.js';
 import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../src/storage/index.js';
 
 export interface Fixture {
