@@ -101,6 +101,7 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class Registry {
   private readonly admission: AdmissionHook[];
+  private readonly mutating: AdmissionHook[] = [];
   private readonly now: () => Date;
 
   constructor(
@@ -114,6 +115,14 @@ export class Registry {
   /** Adds an admission hook (later layers plug in: namespace lifecycle, workspaces, RBAC). */
   use(hook: AdmissionHook): void {
     this.admission.push(hook);
+  }
+
+  /**
+   * Adds a mutating admission hook: it runs before validation and may change `object` (defaulting
+   * that needs to read other objects, like a Workspace's type from its parent's).
+   */
+  useMutating(hook: AdmissionHook): void {
+    this.mutating.push(hook);
   }
 
   private key(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): ObjectKey {
@@ -205,6 +214,7 @@ export class Registry {
       const entries = trackUpdate({ old: undefined, updated: object, manager: this.manager(options), apiVersion: apiVersionOf(t), now: meta.creationTimestamp, ...(t.schema ? { schema: t.schema } : {}) });
       if (entries.length > 0) meta.managedFields = entries;
     }
+    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
     this.validate(ctx, t, object, undefined, options);
     await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
 
@@ -286,6 +296,9 @@ export class Registry {
         : this.mainUpdate(t, cloneObject(input), old);
     if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
     else if (!appliedFields) this.trackManagedFields(t, next, old, options);
+    for (const hook of this.mutating) {
+      await hook({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
+    }
     this.validate(ctx, t, next, old, options);
     await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
     if (deepEqual(next, old)) return old;

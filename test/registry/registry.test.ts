@@ -321,6 +321,21 @@ describe('admission', () => {
   });
 });
 
+describe('mutating admission', () => {
+  it('runs before validation and may default fields that need other objects', async () => {
+    fx.reg.useMutating(({ operation, object }) => {
+      if (operation === 'CREATE' && object) object.metadata.labels = { ...object.metadata.labels, defaulted: 'yes' };
+    });
+    const o = await fx.reg.create(ctx, configMaps, 'default', cm('mut'));
+    expect(o.metadata.labels).toEqual({ defaulted: 'yes' });
+    fx.reg.useMutating(({ object }) => {
+      if (object) object.metadata.labels = { 'bad key!': 'x' };
+    });
+    // What a mutating hook sets is validated like anything else.
+    await expect(fx.reg.create(ctx, configMaps, 'default', cm('mut2'))).rejects.toMatchObject({ code: 422 });
+  });
+});
+
 describe('list and watch', () => {
   it('lists with selectors and pagination, refusing unsupported field selectors', async () => {
     for (let i = 0; i < 5; i++) await fx.reg.create(ctx, configMaps, 'default', cm(`c${i}`, { metadata: { name: `c${i}`, labels: { i: String(i) } } }));

@@ -1,0 +1,77 @@
+/**
+ * core.kcp.io/v1alpha1 LogicalCluster: the singleton `cluster` in every logical cluster, carrying
+ * its path (`kcp.io/path`), its type, its owner Workspace, and its phase with the initializers it
+ * still waits for. Scheduling → Initializing → Ready.
+ */
+import { z } from 'zod';
+import type { KubeObject } from '../../meta/index.js';
+import { builtin, checkSchema, kindSchema, type FieldError } from '../../registry/index.js';
+import { CORE_KCP, tenancyComponents } from './openapi.js';
+import { conditionList, type Phase } from './workspace.js';
+
+export const LOGICAL_CLUSTER_NAME = 'cluster';
+export const PATH_ANNOTATION = 'kcp.io/path';
+/** The logical cluster's workspace type, as `<path>:<name>` (root's is `root:root`). */
+export const TYPE_ANNOTATION = 'internal.tenancy.kcp.io/type';
+
+export interface LogicalClusterSpec {
+  owner?: { apiVersion: string; resource: string; name: string; cluster: string; UID: string };
+  initializers?: string[];
+  directlyDeletable?: boolean;
+}
+
+export interface LogicalClusterStatus {
+  phase?: Phase;
+  URL?: string;
+  initializers?: string[];
+  conditions?: unknown[];
+}
+
+const schema = kindSchema({
+  spec: z
+    .strictObject({
+      owner: z.strictObject({ apiVersion: z.string(), resource: z.string(), name: z.string(), cluster: z.string(), UID: z.string() }).optional(),
+      initializers: z.array(z.string()).nullable().optional(),
+      directlyDeletable: z.boolean().optional(),
+    })
+    .optional(),
+  status: z
+    .strictObject({
+      phase: z.enum(['Scheduling', 'Initializing', 'Ready', 'Unavailable']).optional(),
+      URL: z.string().optional(),
+      initializers: z.array(z.string()).nullable().optional(),
+      conditions: conditionList,
+    })
+    .optional(),
+});
+
+function validate(o: KubeObject) {
+  const check = checkSchema(schema, o);
+  if (o.metadata.name !== undefined && o.metadata.name !== LOGICAL_CLUSTER_NAME) {
+    const err: FieldError = { type: 'FieldValueInvalid', field: 'metadata.name', value: o.metadata.name, detail: `must be "${LOGICAL_CLUSTER_NAME}"` };
+    check.errors.push(err);
+  }
+  return check;
+}
+
+export const lcSpecOf = (o: KubeObject): LogicalClusterSpec => (o.spec ?? {}) as LogicalClusterSpec;
+export const lcStatusOf = (o: KubeObject): LogicalClusterStatus => (o.status ?? {}) as LogicalClusterStatus;
+
+export const logicalClusters = builtin(
+  {
+    group: 'core.kcp.io',
+    version: 'v1alpha1',
+    resource: 'logicalclusters',
+    kind: 'LogicalCluster',
+    namespaced: false,
+    nameRule: 'label',
+    hasStatus: true,
+    categories: ['kcp'],
+    schema: { name: `${CORE_KCP}LogicalCluster`, components: tenancyComponents },
+    columns: [
+      { name: 'Phase', type: 'string', description: 'The phase.', priority: 0, cell: (o) => lcStatusOf(o).phase ?? '' },
+      { name: 'URL', type: 'string', description: 'Where it is served.', priority: 0, cell: (o) => lcStatusOf(o).URL ?? '' },
+    ],
+  },
+  { validate },
+);

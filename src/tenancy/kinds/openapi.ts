@@ -1,0 +1,158 @@
+/**
+ * OpenAPI v3 schemas of kcp's tenancy and core kinds, named as kcp names them
+ * (`io.kcp.tenancy.v1alpha1.Workspace`), so `kubectl explain ws` and apply work. They share the
+ * built-in meta/v1 components (ObjectMeta & co.).
+ */
+import type { OpenApiComponents, OpenApiSchema } from '../../meta/index.js';
+import { builtinComponents, schemaBuilders as b } from '../../registry/index.js';
+
+export const TENANCY = 'io.kcp.tenancy.v1alpha1.';
+export const CORE_KCP = 'io.kcp.core.v1alpha1.';
+
+const typeRef = `${TENANCY}WorkspaceTypeReference`;
+const typeRefList = (description: string): OpenApiSchema => b.refList(typeRef, description, b.ATOMIC);
+const conditions = (description: string): OpenApiSchema => ({
+  type: 'array',
+  description,
+  items: {
+    type: 'object',
+    description: 'One observed aspect of the object’s state.',
+    properties: {
+      type: b.str('The kind of condition, e.g. Ready.'),
+      status: b.str('True, False or Unknown.'),
+      severity: b.str('How bad a False condition is: Error, Warning or Info.'),
+      lastTransitionTime: b.time('When the status last changed.'),
+      reason: b.str('A machine-readable word for why the condition is as it is.'),
+      message: b.str('A human-readable explanation.'),
+    },
+    required: ['type', 'status'],
+  },
+});
+
+const schemas: Record<string, OpenApiSchema> = {
+  [typeRef]: {
+    type: 'object',
+    description: 'Names a WorkspaceType: its name and the path of the workspace that holds it.',
+    properties: {
+      name: b.str('Name of the WorkspaceType.'),
+      path: b.str('Path of the workspace that holds the type, e.g. root. Defaults to root.'),
+    },
+    required: ['name'],
+  },
+  [`${TENANCY}Workspace`]: b.kindSchema({
+    group: 'tenancy.kcp.io',
+    version: 'v1alpha1',
+    kind: 'Workspace',
+    description: 'A child workspace: creating one creates an isolated logical cluster with its own URL, APIs and RBAC.',
+    properties: {
+      spec: {
+        type: 'object',
+        description: 'What the workspace should be.',
+        properties: {
+          type: b.ref(typeRef, 'The type of the workspace; defaults from the parent’s type. Immutable.'),
+          cluster: b.str('Name of the logical cluster behind the workspace. Set by the system.'),
+          URL: b.str('Where the workspace is served. Set by the system.'),
+          location: { type: 'object', description: 'Constraints on where the workspace is scheduled.', 'x-kubernetes-preserve-unknown-fields': true },
+        },
+      },
+      status: {
+        type: 'object',
+        description: 'What the workspace is.',
+        properties: {
+          phase: b.str('Scheduling, Initializing, Ready or Unavailable.'),
+          initializers: b.stringList('Initializers that still have to finish before the workspace is Ready.'),
+          conditions: conditions('Observed conditions of the workspace.'),
+        },
+      },
+    },
+  }),
+  [`${TENANCY}WorkspaceType`]: b.kindSchema({
+    group: 'tenancy.kcp.io',
+    version: 'v1alpha1',
+    kind: 'WorkspaceType',
+    description: 'A kind of workspace: what it may contain, where it may live and how it is initialized.',
+    properties: {
+      spec: {
+        type: 'object',
+        description: 'The type’s rules.',
+        properties: {
+          initializer: b.bool('Whether workspaces of this type wait for an initializer named <path>:<name>.'),
+          extend: {
+            type: 'object',
+            description: 'Types whose initializers and allowed relations this type inherits.',
+            properties: { with: typeRefList('The extended types.') },
+          },
+          defaultChildWorkspaceType: b.ref(typeRef, 'The type given to child workspaces that name none.'),
+          limitAllowedChildren: {
+            type: 'object',
+            description: 'Restricts the types of child workspaces.',
+            properties: { types: typeRefList('Allowed child types.'), none: b.bool('No children at all.') },
+          },
+          limitAllowedParents: {
+            type: 'object',
+            description: 'Restricts the types of workspaces this type may be created in.',
+            properties: { types: typeRefList('Allowed parent types.'), none: b.bool('May not be created anywhere.') },
+          },
+          defaultAPIBindings: {
+            type: 'array',
+            description: 'APIExports bound in every new workspace of this type.',
+            items: {
+              type: 'object',
+              description: 'An APIExport to bind.',
+              properties: { path: b.str('Path of the workspace holding the export.'), export: b.str('Name of the APIExport.') },
+            },
+          },
+        },
+      },
+      status: {
+        type: 'object',
+        description: 'Observed state of the type.',
+        properties: { conditions: conditions('Observed conditions of the type.') },
+      },
+    },
+  }),
+  [`${CORE_KCP}LogicalCluster`]: b.kindSchema({
+    group: 'core.kcp.io',
+    version: 'v1alpha1',
+    kind: 'LogicalCluster',
+    description: 'The singleton (named "cluster") that describes the logical cluster it lives in.',
+    properties: {
+      spec: {
+        type: 'object',
+        description: 'What the logical cluster should be.',
+        properties: {
+          owner: {
+            type: 'object',
+            description: 'The Workspace that created this logical cluster.',
+            properties: {
+              apiVersion: b.str('API version of the owner.'),
+              resource: b.str('Resource of the owner, e.g. workspaces.'),
+              name: b.str('Name of the owner.'),
+              cluster: b.str('Logical cluster the owner lives in.'),
+              UID: b.str('UID of the owner.'),
+            },
+          },
+          initializers: b.stringList('Initializers that must finish before the logical cluster is Ready.'),
+          directlyDeletable: b.bool('Whether the logical cluster may be deleted directly rather than through its Workspace.'),
+        },
+      },
+      status: {
+        type: 'object',
+        description: 'What the logical cluster is.',
+        properties: {
+          phase: b.str('Scheduling, Initializing, Ready or Unavailable.'),
+          URL: b.str('Where the logical cluster is served.'),
+          initializers: b.stringList('Initializers still to finish.'),
+          conditions: conditions('Observed conditions.'),
+        },
+      },
+    },
+  }),
+};
+
+for (const kind of ['Workspace', 'WorkspaceType']) {
+  schemas[`${TENANCY}${kind}List`] = b.listSchema('tenancy.kcp.io', 'v1alpha1', kind, `${TENANCY}${kind}`, `The ${kind} objects.`);
+}
+schemas[`${CORE_KCP}LogicalClusterList`] = b.listSchema('core.kcp.io', 'v1alpha1', 'LogicalCluster', `${CORE_KCP}LogicalCluster`, 'The LogicalCluster objects.');
+
+export const tenancyComponents: OpenApiComponents = Object.freeze({ ...builtinComponents, ...schemas });

@@ -1,0 +1,53 @@
+/**
+ * tenancy.kcp.io/v1alpha1 WorkspaceType: what a workspace of that type may contain, where it may
+ * be created, which initializers it waits for, and the type its children get by default. The
+ * built-in types (root, universal, organization, team) live in root.
+ */
+import { z } from 'zod';
+import type { KubeObject } from '../../meta/index.js';
+import { builtin, checkSchema, kindSchema } from '../../registry/index.js';
+import { tenancyComponents, TENANCY } from './openapi.js';
+import { conditionList, typeReference, type TypeReference } from './workspace.js';
+
+export interface WorkspaceTypeSpec {
+  initializer?: boolean;
+  extend?: { with?: TypeReference[] };
+  defaultChildWorkspaceType?: TypeReference;
+  limitAllowedChildren?: { types?: TypeReference[]; none?: boolean };
+  limitAllowedParents?: { types?: TypeReference[]; none?: boolean };
+  defaultAPIBindings?: { path?: string; export: string }[];
+}
+
+const limit = z.strictObject({ types: z.array(typeReference).optional(), none: z.boolean().optional() }).optional();
+
+const schema = kindSchema({
+  spec: z
+    .strictObject({
+      initializer: z.boolean().optional(),
+      extend: z.strictObject({ with: z.array(typeReference).optional() }).optional(),
+      defaultChildWorkspaceType: typeReference.optional(),
+      limitAllowedChildren: limit,
+      limitAllowedParents: limit,
+      defaultAPIBindings: z.array(z.strictObject({ path: z.string().optional(), export: z.string().min(1) })).optional(),
+      defaultAPIBindingLifecycle: z.string().optional(),
+    })
+    .optional(),
+  status: z.strictObject({ conditions: conditionList, virtualWorkspaces: z.array(z.record(z.string(), z.unknown())).optional() }).optional(),
+});
+
+export const typeSpecOf = (o: KubeObject): WorkspaceTypeSpec => (o.spec ?? {}) as WorkspaceTypeSpec;
+
+export const workspaceTypes = builtin(
+  {
+    group: 'tenancy.kcp.io',
+    version: 'v1alpha1',
+    resource: 'workspacetypes',
+    kind: 'WorkspaceType',
+    namespaced: false,
+    nameRule: 'label',
+    hasStatus: true,
+    categories: ['kcp'],
+    schema: { name: `${TENANCY}WorkspaceType`, components: tenancyComponents },
+  },
+  { validate: (o) => checkSchema(schema, o) },
+);

@@ -1,0 +1,112 @@
+/**
+ * tenancy.kcp.io/v1alpha1 Workspace (short name `ws`), cluster-scoped in its parent. Creating
+ * one names a new logical cluster (random, stable forever) and starts scheduling it; the type is
+ * defaulted by admission (it depends on the parent's type) and then immutable; the system owns
+ * `spec.cluster`, `spec.URL` and status. A finalizer holds the Workspace until its logical
+ * cluster's content is gone, which frees the path.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { KubeObject } from '../../meta/index.js';
+import { builtin, checkSchema, kindSchema, type FieldError } from '../../registry/index.js';
+import { tenancyComponents, TENANCY } from './openapi.js';
+
+export const WORKSPACE_FINALIZER = 'tenancy.kcp.io/logicalcluster';
+export type Phase = 'Scheduling' | 'Initializing' | 'Ready' | 'Unavailable';
+
+export interface TypeReference {
+  name: string;
+  path?: string;
+}
+
+export interface WorkspaceSpec {
+  type?: TypeReference;
+  cluster?: string;
+  URL?: string;
+  location?: unknown;
+}
+
+export interface WorkspaceStatus {
+  phase?: Phase;
+  initializers?: string[];
+  conditions?: unknown[];
+}
+
+export const typeReference = z.strictObject({ name: z.string().min(1), path: z.string().optional() });
+export const conditionList = z.array(z.record(z.string(), z.unknown())).nullable().optional();
+const phase = z.enum(['Scheduling', 'Initializing', 'Ready', 'Unavailable']);
+
+const schema = kindSchema({
+  spec: z
+    .strictObject({
+      type: typeReference.optional(),
+      cluster: z.string().optional(),
+      URL: z.string().optional(),
+      location: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+  status: z
+    .strictObject({ phase: phase.optional(), initializers: z.array(z.string()).nullable().optional(), conditions: conditionList })
+    .optional(),
+});
+
+const BASE36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A logical cluster name as kcp makes them: 16 random base36 characters, starting with a letter-or-digit. */
+export function newClusterName(): string {
+  const bytes = randomBytes(16);
+  let out = '';
+  for (const b of bytes) out += BASE36[b % 36];
+  return out;
+}
+
+export const specOf = (o: KubeObject): WorkspaceSpec => (o.spec ?? {}) as WorkspaceSpec;
+export const statusOf = (o: KubeObject): WorkspaceStatus => (o.status ?? {}) as WorkspaceStatus;
+
+function prepareForCreate(o: KubeObject): void {
+  const spec = specOf(o);
+  // The system names the logical cluster; a client-supplied name would let it claim another's.
+  o.spec = { ...spec, cluster: newClusterName() };
+  delete (o.spec as WorkspaceSpec).URL;
+  o.status = { phase: 'Scheduling' };
+  const finalizers = o.metadata.finalizers ?? [];
+  if (!finalizers.includes(WORKSPACE_FINALIZER)) o.metadata.finalizers = [...finalizers, WORKSPACE_FINALIZER];
+}
+
+function prepareForUpdate(o: KubeObject, old: KubeObject): void {
+  const spec = specOf(o);
+  const was = specOf(old);
+  o.spec = { ...spec, cluster: was.cluster, ...(was.URL !== undefined ? { URL: was.URL } : {}) };
+  if (was.URL === undefined) delete (o.spec as WorkspaceSpec).URL;
+}
+
+function validateUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const a = specOf(o).type;
+  const b = specOf(old).type;
+  if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+    return [{ type: 'FieldValueInvalid', field: 'spec.type', value: a, detail: 'field is immutable' }];
+  }
+  return [];
+}
+
+export const workspaces = builtin(
+  {
+    group: 'tenancy.kcp.io',
+    version: 'v1alpha1',
+    resource: 'workspaces',
+    kind: 'Workspace',
+    namespaced: false,
+    nameRule: 'label',
+    hasStatus: true,
+    shortNames: ['ws'],
+    categories: ['kcp'],
+    schema: { name: `${TENANCY}Workspace`, components: tenancyComponents },
+    columns: [
+      { name: 'Type', type: 'string', description: 'The workspace type.', priority: 0, cell: (o) => specOf(o).type?.name ?? '' },
+      { name: 'Region', type: 'string', description: 'The region label of the workspace.', priority: 0, cell: (o) => o.metadata.labels?.region ?? '' },
+      { name: 'Phase', type: 'string', description: 'The workspace phase.', priority: 0, cell: (o) => statusOf(o).phase ?? '' },
+      { name: 'URL', type: 'string', description: 'Where the workspace is served.', priority: 0, cell: (o) => specOf(o).URL ?? '' },
+    ],
+  },
+  { validate: (o) => checkSchema(schema, o), prepareForCreate, prepareForUpdate, validateUpdate },
+);
