@@ -1,5 +1,4 @@
 /** A registry on a fresh in-memory store with namespace lifecycle admission, and test helpers. */
-import { expect } from 'vitest';
 import { namespaceLifecycle, startControllers, type RunningControllers } from '../../../src/controllers/index.js';
 import type { KubeObject } from '../../../src/meta/index.js';
 import { ApiError, builtinResourceTypes, namespaces, Registry, type RequestContext } from '../../../src/registry/index.js';
