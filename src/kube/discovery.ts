@@ -4,7 +4,7 @@
  * for first. All are built once per API set fingerprint and shared by every workspace with it.
  */
 import { DerivedCache, type ApiSet } from '../apis/index.js';
-import { apiVersionOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourcesOf, type ResourceType } from '../registry/index.js';
 
 /** Verbs every registry-served resource supports. */
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -29,10 +29,6 @@ export interface DiscoveryDocs {
   resourceLists: Map<string, object>;
   aggregatedLegacy: object;
   aggregatedGroups: object;
-}
-
-function subresourcesOf(t: ResourceType): string[] {
-  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {})];
 }
 
 function resourceList(groupVersion: string, types: readonly ResourceType[]): object {

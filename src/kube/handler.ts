@@ -6,8 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiCatalog, ApiSet } from '../apis/index.js';
-import type { KubeObject } from '../meta/index.js';
-import { ApiError, apiVersionOf, errors, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
+import { ApiError, apiVersionOf, errors, type Registry, type RequestContext } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
 import { aggregatedDiscovery, parseAccept, tableVersion } from './negotiate.js';
@@ -132,5 +131,3 @@ async function serve(
 function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource', {});
 }
-
-export type { ResourceType, KubeObject };

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DerivedCache, type ApiSet } from '../apis/index.js';
 import { REF_PREFIX, type OpenApiComponents, type OpenApiSchema } from '../meta/index.js';
-import { apiVersionOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourcesOf, type ResourceType } from '../registry/index.js';
 import { KUBE_VERSION } from './version.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -102,7 +102,7 @@ function operations(t: ResourceType, schemaName: string, listName: string | unde
       get: op('list', 'list or watch objects of kind', { parameters: listParams, responses: { '200': { description: 'OK', content: json(listSchema) } } }),
     };
   }
-  for (const sub of [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {})]) {
+  for (const sub of subresourcesOf(t)) {
     paths[`${scope}/{name}/${sub}`] = {
       parameters: [nameParam, ...nsParam, PARAMS.pretty],
       get: op('get', `read ${sub} of the specified`, { responses: okObject }),

@@ -8,6 +8,7 @@ import {
   ApiError,
   apiVersionOf,
   errors,
+  hasSubresource,
   patchTypeOf,
   acceptedPatchMediaTypes,
   unsupportedPatchMediaType,
@@ -42,8 +43,7 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
   if (t.namespaced && info.namespace === undefined && (info.name !== undefined || info.verb === 'create')) throw pathNotFound();
   if (!t.namespaced && info.namespace !== undefined) throw pathNotFound();
   if (info.subresource !== undefined) {
-    const known = (info.subresource === 'status' && t.hasStatus) || t.strategy.subresources?.[info.subresource] !== undefined;
-    if (!known) throw pathNotFound();
+    if (!hasSubresource(t, info.subresource)) throw pathNotFound();
     if (info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch') {
       throw new ApiError('MethodNotAllowed', `${info.verb} is not supported on ${t.resource}/${info.subresource}`);
     }

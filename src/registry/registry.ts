@@ -12,7 +12,7 @@ import { errors, fromStorage, isApiError, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
-import { apiVersionOf, groupResource, type ResourceType } from './resource-type.js';
+import { apiVersionOf, groupResource, hasSubresource, type ResourceType } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { RegistryWatch } from './watch.js';
 
@@ -270,8 +270,7 @@ export class Registry {
 
   private checkSubresource(t: ResourceType, name: string, sub: string | undefined): void {
     if (sub === undefined) return;
-    const known = sub === 'status' ? t.hasStatus : t.strategy.subresources?.[sub] !== undefined;
-    if (!known) throw errors.notFound(t, `${name}/${sub}`);
+    if (!hasSubresource(t, sub)) throw errors.notFound(t, `${name}/${sub}`);
   }
 
   /**

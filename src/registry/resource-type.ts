@@ -92,6 +92,13 @@ export interface ResourceType extends ErrorTarget {
   storedAs?: { resource: string; toStored(o: KubeObject): KubeObject; fromStored(o: KubeObject): KubeObject };
 }
 
+/** Subresources a type serves: `status` when it has one, then its kind-specific ones. */
+export function subresourcesOf(t: ResourceType): string[] {
+  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {})];
+}
+
+export const hasSubresource = (t: ResourceType, sub: string): boolean => subresourcesOf(t).includes(sub);
+
 export const apiVersionOf = (t: { group: string; version: string }): string =>
   t.group ? `${t.group}/${t.version}` : t.version;
 

@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { isApiError, namespaces, type Registry } from '../registry/index.js';
 import { isAlreadyExists } from '../storage/index.js';
 import { rfc3339 } from '../meta/index.js';
+import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION } from './kinds/logical-cluster.js';
 
 export const ROOT_CLUSTER = 'root';
-export const LOGICAL_CLUSTER_NAME = 'cluster';
-export const LOGICAL_CLUSTER_RESOURCE = 'logicalclusters.core.kcp.io';
-export const PATH_ANNOTATION = 'kcp.io/path';
+export { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION } from './kinds/logical-cluster.js';
 
 export async function ensureRootCluster(registry: Registry, now: () => Date = () => new Date()): Promise<void> {
   const key = { cluster: ROOT_CLUSTER, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
-import { builtin, checkSchema, kindSchema, type FieldError } from '../../registry/index.js';
+import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { CORE_KCP, tenancyComponents } from './openapi.js';
 import { conditionList, type Phase } from './workspace.js';
 
@@ -75,3 +75,6 @@ export const logicalClusters = builtin(
   },
   { validate },
 );
+
+/** The storage key's resource part of LogicalCluster objects. */
+export const LOGICAL_CLUSTER_RESOURCE = groupResource(logicalClusters);
