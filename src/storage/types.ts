@@ -101,6 +101,14 @@ export interface Watch extends AsyncIterableIterator<WatchEvent> {
   close(): void;
 }
 
+/** What `Store.purgeCluster` did. */
+export interface PurgeResult {
+  /** The last revision the purge wrote; the store's current revision if there was nothing to delete. */
+  revision: number;
+  /** Objects deleted, each at its own revision. */
+  deleted: number;
+}
+
 export interface Store {
   /** Newest committed revision. */
   readonly revision: number;
@@ -112,6 +120,14 @@ export interface Store {
   update(key: ObjectKey, object: KubeObject, preconditions?: Preconditions): Promise<KubeObject>;
   /** Fails with NotFound or Conflict. Returns the deleted object stamped with the deletion's revision. */
   delete(key: ObjectKey, preconditions?: Preconditions): Promise<KubeObject>;
+  /**
+   * Deletes every object of one logical cluster (every resource, every namespace), so that a
+   * deleted workspace's path and name can be reused. Each object gets its own DELETED change at
+   * consecutive revisions, as if deleted one by one: watchers of the cluster and wildcard watchers,
+   * paginated lists started earlier and watches resumed from an older revision all stay exactly
+   * consistent. No preconditions. Fails with Internal for '' or ALL_CLUSTERS.
+   */
+  purgeCluster(cluster: string): Promise<PurgeResult>;
   watch(options: WatchOptions): Watch;
   /** The oldest revision a watch or a paginated list can still start from. */
   readonly compactedRevision: number;

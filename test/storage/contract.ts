@@ -549,6 +549,194 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
       });
     });
 
+    describe('purgeCluster', () => {
+      /** The same keys in c1 and c2, across resources and namespaces, with a cluster-scoped one. */
+      const spread = [
+        key('a'),
+        key('b'),
+        key('a', { namespace: 'other' }),
+        key('a', { resource: 'secrets' }),
+        key('n1', { resource: 'namespaces', namespace: '' }),
+      ];
+      /** Compares keys whatever their property order (JSON.stringify(undefined) for events without one). */
+      const keyId = (k: ObjectKey | undefined): string => JSON.stringify(k && { cluster: k.cluster, resource: k.resource, namespace: k.namespace, name: k.name });
+      const seedBoth = async (s: Store): Promise<Map<string, KubeObject>> => {
+        const stored = new Map<string, KubeObject>();
+        for (const k of spread) {
+          for (const cluster of ['c1', 'c2']) {
+            const ck = { ...k, cluster };
+            stored.set(keyId(ck), await s.create(ck, obj(k.name, undefined, { cluster })));
+          }
+        }
+        return stored;
+      };
+
+      it('deletes every object of one cluster and leaves the others alone', async () => {
+        const s = await open();
+        const stored = await seedBoth(s);
+        const before = s.revision;
+        const r = await s.purgeCluster('c1');
+        expect(r).toEqual({ revision: before + spread.length, deleted: spread.length });
+        expect(s.revision).toBe(r.revision);
+        for (const k of spread) {
+          expect(await s.get(k)).toBeUndefined();
+          const other = { ...k, cluster: 'c2' };
+          expect(await s.get(other)).toEqual(stored.get(keyId(other)));
+        }
+        for (const resource of ['configmaps', 'secrets', 'namespaces']) {
+          const mine = await s.list({ cluster: 'c1', resource });
+          expect(mine.items).toEqual([]);
+          expect(mine.revision).toBe(r.revision);
+          expect((await s.list({ cluster: 'c2', resource })).items.length).toBeGreaterThan(0);
+        }
+        const every = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps' });
+        expect(every.clusters).toEqual(['c2', 'c2', 'c2']);
+      });
+
+      it('sends one DELETED per object at consecutive revisions to cluster and wildcard watchers', async () => {
+        const s = await open();
+        const stored = await seedBoth(s);
+        const mine = s.watch({ cluster: 'c1' });
+        const mineCm = s.watch({ cluster: 'c1', resource: 'configmaps' });
+        const every = s.watch({ cluster: ALL_CLUSTERS });
+        const other = s.watch({ cluster: 'c2' });
+        const before = s.revision;
+        const r = await s.purgeCluster('c1');
+        const consecutive = Array.from({ length: spread.length }, (_, i) => before + i + 1);
+        for (const w of [mine, every]) {
+          const events = await take(w, spread.length);
+          expect(events.map((e) => e.type)).toEqual(Array(spread.length).fill('DELETED'));
+          expect(events.map((e) => e.revision)).toEqual(consecutive);
+          expect(events[events.length - 1]?.revision).toBe(r.revision);
+          expect(new Set(events.map((e) => keyId(e.key)))).toEqual(new Set(spread.map((k) => keyId(k))));
+          for (const e of events) {
+            // The last stored state, stamped with its deletion's revision.
+            const last = stored.get(keyId(e.key));
+            expect(e.object?.data).toEqual(last?.data);
+            expect(e.object?.metadata.resourceVersion).toBe(String(e.revision));
+          }
+          await quiet(w);
+        }
+        const cms = await take(mineCm, 3);
+        expect(cms.map((e) => [e.type, e.key?.namespace, e.key?.name])).toEqual([
+          ['DELETED', 'default', 'a'],
+          ['DELETED', 'default', 'b'],
+          ['DELETED', 'other', 'a'],
+        ]);
+        await quiet(other);
+        for (const w of [mine, mineCm, every, other]) w.close();
+      });
+
+      it('keeps a paginated list started before the purge consistent', async () => {
+        const s = await open();
+        for (let i = 0; i < 5; i++) {
+          await s.create(key(`o${i}`), obj(`o${i}`));
+          await s.create(key(`o${i}`, { cluster: 'c2' }), obj(`o${i}`));
+        }
+        const p1 = await s.list({ cluster: 'c1', resource: 'configmaps', limit: 1 });
+        const w1 = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps', limit: 1 });
+        await s.purgeCluster('c1');
+        await s.create(key('late'), obj('late'));
+        const rest = async (first: typeof p1, cluster: string): Promise<string[]> => {
+          const seen = names(first.items);
+          let cont = first.continue;
+          while (cont) {
+            const p = await s.list({ cluster, resource: 'configmaps', limit: 1, continue: cont });
+            expect(p.revision).toBe(first.revision);
+            seen.push(...names(p.items));
+            cont = p.continue;
+          }
+          return seen;
+        };
+        expect(await rest(p1, 'c1')).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+        expect(await rest(w1, ALL_CLUSTERS)).toEqual(['o0', 'o1', 'o2', 'o3', 'o4', 'o0', 'o1', 'o2', 'o3', 'o4']);
+        expect(names((await s.list({ cluster: 'c1', resource: 'configmaps' })).items)).toEqual(['late']);
+      });
+
+      it('does not advance the revision when the cluster holds nothing', async () => {
+        const s = await open();
+        await s.create(key('a'), obj('a'));
+        const before = s.revision;
+        expect(await s.purgeCluster('nobody')).toEqual({ revision: before, deleted: 0 });
+        const r = await s.purgeCluster('c1');
+        expect(r).toEqual({ revision: before + 1, deleted: 1 });
+        expect(await s.purgeCluster('c1')).toEqual({ revision: r.revision, deleted: 0 });
+        expect(s.revision).toBe(r.revision);
+        expect(rv(await s.create(key('b'), obj('b')))).toBe(r.revision + 1);
+      });
+
+      it('lets the cluster’s names be used again', async () => {
+        const s = await open();
+        const old = await s.create(key('a'), obj('a', undefined, { v: 'old' }));
+        const r = await s.purgeCluster('c1');
+        const again = await s.create(key('a'), obj('a', undefined, { v: 'new' }));
+        expect(rv(again)).toBe(r.revision + 1);
+        expect(rv(again)).toBeGreaterThan(rv(old));
+        expect(await s.get(key('a'))).toEqual(again);
+        const updated = await s.update(key('a'), { ...again, data: { v: 'newer' } }, { resourceVersion: again.metadata.resourceVersion });
+        expect(updated.data).toEqual({ v: 'newer' });
+      });
+
+      it('refuses an empty cluster name and the wildcard with Internal', async () => {
+        const s = await open();
+        const a = await s.create(key('a'), obj('a'));
+        const before = s.revision;
+        for (const cluster of ['', ALL_CLUSTERS]) {
+          const err = await s.purgeCluster(cluster).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(StorageError);
+          expect((err as StorageError).code).toBe('Internal');
+        }
+        expect(s.revision).toBe(before);
+        expect(await s.get(key('a'))).toEqual(a);
+      });
+
+      it('replays the deletions to a watch resumed from before the purge', async () => {
+        const s = await open();
+        const from = s.revision;
+        const a = await s.create(key('a'), obj('a'));
+        await s.create(key('b', { namespace: '' }), obj('b'));
+        await s.create(key('c', { cluster: 'c2' }), obj('c'));
+        const mid = s.revision;
+        const r = await s.purgeCluster('c1');
+        await s.create(key('a'), obj('a'));
+        const fromStart = s.watch({ cluster: 'c1', resource: 'configmaps', fromRevision: from });
+        expect((await take(fromStart, 5)).map((e) => [e.type, e.key?.name, e.revision])).toEqual([
+          ['ADDED', 'a', rv(a)],
+          ['ADDED', 'b', rv(a) + 1],
+          ['DELETED', 'b', mid + 1],
+          ['DELETED', 'a', mid + 2],
+          ['ADDED', 'a', r.revision + 1],
+        ]);
+        const fromMid = s.watch({ cluster: ALL_CLUSTERS, fromRevision: mid });
+        const replayed = await take(fromMid, 3);
+        expect(replayed.map((e) => [e.type, e.key?.name, e.revision])).toEqual([
+          ['DELETED', 'b', mid + 1],
+          ['DELETED', 'a', mid + 2],
+          ['ADDED', 'a', r.revision + 1],
+        ]);
+        expect(replayed[1]?.object?.metadata.resourceVersion).toBe(String(mid + 2));
+        await quiet(fromMid);
+        for (const w of [fromStart, fromMid]) w.close();
+      });
+
+      it('takes its place among writes issued in the same tick', async () => {
+        const s = await open();
+        await s.create(key('old'), obj('old'));
+        // Create, then purge: the purge sees and deletes the new object.
+        const [x, r] = await Promise.all([s.create(key('x'), obj('x')), s.purgeCluster('c1')]);
+        expect(r).toEqual({ revision: rv(x) + 2, deleted: 2 });
+        expect(await s.get(key('x'))).toBeUndefined();
+        expect(await s.get(key('old'))).toBeUndefined();
+        // Purge, then create: the new object survives.
+        await s.create(key('old'), obj('old'));
+        const [r2, y] = await Promise.all([s.purgeCluster('c1'), s.create(key('y'), obj('y'))]);
+        expect(r2.deleted).toBe(1);
+        expect(rv(y)).toBe(r2.revision + 1);
+        expect(await s.get(key('y'))).toEqual(y);
+        expect(await s.get(key('old'))).toBeUndefined();
+      });
+    });
+
     describe('durability', () => {
       it('resumes a watch after close and reopen with zero gaps', async () => {
         const s = await open();

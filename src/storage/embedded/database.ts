@@ -99,6 +99,11 @@ export function prepareStatements(db: Database.Database) {
     remove: db.prepare<[string, string, string, string]>(
       'DELETE FROM objects WHERE cluster = ? AND resource = ? AND namespace = ? AND name = ?',
     ),
+    /** One cluster's objects in key order: a range scan of the primary key. */
+    objectsOfCluster: db.prepare<[string], { resource: string; namespace: string; name: string; value: string }>(
+      'SELECT resource, namespace, name, value FROM objects WHERE cluster = ? ORDER BY resource, namespace, name',
+    ),
+    removeCluster: db.prepare<[string]>('DELETE FROM objects WHERE cluster = ?'),
     logChange: db.prepare<[number, number, number, string, string, string, string, string | null, string | null]>(
       'INSERT INTO changes (rev, type, ts, cluster, resource, namespace, name, value, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),

@@ -24,6 +24,7 @@ import {
   type ListResult,
   type ObjectKey,
   type Preconditions,
+  type PurgeResult,
   type Store,
   type StoreEvent,
   type Watch,
@@ -49,14 +50,22 @@ const CHANGE_TYPES: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
 const COMPACTION_INTERVAL_MS = 10_000;
 const SCAN_CHUNK = 1_000;
 
-type WriteOp =
+type ObjectWrite =
   | { op: 'create'; key: ObjectKey; object: KubeObject }
   | { op: 'update'; key: ObjectKey; object: KubeObject; pre: Preconditions | undefined }
   | { op: 'delete'; key: ObjectKey; pre: Preconditions | undefined };
 
+/** Queued like any other write so it takes its place in the batch in queue order. */
+type PurgeWrite = { op: 'purge'; cluster: string };
+
+type WriteOp = ObjectWrite | PurgeWrite;
+
+/** What a writer is answered with: the stored object, or for a purge its summary. */
+type WriteResult = KubeObject | PurgeResult;
+
 interface Pending {
   write: WriteOp;
-  resolve: (o: KubeObject) => void;
+  resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -65,7 +74,7 @@ export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly lists: ListQueries;
   private readonly hub: WatchHub;
-  private readonly commitBatch: (batch: Pending[], results: (KubeObject | StorageError)[], events: StoreEvent[]) => void;
+  private readonly commitBatch: (batch: Pending[], results: (WriteResult | StorageError)[], events: StoreEvent[]) => void;
   private rev: number;
   private compacted: number;
   private queue: Pending[] = [];
@@ -92,9 +101,7 @@ export class EmbeddedStore implements Store {
       const ts = Date.now();
       for (const p of batch) {
         try {
-          const event = this.apply(p.write, ts);
-          events.push(event);
-          results.push(event.object);
+          results.push(this.apply(p.write, ts, events));
         } catch (err) {
           // Precondition failures touch nothing; anything else aborts the whole batch.
           if (err instanceof StorageError) results.push(err);
@@ -270,7 +277,17 @@ export class EmbeddedStore implements Store {
     return this.enqueue({ op: 'delete', key, pre });
   }
 
-  private enqueue(write: WriteOp): Promise<KubeObject> {
+  /**
+   * Deletes the cluster's objects in one transaction (with the rest of its batch), so its cost
+   * — time, memory for the events, the change log — is bounded by the cluster's size.
+   */
+  purgeCluster(cluster: string): Promise<PurgeResult> {
+    return this.enqueue({ op: 'purge', cluster });
+  }
+
+  private enqueue(write: ObjectWrite): Promise<KubeObject>;
+  private enqueue(write: PurgeWrite): Promise<PurgeResult>;
+  private enqueue(write: WriteOp): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new StorageError('Closed', 'store is closed'));
@@ -288,7 +305,7 @@ export class EmbeddedStore implements Store {
     while (this.queue.length > 0) {
       const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
       if (batch === this.queue) this.queue = [];
-      const results: (KubeObject | StorageError)[] = [];
+      const results: (WriteResult | StorageError)[] = [];
       const events: StoreEvent[] = [];
       const startRev = this.rev;
       try {
@@ -303,16 +320,28 @@ export class EmbeddedStore implements Store {
       // from the returned revision finds the hub already there.
       this.hub.publish(events);
       batch.forEach((p, i) => {
-        const r = results[i] as KubeObject | StorageError;
+        const r = results[i] as WriteResult | StorageError;
         if (r instanceof StorageError) p.reject(r);
-        else p.resolve(JSON.parse(JSON.stringify(r)) as KubeObject);
+        // Results share objects with the published events: hand the writer its own copy.
+        else p.resolve(JSON.parse(JSON.stringify(r)) as WriteResult);
       });
     }
     this.flushing = undefined;
   }
 
-  /** Applies one write inside the batch transaction and returns its event. */
-  private apply(write: WriteOp, ts: number): StoreEvent {
+  /**
+   * Applies one write inside the batch transaction: appends its events (one per revision it
+   * takes) to `events` and returns the writer's answer. A StorageError leaves everything untouched.
+   */
+  private apply(write: WriteOp, ts: number, events: StoreEvent[]): WriteResult {
+    if (write.op === 'purge') return this.purge(write.cluster, ts, events);
+    const event = this.applyObjectWrite(write, ts);
+    events.push(event);
+    return event.object;
+  }
+
+  /** One object's create, update or delete. */
+  private applyObjectWrite(write: ObjectWrite, ts: number): StoreEvent {
     const { key } = write;
     checkKey(key);
     const row = this.sql.get.get(key.cluster, key.resource, key.namespace, key.name);
@@ -347,6 +376,25 @@ export class EmbeddedStore implements Store {
     return write.op === 'create'
       ? { type: 'ADDED', revision, key, object }
       : { type: 'MODIFIED', revision, key, object, prevObject: existing };
+  }
+
+  /** Deletes every object of `cluster`, each with its own DELETED change at the next revision. */
+  private purge(cluster: string, ts: number, events: StoreEvent[]): PurgeResult {
+    if (!cluster || cluster === ALL_CLUSTERS) {
+      throw new StorageError('Internal', `invalid cluster to purge ${JSON.stringify(cluster)}`);
+    }
+    const rows = this.sql.objectsOfCluster.all(cluster);
+    if (rows.length > 0) this.sql.removeCluster.run(cluster);
+    for (const row of rows) {
+      const revision = this.rev + 1;
+      const { resource, namespace, name } = row;
+      this.sql.logChange.run(revision, 2, ts, cluster, resource, namespace, name, null, row.value);
+      const prev = JSON.parse(row.value) as KubeObject;
+      const key = { cluster, resource, namespace, name };
+      events.push({ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev });
+      this.rev = revision;
+    }
+    return { revision: this.rev, deleted: rows.length };
   }
 
   // ---- history -------------------------------------------------------------------------------
