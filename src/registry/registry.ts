@@ -18,9 +18,27 @@ import { RegistryWatch } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-/** Who and where a request is: the logical cluster, and a sink for client-facing warnings. */
+/** Who a request comes from (the authentication issue fills it for clients). */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: readonly string[];
+}
+
+/** The group whose members the system trusts with everything, as in Kubernetes. */
+export const SYSTEM_MASTERS = 'system:masters';
+
+/** The identity Atoll's own controllers and bootstrap act as. */
+export const SYSTEM_USER: UserInfo = { name: 'system:atoll:controllers', groups: [SYSTEM_MASTERS] };
+
+/** True for requests from the system itself: some objects (e.g. LogicalClusters) only it may change. */
+export const isSystem = (ctx: RequestContext): boolean => ctx.user?.groups.includes(SYSTEM_MASTERS) ?? false;
+
+/** Who and where a request is: the logical cluster, the user, and a sink for client-facing warnings. */
 export interface RequestContext {
   cluster: string;
+  /** Absent for unauthenticated requests. */
+  user?: UserInfo;
   /** Warnings to return to the client (REST `Warning` headers, GraphQL `extensions.warnings`). */
   warnings?: string[];
 }
