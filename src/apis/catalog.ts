@@ -3,14 +3,15 @@
  * built-in set; CRDs (per workspace) and APIBindings will make the answer per cluster, keeping
  * one shared ApiSet instance per distinct combination.
  */
-import { builtinResourceTypes } from '../registry/index.js';
+import { builtinResourceTypes, type ResourceType } from '../registry/index.js';
 import { ApiSet } from './api-set.js';
 
 export interface ApiCatalog {
   forCluster(cluster: string): Promise<ApiSet>;
 }
 
-export function builtinCatalog(): ApiCatalog {
-  const set = new ApiSet(builtinResourceTypes);
+/** Every cluster serves the built-in kinds plus `extra` (the server adds kcp's tenancy kinds). */
+export function builtinCatalog(extra: readonly ResourceType[] = []): ApiCatalog {
+  const set = new ApiSet([...builtinResourceTypes, ...extra]);
   return { forCluster: async () => set };
 }

@@ -52,3 +52,4 @@ export function startControllers(options: ControllerOptions): RunningControllers
     },
   };
 }
+export * from './tenancy/index.js';

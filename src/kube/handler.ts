@@ -21,6 +21,8 @@ export interface KubeHandlerDeps {
   catalog: ApiCatalog;
   resolver: ClusterResolver;
   log: Logger;
+  /** Aborted when the server shuts down: open watch streams end instead of holding the drain. */
+  shutdown?: AbortSignal;
 }
 
 const CLUSTERS = /^\/clusters\/([^/]+)(\/.*)?$/;
@@ -122,7 +124,7 @@ async function serve(
       const t = set.find(info.group, info.version, info.resource);
       if (!t) throw notFound();
       const ctx: RequestContext = { cluster: where.cluster, warnings: [] };
-      await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept) });
+      await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept), ...(deps.shutdown ? { shutdown: deps.shutdown } : {}) });
       return;
     }
   }

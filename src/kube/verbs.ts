@@ -36,6 +36,8 @@ export interface ResourceRequest {
   t: ResourceType;
   info: Extract<RequestInfo, { kind: 'resource' }>;
   tableVersion: 'v1' | 'v1beta1' | undefined;
+  /** Aborted when the server shuts down (ends watch streams). */
+  shutdown?: AbortSignal;
 }
 
 export async function handleResource(r: ResourceRequest): Promise<void> {
@@ -192,6 +194,7 @@ async function watch(r: ResourceRequest): Promise<void> {
   await streamWatch(r.req, r.res, r.t, w, {
     ...(r.tableVersion ? { table: { version: r.tableVersion, include: parseIncludeObject(param(r, 'includeObject') ?? null) } } : {}),
     ...(timeoutSeconds && timeoutSeconds > 0 ? { timeoutSeconds } : {}),
+    ...(r.shutdown ? { shutdown: r.shutdown } : {}),
   });
 }
 

@@ -13,6 +13,8 @@ export interface WatchStreamOptions {
   table?: { version: 'v1' | 'v1beta1'; include: IncludeObject };
   /** Close the stream after this many seconds (the client re-watches). */
   timeoutSeconds?: number;
+  /** Aborted when the server shuts down: watches end at once so draining need not wait for them. */
+  shutdown?: AbortSignal;
 }
 
 export async function streamWatch(
@@ -35,6 +37,7 @@ export async function streamWatch(
   };
   req.on('close', stop);
   res.on('close', stop);
+  opts.shutdown?.addEventListener('abort', stop, { once: true });
   const timer = opts.timeoutSeconds ? setTimeout(stop, opts.timeoutSeconds * 1000) : undefined;
   let first = true;
 
@@ -70,6 +73,7 @@ export async function streamWatch(
   } finally {
     if (timer) clearTimeout(timer);
     req.off('close', stop);
+    opts.shutdown?.removeEventListener('abort', stop);
     watch.close();
     if (!res.writableEnded) res.end();
   }

@@ -4,14 +4,22 @@
  * REST, GraphQL, authentication) join this list rather than growing a switch statement.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { builtinCatalog, type ApiCatalog } from '../apis/index.js';
-import { namespaceLifecycle, startControllers, type RunningControllers } from '../controllers/index.js';
+import { namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { kubeHandler } from '../kube/index.js';
 import { ApiError, errors, Registry } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
-import { ensureRootCluster, storeResolver } from '../tenancy/index.js';
+import {
+  ensureRootCluster,
+  storeResolver,
+  tenancyResourceTypes,
+  workspaceDefaulting,
+  workspaceGuard,
+  WorkspaceTypeRules,
+  type ClusterResolver,
+} from '../tenancy/index.js';
 import type { ServerConfig } from './config.js';
 import { healthHandler } from './health.js';
 import { sendError } from './http.js';
@@ -29,7 +37,11 @@ export class AtollServer {
   private readonly http: http.Server;
   private readonly handlers: Handler[];
   private readonly catalog: ApiCatalog;
-  private controllers: RunningControllers | undefined;
+  private readonly resolver: ClusterResolver;
+  private readonly rules: WorkspaceTypeRules;
+  private controllers: RunningControllers[] = [];
+  private readonly shutdown = new AbortController();
+  private readonly inFlight = new Map<Socket, number>();
   private stopping = false;
   private started = false;
   baseUrl = '';
@@ -42,7 +54,11 @@ export class AtollServer {
     this.store = new EmbeddedStore({ dataDir: config.dataDir });
     this.registry = new Registry(this.store);
     this.registry.use(namespaceLifecycle(this.registry));
-    this.catalog = builtinCatalog();
+    this.resolver = storeResolver(this.store);
+    this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
+    this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules }));
+    this.registry.use(workspaceGuard());
+    this.catalog = builtinCatalog(tenancyResourceTypes);
     this.handlers = [
       // Health first: probes must answer even when everything behind them is busy.
       healthHandler(
@@ -53,15 +69,35 @@ export class AtollServer {
         ],
       ),
       // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: storeResolver(this.store), log }),
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal }),
       // Everything else is unknown (GraphQL joins the list with its issue).
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
         return true;
       },
     ];
-    this.http = http.createServer((req, res) => void this.dispatch(req, res));
+    this.http = http.createServer((req, res) => {
+      this.track(req.socket, res);
+      void this.dispatch(req, res);
+    });
+    this.http.on('connection', (socket: Socket) => {
+      this.inFlight.set(socket, 0);
+      socket.once('close', () => this.inFlight.delete(socket));
+    });
     this.http.keepAliveTimeout = 65_000;
+  }
+
+  /**
+   * Counts requests in flight per connection, so shutdown can close every connection that has
+   * none — including ones a client opened but never used, which Node's own idle sweep misses.
+   */
+  private track(socket: Socket, res: ServerResponse): void {
+    this.inFlight.set(socket, (this.inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (this.inFlight.get(socket) ?? 1) - 1;
+      this.inFlight.set(socket, left);
+      if (this.stopping && left === 0) socket.destroy();
+    });
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,8 +123,9 @@ export class AtollServer {
   async start(): Promise<void> {
     await ensureRootCluster(this.registry);
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
-    this.controllers = startControllers({ registry: this.registry, typesFor, log: this.log.child({ component: 'controllers' }) });
-    await this.controllers.synced;
+    const log = this.log.child({ component: 'controllers' });
+    this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
+    await Promise.all(this.controllers.map((c) => c.synced));
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.config.port, this.config.host, () => {
@@ -99,6 +136,10 @@ export class AtollServer {
     const { port } = this.http.address() as AddressInfo;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     this.baseUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
+    const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl, log });
+    this.controllers.push(tenancy);
+    await tenancy.synced;
     this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');
@@ -110,12 +151,14 @@ export class AtollServer {
     this.stopping = true;
     this.log.info('shutting down');
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.http.closeIdleConnections();
+    // Watches never finish by themselves; ending them lets clients re-watch elsewhere at once.
+    this.shutdown.abort();
+    for (const [socket, requests] of this.inFlight) if (requests === 0) socket.destroy();
     const timer = setTimeout(() => this.http.closeAllConnections(), DRAIN_MS);
     timer.unref();
     await closed;
     clearTimeout(timer);
-    await this.controllers?.stop();
+    await Promise.all(this.controllers.map((c) => c.stop()));
     await this.store.close();
     this.log.info('stopped');
   }

@@ -1,3 +1,6 @@
-/** Tenancy: logical clusters and (with the workspaces issue) the workspace tree. */
+/** Tenancy: logical clusters, the workspace tree, workspace types and their admission rules. */
 export * from './root.js';
 export * from './resolver.js';
+export * from './types.js';
+export * from './admission.js';
+export * from './kinds/index.js';

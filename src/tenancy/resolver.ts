@@ -1,25 +1,45 @@
 /**
- * Resolves the `<path-or-cluster-name>` of `/clusters/<...>` to a logical cluster name. A
- * logical cluster exists when its `cluster` LogicalCluster object does. Paths below root
- * (`root:org:team`) resolve through Workspace objects once workspaces land; until then only
- * `root` is a path.
+ * Resolves the `<path-or-cluster-name>` of `/clusters/<...>` to a logical cluster name, as kcp
+ * does: `root` and logical cluster names resolve directly; a path `root:org:team` walks the
+ * Workspace objects from its first segment, each naming the next logical cluster. A logical
+ * cluster exists while its `cluster` LogicalCluster object does, so a workspace still being
+ * scheduled, or already purged, does not resolve. Every step is a keyed store read — no cache to
+ * go stale, and a workspace is reachable the moment its logical cluster exists.
  */
 import type { Store } from '../storage/index.js';
+import { specOf, WORKSPACE_RESOURCE } from './kinds/index.js';
 import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, ROOT_CLUSTER } from './root.js';
 
 export interface ClusterResolver {
+  /** The logical cluster a path or cluster name names, or undefined when there is none. */
   resolve(pathOrName: string): Promise<string | undefined>;
 }
 
-const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** One path segment: a workspace name or a logical cluster name (DNS label rules, lower case). */
+const SEGMENT = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Deeper paths than this are refused rather than walked (a request cannot make us read without bound). */
+export const MAX_PATH_DEPTH = 32;
+
+/** True for a syntactically valid workspace path or cluster name. */
+export function isValidPath(pathOrName: string): boolean {
+  const segments = pathOrName.split(':');
+  return segments.length <= MAX_PATH_DEPTH && segments.every((s) => SEGMENT.test(s));
+}
 
 export function storeResolver(store: Store): ClusterResolver {
   return {
     async resolve(pathOrName) {
-      if (pathOrName.includes(':')) return undefined;
-      if (!CLUSTER_NAME.test(pathOrName)) return undefined;
-      const lc = await store.get({ cluster: pathOrName, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
-      return lc ? pathOrName : undefined;
+      if (!isValidPath(pathOrName)) return undefined;
+      const [first, ...names] = pathOrName.split(':') as [string, ...string[]];
+      let cluster = first;
+      for (const name of names) {
+        const ws = await store.get({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
+        const next = ws ? specOf(ws).cluster : undefined;
+        if (!next) return undefined;
+        cluster = next;
+      }
+      const lc = await store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+      return lc ? cluster : undefined;
     },
   };
 }

@@ -1,39 +1,58 @@
 /**
  * The `root` logical cluster exists from the first start, like kcp's: its LogicalCluster object
- * (`cluster`, annotated with its path) and its `default` namespace. Idempotent on every start.
+ * (`cluster`, path `root`, type `root:root`, Ready, no owner), its `default` namespace, and the
+ * built-in WorkspaceTypes. Idempotent on every start: missing pieces are created, a type an
+ * administrator has edited is left as it is.
  */
-import { randomUUID } from 'node:crypto';
-import { isApiError, namespaces, type Registry } from '../registry/index.js';
-import { isAlreadyExists } from '../storage/index.js';
-import { rfc3339 } from '../meta/index.js';
-import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION } from './kinds/logical-cluster.js';
+import { isApiError, namespaces, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
+import { LOGICAL_CLUSTER_NAME, logicalClusters, PATH_ANNOTATION, TYPE_ANNOTATION, workspaceTypes, type WorkspaceTypeSpec } from './kinds/index.js';
 
 export const ROOT_CLUSTER = 'root';
 export { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION } from './kinds/logical-cluster.js';
 
-export async function ensureRootCluster(registry: Registry, now: () => Date = () => new Date()): Promise<void> {
-  const key = { cluster: ROOT_CLUSTER, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME };
-  if (!(await registry.store.get(key))) {
-    // Written straight to the store until LogicalCluster is a served kind (workspaces issue).
-    await registry.store
-      .create(key, {
-        apiVersion: 'core.kcp.io/v1alpha1',
-        kind: 'LogicalCluster',
-        metadata: {
-          name: LOGICAL_CLUSTER_NAME,
-          uid: randomUUID(),
-          creationTimestamp: rfc3339(now()),
-          generation: 1,
-          annotations: { [PATH_ANNOTATION]: ROOT_CLUSTER },
-        },
-        spec: {},
-        status: { phase: 'Ready' },
-      })
-      .catch((e: unknown) => {
-        if (!isAlreadyExists(e)) throw e;
-      });
-  }
-  await registry.create({ cluster: ROOT_CLUSTER }, namespaces, undefined, { metadata: { name: 'default' } }).catch((e: unknown) => {
-    if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
+const inRoot = { name: 'root', path: ROOT_CLUSTER };
+const universal = { name: 'universal', path: ROOT_CLUSTER };
+
+/** kcp's built-in types (with its workspace-types battery): root's children are organizations, theirs universal. */
+export const BUILTIN_WORKSPACE_TYPES: Readonly<Record<string, WorkspaceTypeSpec>> = {
+  root: { defaultChildWorkspaceType: { name: 'organization', path: ROOT_CLUSTER }, limitAllowedParents: { none: true } },
+  // Its initializer creates the `default` namespace; every type below extends it.
+  universal: { initializer: true, defaultChildWorkspaceType: universal },
+  organization: { extend: { with: [universal] }, defaultChildWorkspaceType: universal, limitAllowedParents: { types: [inRoot] } },
+  team: {
+    extend: { with: [universal] },
+    defaultChildWorkspaceType: universal,
+    limitAllowedParents: { types: [{ name: 'organization', path: ROOT_CLUSTER }, { name: 'team', path: ROOT_CLUSTER }] },
+  },
+};
+
+const ignoreExisting = (e: unknown): void => {
+  if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
+};
+
+export async function ensureRootCluster(registry: Registry): Promise<void> {
+  const ctx: RequestContext = { cluster: ROOT_CLUSTER, user: SYSTEM_USER };
+  const annotations = { [PATH_ANNOTATION]: ROOT_CLUSTER, [TYPE_ANNOTATION]: `${ROOT_CLUSTER}:root` };
+  let lc = await registry.get(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME).catch((e: unknown) => {
+    if (isApiError(e) && e.reason === 'NotFound') return undefined;
+    throw e;
   });
+  lc ??= await registry.create(ctx, logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec: {} }).catch((e: unknown) => {
+    ignoreExisting(e);
+    return registry.get(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME);
+  });
+  // A data directory from before workspaces has a root without its type annotation.
+  if (lc.metadata.annotations?.[TYPE_ANNOTATION] === undefined) {
+    lc = await registry.update(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME, {
+      ...lc,
+      metadata: { ...lc.metadata, annotations: { ...lc.metadata.annotations, ...annotations } },
+    });
+  }
+  if ((lc.status as { phase?: string } | undefined)?.phase !== 'Ready') {
+    await registry.update(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME, { ...lc, status: { phase: 'Ready' } }, { subresource: 'status' });
+  }
+  await registry.create(ctx, namespaces, undefined, { metadata: { name: 'default' } }).catch(ignoreExisting);
+  for (const [name, spec] of Object.entries(BUILTIN_WORKSPACE_TYPES)) {
+    await registry.create(ctx, workspaceTypes, undefined, { metadata: { name }, spec }).catch(ignoreExisting);
+  }
 }

@@ -66,6 +66,27 @@ export class WorkspaceTypeRules {
     return (await this.chain(ref)).filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key);
   }
 
+  /** Terminators deleting a workspace of this type waits for, named like initializers. */
+  async terminators(ref: TypeReference): Promise<string[]> {
+    return (await this.chain(ref)).filter((t) => typeSpecOf(t.object).terminator).map((t) => t.key);
+  }
+
+  /**
+   * Completes a type reference written without a path: the type is looked for in the parent
+   * workspace, then in each ancestor up to root — so an organization can define types for its
+   * teams. A reference with a path is taken as it is; an unknown type keeps root as its path and
+   * fails later in `checkAllowed`.
+   */
+  async complete(ref: TypeReference, parentPath: string): Promise<Required<TypeReference>> {
+    if (ref.path) return { name: ref.name, path: ref.path };
+    const segments = parentPath.split(':');
+    for (let n = segments.length; n > 0; n--) {
+      const path = segments.slice(0, n).join(':');
+      if (await this.get({ name: ref.name, path })) return { name: ref.name, path };
+    }
+    return { name: ref.name, path: ROOT_PATH };
+  }
+
   /**
    * Throws Forbidden unless a workspace of type `child` may be created in a workspace of type
    * `parent`; returns the child's chain.

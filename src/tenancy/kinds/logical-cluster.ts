@@ -1,13 +1,15 @@
 /**
  * core.kcp.io/v1alpha1 LogicalCluster: the singleton `cluster` in every logical cluster, carrying
  * its path (`kcp.io/path`), its type, its owner Workspace, and its phase with the initializers it
- * still waits for. Scheduling → Initializing → Ready.
+ * still waits for. Initializing → Ready; on deletion Terminating → Deleting, after which the
+ * whole logical cluster (this object included) is purged. A delete request never removes the
+ * object by itself: it only starts that sequence.
  */
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
 import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { CORE_KCP, tenancyComponents } from './openapi.js';
-import { conditionList, type Phase } from './workspace.js';
+import { conditionList, deletingPhase, phase, type Phase } from './workspace.js';
 
 export const LOGICAL_CLUSTER_NAME = 'cluster';
 export const PATH_ANNOTATION = 'kcp.io/path';
@@ -17,6 +19,7 @@ export const TYPE_ANNOTATION = 'internal.tenancy.kcp.io/type';
 export interface LogicalClusterSpec {
   owner?: { apiVersion: string; resource: string; name: string; cluster: string; UID: string };
   initializers?: string[];
+  terminators?: string[];
   directlyDeletable?: boolean;
 }
 
@@ -24,6 +27,7 @@ export interface LogicalClusterStatus {
   phase?: Phase;
   URL?: string;
   initializers?: string[];
+  terminators?: string[];
   conditions?: unknown[];
 }
 
@@ -32,14 +36,16 @@ const schema = kindSchema({
     .strictObject({
       owner: z.strictObject({ apiVersion: z.string(), resource: z.string(), name: z.string(), cluster: z.string(), UID: z.string() }).optional(),
       initializers: z.array(z.string()).nullable().optional(),
+      terminators: z.array(z.string()).nullable().optional(),
       directlyDeletable: z.boolean().optional(),
     })
     .optional(),
   status: z
     .strictObject({
-      phase: z.enum(['Scheduling', 'Initializing', 'Ready', 'Unavailable']).optional(),
+      phase: phase.optional(),
       URL: z.string().optional(),
       initializers: z.array(z.string()).nullable().optional(),
+      terminators: z.array(z.string()).nullable().optional(),
       conditions: conditionList,
     })
     .optional(),
@@ -52,6 +58,32 @@ function validate(o: KubeObject) {
     check.errors.push(err);
   }
   return check;
+}
+
+/** The status starts from the spec: every initializer and terminator still has to run. */
+function prepareForCreate(o: KubeObject): void {
+  const spec = lcSpecOf(o);
+  o.status = { phase: 'Initializing', initializers: [...(spec.initializers ?? [])], terminators: [...(spec.terminators ?? [])] };
+}
+
+/** Fields that say where the logical cluster sits and who owns it: resolution and type rules rely on them. */
+function validateUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const key of [PATH_ANNOTATION, TYPE_ANNOTATION]) {
+    const was = old.metadata.annotations?.[key];
+    const now = o.metadata.annotations?.[key];
+    if (was !== undefined && now !== was) {
+      errs.push({ type: 'FieldValueInvalid', field: `metadata.annotations[${key}]`, value: now, detail: 'field is immutable' });
+    }
+  }
+  const sameOwner = JSON.stringify(lcSpecOf(o).owner ?? null) === JSON.stringify(lcSpecOf(old).owner ?? null);
+  if (!sameOwner) errs.push({ type: 'FieldValueInvalid', field: 'spec.owner', value: lcSpecOf(o).owner, detail: 'field is immutable' });
+  return errs;
+}
+
+function markDeleting(o: KubeObject): void {
+  const status = lcStatusOf(o);
+  o.status = { ...status, phase: deletingPhase(status) };
 }
 
 export const lcSpecOf = (o: KubeObject): LogicalClusterSpec => (o.spec ?? {}) as LogicalClusterSpec;
@@ -73,7 +105,7 @@ export const logicalClusters = builtin(
       { name: 'URL', type: 'string', description: 'Where it is served.', priority: 0, cell: (o) => lcStatusOf(o).URL ?? '' },
     ],
   },
-  { validate },
+  { validate, prepareForCreate, validateUpdate, markDeleting, holdsDeletion: () => true },
 );
 
 /** The storage key's resource part of LogicalCluster objects. */

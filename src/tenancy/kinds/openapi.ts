@@ -9,6 +9,7 @@ import { builtinComponents, schemaBuilders as b } from '../../registry/index.js'
 export const TENANCY = 'io.kcp.tenancy.v1alpha1.';
 export const CORE_KCP = 'io.kcp.core.v1alpha1.';
 
+const PHASE = 'Scheduling, Initializing, Ready or Unavailable; Terminating, then Deleting once deletion has begun.';
 const typeRef = `${TENANCY}WorkspaceTypeReference`;
 const typeRefList = (description: string): OpenApiSchema => b.refList(typeRef, description, b.ATOMIC);
 const conditions = (description: string): OpenApiSchema => ({
@@ -59,8 +60,9 @@ const schemas: Record<string, OpenApiSchema> = {
         type: 'object',
         description: 'What the workspace is.',
         properties: {
-          phase: b.str('Scheduling, Initializing, Ready or Unavailable.'),
+          phase: b.str(PHASE),
           initializers: b.stringList('Initializers that still have to finish before the workspace is Ready.'),
+          terminators: b.stringList('Terminators that still have to finish before the workspace’s content is deleted.'),
           conditions: conditions('Observed conditions of the workspace.'),
         },
       },
@@ -77,6 +79,7 @@ const schemas: Record<string, OpenApiSchema> = {
         description: 'The type’s rules.',
         properties: {
           initializer: b.bool('Whether workspaces of this type wait for an initializer named <path>:<name>.'),
+          terminator: b.bool('Whether deleting a workspace of this type waits for a terminator named <path>:<name>.'),
           extend: {
             type: 'object',
             description: 'Types whose initializers and allowed relations this type inherits.',
@@ -133,6 +136,7 @@ const schemas: Record<string, OpenApiSchema> = {
             },
           },
           initializers: b.stringList('Initializers that must finish before the logical cluster is Ready.'),
+          terminators: b.stringList('Terminators that must finish before the logical cluster’s content is deleted.'),
           directlyDeletable: b.bool('Whether the logical cluster may be deleted directly rather than through its Workspace.'),
         },
       },
@@ -140,9 +144,10 @@ const schemas: Record<string, OpenApiSchema> = {
         type: 'object',
         description: 'What the logical cluster is.',
         properties: {
-          phase: b.str('Scheduling, Initializing, Ready or Unavailable.'),
+          phase: b.str(PHASE),
           URL: b.str('Where the logical cluster is served.'),
           initializers: b.stringList('Initializers still to finish.'),
+          terminators: b.stringList('Terminators still to finish once deletion has begun.'),
           conditions: conditions('Observed conditions.'),
         },
       },

@@ -11,6 +11,7 @@ import { conditionList, typeReference, type TypeReference } from './workspace.js
 
 export interface WorkspaceTypeSpec {
   initializer?: boolean;
+  terminator?: boolean;
   extend?: { with?: TypeReference[] };
   defaultChildWorkspaceType?: TypeReference;
   limitAllowedChildren?: { types?: TypeReference[]; none?: boolean };
@@ -24,6 +25,7 @@ const schema = kindSchema({
   spec: z
     .strictObject({
       initializer: z.boolean().optional(),
+      terminator: z.boolean().optional(),
       extend: z.strictObject({ with: z.array(typeReference).optional() }).optional(),
       defaultChildWorkspaceType: typeReference.optional(),
       limitAllowedChildren: limit,

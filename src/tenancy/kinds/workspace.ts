@@ -8,11 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
-import { builtin, checkSchema, kindSchema, type FieldError } from '../../registry/index.js';
+import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { tenancyComponents, TENANCY } from './openapi.js';
 
 export const WORKSPACE_FINALIZER = 'tenancy.kcp.io/logicalcluster';
-export type Phase = 'Scheduling' | 'Initializing' | 'Ready' | 'Unavailable';
+/**
+ * Phases of a Workspace and its LogicalCluster: Scheduling → Initializing → Ready on the way in;
+ * on the way out Terminating (terminators still to finish) → Deleting (content being removed).
+ */
+export const PHASES = ['Scheduling', 'Initializing', 'Ready', 'Unavailable', 'Terminating', 'Deleting'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export interface TypeReference {
   name: string;
@@ -29,12 +34,13 @@ export interface WorkspaceSpec {
 export interface WorkspaceStatus {
   phase?: Phase;
   initializers?: string[];
+  terminators?: string[];
   conditions?: unknown[];
 }
 
 export const typeReference = z.strictObject({ name: z.string().min(1), path: z.string().optional() });
 export const conditionList = z.array(z.record(z.string(), z.unknown())).nullable().optional();
-const phase = z.enum(['Scheduling', 'Initializing', 'Ready', 'Unavailable']);
+export const phase = z.enum(PHASES);
 
 const schema = kindSchema({
   spec: z
@@ -46,7 +52,12 @@ const schema = kindSchema({
     })
     .optional(),
   status: z
-    .strictObject({ phase: phase.optional(), initializers: z.array(z.string()).nullable().optional(), conditions: conditionList })
+    .strictObject({
+      phase: phase.optional(),
+      initializers: z.array(z.string()).nullable().optional(),
+      terminators: z.array(z.string()).nullable().optional(),
+      conditions: conditionList,
+    })
     .optional(),
 });
 
@@ -73,11 +84,25 @@ function prepareForCreate(o: KubeObject): void {
   if (!finalizers.includes(WORKSPACE_FINALIZER)) o.metadata.finalizers = [...finalizers, WORKSPACE_FINALIZER];
 }
 
+/**
+ * The cluster never changes. A body without `spec.URL` (a client replacing the object from its own
+ * manifest) keeps the stored one; changing it is left to admission, which lets only the system.
+ */
 function prepareForUpdate(o: KubeObject, old: KubeObject): void {
   const spec = specOf(o);
   const was = specOf(old);
-  o.spec = { ...spec, cluster: was.cluster, ...(was.URL !== undefined ? { URL: was.URL } : {}) };
-  if (was.URL === undefined) delete (o.spec as WorkspaceSpec).URL;
+  o.spec = { ...spec, cluster: was.cluster };
+  if (spec.URL === undefined && was.URL !== undefined) (o.spec as WorkspaceSpec).URL = was.URL;
+}
+
+/** The phase a workspace or logical cluster shows once its deletion has begun. */
+export function deletingPhase(status: { terminators?: string[] | null }): Phase {
+  return (status.terminators ?? []).length > 0 ? 'Terminating' : 'Deleting';
+}
+
+function markDeleting(o: KubeObject): void {
+  const status = statusOf(o);
+  o.status = { ...status, phase: deletingPhase(status) };
 }
 
 function validateUpdate(o: KubeObject, old: KubeObject): FieldError[] {
@@ -108,5 +133,8 @@ export const workspaces = builtin(
       { name: 'URL', type: 'string', description: 'Where the workspace is served.', priority: 0, cell: (o) => specOf(o).URL ?? '' },
     ],
   },
-  { validate: (o) => checkSchema(schema, o), prepareForCreate, prepareForUpdate, validateUpdate },
+  { validate: (o) => checkSchema(schema, o), prepareForCreate, prepareForUpdate, validateUpdate, markDeleting },
 );
+
+/** The storage key's resource part of Workspace objects. */
+export const WORKSPACE_RESOURCE = groupResource(workspaces);

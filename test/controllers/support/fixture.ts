@@ -44,19 +44,7 @@ export async function createNamespace(registry: Registry, ctx: RequestContext, n
   return registry.create(ctx, namespaces, undefined, { metadata: { name }, ...(finalizers ? { spec: { finalizers } } : {}) });
 }
 
-/** Polls until `check` stops throwing (small intervals; fails after `timeoutMs`). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+export { eventually } from '../../support/eventually.js';
 
 /** Whether the object exists (a NotFound ApiError means it does not). */
 export async function exists(fn: () => Promise<unknown>): Promise<boolean> {

@@ -1,0 +1,30 @@
+/** Controllers of the workspace tree: lifecycle (scheduling, phases, teardown) and the universal initializer. */
+import type { Registry } from '../../registry/index.js';
+import type { WorkspaceTypeRules } from '../../tenancy/index.js';
+import type { RunningControllers } from '../index.js';
+import { silentLog, type ControllerLog } from '../log.js';
+import { UniversalInitializer } from './universal-initializer.js';
+import { WorkspaceLifecycle } from './workspace-lifecycle.js';
+
+export { WorkspaceLifecycle, type WorkspaceLifecycleOptions } from './workspace-lifecycle.js';
+export { UniversalInitializer, UNIVERSAL_INITIALIZER, type UniversalInitializerOptions } from './universal-initializer.js';
+export { finishInitializer } from './initializers.js';
+
+export interface TenancyControllerOptions {
+  registry: Registry;
+  rules: WorkspaceTypeRules;
+  baseUrl: () => string;
+  log?: ControllerLog;
+}
+
+export function startTenancyControllers(options: TenancyControllerOptions): RunningControllers {
+  const log = options.log ?? silentLog;
+  const lifecycle = new WorkspaceLifecycle({ ...options, log });
+  const universal = new UniversalInitializer({ registry: options.registry, log });
+  return {
+    synced: Promise.all([lifecycle.synced, universal.synced]).then(() => undefined),
+    stop: async () => {
+      await Promise.all([lifecycle.stop(), universal.stop()]);
+    },
+  };
+}

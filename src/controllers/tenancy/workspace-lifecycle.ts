@@ -1,0 +1,284 @@
+/**
+ * The workspace lifecycle, kcp's scheduler, phase and deletion controllers in one engine over
+ * two kinds:
+ *
+ * Workspace (in its parent's logical cluster)
+ *   - scheduling: creates the child LogicalCluster — path and type annotations, owner, the
+ *     initializers and terminators of the type chain — and sets `spec.URL`;
+ *   - mirrors the LogicalCluster's phase, initializers and terminators into its status;
+ *   - deletion: deletes the LogicalCluster (which starts its teardown) and releases the
+ *     Workspace's finalizer once the logical cluster is gone, freeing the name for reuse.
+ * LogicalCluster (in its own logical cluster)
+ *   - Initializing with no initializers left → Ready;
+ *   - deletion: waits for terminators (phase Terminating), then (Deleting) deletes every child
+ *     Workspace — each tears down its own subtree the same way — and once none is left purges
+ *     the whole logical cluster from the store in one write, LogicalCluster included.
+ *
+ * Machinery (DESIGN decision 5): one watch on Workspaces and one on LogicalClusters across all
+ * logical clusters, one work queue. A workspace costs a queue entry only while something is to
+ * be done for it; a teardown waiting for children is woken by their deletion events.
+ */
+import type { KubeObject } from '../../meta/index.js';
+import { SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
+import type { Store, WatchEvent } from '../../storage/index.js';
+import {
+  childPath,
+  deletingPhase,
+  LOGICAL_CLUSTER_NAME,
+  LOGICAL_CLUSTER_RESOURCE,
+  lcSpecOf,
+  lcStatusOf,
+  logicalClusters,
+  PATH_ANNOTATION,
+  placeOf,
+  specOf,
+  statusOf,
+  TYPE_ANNOTATION,
+  WORKSPACE_FINALIZER,
+  WORKSPACE_RESOURCE,
+  workspaces,
+  workspaceTypeKey,
+  type LogicalClusterSpec,
+  type WorkspaceStatus,
+  type WorkspaceTypeRules,
+} from '../../tenancy/index.js';
+import { listEverywhere } from '../cluster-list.js';
+import { describeError, silentLog, type ControllerLog } from '../log.js';
+import { hasReason, listPages, rewrite, withoutFinalizer } from '../registry-client.js';
+import { WatchLoop } from '../watch-loop.js';
+import { WorkQueue, type Outcome } from '../work-queue.js';
+
+export interface WorkspaceLifecycleOptions {
+  registry: Registry;
+  rules: WorkspaceTypeRules;
+  /** Where the server is reached, for `spec.URL` (`<baseUrl>/clusters/<path>`). */
+  baseUrl: () => string;
+  log?: ControllerLog;
+  /** Items worked on at once (default 128: each mostly waits on the store's group commit). */
+  concurrency?: number;
+}
+
+type Item = { kind: 'ws'; cluster: string; name: string } | { kind: 'lc'; cluster: string };
+
+const MANAGER = 'atoll-workspace-controller';
+const wsKey = (cluster: string, name: string): string => `ws/${cluster}/${name}`;
+const lcKey = (cluster: string): string => `lc/${cluster}`;
+const system = (cluster: string): RequestContext => ({ cluster, user: SYSTEM_USER });
+const sameList = (a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === (b ?? [])[i]);
+
+export class WorkspaceLifecycle {
+  private readonly registry: Registry;
+  private readonly store: Store;
+  private readonly log: ControllerLog;
+  private readonly queue: WorkQueue<Item>;
+  private readonly loops: WatchLoop[];
+  readonly synced: Promise<void>;
+
+  constructor(private readonly options: WorkspaceLifecycleOptions) {
+    this.registry = options.registry;
+    this.store = options.registry.store;
+    this.log = options.log ?? silentLog;
+    this.queue = new WorkQueue<Item>({
+      concurrency: options.concurrency ?? 128,
+      handle: (item) => (item.kind === 'ws' ? this.syncWorkspace(item.cluster, item.name) : this.syncLogicalCluster(item.cluster)),
+      onError: (item, err) => this.log.warn({ ...item, err: describeError(err) }, 'workspace lifecycle step failed; retrying'),
+    });
+    const loop = (resource: string, consider: (cluster: string, o: KubeObject) => void, onEvent: (e: WatchEvent) => void): WatchLoop =>
+      new WatchLoop({
+        store: this.store,
+        name: `workspace-lifecycle/${resource}`,
+        log: this.log,
+        resource,
+        resync: async () => (await listEverywhere(this.store, resource, { onItem: (key, o) => consider(key.cluster, o) })).revision,
+        onEvent,
+      });
+    this.loops = [
+      loop(WORKSPACE_RESOURCE, (c, o) => this.considerWorkspace(c, o), (e) => this.onWorkspaceEvent(e)),
+      loop(LOGICAL_CLUSTER_RESOURCE, (c, o) => this.considerLogicalCluster(c, o), (e) => this.onLogicalClusterEvent(e)),
+    ];
+    this.synced = Promise.all(this.loops.map((l) => l.synced)).then(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.loops.map((l) => l.stop()));
+    await this.queue.stop();
+  }
+
+  // ---- what to look at ----------------------------------------------------------------------
+
+  private addWorkspace(cluster: string, name: string): void {
+    this.queue.add(wsKey(cluster, name), { kind: 'ws', cluster, name });
+  }
+
+  private addLogicalCluster(cluster: string): void {
+    this.queue.add(lcKey(cluster), { kind: 'lc', cluster });
+  }
+
+  /** A Workspace needs work until it is Ready with its URL, or while it is being deleted. */
+  private considerWorkspace(cluster: string, ws: KubeObject): void {
+    const settled = statusOf(ws).phase === 'Ready' && specOf(ws).URL !== undefined && !ws.metadata.deletionTimestamp;
+    if (!settled && ws.metadata.name) this.addWorkspace(cluster, ws.metadata.name);
+  }
+
+  private considerLogicalCluster(cluster: string, lc: KubeObject): void {
+    const status = lcStatusOf(lc);
+    if (lc.metadata.deletionTimestamp || (status.phase === 'Initializing' && (status.initializers ?? []).length === 0)) {
+      this.addLogicalCluster(cluster);
+    }
+  }
+
+  private onWorkspaceEvent(e: WatchEvent): void {
+    if (!e.key || !e.object) return;
+    if (e.type !== 'DELETED') this.considerWorkspace(e.key.cluster, e.object);
+    // A child gone from a logical cluster whose teardown waits for its children: look again.
+    else if (this.queue.has(lcKey(e.key.cluster))) this.addLogicalCluster(e.key.cluster);
+  }
+
+  private onLogicalClusterEvent(e: WatchEvent): void {
+    if (!e.key || !e.object) return;
+    // The owning Workspace mirrors every change, and finishes its own deletion when this is gone.
+    const owner = lcSpecOf(e.object).owner;
+    if (owner) this.addWorkspace(owner.cluster, owner.name);
+    if (e.type !== 'DELETED') this.considerLogicalCluster(e.key.cluster, e.object);
+  }
+
+  // ---- Workspace ----------------------------------------------------------------------------
+
+  private async syncWorkspace(cluster: string, name: string): Promise<Outcome> {
+    let ws: KubeObject;
+    try {
+      ws = await this.registry.get(system(cluster), workspaces, undefined, name);
+    } catch (err) {
+      if (hasReason(err, 'NotFound')) return 'done';
+      throw err;
+    }
+    const child = specOf(ws).cluster;
+    if (!child) return 'done';
+    let lc = await this.logicalCluster(child);
+    if (lc && lcSpecOf(lc).owner?.UID !== ws.metadata.uid) {
+      // Another workspace's logical cluster under the same random name: never touch it.
+      this.log.error({ cluster, workspace: name, logicalCluster: child }, 'logical cluster belongs to another workspace');
+      lc = undefined;
+      if (!ws.metadata.deletionTimestamp) return 'done';
+    }
+    if (ws.metadata.deletionTimestamp) return this.deleteWorkspace(cluster, ws, lc);
+    if (!lc) {
+      lc = await this.schedule(cluster, ws, child);
+      if (!lc) return 'done';
+    }
+    const path = lc.metadata.annotations?.[PATH_ANNOTATION] ?? child;
+    if (specOf(ws).URL === undefined) {
+      const url = `${this.options.baseUrl()}/clusters/${path}`;
+      const written = await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) =>
+        specOf(o).URL === undefined ? { ...o, spec: { ...specOf(o), URL: url } } : undefined,
+        { fieldManager: MANAGER },
+      );
+      if (!written) return 'done';
+      ws = written;
+    }
+    await this.mirror(cluster, ws, lc);
+    return 'done';
+  }
+
+  /** Creates the child logical cluster; undefined when the parent is gone or going. */
+  private async schedule(cluster: string, ws: KubeObject, child: string): Promise<KubeObject | undefined> {
+    const parent = await placeOf(this.registry, cluster);
+    if (!parent || parent.deleting) return undefined;
+    const type = specOf(ws).type ?? { name: 'universal' };
+    const [initializers, terminators] = await Promise.all([this.options.rules.initializers(type), this.options.rules.terminators(type)]);
+    const spec: LogicalClusterSpec = {
+      owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: ws.metadata.name ?? '', cluster, UID: ws.metadata.uid ?? '' },
+      initializers,
+      terminators,
+    };
+    const annotations = { [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''), [TYPE_ANNOTATION]: workspaceTypeKey(ws) };
+    try {
+      return await this.registry.create(system(child), logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec }, { fieldManager: MANAGER });
+    } catch (err) {
+      if (!hasReason(err, 'AlreadyExists')) throw err;
+      return this.logicalCluster(child);
+    }
+  }
+
+  /** Copies the logical cluster's phase, initializers and terminators into the Workspace's status. */
+  private async mirror(cluster: string, ws: KubeObject, lc: KubeObject): Promise<void> {
+    const from = lcStatusOf(lc);
+    const to = statusOf(ws);
+    const phase = ws.metadata.deletionTimestamp ? deletingPhase(from) : (from.phase ?? 'Scheduling');
+    if (to.phase === phase && sameList(to.initializers, from.initializers) && sameList(to.terminators, from.terminators)) return;
+    const status: WorkspaceStatus = { ...to, phase, initializers: [...(from.initializers ?? [])], terminators: [...(from.terminators ?? [])] };
+    try {
+      await this.registry.update(system(cluster), workspaces, undefined, ws.metadata.name ?? '', { ...ws, status }, { subresource: 'status', fieldManager: MANAGER });
+    } catch (err) {
+      // Changed meanwhile: the event of that change brings the workspace back here.
+      if (!hasReason(err, 'Conflict') && !hasReason(err, 'NotFound')) throw err;
+    }
+  }
+
+  private async deleteWorkspace(cluster: string, ws: KubeObject, lc: KubeObject | undefined): Promise<Outcome> {
+    const name = ws.metadata.name ?? '';
+    if (!(ws.metadata.finalizers ?? []).includes(WORKSPACE_FINALIZER)) return 'done';
+    if (!lc) {
+      // The logical cluster is purged (or was never scheduled): the name is free again.
+      await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, withoutFinalizer(WORKSPACE_FINALIZER), {
+        fieldManager: MANAGER,
+      });
+      return 'done';
+    }
+    const child = specOf(ws).cluster as string;
+    if (!lc.metadata.deletionTimestamp) {
+      const { object } = await this.registry.delete(system(child), logicalClusters, undefined, LOGICAL_CLUSTER_NAME, { preconditions: { uid: lc.metadata.uid } });
+      lc = object;
+    }
+    await this.mirror(cluster, ws, lc);
+    return 'done';
+  }
+
+  // ---- LogicalCluster -----------------------------------------------------------------------
+
+  private async logicalCluster(cluster: string): Promise<KubeObject | undefined> {
+    return this.store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+  }
+
+  private async syncLogicalCluster(cluster: string): Promise<Outcome> {
+    const lc = await this.logicalCluster(cluster);
+    if (!lc) return 'done';
+    const status = lcStatusOf(lc);
+    if (!lc.metadata.deletionTimestamp) {
+      if (status.phase === 'Initializing' && (status.initializers ?? []).length === 0) await this.setPhase(cluster, lc, 'Ready');
+      return 'done';
+    }
+    // Terminator controllers remove their names from status.terminators; their writes bring us back.
+    if ((status.terminators ?? []).length > 0) return 'done';
+    if (status.phase !== 'Deleting') await this.setPhase(cluster, lc, 'Deleting');
+    if (await this.deleteChildren(cluster)) return 'retry';
+    const purged = await this.store.purgeCluster(cluster);
+    this.log.debug({ cluster, objects: purged.deleted, revision: purged.revision }, 'logical cluster purged');
+    return 'done';
+  }
+
+  private async setPhase(cluster: string, lc: KubeObject, phase: 'Ready' | 'Deleting'): Promise<void> {
+    await rewrite(this.registry, system(cluster), logicalClusters, { namespace: undefined, name: LOGICAL_CLUSTER_NAME, uid: lc.metadata.uid }, (o) =>
+      lcStatusOf(o).phase === phase ? undefined : { ...o, status: { ...lcStatusOf(o), phase } },
+      { subresource: 'status', fieldManager: MANAGER },
+    );
+  }
+
+  /** Starts the deletion of every child Workspace; true while any is still there. */
+  private async deleteChildren(cluster: string): Promise<boolean> {
+    let remaining = false;
+    for await (const page of listPages(this.registry, system(cluster), workspaces, {})) {
+      if (page.length > 0) remaining = true;
+      const results = await Promise.allSettled(
+        page
+          .filter((ws) => !ws.metadata.deletionTimestamp)
+          .map((ws) => this.registry.delete(system(cluster), workspaces, undefined, ws.metadata.name ?? '', { preconditions: { uid: ws.metadata.uid } })),
+      );
+      for (const r of results) {
+        if (r.status === 'rejected' && !hasReason(r.reason, 'NotFound') && !hasReason(r.reason, 'Conflict')) throw r.reason;
+      }
+    }
+    return remaining;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Workspace admission: what a Workspace becomes when it is created, and what only the system may
+ * change afterwards.
+ *
+ * - A new Workspace gets its type from the parent workspace's type when it names none; a type
+ *   named without a path is looked up from the parent up to root; the type must exist and allow
+ *   this parent (and the parent's type this child) — else Invalid / Forbidden, nothing written.
+ * - No workspace may be created inside a logical cluster that is being deleted.
+ * - `spec.URL` is the system's to set (the scheduler does); LogicalClusters are created by the
+ *   system only, and deleted through their Workspace unless they say `directlyDeletable`.
+ */
+import type { KubeObject } from '../meta/index.js';
+import { errors, isSystem, type AdmissionHook, type Registry } from '../registry/index.js';
+import {
+  LOGICAL_CLUSTER_NAME,
+  LOGICAL_CLUSTER_RESOURCE,
+  lcSpecOf,
+  logicalClusters,
+  PATH_ANNOTATION,
+  specOf,
+  TYPE_ANNOTATION,
+  workspaces,
+} from './kinds/index.js';
+import { ROOT_PATH, typeKey, type WorkspaceTypeRules } from './types.js';
+
+export interface WorkspaceAdmissionOptions {
+  registry: Registry;
+  rules: WorkspaceTypeRules;
+}
+
+/** Where a logical cluster sits: its path and its type key (`root:universal`), from its LogicalCluster. */
+export interface ClusterPlace {
+  path: string;
+  type: string;
+  deleting: boolean;
+}
+
+/** Reads the place of a logical cluster; undefined when its LogicalCluster is gone. */
+export async function placeOf(registry: Registry, cluster: string): Promise<ClusterPlace | undefined> {
+  const lc = await registry.store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+  if (!lc) return undefined;
+  const annotations = lc.metadata.annotations ?? {};
+  return {
+    path: annotations[PATH_ANNOTATION] ?? cluster,
+    type: annotations[TYPE_ANNOTATION] ?? `${ROOT_PATH}:universal`,
+    deleting: lc.metadata.deletionTimestamp !== undefined,
+  };
+}
+
+/** Mutating hook: defaults and checks a new Workspace's type. */
+export function workspaceDefaulting({ registry, rules }: WorkspaceAdmissionOptions): AdmissionHook {
+  return async ({ operation, type, context, object }) => {
+    if (operation !== 'CREATE' || type !== workspaces || !object) return;
+    const name = object.metadata.name ?? '';
+    const parent = await placeOf(registry, context.cluster);
+    if (!parent) throw errors.forbidden(workspaces, name, `logical cluster ${context.cluster} does not exist`);
+    if (parent.deleting) throw errors.forbidden(workspaces, name, `workspace ${parent.path} is being deleted`);
+    const spec = specOf(object);
+    const ref = spec.type ? await rules.complete(spec.type, parent.path) : await rules.defaultChild(parent.type);
+    await rules.checkAllowed(name, ref, parent.type);
+    object.spec = { ...spec, type: ref };
+  };
+}
+
+/** Validating hook: the fields and objects only the system may write. */
+export function workspaceGuard(): AdmissionHook {
+  return ({ operation, type, context, object, oldObject, subresource }) => {
+    if (isSystem(context)) return;
+    if (type === workspaces && operation === 'UPDATE' && !subresource && object && oldObject) {
+      if (specOf(object).URL !== specOf(oldObject).URL) {
+        throw errors.invalid(workspaces, object.metadata.name ?? '', [
+          { type: 'FieldValueForbidden', field: 'spec.URL', value: specOf(object).URL, detail: 'set by the system' },
+        ]);
+      }
+    }
+    if (type !== logicalClusters) return;
+    if (operation === 'CREATE') {
+      throw errors.forbidden(logicalClusters, LOGICAL_CLUSTER_NAME, 'logical clusters are created by creating a Workspace');
+    }
+    if (operation === 'DELETE' && oldObject && !lcSpecOf(oldObject).directlyDeletable) {
+      throw errors.forbidden(logicalClusters, LOGICAL_CLUSTER_NAME, `delete the Workspace that owns logical cluster ${context.cluster} instead`);
+    }
+  };
+}
+
+/** `<parent path>:<name>`, the path of a child workspace. */
+export const childPath = (parentPath: string, name: string): string => `${parentPath}:${name}`;
+
+/** The type key a Workspace object names (after admission filled in its path). */
+export const workspaceTypeKey = (ws: KubeObject): string => typeKey(specOf(ws).type ?? { name: 'universal' });

@@ -1,0 +1,80 @@
+/** An in-process Atoll server on a temporary data directory, and small HTTP helpers for workspace tests. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { AtollServer } from '../../src/server/index.js';
+import { eventually } from '../support/eventually.js';
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown> & {
+    metadata?: Record<string, unknown> & { name?: string; annotations?: Record<string, string>; resourceVersion?: string; uid?: string };
+    spec?: Record<string, unknown>;
+    status?: Record<string, unknown>;
+    items?: { metadata: { name: string } }[];
+    message?: string;
+    reason?: string;
+    details?: { causes?: { field?: string }[] };
+  };
+}
+
+export interface ServerFixture {
+  readonly server: AtollServer;
+  readonly base: string;
+  call(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
+  /** Creates a workspace under `parent` and waits until it is Ready; returns it. */
+  workspace(parent: string, name: string, type?: { name: string; path?: string }): Promise<Reply['body']>;
+}
+
+export function useServer(): ServerFixture {
+  let server: AtollServer | undefined;
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-ws-'));
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, pino({ level: 'silent' }));
+    await server.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const fx: ServerFixture = {
+    get server() {
+      if (!server) throw new Error('the server runs only inside tests');
+      return server;
+    },
+    get base() {
+      return fx.server.baseUrl;
+    },
+    async call(method, urlPath, body, contentType = 'application/json') {
+      const res = await fetch(`${fx.base}${urlPath}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': contentType },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {} };
+    },
+    async workspace(parent, name, type) {
+      const created = await fx.call('POST', `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces`, {
+        metadata: { name },
+        ...(type ? { spec: { type } } : {}),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      let ready: Reply['body'] = created.body;
+      await eventually(async () => {
+        const got = await fx.call('GET', `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces/${name}`);
+        expect(got.body.status?.phase).toBe('Ready');
+        expect(got.body.spec?.URL).toBeDefined();
+        ready = got.body;
+      });
+      return ready;
+    },
+  };
+  return fx;
+}
+
+export const WORKSPACES = (parent: string): string => `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
+export const CONFIGMAPS = (cluster: string, ns = 'default'): string => `/clusters/${cluster}/api/v1/namespaces/${ns}/configmaps`;
