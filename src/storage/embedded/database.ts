@@ -59,6 +59,7 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     db = new Database(path.join(dataDir, DB_FILE), { timeout: 200 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('page_size = 16384');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       // Take the exclusive lock now, not at the first write.

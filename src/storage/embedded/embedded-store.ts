@@ -63,6 +63,11 @@ type WriteOp = ObjectWrite | PurgeWrite;
 /** What a writer is answered with: the stored object, or for a purge its summary. */
 type WriteResult = KubeObject | PurgeResult;
 
+/** A written object as the JSON text just stored: the writer's private copy is parsed from it. */
+class Written {
+  constructor(readonly text: string) {}
+}
+
 interface Pending {
   write: WriteOp;
   resolve: (r: WriteResult) => void;
@@ -74,7 +79,7 @@ export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly lists: ListQueries;
   private readonly hub: WatchHub;
-  private readonly commitBatch: (batch: Pending[], results: (WriteResult | StorageError)[], events: StoreEvent[]) => void;
+  private readonly commitBatch: (batch: Pending[], results: (WriteResult | Written | StorageError)[], events: StoreEvent[]) => void;
   private rev: number;
   private compacted: number;
   private queue: Pending[] = [];
@@ -305,7 +310,7 @@ export class EmbeddedStore implements Store {
     while (this.queue.length > 0) {
       const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
       if (batch === this.queue) this.queue = [];
-      const results: (WriteResult | StorageError)[] = [];
+      const results: (WriteResult | Written | StorageError)[] = [];
       const events: StoreEvent[] = [];
       const startRev = this.rev;
       try {
@@ -320,9 +325,10 @@ export class EmbeddedStore implements Store {
       // from the returned revision finds the hub already there.
       this.hub.publish(events);
       batch.forEach((p, i) => {
-        const r = results[i] as WriteResult | StorageError;
+        const r = results[i] as WriteResult | Written | StorageError;
         if (r instanceof StorageError) p.reject(r);
         // Results share objects with the published events: hand the writer its own copy.
+        else if (r instanceof Written) p.resolve(JSON.parse(r.text) as KubeObject);
         else p.resolve(JSON.parse(JSON.stringify(r)) as WriteResult);
       });
     }
@@ -333,15 +339,15 @@ export class EmbeddedStore implements Store {
    * Applies one write inside the batch transaction: appends its events (one per revision it
    * takes) to `events` and returns the writer's answer. A StorageError leaves everything untouched.
    */
-  private apply(write: WriteOp, ts: number, events: StoreEvent[]): WriteResult {
+  private apply(write: WriteOp, ts: number, events: StoreEvent[]): WriteResult | Written {
     if (write.op === 'purge') return this.purge(write.cluster, ts, events);
-    const event = this.applyObjectWrite(write, ts);
+    const [event, text] = this.applyObjectWrite(write, ts);
     events.push(event);
-    return event.object;
+    return text === undefined ? event.object : new Written(text);
   }
 
-  /** One object's create, update or delete. */
-  private applyObjectWrite(write: ObjectWrite, ts: number): StoreEvent {
+  /** One object's create, update or delete: its event, and the stored text unless it was deleted. */
+  private applyObjectWrite(write: ObjectWrite, ts: number): [StoreEvent, string | undefined] {
     const { key } = write;
     checkKey(key);
     const row = this.sql.get.get(key.cluster, key.resource, key.namespace, key.name);
@@ -358,7 +364,7 @@ export class EmbeddedStore implements Store {
       this.sql.remove.run(key.cluster, key.resource, key.namespace, key.name);
       this.sql.logChange.run(revision, 2, ts, key.cluster, key.resource, key.namespace, key.name, null, row!.value);
       this.rev = revision;
-      return { type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev };
+      return [{ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev }, undefined];
     }
     const object = stamp(write.object, revision);
     const text = JSON.stringify(object);
@@ -373,9 +379,9 @@ export class EmbeddedStore implements Store {
       this.sql.logChange.run(revision, 1, ts, key.cluster, key.resource, key.namespace, key.name, text, row!.value);
     }
     this.rev = revision;
-    return write.op === 'create'
-      ? { type: 'ADDED', revision, key, object }
-      : { type: 'MODIFIED', revision, key, object, prevObject: existing };
+    const event: StoreEvent =
+      write.op === 'create' ? { type: 'ADDED', revision, key, object } : { type: 'MODIFIED', revision, key, object, prevObject: existing };
+    return [event, text];
   }
 
   /** Deletes every object of `cluster`, each with its own DELETED change at the next revision. */
