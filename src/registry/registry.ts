@@ -232,9 +232,7 @@ export class Registry {
       const entries = trackUpdate({ old: undefined, updated: object, manager: this.manager(options), apiVersion: apiVersionOf(t), now: meta.creationTimestamp, ...(t.schema ? { schema: t.schema } : {}) });
       if (entries.length > 0) meta.managedFields = entries;
     }
-    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
-    this.validate(ctx, t, object, undefined, options);
-    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+    await this.admitCreate(ctx, t, object, options);
 
     for (let attempt = 1; ; attempt++) {
       meta.uid = randomUUID();
@@ -244,11 +242,20 @@ export class Registry {
       } catch (e) {
         if (generated && isAlreadyExists(e) && attempt < MAX_ATTEMPTS) {
           meta.name = generateName(meta.generateName as string);
+          // Admission sees the name it admits (a Workspace's URL is made from it).
+          await this.admitCreate(ctx, t, object, options);
           continue;
         }
         throw fromStorage(e, t, meta.name as string);
       }
     }
+  }
+
+  /** Mutating admission, validation and validating admission of an object about to be created. */
+  private async admitCreate(ctx: RequestContext, t: ResourceType, object: KubeObject, options: WriteOptions): Promise<void> {
+    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+    this.validate(ctx, t, object, undefined, options);
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
   }
 
   private manager(options: WriteOptions): string {
