@@ -42,6 +42,7 @@ export class AtollServer {
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
+  private stopTypeCache: (() => void) | undefined;
   private stopping = false;
   private started = false;
   baseUrl = '';
@@ -56,7 +57,7 @@ export class AtollServer {
     this.registry.use(namespaceLifecycle(this.registry));
     this.resolver = storeResolver(this.store);
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
-    this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules }));
+    this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl }));
     this.registry.use(workspaceGuard());
     this.catalog = builtinCatalog(tenancyResourceTypes);
     this.handlers = [
@@ -122,6 +123,7 @@ export class AtollServer {
 
   async start(): Promise<void> {
     await ensureRootCluster(this.registry);
+    this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
@@ -159,6 +161,7 @@ export class AtollServer {
     await closed;
     clearTimeout(timer);
     await Promise.all(this.controllers.map((c) => c.stop()));
+    this.stopTypeCache?.();
     await this.store.close();
     this.log.info('stopped');
   }

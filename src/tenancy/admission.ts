@@ -6,7 +6,7 @@
  *   named without a path is looked up from the parent up to root; the type must exist and allow
  *   this parent (and the parent's type this child) — else Invalid / Forbidden, nothing written.
  * - No workspace may be created inside a logical cluster that is being deleted.
- * - `spec.URL` is the system's to set (the scheduler does); LogicalClusters are created by the
+ * - `spec.URL` is the system's to set (here, from the parent's path); LogicalClusters are created by the
  *   system only, and deleted through their Workspace unless they say `directlyDeletable`.
  */
 import type { KubeObject } from '../meta/index.js';
@@ -26,6 +26,8 @@ import { ROOT_PATH, typeKey, type WorkspaceTypeRules } from './types.js';
 export interface WorkspaceAdmissionOptions {
   registry: Registry;
   rules: WorkspaceTypeRules;
+  /** Where the server is reached (`spec.URL` = `<baseUrl>/clusters/<path>`); empty until it listens. */
+  baseUrl: () => string;
 }
 
 /** Where a logical cluster sits: its path and its type key (`root:universal`), from its LogicalCluster. */
@@ -48,7 +50,7 @@ export async function placeOf(registry: Registry, cluster: string): Promise<Clus
 }
 
 /** Mutating hook: defaults and checks a new Workspace's type. */
-export function workspaceDefaulting({ registry, rules }: WorkspaceAdmissionOptions): AdmissionHook {
+export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmissionOptions): AdmissionHook {
   return async ({ operation, type, context, object }) => {
     if (operation !== 'CREATE' || type !== workspaces || !object) return;
     const name = object.metadata.name ?? '';
@@ -59,6 +61,10 @@ export function workspaceDefaulting({ registry, rules }: WorkspaceAdmissionOptio
     const ref = spec.type ? await rules.complete(spec.type, parent.path) : await rules.defaultChild(parent.type);
     await rules.checkAllowed(name, ref, parent.type);
     object.spec = { ...spec, type: ref };
+    // Set here rather than by the scheduler: one write less per workspace. Before the server
+    // listens there is no URL yet; the scheduler fills it in then.
+    const base = baseUrl();
+    if (base) (object.spec as { URL?: string }).URL = workspaceUrl(base, childPath(parent.path, name));
   };
 }
 
@@ -82,6 +88,9 @@ export function workspaceGuard(): AdmissionHook {
     }
   };
 }
+
+/** Where a workspace is served. */
+export const workspaceUrl = (baseUrl: string, path: string): string => `${baseUrl}/clusters/${path}`;
 
 /** `<parent path>:<name>`, the path of a child workspace. */
 export const childPath = (parentPath: string, name: string): string => `${parentPath}:${name}`;

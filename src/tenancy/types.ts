@@ -5,11 +5,15 @@
  * type it extends.
  */
 import type { KubeObject } from '../meta/index.js';
-import { ApiError, isApiError, type Registry } from '../registry/index.js';
+import { ApiError, groupResource, isApiError, type Registry } from '../registry/index.js';
+import { ALL_CLUSTERS, type Watch } from '../storage/index.js';
 import { typeSpecOf, workspaceTypes, type TypeReference } from './kinds/index.js';
 import type { ClusterResolver } from './resolver.js';
 
 export const ROOT_PATH = 'root';
+const WORKSPACE_TYPE_RESOURCE = groupResource(workspaceTypes);
+/** Bound on cached types (each is one small object); beyond it lookups read the store. */
+const MAX_CACHED = 10_000;
 
 export interface ResolvedType {
   /** `<path>:<name>`, e.g. `root:universal`. */
@@ -26,6 +30,11 @@ export function parseTypeKey(key: string): Required<TypeReference> {
 }
 
 export class WorkspaceTypeRules {
+  /** Types found, by key; only while `cacheTypes` runs. Misses are not kept: a new type is seen at once. */
+  private cache: Map<string, ResolvedType> | undefined;
+  /** Bumped on every invalidation, so a read that raced one does not store what it read. */
+  private generation = 0;
+
   constructor(
     private readonly registry: Registry,
     private readonly resolver: ClusterResolver,
@@ -33,15 +42,58 @@ export class WorkspaceTypeRules {
 
   async get(ref: TypeReference): Promise<ResolvedType | undefined> {
     const full = { name: ref.name, path: ref.path || ROOT_PATH };
+    const key = typeKey(full);
+    const cached = this.cache?.get(key);
+    if (cached) return cached;
+    const generation = this.generation;
     const cluster = await this.resolver.resolve(full.path);
     if (!cluster) return undefined;
     try {
       const object = await this.registry.get({ cluster }, workspaceTypes, undefined, full.name);
-      return { key: typeKey(full), ref: full, object };
+      const found = { key, ref: full, object };
+      if (this.cache && generation === this.generation && this.cache.size < MAX_CACHED) this.cache.set(key, found);
+      return found;
     } catch (e) {
       if (isApiError(e) && e.reason === 'NotFound') return undefined;
       throw e;
     }
+  }
+
+  /**
+   * Keeps found types in memory — every workspace creation reads its type chain several times —
+   * and forgets them all whenever any WorkspaceType changes anywhere (types change rarely; a
+   * purged workspace's types go with DELETED events). Returns a function that stops caching.
+   */
+  cacheTypes(): () => void {
+    const store = this.registry.store;
+    const cache = new Map<string, ResolvedType>();
+    const forget = (): void => {
+      this.generation++;
+      cache.clear();
+    };
+    this.cache = cache;
+    let stopped = false;
+    let watch: Watch | undefined;
+    const run = async (): Promise<void> => {
+      let from = store.revision;
+      while (!stopped) {
+        try {
+          watch = store.watch({ cluster: ALL_CLUSTERS, resource: WORKSPACE_TYPE_RESOURCE, fromRevision: from });
+          for await (const event of watch) if (event.type !== 'BOOKMARK') forget();
+        } catch {
+          // Cut off or expired: whatever was missed, start over empty from now.
+        }
+        forget();
+        from = store.revision;
+        if (!stopped) await new Promise((resolve) => setTimeout(resolve, 100).unref());
+      }
+    };
+    void run();
+    return () => {
+      stopped = true;
+      watch?.close();
+      if (this.cache === cache) this.cache = undefined;
+    };
   }
 
   /** The type followed by everything it extends, transitively, without repeats. */

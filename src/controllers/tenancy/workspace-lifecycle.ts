@@ -38,6 +38,7 @@ import {
   WORKSPACE_RESOURCE,
   workspaces,
   workspaceTypeKey,
+  workspaceUrl,
   type LogicalClusterSpec,
   type WorkspaceStatus,
   type WorkspaceTypeRules,
@@ -164,12 +165,14 @@ export class WorkspaceLifecycle {
     }
     if (ws.metadata.deletionTimestamp) return this.deleteWorkspace(cluster, ws, lc);
     if (!lc) {
-      lc = await this.schedule(cluster, ws, child);
-      if (!lc) return 'done';
+      // The new LogicalCluster's event brings the workspace back for its URL and status; under
+      // load its initializers have often finished by then, which saves a status write.
+      await this.schedule(cluster, ws, child);
+      return 'done';
     }
     const path = lc.metadata.annotations?.[PATH_ANNOTATION] ?? child;
     if (specOf(ws).URL === undefined) {
-      const url = `${this.options.baseUrl()}/clusters/${path}`;
+      const url = workspaceUrl(this.options.baseUrl(), path);
       const written = await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) =>
         specOf(o).URL === undefined ? { ...o, spec: { ...specOf(o), URL: url } } : undefined,
         { fieldManager: MANAGER },
@@ -181,10 +184,10 @@ export class WorkspaceLifecycle {
     return 'done';
   }
 
-  /** Creates the child logical cluster; undefined when the parent is gone or going. */
-  private async schedule(cluster: string, ws: KubeObject, child: string): Promise<KubeObject | undefined> {
+  /** Creates the child logical cluster, unless the parent is gone or going. */
+  private async schedule(cluster: string, ws: KubeObject, child: string): Promise<void> {
     const parent = await placeOf(this.registry, cluster);
-    if (!parent || parent.deleting) return undefined;
+    if (!parent || parent.deleting) return;
     const type = specOf(ws).type ?? { name: 'universal' };
     const [initializers, terminators] = await Promise.all([this.options.rules.initializers(type), this.options.rules.terminators(type)]);
     const spec: LogicalClusterSpec = {
@@ -194,10 +197,9 @@ export class WorkspaceLifecycle {
     };
     const annotations = { [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''), [TYPE_ANNOTATION]: workspaceTypeKey(ws) };
     try {
-      return await this.registry.create(system(child), logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec }, { fieldManager: MANAGER });
+      await this.registry.create(system(child), logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec }, { fieldManager: MANAGER });
     } catch (err) {
       if (!hasReason(err, 'AlreadyExists')) throw err;
-      return this.logicalCluster(child);
     }
   }
 
