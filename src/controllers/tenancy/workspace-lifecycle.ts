@@ -164,6 +164,12 @@ export class WorkspaceLifecycle {
       if (!ws.metadata.deletionTimestamp) return 'done';
     }
     if (ws.metadata.deletionTimestamp) return this.deleteWorkspace(cluster, ws, lc);
+    if (!lc && statusOf(ws).phase !== 'Scheduling') {
+      // Scheduled once and gone since (a directly deletable logical cluster was deleted from
+      // inside): the Workspace goes with it, as in kcp.
+      await this.registry.delete(system(cluster), workspaces, undefined, name, { preconditions: { uid: ws.metadata.uid } });
+      return 'done';
+    }
     if (!lc) {
       // The new LogicalCluster's event brings the workspace back for its URL and status; under
       // load its initializers have often finished by then, which saves a status write.
