@@ -125,7 +125,7 @@ export class GarbageCollector {
       revision ??= listed.revision;
       unplaced += listed.unplaced;
     }
-    if (unplaced > 0) this.log.warn({ count: unplaced }, 'objects without a kcp.io/cluster annotation are not garbage collected');
+    if (unplaced > 0) this.log.warn({ count: unplaced }, 'objects the store listed without their logical cluster are not garbage collected');
     this.index = index;
     this.foreground = foreground;
     for (const d of index.all()) this.enqueue({ role: 'dependent', key: d.key, uid: d.uid });

@@ -91,7 +91,7 @@ export class NamespaceDeletionController {
       onItem: (key, ns) => this.consider(key.cluster, ns),
     });
     if (listed.unplaced > 0) {
-      this.log.warn({ count: listed.unplaced }, 'terminating namespaces without a kcp.io/cluster annotation are not picked up');
+      this.log.warn({ count: listed.unplaced }, 'terminating namespaces the store listed without their logical cluster are not picked up');
     }
     return listed.revision;
   }
