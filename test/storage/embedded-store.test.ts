@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { DB_FILE } from '../../src/storage/embedded/database.js';
 import { EmbeddedStore, StorageError } from '../../src/storage/index.js';
 import { runStoreContract, type StoreSetup } from './contract.js';
 
@@ -92,5 +94,55 @@ describe('embedded store specifics', () => {
     await store.close();
     const err = await store.create({ cluster: 'c', resource: 'r', namespace: '', name: 'n' }, { metadata: {} }).catch((e: unknown) => e);
     expect((err as StorageError).code).toBe('Closed');
+  });
+
+  it('migrates a schema 1 data directory in place, keeping objects, revisions and history', async () => {
+    const dataDir = tmpDir();
+    const db = new Database(path.join(dataDir, DB_FILE));
+    db.exec(`
+      CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE objects (
+        cluster TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        rev INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (cluster, resource, namespace, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX objects_by_resource ON objects (resource, cluster, namespace, name);
+      CREATE TABLE changes (
+        rev INTEGER PRIMARY KEY, type INTEGER NOT NULL, ts INTEGER NOT NULL,
+        cluster TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, value TEXT, prev TEXT
+      );
+      INSERT INTO meta (k, v) VALUES ('schema', 1), ('revision', 2), ('compacted', 0);
+    `);
+    const put = (rev: number, cluster: string, name: string): void => {
+      const value = JSON.stringify({ metadata: { name, namespace: 'default', resourceVersion: String(rev) }, data: { cluster } });
+      db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?)').run(cluster, 'configmaps', 'default', name, rev, value);
+      db.prepare('INSERT INTO changes VALUES (?, 0, ?, ?, ?, ?, ?, ?, NULL)').run(rev, Date.now(), cluster, 'configmaps', 'default', name, value);
+    };
+    put(1, 'b', 'one');
+    put(2, 'a', 'two');
+    db.close();
+
+    const store = new EmbeddedStore({ dataDir });
+    try {
+      expect(store.revision).toBe(2);
+      expect((await store.get({ cluster: 'b', resource: 'configmaps', namespace: 'default', name: 'one' }))?.data).toEqual({ cluster: 'b' });
+      const all = await store.list({ cluster: '*', resource: 'configmaps' });
+      expect(all.clusters).toEqual(['a', 'b']);
+      const created = await store.create({ cluster: 'a', resource: 'configmaps', namespace: 'default', name: 'three' }, { metadata: { name: 'three' } });
+      expect(created.metadata.resourceVersion).toBe('3');
+      const w = store.watch({ cluster: '*', resource: 'configmaps', fromRevision: 0 });
+      const seen: number[] = [];
+      for await (const e of w) {
+        seen.push(e.revision);
+        if (seen.length === 3) break;
+      }
+      w.close();
+      expect(seen).toEqual([1, 2, 3]);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(path.join(dataDir, DB_FILE), { readonly: true });
+    expect(check.prepare("SELECT v FROM meta WHERE k = 'schema'").get()).toEqual({ v: 2 });
+    check.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
