@@ -10,8 +10,9 @@ import { storageList } from './storage-list.js';
 import { storageMemory } from './storage-memory.js';
 import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
+import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, workspacesSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
