@@ -57,8 +57,10 @@ export async function expectStatus(agent: http.Agent, baseUrl: string, method: s
 /**
  * Keeps `concurrency` GETs of `path` in flight for `durationMs` (each worker sends its next
  * request when the previous one completes) over a keep-alive agent with one socket per worker.
+ * `path` may be a function, called per request (e.g. a random workspace each time).
  */
-export async function load(baseUrl: string, path: string, concurrency: number, durationMs: number): Promise<LoadResult> {
+export async function load(baseUrl: string, path: string | (() => string), concurrency: number, durationMs: number): Promise<LoadResult> {
+  const pathFor = typeof path === 'string' ? () => path : path;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let failure: Error | undefined;
@@ -68,7 +70,7 @@ export async function load(baseUrl: string, path: string, concurrency: number, d
     while (failure === undefined && performance.now() < deadline) {
       const sent = performance.now();
       try {
-        await expectStatus(agent, baseUrl, 'GET', path, 200);
+        await expectStatus(agent, baseUrl, 'GET', pathFor(), 200);
       } catch (err) {
         failure ??= err instanceof Error ? err : new Error(String(err));
         return;

@@ -4,7 +4,6 @@
  * detects Ready through one wildcard store watch on Workspaces, plans for flat and depth-5 trees,
  * and a closed-loop HTTP load whose path is picked per request.
  */
-import http from 'node:http';
 import path from 'node:path';
 import { pino } from 'pino';
 import { namespaces } from '../src/registry/index.js';
@@ -21,7 +20,6 @@ import {
   workspaces,
 } from '../src/tenancy/index.js';
 import { sleep, withTempDir } from './fixtures.js';
-import { expectStatus, type LoadResult } from './http-load.js';
 
 /** A workspace to create: its name in the parent logical cluster `cluster`. */
 export interface WorkspaceToCreate {
@@ -348,38 +346,6 @@ export async function namespaceCreateRate(server: AtollServer, total: number, wi
   };
   await Promise.all(Array.from({ length: Math.min(window, total) }, worker));
   return total / ((performance.now() - start) / 1000);
-}
-
-/**
- * Like http-load's `load`, but each request GETs `pathFor()`: `concurrency` keep-alive requests in
- * flight for `durationMs`, every response checked for 200.
- */
-export async function loadPaths(baseUrl: string, pathFor: () => string, concurrency: number, durationMs: number): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let failure: Error | undefined;
-  const start = performance.now();
-  const deadline = start + durationMs;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && performance.now() < deadline) {
-      const sent = performance.now();
-      try {
-        await expectStatus(agent, baseUrl, 'GET', pathFor(), 200);
-      } catch (err) {
-        failure ??= err instanceof Error ? err : new Error(String(err));
-        return;
-      }
-      latencies.push(performance.now() - sent);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    agent.destroy();
-  }
-  if (failure) throw failure;
-  const seconds = (performance.now() - start) / 1000;
-  return { count: latencies.length, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies).sort() };
 }
 
 /** Polls `check` every `everyMs` until it is true or `timeoutMs` passes; true if it became true. */

@@ -25,13 +25,12 @@ import { fileURLToPath } from 'node:url';
 import { ALL_CLUSTERS, type Watch } from '../src/storage/index.js';
 import { LOGICAL_CLUSTER_RESOURCE, ROOT_CLUSTER, WORKSPACE_RESOURCE, workspaces } from '../src/tenancy/index.js';
 import { collectGarbage, dirBytes, sleep, withTempDir, withTimeout } from './fixtures.js';
-import type { LoadResult } from './http-load.js';
+import { load, type LoadResult } from './http-load.js';
 import { figure, formatNumber, note, percentile, type Baseline, type Suite } from './report.js';
 import {
   createAndWait,
   flat,
   levelSizes,
-  loadPaths,
   missingDefaultNamespaces,
   namespaceCreateRate,
   pollUntil,
@@ -233,8 +232,8 @@ async function measureChild(dataDir: string): Promise<ChildResult> {
 
 /** Warm-up, then the measured run. */
 async function getLoad(baseUrl: string, pathFor: () => string): Promise<LoadResult> {
-  await loadPaths(baseUrl, pathFor, GET_CONCURRENCY, GET_WARMUP_MS);
-  return loadPaths(baseUrl, pathFor, GET_CONCURRENCY, GET_MEASURE_MS);
+  await load(baseUrl, pathFor, GET_CONCURRENCY, GET_WARMUP_MS);
+  return load(baseUrl, pathFor, GET_CONCURRENCY, GET_MEASURE_MS);
 }
 
 /** Forks the child on a fresh data directory, answers its load requests, and removes the directory when it is gone. */
