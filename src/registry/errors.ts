@@ -223,6 +223,9 @@ export function fromStorage(err: unknown, t: ErrorTarget, name: string): ApiErro
       });
     case 'TooLarge':
       return errors.tooLarge(err.message);
+    case 'ContainerGone':
+      // The workspace was deleted while the create was on its way: as if it had never resolved.
+      return new ApiError('NotFound', err.message, { name, group: t.group, kind: t.resource });
     case 'Closed':
       return new ApiError('ServiceUnavailable', 'the server is shutting down');
     case 'Internal':

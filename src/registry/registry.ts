@@ -111,6 +111,11 @@ export type AdmissionHook = (request: AdmissionRequest) => void | Promise<void>;
 export interface RegistryOptions {
   admission?: AdmissionHook[];
   now?: () => Date;
+  /**
+   * The key that must still exist when a create commits (the tenancy layer answers with the
+   * logical cluster's LogicalCluster, so nothing is created in a purged workspace).
+   */
+  createRequires?: (key: ObjectKey) => ObjectKey | undefined;
 }
 
 /** Attempts for generateName collisions and for unconditional updates racing other writers. */
@@ -121,6 +126,7 @@ export class Registry {
   private readonly admission: AdmissionHook[];
   private readonly mutating: AdmissionHook[] = [];
   private readonly now: () => Date;
+  private readonly createRequires: RegistryOptions['createRequires'];
 
   constructor(
     readonly store: Store,
@@ -128,6 +134,7 @@ export class Registry {
   ) {
     this.admission = options.admission ?? [];
     this.now = options.now ?? (() => new Date());
+    this.createRequires = options.createRequires;
   }
 
   /** Adds an admission hook (later layers plug in: namespace lifecycle, workspaces, RBAC). */
@@ -238,7 +245,9 @@ export class Registry {
       meta.uid = randomUUID();
       if (options.dryRun) return object;
       try {
-        return served(t, await this.store.create(this.key(ctx, t, namespace, meta.name as string), stored(t, object)));
+        const key = this.key(ctx, t, namespace, meta.name as string);
+        const requires = this.createRequires?.(key);
+        return served(t, await this.store.create(key, stored(t, object), requires ? { requires } : {}));
       } catch (e) {
         if (generated && isAlreadyExists(e) && attempt < MAX_ATTEMPTS) {
           meta.name = generateName(meta.generateName as string);

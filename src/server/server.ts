@@ -13,6 +13,7 @@ import { ApiError, errors, Registry } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import {
   ensureRootCluster,
+  requiredLogicalCluster,
   storeResolver,
   tenancyResourceTypes,
   workspaceDefaulting,
@@ -53,7 +54,8 @@ export class AtollServer {
     private readonly log: Logger,
   ) {
     this.store = new EmbeddedStore({ dataDir: config.dataDir });
-    this.registry = new Registry(this.store);
+    // Nothing may be created in a logical cluster that does not exist (or was just purged).
+    this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster });
     this.registry.use(namespaceLifecycle(this.registry));
     this.resolver = storeResolver(this.store);
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver);

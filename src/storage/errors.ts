@@ -11,6 +11,8 @@ export type StorageErrorCode =
   | 'InvalidContinue'
   | 'RevisionTooLarge'
   | 'TooLarge'
+  /** A create's required key (its logical cluster's LogicalCluster) did not exist at commit. */
+  | 'ContainerGone'
   | 'Closed'
   | 'Internal';
 

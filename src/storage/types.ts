@@ -109,13 +109,25 @@ export interface PurgeResult {
   deleted: number;
 }
 
+export interface CreateOptions {
+  /**
+   * A key that must exist when the create commits — checked inside the same transaction, so a
+   * create cannot land in a logical cluster purged a moment earlier (the caller passes that
+   * cluster's LogicalCluster key).
+   */
+  requires?: ObjectKey;
+}
+
 export interface Store {
   /** Newest committed revision. */
   readonly revision: number;
   get(key: ObjectKey): Promise<KubeObject | undefined>;
   list(options: ListOptions): Promise<ListResult>;
-  /** Fails with AlreadyExists. Returns the stored object with its resourceVersion. */
-  create(key: ObjectKey, object: KubeObject): Promise<KubeObject>;
+  /**
+   * Fails with AlreadyExists, or with ContainerGone when `options.requires` names a key that does
+   * not exist at the moment the write commits. Returns the stored object with its resourceVersion.
+   */
+  create(key: ObjectKey, object: KubeObject, options?: CreateOptions): Promise<KubeObject>;
   /** Fails with NotFound, or Conflict when a precondition does not hold. */
   update(key: ObjectKey, object: KubeObject, preconditions?: Preconditions): Promise<KubeObject>;
   /** Fails with NotFound or Conflict. Returns the deleted object stamped with the deletion's revision. */

@@ -6,7 +6,7 @@
  * scheduled, or already purged, does not resolve. Every step is a keyed store read — no cache to
  * go stale, and a workspace is reachable the moment its logical cluster exists.
  */
-import type { Store } from '../storage/index.js';
+import type { ObjectKey, Store } from '../storage/index.js';
 import { specOf, WORKSPACE_RESOURCE } from './kinds/index.js';
 import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, ROOT_CLUSTER } from './root.js';
 
@@ -45,3 +45,13 @@ export function storeResolver(store: Store): ClusterResolver {
 }
 
 export { ROOT_CLUSTER };
+
+/**
+ * What a create must find when it commits: its logical cluster's LogicalCluster (none for the
+ * LogicalCluster itself). With this the store refuses a create racing its workspace's purge,
+ * instead of leaving rows no path reaches.
+ */
+export function requiredLogicalCluster(key: ObjectKey): ObjectKey | undefined {
+  if (key.resource === LOGICAL_CLUSTER_RESOURCE) return undefined;
+  return { cluster: key.cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME };
+}

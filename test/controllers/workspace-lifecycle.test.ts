@@ -6,12 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finishInitializer, namespaceLifecycle, startTenancyControllers, type RunningControllers } from '../../src/controllers/index.js';
 import type { KubeObject } from '../../src/meta/index.js';
-import { namespaces, Registry, SYSTEM_USER } from '../../src/registry/index.js';
+import { configMaps, namespaces, Registry, SYSTEM_USER } from '../../src/registry/index.js';
 import { EmbeddedStore } from '../../src/storage/index.js';
 import {
   ensureRootCluster,
   LOGICAL_CLUSTER_NAME,
   logicalClusters,
+  requiredLogicalCluster,
   storeResolver,
   workspaceDefaulting,
   workspaceGuard,
@@ -32,7 +33,7 @@ afterEach(async () => {
 
 async function setup() {
   const store = new EmbeddedStore();
-  const registry = new Registry(store);
+  const registry = new Registry(store, { createRequires: requiredLogicalCluster });
   registry.use(namespaceLifecycle(registry));
   const rules = new WorkspaceTypeRules(registry, storeResolver(store));
   registry.useMutating(workspaceDefaulting({ registry, rules, baseUrl: () => 'https://atoll.test' }));
@@ -114,5 +115,20 @@ describe('workspace controllers', () => {
       for (const name of names) expect(await phase(name)).toBe('Ready');
     });
     expect(store.watcherCount).toBe(watches);
+  });
+
+  it('refuse creates in a logical cluster that does not exist or was purged', async () => {
+    const { registry, start, phase, get, store } = await setup();
+    await start();
+    const stray = await registry.create({ cluster: 'nosuchcluster' }, namespaces, undefined, { metadata: { name: 'x' } }).catch((e: unknown) => e);
+    expect(stray).toMatchObject({ reason: 'NotFound', message: 'logical cluster nosuchcluster does not exist (any more)' });
+    await registry.create(root, workspaces, undefined, { metadata: { name: 'brief' } });
+    await eventually(async () => expect(await phase('brief')).toBe('Ready'));
+    const cluster = ((await get('brief')).spec as { cluster: string }).cluster;
+    await registry.delete(root, workspaces, undefined, 'brief');
+    await eventually(async () => expect(await store.get({ cluster: 'root', resource: 'workspaces.tenancy.kcp.io', namespace: '', name: 'brief' })).toBeUndefined());
+    const late = await registry.create({ cluster }, configMaps, 'default', { metadata: { name: 'late' } }).catch((e: unknown) => e);
+    expect(late).toMatchObject({ reason: 'NotFound' });
+    expect((await store.list({ cluster, resource: 'configmaps' })).items).toEqual([]);
   });
 });

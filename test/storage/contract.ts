@@ -549,6 +549,34 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
       });
     });
 
+    describe('create with a required key', () => {
+      const marker = key('cluster', { resource: 'logicalclusters.core.kcp.io', namespace: '' });
+
+      it('creates while the required key exists, and refuses with ContainerGone, writing nothing, once it is gone', async () => {
+        const s = await open();
+        await s.create(marker, obj('cluster'));
+        const made = await s.create(key('a'), obj('a'), { requires: marker });
+        expect(made.metadata.name).toBe('a');
+        await s.delete(marker);
+        const before = s.revision;
+        const err = await s.create(key('b'), obj('b'), { requires: marker }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StorageError);
+        expect((err as StorageError).code).toBe('ContainerGone');
+        expect(s.revision).toBe(before);
+        expect(await s.get(key('b'))).toBeUndefined();
+      });
+
+      it('refuses a create queued behind the purge of its cluster in the same tick', async () => {
+        const s = await open();
+        await s.create(marker, obj('cluster'));
+        const purged = s.purgeCluster('c1');
+        const late = s.create(key('late'), obj('late'), { requires: marker }).catch((e: unknown) => e);
+        await purged;
+        expect(((await late) as StorageError).code).toBe('ContainerGone');
+        expect((await s.list({ cluster: 'c1', resource: 'configmaps' })).items).toEqual([]);
+      });
+    });
+
     describe('purgeCluster', () => {
       /** The same keys in c1 and c2, across resources and namespaces, with a cluster-scoped one. */
       const spread = [

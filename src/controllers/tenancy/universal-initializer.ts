@@ -65,6 +65,8 @@ export class UniversalInitializer {
     try {
       await registry.create({ cluster, user: SYSTEM_USER }, namespaces, undefined, { metadata: { name: 'default' } }, { fieldManager: INITIALIZER_MANAGER });
     } catch (err) {
+      // NotFound: the logical cluster was deleted meanwhile, and nothing is left to initialize.
+      if (isApiError(err) && err.reason === 'NotFound') return 'done';
       if (!(isApiError(err) && err.reason === 'AlreadyExists')) throw err;
     }
     await finishInitializer(registry, cluster, UNIVERSAL_INITIALIZER);

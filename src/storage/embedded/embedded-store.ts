@@ -19,6 +19,7 @@ import { comparePositions, positionKey, type Position } from '../key-order.js';
 import {
   ALL_CLUSTERS,
   type ChangeType,
+  type CreateOptions,
   type HistoryOptions,
   type ListOptions,
   type ListResult,
@@ -51,7 +52,7 @@ const COMPACTION_INTERVAL_MS = 10_000;
 const SCAN_CHUNK = 1_000;
 
 type ObjectWrite =
-  | { op: 'create'; key: ObjectKey; object: KubeObject }
+  | { op: 'create'; key: ObjectKey; object: KubeObject; requires: ObjectKey | undefined }
   | { op: 'update'; key: ObjectKey; object: KubeObject; pre: Preconditions | undefined }
   | { op: 'delete'; key: ObjectKey; pre: Preconditions | undefined };
 
@@ -270,8 +271,8 @@ export class EmbeddedStore implements Store {
 
   // ---- writes --------------------------------------------------------------------------------
 
-  create(key: ObjectKey, object: KubeObject): Promise<KubeObject> {
-    return this.enqueue({ op: 'create', key, object });
+  create(key: ObjectKey, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    return this.enqueue({ op: 'create', key, object, requires: options.requires });
   }
 
   update(key: ObjectKey, object: KubeObject, pre?: Preconditions): Promise<KubeObject> {
@@ -354,6 +355,10 @@ export class EmbeddedStore implements Store {
     const existing = row ? (JSON.parse(row.value) as KubeObject) : undefined;
     if (write.op === 'create') {
       if (existing) throw new StorageError('AlreadyExists', `${key.resource} "${key.name}" already exists`);
+      const { requires } = write;
+      if (requires && !this.sql.get.get(requires.cluster, requires.resource, requires.namespace, requires.name)) {
+        throw new StorageError('ContainerGone', `logical cluster ${requires.cluster} does not exist (any more)`);
+      }
     } else {
       if (!existing) throw new StorageError('NotFound', `${key.resource} "${key.name}" not found`);
       checkPreconditions(key, existing, write.pre);
