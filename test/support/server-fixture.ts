@@ -1,11 +1,11 @@
-/** An in-process Atoll server on a temporary data directory, and small HTTP helpers for workspace tests. */
+/** An in-process Atoll server on a temporary data directory, with small HTTP helpers (workspaces, REST, GraphQL tests). */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { AtollServer } from '../../src/server/index.js';
-import { eventually } from '../support/eventually.js';
+import { eventually } from './eventually.js';
 
 export interface Reply {
   status: number;

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONFIGMAPS, useServer, WORKSPACES } from './support.js';
+import { CONFIGMAPS, useServer, WORKSPACES } from '../support/server-fixture.js';
 
 const fx = useServer();
 let alpha = '';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { CONFIGMAPS, useServer, WORKSPACES } from './support.js';
+import { CONFIGMAPS, useServer, WORKSPACES } from '../support/server-fixture.js';
 
 const fx = useServer();
 const LC = (cluster: string): string => `/clusters/${cluster}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster`;
