@@ -1,0 +1,21 @@
+/**
+ * What every resolver of a compiled schema receives. Schemas are shared by every workspace with
+ * the same API set (DESIGN decision 1), so everything per request — which logical cluster, who
+ * asks, where warnings go, the registry to call — travels here, never in the schema.
+ */
+import type { Registry, RequestContext, UserInfo } from '../registry/index.js';
+
+export interface GraphQLContext {
+  registry: Registry;
+  /** The logical cluster the request addresses. */
+  cluster: string;
+  /** Absent for unauthenticated requests. */
+  user?: UserInfo;
+  /** Warnings the registry raised, for the endpoint to return in `extensions.warnings`. */
+  warnings: string[];
+}
+
+/** The registry's view of a GraphQL request. */
+export function requestContext(ctx: GraphQLContext): RequestContext {
+  return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}) };
+}

@@ -1,0 +1,128 @@
+/**
+ * The read side of a compiled schema, shaped as kubernetes-graphql-gateway users expect: group →
+ * version → resource (`query { v1 { ConfigMap(name:, namespace:) ConfigMaps(...) } }`, other groups
+ * as `rbac_authorization_k8s_io { v1 { Roles } }`). Resolvers only translate arguments and call
+ * the shared Registry, so every rule (selectors, paging, resourceVersion, errors) is the REST one.
+ * Types are created here in reading order (Query, containers, kinds), which is the order the
+ * printed SDL follows.
+ */
+import type { ObjectRef } from '@pothos/core';
+import type { ListResponse, ResourceType } from '../registry/index.js';
+import type { Builder, Types } from './builder.js';
+import { requestContext } from './context.js';
+import { registryCall } from './errors.js';
+import { listIdentity, type ResourceFields, type SchemaLayout, type VersionLayout } from './layout.js';
+import type { NameTable } from './name-table.js';
+import type { OpenApiTypes, OutputRef } from './openapi-types.js';
+
+/** Group and version fields resolve to an empty object: only their resources read anything. */
+type Container = Record<string, never>;
+const CONTAINER: Container = {};
+type ContainerRef = ObjectRef<Types, Container>;
+
+/** Adds `Query` with every group, version and resource of the layout. */
+export function addQueryFields(builder: Builder, layout: SchemaLayout, types: OpenApiTypes, names: NameTable): void {
+  const top: [string, ContainerRef][] = [];
+  builder.queryType({
+    fields: (t) => Object.fromEntries(top.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: () => CONTAINER })])),
+  });
+  for (const g of layout.groups) {
+    if (g.fieldName === undefined || g.typeName === undefined) {
+      for (const v of g.versions) top.push([v.fieldName, versionType(builder, v, types, names)]);
+      continue;
+    }
+    const versions: [string, ContainerRef][] = [];
+    top.push([g.fieldName, builder.objectRef<Container>(g.typeName).implement({
+      description: `The versions of API group ${g.group}.`,
+      fields: (t) => Object.fromEntries(versions.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: () => CONTAINER })])),
+    })]);
+    for (const v of g.versions) versions.push([v.fieldName, versionType(builder, v, types, names)]);
+  }
+}
+
+function versionType(builder: Builder, v: VersionLayout, types: OpenApiTypes, names: NameTable): ContainerRef {
+  const ref = builder.objectRef<Container>(v.typeName);
+  const resources = v.resources.map((r) => ({ r, object: types.kindObject(r.type), list: listType(builder, r.type, types.kindObject(r.type), names) }));
+  return ref.implement({
+    description: `The resources of ${v.resources[0]?.type.group || 'the core group'}, version ${v.version}.`,
+    fields: (t) =>
+      Object.fromEntries(
+        resources.flatMap(({ r, object, list }) => [
+          [r.singular, singleField(t, r, object)],
+          [r.plural, listField(t, r, list)],
+        ]),
+      ),
+  });
+}
+
+type Fields = PothosSchemaTypes.ObjectFieldBuilder<Types, Container>;
+
+function singleField(t: Fields, r: ResourceFields, object: OutputRef) {
+  const rt = r.type;
+  return t.field({
+    type: object,
+    description: `One ${rt.kind} by name${rt.namespaced ? ' in a namespace' : ''}. Fails with NOT_FOUND when it does not exist.`,
+    args: {
+      name: t.arg.string({ required: true }),
+      ...(rt.namespaced ? { namespace: t.arg.string({ required: true }) } : {}),
+    },
+    resolve: (_root, args, ctx) => {
+      const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
+      return registryCall(() => ctx.registry.get(requestContext(ctx), rt, namespace, args.name));
+    },
+  });
+}
+
+function listField(t: Fields, r: ResourceFields, list: ObjectRef<Types, ListResponse>) {
+  const rt = r.type;
+  return t.field({
+    type: list,
+    description: `${rt.kind} objects${rt.namespaced ? ' in one namespace, or in all when namespace is omitted' : ''}, filtered by selectors and paged with limit and continue.`,
+    args: {
+      ...(rt.namespaced ? { namespace: t.arg.string({ description: 'The namespace to list; omit it to list every namespace.' }) } : {}),
+      labelSelector: t.arg.string({ description: 'A Kubernetes label selector, e.g. "app=web,tier in (a,b),!legacy".' }),
+      fieldSelector: t.arg.string({ description: 'A Kubernetes field selector, e.g. "metadata.name=x".' }),
+      limit: t.arg.int({ description: 'At most this many items; 0 or absent means all.' }),
+      continue: t.arg.string({ description: 'The continue token of the previous page.' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
+      return registryCall(() =>
+        ctx.registry.list(requestContext(ctx), rt, {
+          ...(namespace !== undefined ? { namespace } : {}),
+          ...(args.labelSelector != null ? { labelSelector: args.labelSelector } : {}),
+          ...(args.fieldSelector != null ? { fieldSelector: args.fieldSelector } : {}),
+          ...(args.limit != null ? { limit: args.limit } : {}),
+          ...(args.continue != null ? { continue: args.continue } : {}),
+        }),
+      );
+    },
+  });
+}
+
+function listType(builder: Builder, t: ResourceType, item: OutputRef, names: NameTable): ObjectRef<Types, ListResponse> {
+  const name = names.nameOf(listIdentity(t));
+  if (name === undefined) throw new Error(`no list type name for ${t.kind}`);
+  return builder.objectRef<ListResponse>(name).implement({
+    description: `A page of ${t.kind} objects.`,
+    fields: (f) => ({
+      items: f.field({ type: [item], nullable: false, resolve: (r) => r.items }),
+      resourceVersion: f.field({
+        type: 'String',
+        nullable: false,
+        description: 'The store revision the page was read at; start a watch from it to see later changes.',
+        resolve: (r) => r.resourceVersion,
+      }),
+      continue: f.field({
+        type: 'String',
+        description: 'Set when more items remain: pass it as continue to read the next page.',
+        resolve: (r) => r.continue ?? null,
+      }),
+      remainingItemCount: f.field({
+        type: 'Int64',
+        description: 'How many items the remaining pages hold, when known.',
+        resolve: (r) => r.remainingItemCount ?? null,
+      }),
+    }),
+  });
+}
