@@ -5,9 +5,11 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { builtinCatalog, type ApiCatalog } from '../apis/index.js';
 import { namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
+import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
 import { ApiError, errors, Registry } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
@@ -43,6 +45,7 @@ export class AtollServer {
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
+  private readonly graphql: GraphQLEndpoint;
   private stopTypeCache: (() => void) | undefined;
   private stopping = false;
   private started = false;
@@ -62,6 +65,7 @@ export class AtollServer {
     this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl }));
     this.registry.use(workspaceGuard());
     this.catalog = builtinCatalog(tenancyResourceTypes);
+    this.graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log });
     this.handlers = [
       // Health first: probes must answer even when everything behind them is busy.
       healthHandler(
@@ -71,6 +75,8 @@ export class AtollServer {
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
+      // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/).
+      (req, res, url) => this.graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
       kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal }),
       // Everything else is unknown (GraphQL joins the list with its issue).
@@ -82,6 +88,17 @@ export class AtollServer {
     this.http = http.createServer((req, res) => {
       this.track(req.socket, res);
       void this.dispatch(req, res);
+    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.graphql.upgrade(req, socket, head).then(
+        (taken) => {
+          if (!taken) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+        },
+        (err: unknown) => {
+          this.log.error({ err, url: req.url }, 'websocket upgrade failed');
+          socket.destroy();
+        },
+      );
     });
     this.http.on('connection', (socket: Socket) => {
       this.inFlight.set(socket, 0);
@@ -155,8 +172,9 @@ export class AtollServer {
     this.stopping = true;
     this.log.info('shutting down');
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
-    // Watches never finish by themselves; ending them lets clients re-watch elsewhere at once.
+    // Watches and subscriptions never finish by themselves; ending them lets clients re-watch at once.
     this.shutdown.abort();
+    this.graphql.close();
     for (const [socket, requests] of this.inFlight) if (requests === 0) socket.destroy();
     const timer = setTimeout(() => this.http.closeAllConnections(), DRAIN_MS);
     timer.unref();
