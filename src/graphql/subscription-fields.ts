@@ -1,0 +1,128 @@
+/**
+ * Watches as GraphQL subscriptions. GraphQL allows subscription fields only on the root type, so
+ * each resource gets two root fields named after its query path, lower-cased: one object
+ * (`v1_configmap(name, namespace)`) and a list (`v1_configmaps(namespace, labelSelector, …)`,
+ * `rbac_authorization_k8s_io_v1_roles`). Each yields `{ type, object }` events from the shared
+ * registry watch, so semantics are REST's: without `resourceVersion` the current objects come
+ * first as ADDED, then changes; with one, changes after it (EXPIRED when it is too old). A watch
+ * error ends the subscription with one last payload carrying the error's code.
+ */
+import type { ObjectRef } from '@pothos/core';
+import type { RegistryWatchEvent, ResourceType, WatchQuery } from '../registry/index.js';
+import type { Builder, Obj, Types } from './builder.js';
+import { requestContext, type GraphQLContext } from './context.js';
+import { toGraphQLError } from './errors.js';
+import type { ResourceFields, SchemaLayout } from './layout.js';
+import type { NameTable } from './name-table.js';
+import type { OpenApiTypes, OutputRef } from './openapi-types.js';
+import { kindIdentity } from './type-plan.js';
+
+/** What a subscription's source yields: a watch event, or the error that ended the watch. */
+type Delivery = RegistryWatchEvent | { error: unknown };
+
+const EVENT_TYPES = ['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK'] as const;
+
+export function addSubscriptionFields(builder: Builder, layout: SchemaLayout, types: OpenApiTypes, names: NameTable): void {
+  const eventType = builder.enumType(names.claim('enum:WatchEventType', 'WatchEventType'), {
+    description: 'What happened to the object: ADDED, MODIFIED, DELETED, or BOOKMARK (only a resourceVersion to resume from).',
+    values: EVENT_TYPES,
+  });
+  const fields: [string, (t: SubscriptionFields) => ReturnType<SubscriptionFields['field']>][] = [];
+  for (const g of layout.groups) {
+    for (const v of g.versions) {
+      const prefix = g.fieldName === undefined ? v.fieldName : `${g.fieldName}_${v.fieldName}`;
+      for (const r of v.resources) {
+        const event = eventObject(builder, r.type, types.kindObject(r.type), eventType, names);
+        fields.push([`${prefix}_${r.singular.toLowerCase()}`, (t) => watchField(t, r, event, true)]);
+        fields.push([`${prefix}_${r.plural.toLowerCase()}`, (t) => watchField(t, r, event, false)]);
+      }
+    }
+  }
+  builder.subscriptionType({ fields: (t) => Object.fromEntries(fields.map(([name, make]) => [name, make(t)])) });
+}
+
+type SubscriptionFields = PothosSchemaTypes.SubscriptionFieldBuilder<Types, object>;
+type EventRef = ObjectRef<Types, RegistryWatchEvent>;
+
+function eventObject(builder: Builder, t: ResourceType, object: OutputRef, eventType: ReturnType<Builder['enumType']>, names: NameTable): EventRef {
+  const kindName = names.nameOf(kindIdentity(t)) ?? t.kind;
+  return builder.objectRef<RegistryWatchEvent>(names.claim(`event:${t.group}/${t.version}/${t.kind}`, `${kindName}Event`)).implement({
+    description: `A change to a ${t.kind}.`,
+    fields: (f) => ({
+      type: f.field({ type: eventType, nullable: false, resolve: (e) => e.type }),
+      object: f.field({ type: object, nullable: false, resolve: (e) => e.object as Obj }),
+    }),
+  });
+}
+
+function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, single: boolean) {
+  const rt = r.type;
+  const resourceVersion = t.arg.string({ description: 'Resume after this resourceVersion; omit it to get the current objects first, as ADDED.' });
+  const args = single
+    ? {
+        name: t.arg.string({ required: true }),
+        ...(rt.namespaced ? { namespace: t.arg.string({ required: true }) } : {}),
+        resourceVersion,
+      }
+    : {
+        ...(rt.namespaced ? { namespace: t.arg.string({ description: 'Omit it to watch every namespace.' }) } : {}),
+        labelSelector: t.arg.string(),
+        fieldSelector: t.arg.string(),
+        resourceVersion,
+      };
+  return t.field({
+    type: event,
+    description: single ? `Changes to one ${rt.kind}.` : `Changes to ${rt.kind} objects matching the selectors.`,
+    args,
+    subscribe: (_root, a, ctx) => {
+      const arg = (k: string): string | undefined => {
+        const value = (a as Record<string, unknown>)[k];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const query: WatchQuery = {};
+      const namespace = arg('namespace');
+      if (namespace !== undefined) query.namespace = namespace;
+      const rv = arg('resourceVersion');
+      if (rv !== undefined) query.resourceVersion = rv;
+      const labelSelector = arg('labelSelector');
+      if (labelSelector !== undefined) query.labelSelector = labelSelector;
+      const name = arg('name');
+      const fieldSelector = name !== undefined ? `metadata.name=${name}` : arg('fieldSelector');
+      if (fieldSelector !== undefined) query.fieldSelector = fieldSelector;
+      return deliveries(ctx, rt, query) as unknown as AsyncIterable<RegistryWatchEvent>;
+    },
+    resolve: (delivery) => {
+      const d = delivery as Delivery;
+      if ('error' in d) throw toGraphQLError(d.error);
+      return d;
+    },
+  });
+}
+
+/** The registry watch as a subscription source that ends with its error instead of throwing it. */
+async function* deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): AsyncGenerator<Delivery> {
+  let watch: AsyncIterableIterator<RegistryWatchEvent> & { close(): void };
+  try {
+    watch = await ctx.registry.watch(requestContext(ctx), t, query);
+  } catch (error) {
+    // Refused at the start (bad selector, too old a resourceVersion): one payload with the error.
+    yield { error };
+    return;
+  }
+  try {
+    for (;;) {
+      let next: IteratorResult<RegistryWatchEvent>;
+      try {
+        next = await watch.next();
+      } catch (error) {
+        yield { error };
+        return;
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    watch.close();
+  }
+}
+
