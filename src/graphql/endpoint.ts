@@ -15,6 +15,7 @@ import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
 import type { Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
+import { useQueryLimits } from '../../plugins/query-limits.js';
 import { schemaFor, type GraphQLContext } from './compile.js';
 
 export interface GraphQLEndpointDeps {
@@ -32,6 +33,8 @@ interface ServerContext {
 }
 
 const ENDPOINT = /^\/clusters\/([^/]+)\/graphql\/?$/;
+/** Largest request body (query plus variables); REST's limit is 3 MiB, GraphQL documents are small. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GraphQLEndpoint {
   /** Answers `/clusters/<x>/graphql` over HTTP; false for any other path. */
@@ -56,6 +59,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       subscriptionsProtocol: 'WS',
       headerEditorEnabled: true,
     }),
+    plugins: [useQueryLimits()],
     landingPage: false,
     // Only what needs an operator's eye: masked internal errors arrive here with their cause.
     logging: {
@@ -97,6 +101,11 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       if (!where) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ message: `workspace "${ref ?? m[1]}" not found`, extensions: { code: 'NOT_FOUND' } }] }));
+        return true;
+      }
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ errors: [{ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
         return true;
       }
       await yoga.handle(req, res, where);
