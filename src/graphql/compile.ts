@@ -11,6 +11,7 @@ import { newBuilder } from './builder.js';
 import { layoutOf } from './layout.js';
 import { NameTable } from './name-table.js';
 import { OpenApiTypes } from './openapi-types.js';
+import { addMutationFields } from './mutation-fields.js';
 import { addQueryFields } from './query-fields.js';
 import { addSubscriptionFields } from './subscription-fields.js';
 import { inReadingOrder } from './reading-order.js';
@@ -37,6 +38,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   for (const t of layout.types) types.kindInput(t);
   // Mutations (create/update/patch/delete/apply per kind, applyYaml) and subscriptions (one
   // root field per resource and per list) are added here by the endpoint work (issue 5).
+  addMutationFields(builder, layout, types, names);
   addSubscriptionFields(builder, layout, types, names);
   return inReadingOrder(builder.toSchema({ sortSchema: false }));
 }

@@ -99,6 +99,10 @@ describe('a CRD-like kind', () => {
     for (const [field, def] of Object.entries(small.getSubscriptionType()?.getFields() ?? {})) {
       expect(String(watches[field]?.type), field).toBe(String(def.type));
     }
+    const writes = schema.getMutationType()?.getFields() ?? {};
+    for (const [field, def] of Object.entries(small.getMutationType()?.getFields() ?? {})) {
+      expect(String(writes[field]?.type), field).toBe(String(def.type));
+    }
   });
 
   it('maps input values back to the original property names', () => {

@@ -52,9 +52,9 @@ describe('schemaFor', () => {
     const count = (n: number): number => Object.keys(compileSchema(new ApiSet(syntheticKinds(n))).getTypeMap()).length;
     // The first kind brings the shared ObjectMeta types; every further one adds the same amount.
     const base = count(1);
-    // Per kind: object, spec, list, watch event, inputs of both, and the group and version containers.
+    // Per kind: object, spec, list, watch event, delete result, inputs of both, and the group and version containers.
     const perKind = count(2) - base;
-    expect(perKind).toBe(8);
+    expect(perKind).toBe(9);
     expect(count(51) - base).toBe(50 * perKind);
   });
 });
