@@ -13,6 +13,8 @@ export interface GraphQLContext {
   user?: UserInfo;
   /** Warnings the registry raised, for the endpoint to return in `extensions.warnings`. */
   warnings: string[];
+  /** The client's User-Agent: names the field manager of writes that give none (as in REST). */
+  userAgent?: string;
 }
 
 /** The registry's view of a GraphQL request. */

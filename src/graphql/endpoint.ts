@@ -16,6 +16,7 @@ import type { ApiCatalog } from '../apis/index.js';
 import type { Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { useQueryLimits } from '../../plugins/query-limits.js';
+import { useWarnings } from '../../plugins/warnings.js';
 import { schemaFor, type GraphQLContext } from './compile.js';
 
 export interface GraphQLEndpointDeps {
@@ -46,11 +47,16 @@ export interface GraphQLEndpoint {
 }
 
 export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
-  const context = (cluster: string): GraphQLContext => ({ registry: deps.registry, cluster, warnings: [] });
+  const context = (cluster: string, userAgent: string | null | undefined): GraphQLContext => ({
+    registry: deps.registry,
+    cluster,
+    warnings: [],
+    ...(userAgent ? { userAgent } : {}),
+  });
   const yoga = createYoga<ServerContext, GraphQLContext>({
     graphqlEndpoint: '/clusters/:cluster/graphql',
     schema: (ctx) => ctx.schema,
-    context: (ctx) => context(ctx.cluster),
+    context: (ctx) => context(ctx.cluster, ctx.request.headers.get('user-agent')),
     // GraphiQL talks to the page's own path, runs subscriptions over graphql-ws, and lets the
     // user set headers (an Authorization header, once authentication lands).
     graphiql: (request) => ({
@@ -59,7 +65,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       subscriptionsProtocol: 'WS',
       headerEditorEnabled: true,
     }),
-    plugins: [useQueryLimits()],
+    plugins: [useQueryLimits(), useWarnings()],
     landingPage: false,
     // Only what needs an operator's eye: masked internal errors arrive here with their cause.
     logging: {
@@ -74,7 +80,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       schema: (ctx) => (placed.get(ctx.extra.request) as ServerContext).schema,
-      context: (ctx) => context((placed.get(ctx.extra.request) as ServerContext).cluster),
+      context: (ctx) => context((placed.get(ctx.extra.request) as ServerContext).cluster, ctx.extra.request.headers['user-agent']),
     },
     wss,
   );

@@ -1,8 +1,9 @@
 /**
  * The GraphQL endpoint against the real server: `/clusters/<path>/graphql` over HTTP POST and GET
  * (GraphQL over HTTP), over graphql-ws on a WebSocket, GraphiQL for browsers, per-workspace
- * isolation, and the objects REST wrote read back typed. Subscriptions and mutations come with
- * the rest of the GraphQL issue.
+ * isolation, objects written on one surface read on the other, registry warnings in
+ * `extensions.warnings`, and the user agent naming the field manager. Subscriptions have their
+ * own file, as do hostile queries.
  */
 import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,33 @@ describe('GraphQL endpoint', () => {
     const syntax = await post('root', '{ v1 { ');
     expect(syntax.status).toBe(400);
     expect(syntax.body.errors?.[0]?.message).toMatch(/Syntax Error/);
+  });
+
+  it('writes over POST mutations what REST then reads, and deletes what REST wrote', async () => {
+    const created = await post('root', `mutation ($object: V1ConfigMapInput!) { createV1ConfigMap(namespace: "default", object: $object) { metadata { name } } }`, {
+      object: { metadata: { name: 'from-graphql' }, data: { via: 'graphql' } },
+    });
+    expect(created.body).toEqual({ data: { createV1ConfigMap: { metadata: { name: 'from-graphql' } } } });
+    const read = await fx.call('GET', `${CONFIGMAPS('root')}/from-graphql`);
+    expect(read.status).toBe(200);
+    expect(read.body.data).toEqual({ via: 'graphql' });
+    expect((await fx.call('POST', CONFIGMAPS('root'), { metadata: { name: 'from-rest' } })).status).toBe(201);
+    const deleted = await post('root', 'mutation { deleteV1ConfigMap(name: "from-rest", namespace: "default") { deleted } }');
+    expect(deleted.body).toEqual({ data: { deleteV1ConfigMap: { deleted: true } } });
+    expect((await fx.call('GET', `${CONFIGMAPS('root')}/from-rest`)).status).toBe(404);
+  });
+
+  it('returns registry warnings in extensions and names the field manager after the user agent', async () => {
+    const res = await fetch(`${fx.base}/clusters/root/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'dashboard/2.1 (test)' },
+      body: JSON.stringify({ query: 'mutation { createV1ConfigMap(namespace: "default", object: { metadata: { name: "ua" }, data: { x: "y" } }) { metadata { managedFields { manager } } } }' }),
+    });
+    const created = (await res.json()) as { data: { createV1ConfigMap: { metadata: { managedFields: { manager: string }[] } } } };
+    expect(created.data.createV1ConfigMap.metadata.managedFields[0]?.manager).toBe('dashboard');
+    const patched = await post('root', 'mutation { patchV1ConfigMap(name: "ua", namespace: "default", patch: { bogus: 1, data: { a: "b" } }) { data } }');
+    expect(patched.body.data).toEqual({ patchV1ConfigMap: { data: { x: 'y', a: 'b' } } });
+    expect((patched.body as { extensions?: { warnings?: string[] } }).extensions?.warnings).toEqual(['unknown field "bogus"']);
   });
 
   it('serves GraphiQL to browsers, pointed at the workspace’s own endpoint', async () => {

@@ -1,0 +1,20 @@
+/**
+ * Returns the registry's warnings (unknown fields dropped, deprecated APIs) to the client in the
+ * result's `extensions.warnings`, as REST returns them in Warning headers. Resolvers collect them
+ * in the per-request context; streams (subscriptions) carry none.
+ */
+import type { Plugin } from 'graphql-yoga';
+
+export function useWarnings(): Plugin<{ warnings?: string[] }> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const warnings = args.contextValue.warnings ?? [];
+          if (warnings.length === 0 || Symbol.asyncIterator in result) return;
+          setResult({ ...result, extensions: { ...result.extensions, warnings: [...warnings] } });
+        },
+      };
+    },
+  };
+}
