@@ -13,6 +13,7 @@ import { NameTable } from './name-table.js';
 import { OpenApiTypes } from './openapi-types.js';
 import { addMutationFields } from './mutation-fields.js';
 import { addQueryFields } from './query-fields.js';
+import { addReferenceFields } from './reference-fields.js';
 import { addSubscriptionFields } from './subscription-fields.js';
 import { inReadingOrder } from './reading-order.js';
 import { CUSTOM_SCALARS } from './scalars.js';
@@ -40,6 +41,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   // root field per resource and per list) are added here by the endpoint work (issue 5).
   addMutationFields(builder, layout, types, names);
   addSubscriptionFields(builder, layout, types, names);
+  addReferenceFields(builder, layout, types, names);
   return inReadingOrder(builder.toSchema({ sortSchema: false }));
 }
 

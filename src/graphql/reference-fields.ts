@@ -1,0 +1,101 @@
+/**
+ * Object references resolved in place, so a client reads related objects in one query instead of
+ * a round trip per reference: every namespaced kind gets `namespaceObject` (its Namespace), every
+ * kind gets `owners` (the objects its `metadata.ownerReferences` name, as the `KubeObject` union
+ * of the API set's kinds). Reads go through a per-request DataLoader, so twenty ConfigMaps in one
+ * namespace cost one Namespace read, and never through a cache that outlives the request.
+ */
+import DataLoader from 'dataloader';
+import { resolveSchema, type KubeObject, type OwnerReference } from '../meta/index.js';
+import { apiVersionOf, isApiError, type ResourceType } from '../registry/index.js';
+import type { Builder, Obj } from './builder.js';
+import { requestContext, type GraphQLContext } from './context.js';
+import type { SchemaLayout } from './layout.js';
+import type { NameTable } from './name-table.js';
+import type { OpenApiTypes, OutputRef } from './openapi-types.js';
+
+interface Ref {
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string;
+}
+
+/** One loader per request context (the Pothos context-cache pattern): nothing leaks across requests. */
+const loaders = new WeakMap<GraphQLContext, DataLoader<Ref, KubeObject | null, string>>();
+
+function loaderOf(ctx: GraphQLContext): DataLoader<Ref, KubeObject | null, string> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<Ref, KubeObject | null, string>(
+      (refs) =>
+        Promise.all(
+          refs.map((r) =>
+            ctx.registry.get(requestContext(ctx), r.type, r.namespace, r.name).catch((err: unknown) => {
+              // A dangling reference reads as null; anything else fails the field.
+              if (isApiError(err) && err.reason === 'NotFound') return null;
+              throw err instanceof Error ? err : new Error(String(err));
+            }),
+          ),
+        ),
+      { cacheKeyFn: (r) => `${r.type.group}/${r.type.resource}/${r.namespace ?? ''}/${r.name}` },
+    );
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+export function addReferenceFields(builder: Builder, layout: SchemaLayout, types: OpenApiTypes, names: NameTable): void {
+  const kinds = layout.types;
+  if (kinds.length === 0) return;
+  const refs = new Map<ResourceType, OutputRef>(kinds.map((t) => [t, types.kindObject(t)]));
+  const byApiVersionKind = new Map(kinds.map((t) => [`${apiVersionOf(t)}/${t.kind}`, t]));
+  const typeOf = (o: Obj): ResourceType | undefined => byApiVersionKind.get(`${String(o.apiVersion)}/${String(o.kind)}`);
+  const anyObject = builder.unionType(names.claim('union:KubeObject', 'KubeObject'), {
+    description: 'Any object of the kinds this workspace serves.',
+    types: [...refs.values()],
+    resolveType: (o) => {
+      const t = typeOf(o);
+      return t ? (refs.get(t) as OutputRef) : null;
+    },
+  });
+  const namespaceKind = kinds.find((t) => t.group === '' && t.version === 'v1' && t.resource === 'namespaces');
+  for (const [t, ref] of refs) {
+    // A kind whose own schema already has such a property keeps it; the reference field yields.
+    if (!hasProperty(t, 'owners')) builder.objectField(ref, 'owners', (f) =>
+      f.field({
+        type: [anyObject],
+        nullable: { list: false, items: false },
+        description: 'The objects metadata.ownerReferences name (those that exist and whose kind is served here).',
+        resolve: async (o, _args, ctx) => {
+          const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
+          const found = await Promise.all(
+            (meta.ownerReferences ?? []).map((r) => {
+              const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
+              if (!owner) return null;
+              return loaderOf(ctx).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
+            }),
+          );
+          return found.filter((x): x is KubeObject => x !== null) as Obj[];
+        },
+      }),
+    );
+    if (!t.namespaced || !namespaceKind || hasProperty(t, 'namespaceObject')) continue;
+    const nsRef = refs.get(namespaceKind) as OutputRef;
+    builder.objectField(ref, 'namespaceObject', (f) =>
+      f.field({
+        type: nsRef,
+        description: 'The Namespace this object lives in.',
+        resolve: async (o, _args, ctx) => {
+          const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
+          return namespace ? ((await loaderOf(ctx).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
+        },
+      }),
+    );
+  }
+}
+
+function hasProperty(t: ResourceType, name: string): boolean {
+  if (!t.schema) return false;
+  const schema = resolveSchema(t.schema.components[t.schema.name], t.schema.components);
+  return schema?.properties?.[name] !== undefined;
+}
