@@ -12,6 +12,7 @@ import { layoutOf } from './layout.js';
 import { NameTable } from './name-table.js';
 import { OpenApiTypes } from './openapi-types.js';
 import { addMutationFields } from './mutation-fields.js';
+import { addCategoryField } from './category-fields.js';
 import { addQueryFields } from './query-fields.js';
 import { addReferenceFields } from './reference-fields.js';
 import { addSubscriptionFields } from './subscription-fields.js';
@@ -34,6 +35,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   const layout = layoutOf(set, names);
   const types = new OpenApiTypes(builder, names);
   addQueryFields(builder, layout, types, names);
+  addCategoryField(builder, layout, names);
   // Input types exist ahead of the mutations that will take them, so their names are settled
   // (and printed in schema/) together with the object types they mirror.
   for (const t of layout.types) types.kindInput(t);
