@@ -14,6 +14,8 @@ const KEEP_OUTPUT_CHARS = 20_000;
 
 export interface ChildServer {
   url: string;
+  /** The child's process id (e.g. to read its CPU time from /proc). */
+  pid: number | undefined;
   /** The end of the child's stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
@@ -72,7 +74,7 @@ export function startChild(script: URL | string, args: string[], readyMsg: strin
       if (url === undefined || settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ url, output: () => out, stop });
+      resolve({ url, pid: child.pid, output: () => out, stop });
     };
   });
 }

@@ -23,15 +23,38 @@ export interface LoadResult {
   latencies: Float64Array;
 }
 
-/** One request to `baseUrl` + `path` through `agent`; resolves with the whole response. */
-export function request(agent: http.Agent, baseUrl: string, method: string, path: string, body?: unknown): Promise<HttpResult> {
+/** What `load` sends instead of a plain GET, and how it checks each 200 response. */
+export interface LoadOptions {
+  /** Default GET. */
+  method?: string;
+  /** Sent as JSON with every request (serialized once). */
+  body?: unknown;
+  /** Added to (or replacing) the default accept and content-type headers. */
+  headers?: http.OutgoingHttpHeaders;
+  /** Called with each 200 response; a throw fails the measurement (e.g. a GraphQL reply with `errors`, which comes with 200). */
+  check?: (res: HttpResult) => void;
+}
+
+/**
+ * One request to `baseUrl` + `path` through `agent`; resolves with the whole response. `body` is
+ * sent as JSON (a Buffer as is); `extraHeaders` add to or replace the default headers.
+ */
+export function request(
+  agent: http.Agent,
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders?: http.OutgoingHttpHeaders,
+): Promise<HttpResult> {
   const url = new URL(path, baseUrl);
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
   if (payload) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = payload.length;
   }
+  Object.assign(headers, extraHeaders);
   return new Promise((resolve, reject) => {
     const req = http.request({ agent, host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -46,8 +69,16 @@ export function request(agent: http.Agent, baseUrl: string, method: string, path
 }
 
 /** Like `request`, but rejects unless the status is `expected`, quoting the start of the body. */
-export async function expectStatus(agent: http.Agent, baseUrl: string, method: string, path: string, expected: number, body?: unknown): Promise<HttpResult> {
-  const res = await request(agent, baseUrl, method, path, body);
+export async function expectStatus(
+  agent: http.Agent,
+  baseUrl: string,
+  method: string,
+  path: string,
+  expected: number,
+  body?: unknown,
+  extraHeaders?: http.OutgoingHttpHeaders,
+): Promise<HttpResult> {
+  const res = await request(agent, baseUrl, method, path, body, extraHeaders);
   if (res.status !== expected) {
     throw new Error(`${method} ${path}: status ${res.status}, expected ${expected}: ${res.body.toString('utf8', 0, 500)}`);
   }
@@ -57,10 +88,19 @@ export async function expectStatus(agent: http.Agent, baseUrl: string, method: s
 /**
  * Keeps `concurrency` GETs of `path` in flight for `durationMs` (each worker sends its next
  * request when the previous one completes) over a keep-alive agent with one socket per worker.
- * `path` may be a function, called per request (e.g. a random workspace each time).
+ * `path` may be a function, called per request (e.g. a random workspace each time). `options`
+ * make it another method with a body (e.g. a GraphQL POST) and check each response.
  */
-export async function load(baseUrl: string, path: string | (() => string), concurrency: number, durationMs: number): Promise<LoadResult> {
+export async function load(
+  baseUrl: string,
+  path: string | (() => string),
+  concurrency: number,
+  durationMs: number,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   const pathFor = typeof path === 'string' ? () => path : path;
+  const method = options.method ?? 'GET';
+  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let failure: Error | undefined;
@@ -70,7 +110,8 @@ export async function load(baseUrl: string, path: string | (() => string), concu
     while (failure === undefined && performance.now() < deadline) {
       const sent = performance.now();
       try {
-        await expectStatus(agent, baseUrl, 'GET', pathFor(), 200);
+        const res = await expectStatus(agent, baseUrl, method, pathFor(), 200, payload, options.headers);
+        options.check?.(res);
       } catch (err) {
         failure ??= err instanceof Error ? err : new Error(String(err));
         return;

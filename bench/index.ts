@@ -4,6 +4,7 @@
  * printed, never asserted. A suite that fails or times out is reported and the run goes on.
  */
 import { collectGarbage } from './fixtures.js';
+import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
 import { restApi } from './rest-api.js';
 import { storageList } from './storage-list.js';
@@ -12,7 +13,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, workspacesSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, workspacesSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
