@@ -30,6 +30,12 @@ export function configMap(namespace: string, name: string, i: number): KubeObjec
   };
 }
 
+/** The same ConfigMap as a client would POST it: the fixture's labels and data, no server-set fields. */
+export function postableConfigMap(namespace: string, name: string, i: number): object {
+  const cm = configMap(namespace, name, i);
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: cm.metadata.labels }, data: cm.data };
+}
+
 /** Runs `fn` with a fresh directory under os.tmpdir() and removes it afterwards, even on failure. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-bench-'));

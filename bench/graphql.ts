@@ -23,7 +23,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { withChild } from './child-server.js';
-import { configMap, sleep, withTempDir, withTimeout } from './fixtures.js';
+import { postableConfigMap, sleep, withTempDir, withTimeout } from './fixtures.js';
 import { expectStatus, load, type HttpResult, type LoadOptions, type LoadResult } from './http-load.js';
 import { figure, note, percentile, type Suite } from './report.js';
 
@@ -59,25 +59,18 @@ const fanName = (i: number): string => `${FAN_PREFIX}${String(i).padStart(3, '0'
 const SUBSCRIPTION = (rv: string): string =>
   `subscription { v1_configmaps(namespace: "default", resourceVersion: "${rv}") { type object { metadata { name resourceVersion } } } }`;
 
-/** A ConfigMap as a client would POST it: the fixture's labels and data, no server-set fields. */
-function newConfigMap(namespace: string, name: string, i: number): object {
-  const cm = configMap(namespace, name, i);
-  // ~600 B per item in a REST LIST, as in the REST suite's LIST (managedFields included).
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: cm.metadata.labels }, data: cm.data };
-}
-
 async function seed(url: string): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   try {
     await expectStatus(agent, url, 'POST', `${API}/namespaces`, 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, newConfigMap('default', GET_NAME, 0));
+    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', GET_NAME, 0));
     const creates: Promise<HttpResult>[] = [];
     for (let i = 0; i < LIST_SIZE; i++) {
       const name = `cm-${String(i).padStart(3, '0')}`;
-      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, newConfigMap(NAMESPACE, name, i)));
+      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, postableConfigMap(NAMESPACE, name, i)));
     }
     for (let i = 0; i < TOTAL_WRITES; i++) {
-      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, newConfigMap('default', fanName(i), i)));
+      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', fanName(i), i)));
     }
     await Promise.all(creates);
   } finally {

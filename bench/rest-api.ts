@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BARE_READY_MSG, type Routes } from './bare-routes.js';
 import { withChild, type ChildServer } from './child-server.js';
-import { configMap, withTempDir } from './fixtures.js';
+import { postableConfigMap, withTempDir } from './fixtures.js';
 import { expectStatus, load, type HttpResult, type LoadResult } from './http-load.js';
 import { figure, note, percentile, type Suite } from './report.js';
 
@@ -43,20 +43,14 @@ interface Measured {
   list: LoadResult;
 }
 
-/** A ConfigMap as a client would POST it: the fixture's labels and data, no server-set fields. */
-function newConfigMap(namespace: string, name: string, i: number): object {
-  const cm = configMap(namespace, name, i);
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: cm.metadata.labels }, data: cm.data };
-}
-
 async function seed(url: string): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   try {
     await expectStatus(agent, url, 'POST', `${API}/namespaces`, 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, newConfigMap('default', GET_NAME, 0));
+    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', GET_NAME, 0));
     const creates = Array.from({ length: LIST_SIZE }, (_, i) => {
       const name = `cm-${String(i).padStart(3, '0')}`;
-      return expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, newConfigMap(NAMESPACE, name, i));
+      return expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, postableConfigMap(NAMESPACE, name, i));
     });
     await Promise.all(creates);
   } finally {
