@@ -11,7 +11,7 @@
  * dance is not needed.
  */
 import { ApiError, errors, namespaces, type AdmissionHook, type AdmissionRequest, type Registry } from '../registry/index.js';
-import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE } from '../tenancy/root.js';
+import { logicalClusterKey } from '../tenancy/root.js';
 import { hasReason } from './registry-client.js';
 
 /** Namespaces Kubernetes never lets a client delete (kube-apiserver's immortal namespaces). */
@@ -35,7 +35,7 @@ export function namespaceLifecycle(registry: Registry, options: NamespaceLifecyc
   const clusterDeleting =
     options.clusterDeleting ??
     (async (cluster: string) => {
-      const lc = await registry.store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+      const lc = await registry.store.get(logicalClusterKey(cluster));
       return !!lc?.metadata.deletionTimestamp;
     });
 

@@ -85,28 +85,32 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     wss,
   );
 
-  const place = async (pathOrName: string): Promise<ServerContext | undefined> => {
-    const cluster = await deps.resolver.resolve(pathOrName);
-    if (!cluster) return undefined;
-    return { cluster, schema: schemaFor(await deps.catalog.forCluster(cluster)) };
-  };
-  const decode = (raw: string): string | undefined => {
+  /**
+   * Where a request to `pathname` goes: undefined when it is not a GraphQL endpoint, else the
+   * workspace it names (`ref`, decoded) and, when that workspace exists, its cluster and schema.
+   */
+  const locate = async (pathname: string): Promise<{ ref: string; where: ServerContext | undefined } | undefined> => {
+    const m = ENDPOINT.exec(pathname);
+    if (!m) return undefined;
+    const raw = m[1] as string;
+    let ref: string;
     try {
-      return decodeURIComponent(raw);
+      ref = decodeURIComponent(raw);
     } catch {
-      return undefined;
+      return { ref: raw, where: undefined };
     }
+    const cluster = await deps.resolver.resolve(ref);
+    return { ref, where: cluster ? { cluster, schema: schemaFor(await deps.catalog.forCluster(cluster)) } : undefined };
   };
 
   return {
     async http(req, res, url) {
-      const m = ENDPOINT.exec(url.pathname);
-      if (!m) return false;
-      const ref = decode(m[1] as string);
-      const where = ref === undefined ? undefined : await place(ref);
+      const found = await locate(url.pathname);
+      if (!found) return false;
+      const { ref, where } = found;
       if (!where) {
         res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: `workspace "${ref ?? m[1]}" not found`, extensions: { code: 'NOT_FOUND' } }] }));
+        res.end(JSON.stringify({ errors: [{ message: `workspace "${ref}" not found`, extensions: { code: 'NOT_FOUND' } }] }));
         return true;
       }
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
@@ -118,11 +122,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       return true;
     },
     async upgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://atoll.invalid');
-      const m = ENDPOINT.exec(url.pathname);
-      if (!m) return false;
-      const ref = decode(m[1] as string);
-      const where = ref === undefined ? undefined : await place(ref);
+      const found = await locate(new URL(req.url ?? '/', 'http://atoll.invalid').pathname);
+      if (!found) return false;
+      const { where } = found;
       if (!where) {
         socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
         return true;

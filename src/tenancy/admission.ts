@@ -13,8 +13,8 @@ import type { KubeObject } from '../meta/index.js';
 import { errors, isSystem, type AdmissionHook, type Registry } from '../registry/index.js';
 import {
   LOGICAL_CLUSTER_NAME,
-  LOGICAL_CLUSTER_RESOURCE,
   lcSpecOf,
+  logicalClusterKey,
   logicalClusters,
   PATH_ANNOTATION,
   specOf,
@@ -39,7 +39,7 @@ export interface ClusterPlace {
 
 /** Reads the place of a logical cluster; undefined when its LogicalCluster is gone. */
 export async function placeOf(registry: Registry, cluster: string): Promise<ClusterPlace | undefined> {
-  const lc = await registry.store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+  const lc = await registry.store.get(logicalClusterKey(cluster));
   if (!lc) return undefined;
   const annotations = lc.metadata.annotations ?? {};
   return {

@@ -8,7 +8,7 @@
  */
 import type { ObjectKey, Store } from '../storage/index.js';
 import { specOf, WORKSPACE_RESOURCE } from './kinds/index.js';
-import { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, ROOT_CLUSTER } from './root.js';
+import { LOGICAL_CLUSTER_RESOURCE, logicalClusterKey, ROOT_CLUSTER } from './root.js';
 
 export interface ClusterResolver {
   /** The logical cluster a path or cluster name names, or undefined when there is none. */
@@ -38,8 +38,7 @@ export function storeResolver(store: Store): ClusterResolver {
         if (!next) return undefined;
         cluster = next;
       }
-      const lc = await store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
-      return lc ? cluster : undefined;
+      return (await store.get(logicalClusterKey(cluster))) ? cluster : undefined;
     },
   };
 }
@@ -53,5 +52,5 @@ export { ROOT_CLUSTER };
  */
 export function requiredLogicalCluster(key: ObjectKey): ObjectKey | undefined {
   if (key.resource === LOGICAL_CLUSTER_RESOURCE) return undefined;
-  return { cluster: key.cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME };
+  return logicalClusterKey(key.cluster);
 }

@@ -8,7 +8,7 @@ import { isApiError, namespaces, SYSTEM_USER, type Registry, type RequestContext
 import { LOGICAL_CLUSTER_NAME, logicalClusters, PATH_ANNOTATION, TYPE_ANNOTATION, workspaceTypes, type WorkspaceTypeSpec } from './kinds/index.js';
 
 export const ROOT_CLUSTER = 'root';
-export { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION } from './kinds/logical-cluster.js';
+export { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION, logicalClusterKey } from './kinds/logical-cluster.js';
 
 const inRoot = { name: 'root', path: ROOT_CLUSTER };
 const universal = { name: 'universal', path: ROOT_CLUSTER };

@@ -113,14 +113,17 @@ export class WorkspaceTypeRules {
     return out;
   }
 
-  /** Initializers a workspace of this type waits for: `<path>:<name>` of each initializer type in the chain. */
-  async initializers(ref: TypeReference): Promise<string[]> {
-    return (await this.chain(ref)).filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key);
-  }
-
-  /** Terminators deleting a workspace of this type waits for, named like initializers. */
-  async terminators(ref: TypeReference): Promise<string[]> {
-    return (await this.chain(ref)).filter((t) => typeSpecOf(t.object).terminator).map((t) => t.key);
+  /**
+   * What a workspace of this type waits for, from one walk of its chain: initializers before it is
+   * Ready and terminators before its content is deleted, each the `<path>:<name>` of a type in the
+   * chain that sets `initializer` / `terminator`.
+   */
+  async lifecycle(ref: TypeReference): Promise<{ initializers: string[]; terminators: string[] }> {
+    const chain = await this.chain(ref);
+    return {
+      initializers: chain.filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key),
+      terminators: chain.filter((t) => typeSpecOf(t.object).terminator).map((t) => t.key),
+    };
   }
 
   /**

@@ -28,8 +28,8 @@ describe('workspace type rules', () => {
   it('follows extension chains and collects initializers', async () => {
     const rules = await seedTypes();
     expect((await rules.chain({ name: 'team' })).map((t) => t.key)).toEqual(['root:team', 'root:universal']);
-    expect(await rules.initializers({ name: 'organization', path: 'root' })).toEqual(['root:universal']);
-    expect(await rules.initializers({ name: 'root' })).toEqual([]);
+    expect((await rules.lifecycle({ name: 'organization', path: 'root' })).initializers).toEqual(['root:universal']);
+    expect((await rules.lifecycle({ name: 'root' })).initializers).toEqual([]);
   });
 
   it('allows and forbids children by the parent and child limits', async () => {

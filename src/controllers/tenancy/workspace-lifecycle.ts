@@ -18,7 +18,7 @@
  * logical clusters, one work queue. A workspace costs a queue entry only while something is to
  * be done for it; a teardown waiting for children is woken by their deletion events.
  */
-import type { KubeObject } from '../../meta/index.js';
+import { deepEqual, type KubeObject } from '../../meta/index.js';
 import { SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
 import type { Store, WatchEvent } from '../../storage/index.js';
 import {
@@ -28,6 +28,7 @@ import {
   LOGICAL_CLUSTER_RESOURCE,
   lcSpecOf,
   lcStatusOf,
+  logicalClusterKey,
   logicalClusters,
   PATH_ANNOTATION,
   placeOf,
@@ -65,8 +66,6 @@ const MANAGER = 'atoll-workspace-controller';
 const wsKey = (cluster: string, name: string): string => `ws/${cluster}/${name}`;
 const lcKey = (cluster: string): string => `lc/${cluster}`;
 const system = (cluster: string): RequestContext => ({ cluster, user: SYSTEM_USER });
-const sameList = (a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean =>
-  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === (b ?? [])[i]);
 
 export class WorkspaceLifecycle {
   private readonly registry: Registry;
@@ -195,7 +194,7 @@ export class WorkspaceLifecycle {
     const parent = await placeOf(this.registry, cluster);
     if (!parent || parent.deleting) return;
     const type = specOf(ws).type ?? { name: 'universal' };
-    const [initializers, terminators] = await Promise.all([this.options.rules.initializers(type), this.options.rules.terminators(type)]);
+    const { initializers, terminators } = await this.options.rules.lifecycle(type);
     const spec: LogicalClusterSpec = {
       owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: ws.metadata.name ?? '', cluster, UID: ws.metadata.uid ?? '' },
       initializers,
@@ -214,7 +213,7 @@ export class WorkspaceLifecycle {
     const from = lcStatusOf(lc);
     const to = statusOf(ws);
     const phase = ws.metadata.deletionTimestamp ? deletingPhase(from) : (from.phase ?? 'Scheduling');
-    if (to.phase === phase && sameList(to.initializers, from.initializers) && sameList(to.terminators, from.terminators)) return;
+    if (to.phase === phase && deepEqual(to.initializers ?? [], from.initializers ?? []) && deepEqual(to.terminators ?? [], from.terminators ?? [])) return;
     const status: WorkspaceStatus = { ...to, phase, initializers: [...(from.initializers ?? [])], terminators: [...(from.terminators ?? [])] };
     try {
       await this.registry.update(system(cluster), workspaces, undefined, ws.metadata.name ?? '', { ...ws, status }, { subresource: 'status', fieldManager: MANAGER });
@@ -246,7 +245,7 @@ export class WorkspaceLifecycle {
   // ---- LogicalCluster -----------------------------------------------------------------------
 
   private async logicalCluster(cluster: string): Promise<KubeObject | undefined> {
-    return this.store.get({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
+    return this.store.get(logicalClusterKey(cluster));
   }
 
   private async syncLogicalCluster(cluster: string): Promise<Outcome> {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
+import type { ObjectKey } from '../../storage/index.js';
 import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { CORE_KCP, tenancyComponents } from './openapi.js';
 import { conditionList, deletingPhase, phase, type Phase } from './workspace.js';
@@ -110,3 +111,6 @@ export const logicalClusters = builtin(
 
 /** The storage key's resource part of LogicalCluster objects. */
 export const LOGICAL_CLUSTER_RESOURCE = groupResource(logicalClusters);
+
+/** The storage key of a logical cluster's LogicalCluster: it exists exactly while the cluster does. */
+export const logicalClusterKey = (cluster: string): ObjectKey => ({ cluster, resource: LOGICAL_CLUSTER_RESOURCE, namespace: '', name: LOGICAL_CLUSTER_NAME });
