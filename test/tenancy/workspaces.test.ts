@@ -81,6 +81,21 @@ describe('creating workspaces', () => {
     expect((await fx.call('GET', '/clusters/root:typed:p1/api/v1/namespaces/default')).status).toBe(200);
   });
 
+  it('sees a WorkspaceType edited after use (the type cache forgets it)', async () => {
+    const types = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspacetypes';
+    const spec = { extend: { with: [{ name: 'universal', path: 'root' }] }, limitAllowedParents: { types: [{ name: 'root', path: 'root' }] } };
+    expect((await fx.call('POST', types, { metadata: { name: 'flip' }, spec })).status).toBe(201);
+    const before = await fx.workspace('root', 'flip-0', { name: 'flip' });
+    expect(before.status?.terminators).toEqual([]);
+    const current = (await fx.call('GET', `${types}/flip`)).body;
+    expect((await fx.call('PUT', `${types}/flip`, { ...current, spec: { ...spec, terminator: true } })).status).toBe(200);
+    let attempt = 0;
+    await eventually(async () => {
+      const ws = await fx.workspace('root', `flip-${++attempt}`, { name: 'flip' });
+      expect(ws.status?.terminators).toEqual(['root:flip']);
+    });
+  });
+
   it('rejects invalid names and bodies with a clear Status', async () => {
     const upper = await fx.call('POST', WORKSPACES('root'), { metadata: { name: 'Upper' } });
     expect(upper.status).toBe(422);
