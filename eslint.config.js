@@ -12,6 +12,7 @@ const forbidden = {
   tenancy: ['kube', 'graphql', 'server'],
   kube: ['graphql', 'server'],
   graphql: ['kube', 'server'],
+  crd: ['kube', 'graphql', 'server'],
 };
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({

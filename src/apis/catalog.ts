@@ -8,6 +8,11 @@ import { ApiSet } from './api-set.js';
 
 export interface ApiCatalog {
   forCluster(cluster: string): Promise<ApiSet>;
+  /**
+   * Re-reads what the cluster serves, for a request naming a resource its API set lacks: the
+   * resource may have been added a moment ago (a CRD just established).
+   */
+  refresh?(cluster: string): Promise<ApiSet>;
 }
 
 /** Every cluster serves the built-in kinds plus `extra` (the server adds kcp's tenancy kinds). */

@@ -29,6 +29,7 @@ import {
   FOREGROUND_FINALIZER,
   groupResource,
   ORPHAN_FINALIZER,
+  ownsStorage,
   type Registry,
   type RequestContext,
   type ResourceType,
@@ -138,9 +139,9 @@ export class GarbageCollector {
     for (const resource of ['namespaces', LOGICAL_CLUSTER_RESOURCE]) {
       await listEverywhere(this.registry.store, resource, { onItem: (key) => clusters.add(key.cluster) });
     }
-    const out = new Set(builtinResourceTypes.filter((t) => !t.storedAs).map(groupResource));
+    const out = new Set(builtinResourceTypes.filter((t) => ownsStorage(t)).map(groupResource));
     for (const cluster of clusters) {
-      for (const t of await this.options.typesFor(cluster)) if (!t.storedAs) out.add(groupResource(t));
+      for (const t of await this.options.typesFor(cluster)) if (ownsStorage(t)) out.add(groupResource(t));
     }
     return [...out];
   }

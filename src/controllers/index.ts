@@ -17,8 +17,13 @@ export {
   namespaceLifecycle,
   type NamespaceLifecycleOptions,
 } from './namespace-lifecycle.js';
-export { silentLog, type ControllerLog } from './log.js';
+export { describeError, silentLog, type ControllerLog } from './log.js';
 export type { TypesFor } from './resource-lookup.js';
+// Building blocks for controllers of other layers (CRDs).
+export { WatchLoop, type WatchLoopOptions } from './watch-loop.js';
+export { WorkQueue, type Outcome } from './work-queue.js';
+export { listEverywhere } from './cluster-list.js';
+export { hasReason, listPages, rewrite, withoutFinalizer } from './registry-client.js';
 
 export interface ControllerOptions {
   registry: Registry;

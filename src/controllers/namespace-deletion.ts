@@ -14,7 +14,7 @@
  * The initial list picks up namespaces that were already terminating before a restart.
  */
 import { parseFieldSelector, type KubeObject } from '../meta/index.js';
-import { groupResource, NAMESPACE_FINALIZER, namespaces, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
+import { groupResource, NAMESPACE_FINALIZER, namespaces, ownsStorage, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
 import type { WatchEvent } from '../storage/index.js';
 import { listEverywhere } from './cluster-list.js';
 import { describeError, silentLog, type ControllerLog } from './log.js';
@@ -138,7 +138,7 @@ export class NamespaceDeletionController {
     const report: DeletionReport = { contentErrors: [], remainingByResource: new Map(), remainingByFinalizer: new Map() };
     let types: readonly ResourceType[] = [];
     try {
-      types = (await this.options.typesFor(cluster)).filter((t) => t.namespaced && !t.storedAs);
+      types = (await this.options.typesFor(cluster)).filter((t) => t.namespaced && ownsStorage(t));
     } catch (err) {
       report.discoveryError = describeError(err);
     }

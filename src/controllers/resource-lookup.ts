@@ -4,7 +4,7 @@
  * catalog), so a cluster with a CRD or a binding is handled like one with only built-ins.
  */
 import type { OwnerReference } from '../meta/index.js';
-import { groupResource, type ResourceType } from '../registry/index.js';
+import { groupResource, ownsStorage, type ResourceType } from '../registry/index.js';
 
 /** The API set a logical cluster serves. */
 export type TypesFor = (cluster: string) => Promise<readonly ResourceType[]>;
@@ -20,11 +20,11 @@ export function groupOf(apiVersion: string): string {
  * (`storedAs`) is a second view of the same objects, so the owning type is preferred.
  */
 export function typeByResource(types: readonly ResourceType[], resource: string): ResourceType | undefined {
-  return types.find((t) => !t.storedAs && groupResource(t) === resource);
+  return types.find((t) => ownsStorage(t) && groupResource(t) === resource);
 }
 
 /** The type an owner reference names (any version of its group and kind). */
 export function typeByOwner(types: readonly ResourceType[], ref: Pick<OwnerReference, 'apiVersion' | 'kind'>): ResourceType | undefined {
   const group = groupOf(ref.apiVersion);
-  return types.find((t) => !t.storedAs && t.group === group && t.kind === ref.kind);
+  return types.find((t) => ownsStorage(t) && t.group === group && t.kind === ref.kind);
 }

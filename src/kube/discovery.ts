@@ -4,7 +4,7 @@
  * for first. All are built once per API set fingerprint and shared by every workspace with it.
  */
 import { DerivedCache, type ApiSet } from '../apis/index.js';
-import { apiVersionOf, subresourcesOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourceKind, subresourcesOf, type ResourceType } from '../registry/index.js';
 
 /** Verbs every registry-served resource supports. */
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -39,7 +39,15 @@ function resourceList(groupVersion: string, types: readonly ResourceType[]): obj
     if (t.categories.length) r.categories = t.categories;
     resources.push(r);
     for (const sub of subresourcesOf(t)) {
-      resources.push({ name: `${t.resource}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: sub === 'finalize' ? ['update'] : SUBRESOURCE_VERBS });
+      const k = subresourceKind(t, sub);
+      resources.push({
+        name: `${t.resource}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        ...(k.group !== t.group ? { group: k.group, version: k.version } : {}),
+        kind: k.kind,
+        verbs: sub === 'finalize' ? ['update'] : SUBRESOURCE_VERBS,
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
@@ -70,7 +78,7 @@ function aggregatedGroup(set: ApiSet, name: string, versions: string[]): object 
         if (subs.length) {
           r.subresources = subs.map((subresource) => ({
             subresource,
-            responseKind,
+            responseKind: subresourceKind(t, subresource),
             verbs: subresource === 'finalize' ? ['update'] : SUBRESOURCE_VERBS,
           }));
         }

@@ -121,7 +121,7 @@ async function serve(
     case 'unknown':
       throw notFound();
     case 'resource': {
-      const t = set.find(info.group, info.version, info.resource);
+      const t = set.find(info.group, info.version, info.resource) ?? (await deps.catalog.refresh?.(where.cluster))?.find(info.group, info.version, info.resource);
       if (!t) throw notFound();
       const ctx: RequestContext = { cluster: where.cluster, warnings: [] };
       await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept), ...(deps.shutdown ? { shutdown: deps.shutdown } : {}) });

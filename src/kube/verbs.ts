@@ -158,7 +158,19 @@ async function decodeBody(r: ResourceRequest): Promise<unknown> {
 // ---- verbs -----------------------------------------------------------------------------------
 
 async function get(r: ResourceRequest): Promise<void> {
+  const sub = r.info.subresource;
+  if (sub !== undefined && r.t.strategy.views?.[sub]) {
+    reply(r, 200, await r.registry.getView(r.ctx, r.t, r.info.namespace, r.info.name as string, sub));
+    return;
+  }
   replyObject(r, 200, await r.registry.get(r.ctx, r.t, r.info.namespace, r.info.name as string));
+}
+
+/** Replies with a write's result, as the subresource's kind when it is served as one (a Scale). */
+function replyWritten(r: ResourceRequest, code: number, object: KubeObject): void {
+  const view = r.info.subresource !== undefined ? r.t.strategy.views?.[r.info.subresource] : undefined;
+  if (view) reply(r, code, view.read(object));
+  else replyObject(r, code, object);
 }
 
 async function list(r: ResourceRequest): Promise<void> {
@@ -221,7 +233,7 @@ async function update(r: ResourceRequest): Promise<void> {
     ...writeOptions(r),
     ...(r.info.subresource ? { subresource: r.info.subresource } : {}),
   });
-  replyObject(r, 200, updated);
+  replyWritten(r, 200, updated);
 }
 
 async function patch(r: ResourceRequest): Promise<void> {
@@ -243,7 +255,7 @@ async function patch(r: ResourceRequest): Promise<void> {
     ...(force ? { force } : {}),
     ...(r.info.subresource ? { subresource: r.info.subresource } : {}),
   });
-  replyObject(r, created ? 201 : 200, object);
+  replyWritten(r, created ? 201 : 200, object);
 }
 
 /** DeleteOptions from the body (kubectl sends one) and the query (curl users do). */

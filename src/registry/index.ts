@@ -11,6 +11,6 @@ export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 export { checkSchema, formatPath, type SchemaCheck } from './schema-check.js';
 export * from './builtins/index.js';
 export { applyPatch, patchTypeOf, acceptedPatchMediaTypes, unsupportedPatchMediaType, type PatchType } from './patch/index.js';
-export { builtin, kindSchema, stringMap } from './builtins/common.js';
+export { builtin, immutable, kindSchema, stringMap } from './builtins/common.js';
 export * as schemaBuilders from './builtins/openapi/schema-builders.js';
 export { builtinComponents, builtinSchemaName } from './builtins/openapi/index.js';

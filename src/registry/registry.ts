@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
 import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
-import { errors, fromStorage, isApiError, type FieldError } from './errors.js';
+import { ApiError, errors, fromStorage, isApiError, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
-import { apiVersionOf, groupResource, hasSubresource, type ResourceType } from './resource-type.js';
+import { apiVersionOf, groupResource, hasSubresource, type ResourceType, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { RegistryWatch } from './watch.js';
 
@@ -282,7 +282,8 @@ export class Registry {
     options: UpdateOptions = {},
   ): Promise<KubeObject> {
     this.checkSubresource(t, name, options.subresource);
-    const input = this.decode(t, body, namespace);
+    const view = this.viewOf(t, options.subresource);
+    const input = view ? this.decodeView(view, body, name) : this.decode(t, body, namespace);
     if (input.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${input.metadata.name ?? ''}) does not match the name on the URL (${name})`);
     }
@@ -307,6 +308,34 @@ export class Registry {
     if (!hasSubresource(t, sub)) throw errors.notFound(t, `${name}/${sub}`);
   }
 
+  private viewOf(t: ResourceType, sub: string | undefined): SubresourceView | undefined {
+    return sub === undefined ? undefined : t.strategy.views?.[sub];
+  }
+
+  /** A subresource served as another kind (a Scale): the view of the stored object. */
+  async getView(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string, sub: string): Promise<KubeObject> {
+    this.checkSubresource(t, name, sub);
+    const object = await this.get(ctx, t, namespace, name);
+    const view = this.viewOf(t, sub);
+    return view ? view.read(object) : object;
+  }
+
+  /** Checks a view's envelope (apiVersion, kind, metadata) and returns a private copy. */
+  private decodeView(view: SubresourceView, body: unknown, name: string): KubeObject {
+    const apiVersion = apiVersionOf(view);
+    if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a ${view.kind} object`);
+    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
+      throw errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    }
+    if (body.kind !== undefined && body.kind !== view.kind) {
+      throw errors.badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${view.kind})`);
+    }
+    if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
+    const object = cloneObject({ ...body, apiVersion, kind: view.kind, metadata: body.metadata ?? {} }) as KubeObject;
+    object.metadata.name ??= name;
+    return object;
+  }
+
   /**
    * One attempt at replacing `old` with `input` (already decoded): the subresource's view, system
    * fields, managed fields, validation, admission, then a write conditional on `old`'s revision.
@@ -322,11 +351,14 @@ export class Registry {
   ): Promise<KubeObject> {
     const sub = options.subresource;
     const custom = sub !== undefined && sub !== 'status' ? t.strategy.subresources?.[sub] : undefined;
-    const next = custom
-      ? custom(cloneObject(input), cloneObject(old))
-      : sub === 'status'
-        ? this.statusUpdate(input, old)
-        : this.mainUpdate(t, cloneObject(input), old);
+    const view = this.viewOf(t, sub);
+    const next = view
+      ? view.write(cloneObject(input), cloneObject(old))
+      : custom
+        ? custom(cloneObject(input), cloneObject(old))
+        : sub === 'status'
+          ? this.statusUpdate(input, old)
+          : this.mainUpdate(t, cloneObject(input), old);
     if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
     else if (!appliedFields) this.trackManagedFields(t, next, old, options);
     for (const hook of this.mutating) {
@@ -384,9 +416,26 @@ export class Registry {
     options: PatchOptions = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     this.checkSubresource(t, name, options.subresource);
-    if (type === 'apply') return this.apply(ctx, t, namespace, name, body, options);
+    const view = this.viewOf(t, options.subresource);
+    if (type === 'apply') {
+      if (view) throw new ApiError('UnsupportedMediaType', `apply patches are not supported on ${t.resource}/${options.subresource ?? ''}`);
+      return this.apply(ctx, t, namespace, name, body, options);
+    }
     for (let attempt = 1; ; attempt++) {
       const old = await this.get(ctx, t, namespace, name);
+      if (view) {
+        const patchedView = applyPatch(type, view.read(old), body, undefined);
+        const input = this.decodeView(view, patchedView, name);
+        if (input.metadata.resourceVersion !== undefined && input.metadata.resourceVersion !== old.metadata.resourceVersion) {
+          throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        }
+        try {
+          return { object: await this.writeUpdate(ctx, t, namespace, old, input, options, false), created: false };
+        } catch (e) {
+          if (isApiError(e) && e.reason === 'Conflict' && e.details?.causes === undefined && attempt < MAX_ATTEMPTS) continue;
+          throw e;
+        }
+      }
       const patched = applyPatch(type, old, body, t.schema);
       if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
       if (patched.metadata.resourceVersion !== undefined && patched.metadata.resourceVersion !== old.metadata.resourceVersion) {
@@ -563,7 +612,7 @@ export class Registry {
   /** Metadata and kind validation with the request's field-validation mode; throws Invalid. */
   private validate(ctx: RequestContext, t: ResourceType, object: KubeObject, old: KubeObject | undefined, options: WriteOptions): void {
     const metaCheck = validateObjectMeta(object.metadata, t);
-    const kindCheck = t.strategy.validate(object);
+    const kindCheck = t.strategy.validate(object, old);
     const errs: FieldError[] = [...metaCheck.errors, ...kindCheck.errors];
     if (old) {
       errs.push(...validateObjectMetaUpdate(object.metadata, old.metadata));

@@ -13,7 +13,7 @@ export interface Strategy {
    * Validates everything but metadata; reports unknown fields separately so the caller can apply
    * its field-validation mode (Strict rejects, Warn warns, Ignore drops them).
    */
-  validate(object: KubeObject): { errors: FieldError[]; unknownFields: string[][] };
+  validate(object: KubeObject, old?: KubeObject): { errors: FieldError[]; unknownFields: string[][] };
   /** Rules that compare against the stored object (immutable fields and such). */
   validateUpdate?(object: KubeObject, old: KubeObject): FieldError[];
   /** Normalises a new object before validation: defaults, folded fields, server-owned status. */
@@ -32,6 +32,21 @@ export interface Strategy {
    * given the request body and the stored object, the object to store.
    */
   subresources?: Record<string, (input: KubeObject, old: KubeObject) => KubeObject>;
+  /**
+   * Subresources served as an object of another kind, like a custom resource's `scale` (an
+   * autoscaling/v1 Scale): read from the stored object, and written back into it.
+   */
+  views?: Record<string, SubresourceView>;
+}
+
+export interface SubresourceView {
+  /** The kind the subresource is served as. */
+  group: string;
+  version: string;
+  kind: string;
+  read(object: KubeObject): KubeObject;
+  /** The object to store once the view was replaced by `input`; throws an ApiError if `input` is invalid. */
+  write(input: KubeObject, old: KubeObject): KubeObject;
 }
 
 /** Where a kind's OpenAPI v3 schema lives. */
@@ -89,12 +104,32 @@ export interface ResourceType extends ErrorTarget {
    * Served from another resource's storage in another shape, like events.k8s.io/v1 Events, which
    * are the core/v1 Events seen differently. Conversions are pure and lossless for stored fields.
    */
-  storedAs?: { resource: string; toStored(o: KubeObject): KubeObject; fromStored(o: KubeObject): KubeObject };
+  storedAs?: {
+    resource: string;
+    toStored(o: KubeObject): KubeObject;
+    fromStored(o: KubeObject): KubeObject;
+    /**
+     * This view owns the stored objects (a custom resource's storage version, which still converts
+     * on read): the garbage collector and namespace deletion act through it, not the other views.
+     */
+    owner?: boolean;
+  };
+  /** For types generated from data (CRDs): a hash of what they were generated from, for API-set fingerprints. */
+  sourceHash?: string;
 }
+
+/** Whether the type is the one to act through on its stored objects (not a second view of them). */
+export const ownsStorage = (t: ResourceType): boolean => !t.storedAs || t.storedAs.owner === true;
 
 /** Subresources a type serves: `status` when it has one, then its kind-specific ones. */
 export function subresourcesOf(t: ResourceType): string[] {
-  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {})];
+  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {}), ...Object.keys(t.strategy.views ?? {})];
+}
+
+/** The kind a subresource is served as: its view's, or the type's own. */
+export function subresourceKind(t: ResourceType, sub: string): { group: string; version: string; kind: string } {
+  const view = t.strategy.views?.[sub];
+  return view ? { group: view.group, version: view.version, kind: view.kind } : { group: t.group, version: t.version, kind: t.kind };
 }
 
 export const hasSubresource = (t: ResourceType, sub: string): boolean => subresourcesOf(t).includes(sub);
