@@ -10,4 +10,4 @@ export { JSON_KEY } from './openapi-types.js';
 export { decodeInput } from './input-values.js';
 export { Int64Scalar, IntOrStringScalar, JSONScalar, StringMapScalar } from './scalars.js';
 export * as naming from './names.js';
-export { graphqlEndpoint, type GraphQLEndpoint, type GraphQLEndpointDeps } from './endpoint.js';
+export { graphqlEndpoint, DEFAULT_GRAPHQL_SETTINGS, type GraphQLEndpoint, type GraphQLEndpointDeps, type GraphQLSettings } from './endpoint.js';

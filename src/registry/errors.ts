@@ -172,7 +172,8 @@ export const errors = {
   invalid: (t: ErrorTarget, name: string, causes: FieldError[]): ApiError => {
     const list = causes.map(formatFieldError);
     const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-    return new ApiError('Invalid', `${t.kind} "${name}" is invalid: ${summary}`, {
+    // Kubernetes names the kind with its group (`Role.rbac.authorization.k8s.io "x" is invalid`).
+    return new ApiError('Invalid', `${t.group ? `${t.kind}.${t.group}` : t.kind} "${name}" is invalid: ${summary}`, {
       name,
       group: t.group,
       kind: t.kind,

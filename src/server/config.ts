@@ -1,15 +1,21 @@
 /**
  * Server configuration from flags and environment (flags win): `--port`/ATOLL_PORT,
- * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL.
+ * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL, and the GraphQL
+ * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
+ * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
+ * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
 
 export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
   logLevel: string;
+  /** `graphql.*` settings; DEFAULT_GRAPHQL_SETTINGS when absent. */
+  graphql?: GraphQLSettings;
 }
 
 export class ConfigError extends Error {
@@ -17,11 +23,21 @@ export class ConfigError extends Error {
 }
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info]
+                    [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
   --data-dir   where the embedded store keeps its data (env ATOLL_DATA_DIR, default .atoll)
-  --log-level  trace, debug, info, warn, error (env ATOLL_LOG_LEVEL, default info)`;
+  --log-level  trace, debug, info, warn, error (env ATOLL_LOG_LEVEL, default info)
+  --graphql-introspection
+               enabled or disabled: whether GraphQL clients may query __schema and __type
+               (env ATOLL_GRAPHQL_INTROSPECTION, default enabled)
+  --graphql-persisted-operations
+               a JSON file of {"<id>": "<GraphQL document>"} that clients may run by id
+               (env ATOLL_GRAPHQL_PERSISTED_OPERATIONS, default none)
+  --graphql-only-persisted
+               run only the persisted operations, refuse any other document
+               (env ATOLL_GRAPHQL_ONLY_PERSISTED=true, default false)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -35,6 +51,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
+        'graphql-introspection': { type: 'string' },
+        'graphql-persisted-operations': { type: 'string' },
+        'graphql-only-persisted': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -51,10 +70,27 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`invalid log level "${logLevel}": expected one of ${LEVELS.join(', ')}`);
   const dataDir = values['data-dir'] ?? env.ATOLL_DATA_DIR ?? '.atoll';
   if (dataDir.trim() === '') throw new ConfigError('the data directory must not be empty');
+  const introspection = values['graphql-introspection'] ?? env.ATOLL_GRAPHQL_INTROSPECTION ?? DEFAULT_GRAPHQL_SETTINGS.introspection;
+  if (introspection !== 'enabled' && introspection !== 'disabled') {
+    throw new ConfigError(`invalid GraphQL introspection setting "${introspection}": expected enabled or disabled`);
+  }
+  const persistedOperations = values['graphql-persisted-operations'] ?? (env.ATOLL_GRAPHQL_PERSISTED_OPERATIONS || undefined);
+  const onlyPersistedText = values['graphql-only-persisted'] ? 'true' : (env.ATOLL_GRAPHQL_ONLY_PERSISTED ?? 'false');
+  if (!['true', 'false', '1', '0'].includes(onlyPersistedText)) {
+    throw new ConfigError(`invalid ATOLL_GRAPHQL_ONLY_PERSISTED "${onlyPersistedText}": expected true or false`);
+  }
+  const onlyPersisted = onlyPersistedText === 'true' || onlyPersistedText === '1';
+  if (persistedOperations?.trim() === '') throw new ConfigError('the persisted operations file must not be empty');
+  if (onlyPersisted && !persistedOperations) throw new ConfigError('--graphql-only-persisted needs --graphql-persisted-operations (a file of operations)');
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
     dataDir: path.resolve(cwd, dataDir),
     logLevel,
+    graphql: {
+      introspection,
+      ...(persistedOperations ? { persistedOperations: path.resolve(cwd, persistedOperations) } : {}),
+      onlyPersisted,
+    },
   };
 }

@@ -7,11 +7,11 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { builtinCatalog, type ApiCatalog } from '../apis/index.js';
+import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitions } from '../crd/index.js';
 import { namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
-import { ApiError, errors, Registry } from '../registry/index.js';
+import { ApiError, builtinResourceTypes, errors, Registry } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import {
   ensureRootCluster,
@@ -31,6 +31,9 @@ import { writeAdminKubeconfig } from './kubeconfig.js';
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
+/** Served in every workspace: Kubernetes' built-ins, kcp's tenancy kinds, CRDs. */
+const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions];
+
 /** How long in-flight requests may take to finish once shutdown begins. */
 const DRAIN_MS = 10_000;
 
@@ -39,7 +42,7 @@ export class AtollServer {
   readonly registry: Registry;
   private readonly http: http.Server;
   private readonly handlers: Handler[];
-  private readonly catalog: ApiCatalog;
+  private readonly catalog: CrdCatalog;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
@@ -64,8 +67,9 @@ export class AtollServer {
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
     this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl }));
     this.registry.use(workspaceGuard());
-    this.catalog = builtinCatalog(tenancyResourceTypes);
-    this.graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log });
+    this.catalog = new CrdCatalog({ store: this.store, base: BASE_TYPES, log: log.child({ component: 'crd-catalog' }) });
+    this.registry.use(crdTerminationGuard(this.catalog));
+    this.graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.handlers = [
       // Health first: probes must answer even when everything behind them is busy.
       healthHandler(
@@ -75,7 +79,8 @@ export class AtollServer {
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
-      // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/).
+      // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/), and
+      // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => this.graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
       kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal }),
@@ -145,7 +150,11 @@ export class AtollServer {
     this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });
+    await this.catalog.start();
+    this.controllers.push({ synced: Promise.resolve(), stop: () => this.catalog.stop() });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
+    const crds = new CrdController({ registry: this.registry, base: BASE_TYPES, log });
+    this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
     await Promise.all(this.controllers.map((c) => c.synced));
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);

@@ -10,8 +10,10 @@ import type { GraphQLContext } from '../../src/graphql/index.js';
 import type { OpenApiSchema } from '../../src/meta/index.js';
 import { builtin, builtinResourceTypes, type Registry, type ResourceType } from '../../src/registry/index.js';
 import { tenancyResourceTypes } from '../../src/tenancy/index.js';
+import { customResourceDefinitions } from '../../src/crd/index.js';
 
-export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes];
+/** What every workspace serves, as the server composes it. */
+export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions];
 export const builtinSet = (): ApiSet => new ApiSet(builtinTypes);
 
 const PROPS = 'com.example.v1.Props';

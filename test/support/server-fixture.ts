@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { GraphQLSettings } from '../../src/graphql/index.js';
 import { AtollServer } from '../../src/server/index.js';
 import { eventually } from './eventually.js';
 
@@ -28,12 +29,14 @@ export interface ServerFixture {
   workspace(parent: string, name: string, type?: { name: string; path?: string }): Promise<Reply['body']>;
 }
 
-export function useServer(): ServerFixture {
+/** `graphql` overrides the GraphQL settings (introspection, persisted operations). */
+export function useServer(options: { graphql?: GraphQLSettings } = {}): ServerFixture {
   let server: AtollServer | undefined;
   let dataDir = '';
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-ws-'));
-    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, pino({ level: 'silent' }));
+    const graphql = options.graphql ? { graphql: options.graphql } : {};
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...graphql }, pino({ level: 'silent' }));
     await server.start();
   });
   afterAll(async () => {
