@@ -1,15 +1,49 @@
 /**
- * GraphQL Code Generator configuration for typed clients. The GraphQL surface (issue: GraphQL per
- * workspace) prints its static SDL into schema/; until then there is nothing to generate from,
- * and this file only fixes where generated code will go.
+ * GraphQL Code Generator configuration: typed documents for clients of Atoll's GraphQL API.
+ *
+ *   npm run codegen                                  # schema: schema/builtin.graphql (the built-in kinds)
+ *   ATOLL_GRAPHQL_URL=http://127.0.0.1:6443/clusters/root:acme/graphql npm run codegen
+ *                                                    # schema: that workspace's, by introspection
+ *
+ * Operations are read from examples/client/*.graphql and written, with the types of their results
+ * and variables, to examples/client/generated/graphql.ts as TypedDocumentNodes (any client that
+ * takes a TypedDocumentNode infers the types from them). The generated module is checked in;
+ * test/graphql/codegen.test.ts fails when it is not what this configuration makes from
+ * schema/builtin.graphql, so after a schema change run `npm run codegen`. A project of your own can
+ * reuse `typedDocuments` with its own `documents` and output path.
  */
-const config = {
-  overwrite: true,
-  schema: 'schema/*.graphql',
-  documents: ['test/**/*.graphql'],
-  generates: {
-    'test/generated/graphql.ts': { plugins: ['typescript', 'typescript-operations'] },
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** TypeScript types of Atoll's custom scalars (schema/README.md, "Scalars and types"). */
+export const scalars = {
+  Int64: 'number',
+  IntOrString: 'number | string',
+  JSON: 'unknown',
+  StringMap: 'Record<string, string>',
+} as const;
+
+/** One generated module: the schema's input types and enums, each operation's result and variables types, and its typed document. */
+export const typedDocuments = {
+  plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+  config: {
+    scalars,
+    // A scalar without a mapping above fails the run instead of becoming `any`.
+    strictScalars: true,
+    // Object types are not emitted, only what operations need (inputs, enums, results).
+    onlyOperationTypes: true,
+    enumsAsTypes: true,
+    skipTypename: true,
+    useTypeImports: true,
   },
+} satisfies CodegenConfig['generates'][string];
+
+export const EXAMPLE_OUTPUT = 'examples/client/generated/graphql.ts';
+
+const config: CodegenConfig = {
+  overwrite: true,
+  schema: process.env.ATOLL_GRAPHQL_URL || 'schema/builtin.graphql',
+  documents: ['examples/client/*.graphql'],
+  generates: { [EXAMPLE_OUTPUT]: typedDocuments },
 };
 
 export default config;
