@@ -57,7 +57,7 @@ export class ApiSet {
  * schemas are shared module constants; generated ones (CRDs) hash their content.
  */
 function identity(t: ResourceType): string {
-  return JSON.stringify([t.group, t.version, t.resource, t.kind, t.namespaced, t.shortNames, t.categories, t.hasStatus, t.schema?.name ?? '', t.sourceHash ?? '']);
+  return JSON.stringify([t.group, t.version, t.resource, t.kind, t.namespaced, t.shortNames, t.categories, t.hasStatus, t.schema?.name ?? '', t.sourceHash ?? '', t.deprecationWarning ?? '']);
 }
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first (v2 > v1 > v1beta2). */

@@ -80,6 +80,7 @@ function versionType(spec: CrdSpec, v: CrdVersion, owner: boolean, storageGV: st
     sourceHash: hash,
   };
   if (v.additionalPrinterColumns?.length) t.columns = columns(v.additionalPrinterColumns);
+  if (v.deprecated) t.deprecationWarning = v.deprecationWarning ?? `${apiVersion} ${names.kind} is deprecated`;
   return t;
 }
 

@@ -123,7 +123,7 @@ async function serve(
     case 'resource': {
       const t = set.find(info.group, info.version, info.resource) ?? (await deps.catalog.refresh?.(where.cluster))?.find(info.group, info.version, info.resource);
       if (!t) throw notFound();
-      const ctx: RequestContext = { cluster: where.cluster, warnings: [] };
+      const ctx: RequestContext = { cluster: where.cluster, warnings: t.deprecationWarning ? [t.deprecationWarning] : [] };
       await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept), ...(deps.shutdown ? { shutdown: deps.shutdown } : {}) });
       return;
     }

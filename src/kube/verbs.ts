@@ -203,6 +203,7 @@ async function watch(r: ResourceRequest): Promise<void> {
     ...(sendInitialEvents ? { sendInitialEvents: true } : {}),
   });
   const timeoutSeconds = intParam(r, 'timeoutSeconds');
+  setWarnings(r.res, r.ctx.warnings);
   await streamWatch(r.req, r.res, r.t, w, {
     ...(r.tableVersion ? { table: { version: r.tableVersion, include: parseIncludeObject(param(r, 'includeObject') ?? null) } } : {}),
     ...(timeoutSeconds && timeoutSeconds > 0 ? { timeoutSeconds } : {}),

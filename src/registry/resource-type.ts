@@ -114,6 +114,8 @@ export interface ResourceType extends ErrorTarget {
      */
     owner?: boolean;
   };
+  /** Set when the version is deprecated: the warning every request to it gets. */
+  deprecationWarning?: string;
   /** For types generated from data (CRDs): a hash of what they were generated from, for API-set fingerprints. */
   sourceHash?: string;
 }

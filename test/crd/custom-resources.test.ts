@@ -131,3 +131,17 @@ describe('custom resources', () => {
     });
   });
 });
+
+describe('a deprecated version', () => {
+  it('answers every request with its deprecation warning', async () => {
+    await fx.workspace('root', 'deprecated');
+    const crd = widgetCrd();
+    const versions = (crd.spec as { versions: Record<string, unknown>[] }).versions;
+    versions[1] = { ...versions[1], deprecated: true };
+    await establish(fx, 'root:deprecated', crd);
+    const list = await fetch(`${fx.base}${WIDGETS('root:deprecated', 'v1beta1')}`);
+    expect(list.headers.get('warning')).toBe('299 - "example.com/v1beta1 Widget is deprecated"');
+    const current = await fetch(`${fx.base}${WIDGETS('root:deprecated')}`);
+    expect(current.headers.get('warning')).toBeNull();
+  });
+});
