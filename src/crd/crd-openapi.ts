@@ -87,18 +87,6 @@ const version: OpenApiSchema = {
   required: ['name', 'served', 'storage'],
 };
 
-const condition: OpenApiSchema = {
-  type: 'object',
-  description: 'One observed aspect of the definition.',
-  properties: {
-    type: b.str('Established, NamesAccepted, Terminating or NonStructuralSchema.'),
-    status: b.str('True, False or Unknown.'),
-    lastTransitionTime: b.time('When the status last changed.'),
-    reason: b.str('A machine-readable word for why.'),
-    message: b.str('A human-readable explanation.'),
-  },
-  required: ['type', 'status'],
-};
 
 const schemas: Record<string, OpenApiSchema> = {
   [CRD_SCHEMA]: b.kindSchema({
@@ -128,7 +116,7 @@ const schemas: Record<string, OpenApiSchema> = {
         type: 'object',
         description: 'What the server has made of the definition.',
         properties: {
-          conditions: { type: 'array', description: 'Established, NamesAccepted, Terminating.', items: condition, ...b.keyedList('type') },
+          conditions: { ...b.conditionList('Observed conditions of the definition.', 'Established, NamesAccepted, Terminating or NonStructuralSchema.'), ...b.keyedList('type') },
           acceptedNames: { ...names, required: [] },
           storedVersions: b.stringList('Versions objects have ever been stored in.'),
         },

@@ -10,13 +10,15 @@ import { META_FIELDS, pruneEmbeddedMetadata } from './embedded.js';
 import { isObject } from './json.js';
 import type { CompiledNode } from './node.js';
 
-function prune(x: unknown, n: CompiledNode | null | undefined, path: string[], removed: string[][], root: boolean): void {
-  if (n?.preserveUnknown) {
-    skipPrune(x, n, path, removed, root);
-    return;
-  }
+/**
+ * `keepUnknown` is set below x-kubernetes-preserve-unknown-fields: unknown fields stay there,
+ * known ones are pruned as usual.
+ */
+function prune(x: unknown, n: CompiledNode | null | undefined, path: string[], removed: string[][], root: boolean, keepUnknown = false): void {
+  const keep = keepUnknown || n?.preserveUnknown === true;
   if (isObject(x)) {
     if (!n) {
+      if (keep) return;
       for (const k of Object.keys(x)) {
         removed.push([...path, k]);
         delete x[k];
@@ -32,40 +34,17 @@ function prune(x: unknown, n: CompiledNode | null | undefined, path: string[], r
         path.push(k);
         prune(x[k], prop ?? n.additional, path, removed, false);
         path.pop();
-      } else {
+      } else if (!keep) {
         removed.push([...path, k]);
         delete x[k];
       }
     }
   } else if (Array.isArray(x)) {
+    if (!n && keep) return;
     const items = n ? n.items : null;
     for (let i = 0; i < x.length; i++) {
       path.push(String(i));
-      prune(x[i], items, path, removed, false);
-      path.pop();
-    }
-  }
-}
-
-/** Below x-kubernetes-preserve-unknown-fields: unknown fields stay, known ones are pruned as usual. */
-function skipPrune(x: unknown, n: CompiledNode | null | undefined, path: string[], removed: string[][], root: boolean): void {
-  if (!n) return;
-  if (isObject(x)) {
-    const resource = root || n.embedded;
-    if (resource && !root) pruneEmbeddedMetadata(x, path, removed);
-    for (const k of Object.keys(x)) {
-      if (resource && META_FIELDS.has(k)) continue;
-      const prop = n.properties?.get(k);
-      if (prop !== undefined || n.additional !== undefined) {
-        path.push(k);
-        prune(x[k], prop ?? n.additional, path, removed, false);
-        path.pop();
-      }
-    }
-  } else if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      path.push(String(i));
-      skipPrune(x[i], n.items, path, removed, false);
+      prune(x[i], items, path, removed, false, keep);
       path.pop();
     }
   }

@@ -12,23 +12,6 @@ export const CORE_KCP = 'io.kcp.core.v1alpha1.';
 const PHASE = 'Scheduling, Initializing, Ready or Unavailable; Terminating, then Deleting once deletion has begun.';
 const typeRef = `${TENANCY}WorkspaceTypeReference`;
 const typeRefList = (description: string): OpenApiSchema => b.refList(typeRef, description, b.ATOMIC);
-const conditions = (description: string): OpenApiSchema => ({
-  type: 'array',
-  description,
-  items: {
-    type: 'object',
-    description: 'One observed aspect of the object’s state.',
-    properties: {
-      type: b.str('The kind of condition, e.g. Ready.'),
-      status: b.str('True, False or Unknown.'),
-      severity: b.str('How bad a False condition is: Error, Warning or Info.'),
-      lastTransitionTime: b.time('When the status last changed.'),
-      reason: b.str('A machine-readable word for why the condition is as it is.'),
-      message: b.str('A human-readable explanation.'),
-    },
-    required: ['type', 'status'],
-  },
-});
 
 const schemas: Record<string, OpenApiSchema> = {
   [typeRef]: {
@@ -63,7 +46,7 @@ const schemas: Record<string, OpenApiSchema> = {
           phase: b.str(PHASE),
           initializers: b.stringList('Initializers that still have to finish before the workspace is Ready.'),
           terminators: b.stringList('Terminators that still have to finish before the workspace’s content is deleted.'),
-          conditions: conditions('Observed conditions of the workspace.'),
+          conditions: b.conditionList('Observed conditions of the workspace.'),
         },
       },
     },
@@ -110,7 +93,7 @@ const schemas: Record<string, OpenApiSchema> = {
       status: {
         type: 'object',
         description: 'Observed state of the type.',
-        properties: { conditions: conditions('Observed conditions of the type.') },
+        properties: { conditions: b.conditionList('Observed conditions of the type.') },
       },
     },
   }),
@@ -148,7 +131,7 @@ const schemas: Record<string, OpenApiSchema> = {
           URL: b.str('Where the logical cluster is served.'),
           initializers: b.stringList('Initializers still to finish.'),
           terminators: b.stringList('Terminators still to finish once deletion has begun.'),
-          conditions: conditions('Observed conditions.'),
+          conditions: b.conditionList('Observed conditions.'),
         },
       },
     },

@@ -146,3 +146,27 @@ export function listSchema(group: string, version: string, kind: string, itemSch
     'x-kubernetes-group-version-kind': [gvk(group, version, `${kind}List`)],
   };
 }
+
+/**
+ * A list of status conditions, keyed by type: the shape kcp's and apiextensions' kinds share
+ * (type, status, severity, lastTransitionTime, reason, message).
+ */
+export function conditionList(description: string, typeDescription = 'The kind of condition, e.g. Ready.'): OpenApiSchema {
+  return {
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      description: 'One observed aspect of the object’s state.',
+      properties: {
+        type: str(typeDescription),
+        status: str('True, False or Unknown.'),
+        severity: str('How bad a False condition is: Error, Warning or Info.'),
+        lastTransitionTime: time('When the status last changed.'),
+        reason: str('A machine-readable word for why the condition is as it is.'),
+        message: str('A human-readable explanation.'),
+      },
+      required: ['type', 'status'],
+    },
+  };
+}
