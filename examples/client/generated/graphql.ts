@@ -159,14 +159,16 @@ export type ApiextensionsK8sIoV1CustomResourceDefinitionStatusAcceptedNamesInput
   singular?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** One observed aspect of the definition. */
+/** One observed aspect of the object’s state. */
 export type ApiextensionsK8sIoV1CustomResourceDefinitionStatusConditionsInput = {
   /** When the status last changed. */
   lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
   /** A human-readable explanation. */
   message?: InputMaybe<Scalars['String']['input']>;
-  /** A machine-readable word for why. */
+  /** A machine-readable word for why the condition is as it is. */
   reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
   /** True, False or Unknown. */
   status?: InputMaybe<Scalars['String']['input']>;
   /** Established, NamesAccepted, Terminating or NonStructuralSchema. */
@@ -177,7 +179,7 @@ export type ApiextensionsK8sIoV1CustomResourceDefinitionStatusConditionsInput = 
 export type ApiextensionsK8sIoV1CustomResourceDefinitionStatusInput = {
   /** How the resource is named in URLs, in kubectl and in objects. */
   acceptedNames?: InputMaybe<ApiextensionsK8sIoV1CustomResourceDefinitionStatusAcceptedNamesInput>;
-  /** Established, NamesAccepted, Terminating. */
+  /** Observed conditions of the definition. */
   conditions?: InputMaybe<Array<ApiextensionsK8sIoV1CustomResourceDefinitionStatusConditionsInput>>;
   /** Versions objects have ever been stored in. */
   storedVersions?: InputMaybe<Array<Scalars['String']['input']>>;
