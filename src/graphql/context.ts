@@ -3,6 +3,7 @@
  * the same API set (DESIGN decision 1), so everything per request — which logical cluster, who
  * asks, where warnings go, the registry to call — travels here, never in the schema.
  */
+import { GraphQLError } from 'graphql';
 import type { Registry, RequestContext, UserInfo } from '../registry/index.js';
 
 export interface GraphQLContext {
@@ -15,9 +16,14 @@ export interface GraphQLContext {
   warnings: string[];
   /** The client's User-Agent: names the field manager of writes that give none (as in REST). */
   userAgent?: string;
+  /** Epoch milliseconds after which the operation may not call the registry any more. */
+  deadline?: number;
 }
 
-/** The registry's view of a GraphQL request. */
+/** The registry's view of a GraphQL request; refuses once the operation's deadline has passed. */
 export function requestContext(ctx: GraphQLContext): RequestContext {
+  if (ctx.deadline !== undefined && Date.now() > ctx.deadline) {
+    throw new GraphQLError('the operation ran past its deadline', { extensions: { code: 'TIMEOUT' } });
+  }
   return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}) };
 }

@@ -31,6 +31,7 @@ import {
 } from '../../plugins/persisted-operations.js';
 import { useQueryLimits } from '../../plugins/query-limits.js';
 import { useWarnings } from '../../plugins/warnings.js';
+import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import { schemaFor, type GraphQLContext } from './compile.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
 
@@ -42,9 +43,11 @@ export interface GraphQLSettings {
   persistedOperations?: string | undefined;
   /** Run nothing but the persisted operations (needs `persistedOperations`). */
   onlyPersisted: boolean;
+  /** Longest a query or mutation may run before it is answered with a TIMEOUT error. */
+  timeoutMs: number;
 }
 
-export const DEFAULT_GRAPHQL_SETTINGS: GraphQLSettings = { introspection: 'enabled', onlyPersisted: false };
+export const DEFAULT_GRAPHQL_SETTINGS: GraphQLSettings = { introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000 };
 
 export interface GraphQLEndpointDeps {
   registry: Registry;
@@ -101,6 +104,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     ...(persisted ? [usePersistedOperationList(persisted)] : []),
     useIntrospectionControl<RequestScope>(introspectionAllowed),
     useQueryLimits(),
+    useExecutionTimeout(settings.timeoutMs),
     useWarnings(),
   ];
   const yoga = createYoga<ServerContext, GraphQLContext>({

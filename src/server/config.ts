@@ -3,7 +3,7 @@
  * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL, and the GraphQL
  * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
  * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
- * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED.
+ * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ export class ConfigError extends Error {
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
+                    [--graphql-timeout MS]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -37,7 +38,10 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                (env ATOLL_GRAPHQL_PERSISTED_OPERATIONS, default none)
   --graphql-only-persisted
                run only the persisted operations, refuse any other document
-               (env ATOLL_GRAPHQL_ONLY_PERSISTED=true, default false)`;
+               (env ATOLL_GRAPHQL_ONLY_PERSISTED=true, default false)
+  --graphql-timeout
+               milliseconds a query or mutation may run before it is answered with a TIMEOUT
+               error (env ATOLL_GRAPHQL_TIMEOUT_MS, default 30000)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -54,6 +58,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'graphql-introspection': { type: 'string' },
         'graphql-persisted-operations': { type: 'string' },
         'graphql-only-persisted': { type: 'boolean' },
+        'graphql-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -82,6 +87,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   const onlyPersisted = onlyPersistedText === 'true' || onlyPersistedText === '1';
   if (persistedOperations?.trim() === '') throw new ConfigError('the persisted operations file must not be empty');
   if (onlyPersisted && !persistedOperations) throw new ConfigError('--graphql-only-persisted needs --graphql-persisted-operations (a file of operations)');
+  const timeoutText = values['graphql-timeout'] ?? env.ATOLL_GRAPHQL_TIMEOUT_MS ?? String(DEFAULT_GRAPHQL_SETTINGS.timeoutMs);
+  const timeoutMs = Number(timeoutText);
+  if (!/^\d+$/.test(timeoutText) || timeoutMs < 1 || timeoutMs > 3_600_000) {
+    throw new ConfigError(`invalid GraphQL timeout "${timeoutText}": expected milliseconds between 1 and 3600000`);
+  }
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -91,6 +101,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
       introspection,
       ...(persistedOperations ? { persistedOperations: path.resolve(cwd, persistedOperations) } : {}),
       onlyPersisted,
+      timeoutMs,
     },
   };
 }

@@ -10,9 +10,10 @@ import { createYoga, createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { INTROSPECTION_DISABLED, useIntrospectionControl } from '../../plugins/introspection.js';
+import { DEFAULT_GRAPHQL_SETTINGS } from '../../src/graphql/index.js';
 import { useServer, type ServerFixture } from '../support/server-fixture.js';
 
-const disabled = useServer({ graphql: { introspection: 'disabled', onlyPersisted: false } });
+const disabled = useServer({ graphql: { ...DEFAULT_GRAPHQL_SETTINGS, introspection: 'disabled' } });
 const enabled = useServer();
 
 interface GraphQLReply {

@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PERSISTED_QUERY_NOT_FOUND, PERSISTED_QUERY_REQUIRED, PersistedOperations } from '../../plugins/persisted-operations.js';
 import { runAtoll } from '../support/atoll-process.js';
+import { DEFAULT_GRAPHQL_SETTINGS } from '../../src/graphql/index.js';
 import { useServer, type ServerFixture } from '../support/server-fixture.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -32,8 +33,8 @@ fs.writeFileSync(
 );
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const mixed = useServer({ graphql: { introspection: 'enabled', persistedOperations: file, onlyPersisted: false } });
-const only = useServer({ graphql: { introspection: 'enabled', persistedOperations: file, onlyPersisted: true } });
+const mixed = useServer({ graphql: { ...DEFAULT_GRAPHQL_SETTINGS, persistedOperations: file } });
+const only = useServer({ graphql: { ...DEFAULT_GRAPHQL_SETTINGS, persistedOperations: file, onlyPersisted: true } });
 
 interface GraphQLReply {
   data?: Record<string, unknown> | null;

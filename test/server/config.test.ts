@@ -10,23 +10,27 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}): ServerConfig => par
 
 describe('GraphQL settings', () => {
   it('default to introspection enabled and no persisted operations', () => {
-    expect(parse([]).graphql).toEqual({ introspection: 'enabled', onlyPersisted: false });
+    expect(parse([]).graphql).toEqual({ introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000 });
   });
 
   it('come from the environment, and flags win', () => {
     const env = { ATOLL_GRAPHQL_INTROSPECTION: 'disabled', ATOLL_GRAPHQL_PERSISTED_OPERATIONS: 'ops.json', ATOLL_GRAPHQL_ONLY_PERSISTED: 'true' };
-    expect(parse([], env).graphql).toEqual({ introspection: 'disabled', persistedOperations: path.resolve('/srv', 'ops.json'), onlyPersisted: true });
+    expect(parse([], env).graphql).toEqual({ introspection: 'disabled', persistedOperations: path.resolve('/srv', 'ops.json'), onlyPersisted: true, timeoutMs: 30_000 });
     expect(parse(['--graphql-introspection', 'enabled', '--graphql-persisted-operations', '/etc/atoll/ops.json'], env).graphql).toEqual({
       introspection: 'enabled',
       persistedOperations: '/etc/atoll/ops.json',
       onlyPersisted: true,
+      timeoutMs: 30_000,
     });
     expect(parse(['--graphql-persisted-operations', 'x.json', '--graphql-only-persisted']).graphql).toEqual({
       introspection: 'enabled',
       persistedOperations: '/srv/x.json',
       onlyPersisted: true,
+      timeoutMs: 30_000,
     });
     expect(parse([], { ATOLL_GRAPHQL_ONLY_PERSISTED: '0' }).graphql?.onlyPersisted).toBe(false);
+    expect(parse(['--graphql-timeout', '500'], { ATOLL_GRAPHQL_TIMEOUT_MS: '9000' }).graphql?.timeoutMs).toBe(500);
+    expect(parse([], { ATOLL_GRAPHQL_TIMEOUT_MS: '9000' }).graphql?.timeoutMs).toBe(9000);
   });
 
   it('refuse bad values with a clear message', () => {
@@ -34,5 +38,7 @@ describe('GraphQL settings', () => {
     expect(() => parse([], { ATOLL_GRAPHQL_ONLY_PERSISTED: 'yes' })).toThrow(/invalid ATOLL_GRAPHQL_ONLY_PERSISTED "yes"/);
     expect(() => parse(['--graphql-only-persisted'])).toThrow('--graphql-only-persisted needs --graphql-persisted-operations');
     expect(() => parse(['--graphql-persisted-operations', ' '])).toThrow('the persisted operations file must not be empty');
+    expect(() => parse(['--graphql-timeout', '0'])).toThrow('invalid GraphQL timeout "0"');
+    expect(() => parse([], { ATOLL_GRAPHQL_TIMEOUT_MS: '5s' })).toThrow('invalid GraphQL timeout "5s"');
   });
 });
