@@ -48,10 +48,12 @@ export interface ValidationState {
   readonly prefix: string;
   /** Errors that make CEL evaluation unsafe (Kubernetes' hasBlockingErr types). */
   blocking: number;
+  /** CEL rules met on the walk, run after it only if nothing blocking was found. */
+  readonly deferred: (() => FieldError[])[];
 }
 
 export function newState(prefix = '', path = new FieldPath()): ValidationState {
-  return { errors: [], path, prefix, blocking: 0 };
+  return { errors: [], path, prefix, blocking: 0, deferred: [] };
 }
 
 export function fieldOf(st: ValidationState): string {

@@ -4,9 +4,8 @@
  * Per node, as kube-openapi and apiextensions-apiserver do it: null passes only where nullable
  * (then only enum applies); a wrong type is the node's only error; then enum, the keyword
  * checks, required, children, list-type uniqueness, embedded-resource metadata, allOf/anyOf/
- * oneOf/not; and last the node's CEL rules. Kubernetes skips all CEL rules once any type,
- * required, enum or size error exists; here the rules of a node are skipped when such an error
- * was found in that node's subtree, so rules elsewhere in the object still report.
+ * oneOf/not. CEL rules run after the walk, and only when it found no type, required, enum or
+ * size error (Kubernetes' hasBlockingErr): otherwise one error says they were not checked.
  *
  * Old values are correlated for transition rules the way Kubernetes does it: through object
  * properties and map keys (unless x-kubernetes-map-type is atomic) and through list-type=map
@@ -18,6 +17,14 @@ import { isObject, jsonTypeOf, stableStringify, type JsonObject } from './json.j
 import type { CompiledNode } from './node.js';
 import { bodyName, fail, fieldOf, newState, type ValidationState } from './state.js';
 
+/** Kubernetes' error when schema errors keep CEL rules from running (printed at `<nil>`). */
+const RULES_NOT_CHECKED: FieldError = {
+  type: 'FieldValueInvalid',
+  field: '<nil>',
+  value: null,
+  detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
 function typeError(st: ValidationState, expected: string, actual: string): void {
   fail(
     st,
@@ -27,7 +34,6 @@ function typeError(st: ValidationState, expected: string, actual: string): void 
 }
 
 export function validateNode(n: CompiledNode, v: unknown, old: unknown, st: ValidationState): void {
-  const blockingBefore = st.blocking;
   if (v === null || v === undefined) {
     if (n.typeName !== undefined && !n.nullable) typeError(st, n.typeName, 'null');
     else n.enumCheck?.(null, st);
@@ -42,8 +48,10 @@ export function validateNode(n: CompiledNode, v: unknown, old: unknown, st: Vali
   if (isObject(v)) validateObject(n, v, old, st);
   else if (Array.isArray(v)) validateArray(n, v, old, st);
   if (n.allOf.length > 0 || n.anyOf.length > 0 || n.oneOf.length > 0 || n.not) validateJunctors(n, v, st);
-  if (n.rules && st.blocking === blockingBefore) {
-    for (const e of n.rules.check(v, old, fieldOf(st))) st.errors.push(e);
+  if (n.rules) {
+    const rules = n.rules;
+    const field = fieldOf(st);
+    st.deferred.push(() => rules.check(v, old, field));
   }
 }
 
@@ -189,5 +197,9 @@ function validateJunctors(n: CompiledNode, v: unknown, st: ValidationState): voi
 export function validateValue(n: CompiledNode, value: unknown, old: unknown, prefix = ''): FieldError[] {
   const st = newState(prefix);
   validateNode(n, value, n.needsOld ? old : undefined, st);
+  if (st.deferred.length > 0) {
+    if (st.blocking > 0) st.errors.push(RULES_NOT_CHECKED);
+    else for (const run of st.deferred) st.errors.push(...run());
+  }
   return st.errors;
 }

@@ -34,17 +34,23 @@ describe('CEL rules (x-kubernetes-validations) in compiled schemas', () => {
     expect(compiled.validate(next)).toEqual([]);
   });
 
-  it('skips the rules of a node whose subtree has a type error', () => {
+  it('runs no rule once a type, required, enum or size error is found, and says so (as Kubernetes does)', () => {
     const compiled = compileSchema(
       specSchema({ replicas: { type: 'integer' }, other: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self > 0', message: 'must be positive' }] } }, {
         'x-kubernetes-validations': [{ rule: 'self.replicas > 0', message: 'need replicas' }],
       }),
     );
     const errs = compiled.validate(object({ replicas: 'x', other: -1 }));
-    expect(messages(errs)[0]).toBe('spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"');
-    // The spec rule would read a string as a number: skipped. The sibling's rule still reports.
-    expect(errs.map((e) => e.field)).toEqual(['spec.replicas', 'spec.other']);
-    expect(errs[1]?.detail).toContain('must be positive');
+    expect(messages(errs)).toEqual([
+      'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      '<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ]);
+    // Errors that do not block (a maximum exceeded) leave the rules running.
+    const bounded = compileSchema(specSchema({ n: { type: 'integer', maximum: 5, 'x-kubernetes-validations': [{ rule: 'self % 2 == 0', message: 'must be even' }] } }));
+    expect(messages(bounded.validate(object({ n: 7 })))).toEqual([
+      'spec.n: Invalid value: 7: spec.n in body should be less than or equal to 5',
+      'spec.n: Invalid value: "integer": must be even',
+    ]);
   });
 
   it('rejects transition rules below a list that cannot be correlated', () => {
