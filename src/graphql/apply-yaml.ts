@@ -47,7 +47,7 @@ export function applyYamlField(t: MutationFields, types: readonly ResourceType[]
         for (const [i, d] of targets.entries()) {
           const options = { fieldManager: args.fieldManager, ...(args.force ? { force: true } : {}), ...(args.dryRun ? { dryRun: true } : {}) };
           try {
-            applied.push((await ctx.registry.patch(requestContext(ctx), d.type, d.namespace, d.name, 'apply', d.object, options)).object);
+            applied.push((await ctx.registry.patch(requestContext(ctx, d.type), d.type, d.namespace, d.name, 'apply', d.object, options)).object);
           } catch (e) {
             throw inDocument(e, i, d);
           }

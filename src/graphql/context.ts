@@ -4,7 +4,7 @@
  * asks, where warnings go, the registry to call — travels here, never in the schema.
  */
 import { GraphQLError } from 'graphql';
-import type { Registry, RequestContext, UserInfo } from '../registry/index.js';
+import type { Registry, RequestContext, ResourceType, UserInfo } from '../registry/index.js';
 
 export interface GraphQLContext {
   registry: Registry;
@@ -20,10 +20,15 @@ export interface GraphQLContext {
   deadline?: number;
 }
 
-/** The registry's view of a GraphQL request; refuses once the operation's deadline has passed. */
-export function requestContext(ctx: GraphQLContext): RequestContext {
+/**
+ * The registry's view of a GraphQL request about `type`; refuses once the operation's deadline has
+ * passed, and adds the type's deprecation warning (once) as REST sends it in a Warning header.
+ */
+export function requestContext(ctx: GraphQLContext, type?: Pick<ResourceType, 'deprecationWarning'>): RequestContext {
   if (ctx.deadline !== undefined && Date.now() > ctx.deadline) {
     throw new GraphQLError('the operation ran past its deadline', { extensions: { code: 'TIMEOUT' } });
   }
+  const warning = type?.deprecationWarning;
+  if (warning && !ctx.warnings.includes(warning)) ctx.warnings.push(warning);
   return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}) };
 }

@@ -33,7 +33,7 @@ export function createField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       fieldManager: t.arg.string({ description: MANAGER }),
     },
     resolve: (_root, args, ctx, info) =>
-      registryCall(() => ctx.registry.create(requestContext(ctx), rt, namespaceOf(args), objectArg(info, args.object), options(args, ctx))),
+      registryCall(() => ctx.registry.create(requestContext(ctx, rt), rt, namespaceOf(args), objectArg(info, args.object), options(args, ctx))),
   });
 }
 
@@ -50,7 +50,7 @@ export function updateField(t: MutationFields, rt: ResourceType, k: KindRefs) {
     },
     resolve: (_root, args, ctx, info) =>
       registryCall(() =>
-        ctx.registry.update(requestContext(ctx), rt, namespaceOf(args), args.name, named(objectArg(info, args.object), args.name), options(args, ctx)),
+        ctx.registry.update(requestContext(ctx, rt), rt, namespaceOf(args), args.name, named(objectArg(info, args.object), args.name), options(args, ctx)),
       ),
   });
 }
@@ -67,7 +67,7 @@ export function patchField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       fieldManager: t.arg.string({ description: MANAGER }),
     },
     resolve: async (_root, args, ctx) =>
-      (await registryCall(() => ctx.registry.patch(requestContext(ctx), rt, namespaceOf(args), args.name, 'merge', args.patch, options(args, ctx)))).object,
+      (await registryCall(() => ctx.registry.patch(requestContext(ctx, rt), rt, namespaceOf(args), args.name, 'merge', args.patch, options(args, ctx)))).object,
   });
 }
 
@@ -82,7 +82,7 @@ export function deleteField(t: MutationFields, rt: ResourceType, k: KindRefs) {
     },
     resolve: (_root, args, ctx): Promise<DeleteResult> =>
       registryCall(() =>
-        ctx.registry.delete(requestContext(ctx), rt, namespaceOf(args), args.name, {
+        ctx.registry.delete(requestContext(ctx, rt), rt, namespaceOf(args), args.name, {
           ...(args.dryRun ? { dryRun: true } : {}),
           ...(args.propagationPolicy != null ? { propagationPolicy: args.propagationPolicy } : {}),
         }),
@@ -108,7 +108,7 @@ export function applyField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       return (
         await registryCall(() => {
           requireManager(args.fieldManager);
-          return ctx.registry.patch(requestContext(ctx), rt, namespaceOf(args), args.name, 'apply', body, {
+          return ctx.registry.patch(requestContext(ctx, rt), rt, namespaceOf(args), args.name, 'apply', body, {
             ...options(args, ctx),
             ...(args.force ? { force: true } : {}),
           });

@@ -68,7 +68,7 @@ function singleField(t: Fields, r: ResourceFields, object: OutputRef) {
     },
     resolve: (_root, args, ctx) => {
       const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
-      return registryCall(() => ctx.registry.get(requestContext(ctx), rt, namespace, args.name));
+      return registryCall(() => ctx.registry.get(requestContext(ctx, rt), rt, namespace, args.name));
     },
   });
 }
@@ -88,7 +88,7 @@ function listField(t: Fields, r: ResourceFields, list: ObjectRef<Types, ListResp
     resolve: (_root, args, ctx) => {
       const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
       return registryCall(() =>
-        ctx.registry.list(requestContext(ctx), rt, {
+        ctx.registry.list(requestContext(ctx, rt), rt, {
           ...(namespace !== undefined ? { namespace } : {}),
           ...(args.labelSelector != null ? { labelSelector: args.labelSelector } : {}),
           ...(args.fieldSelector != null ? { fieldSelector: args.fieldSelector } : {}),

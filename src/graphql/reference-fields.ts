@@ -30,7 +30,7 @@ function loaderOf(ctx: GraphQLContext): DataLoader<Ref, KubeObject | null, strin
       (refs) =>
         Promise.all(
           refs.map((r) =>
-            ctx.registry.get(requestContext(ctx), r.type, r.namespace, r.name).catch((err: unknown) => {
+            ctx.registry.get(requestContext(ctx, r.type), r.type, r.namespace, r.name).catch((err: unknown) => {
               // A dangling reference reads as null; anything else fails the field.
               if (isApiError(err) && err.reason === 'NotFound') return null;
               throw err instanceof Error ? err : new Error(String(err));

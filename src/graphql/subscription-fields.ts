@@ -103,7 +103,7 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
 async function* deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): AsyncGenerator<Delivery> {
   let watch: AsyncIterableIterator<RegistryWatchEvent> & { close(): void };
   try {
-    watch = await ctx.registry.watch(requestContext(ctx), t, query);
+    watch = await ctx.registry.watch(requestContext(ctx, t), t, query);
   } catch (error) {
     // Refused at the start (bad selector, too old a resourceVersion): one payload with the error.
     yield { error };

@@ -133,7 +133,7 @@ describe('custom resources', () => {
 });
 
 describe('a deprecated version', () => {
-  it('answers every request with its deprecation warning', async () => {
+  it('answers every request with its deprecation warning, on REST and GraphQL', async () => {
     await fx.workspace('root', 'deprecated');
     const crd = widgetCrd();
     const versions = (crd.spec as { versions: Record<string, unknown>[] }).versions;
@@ -143,5 +143,15 @@ describe('a deprecated version', () => {
     expect(list.headers.get('warning')).toBe('299 - "example.com/v1beta1 Widget is deprecated"');
     const current = await fetch(`${fx.base}${WIDGETS('root:deprecated')}`);
     expect(current.headers.get('warning')).toBeNull();
+    // GraphQL returns it in extensions.warnings.
+    const gql = async (query: string): Promise<{ extensions?: { warnings?: string[] } }> => {
+      const res = await fetch(`${fx.base}/clusters/root:deprecated/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      return (await res.json()) as { extensions?: { warnings?: string[] } };
+    };
+    await eventually(async () => {
+      const r = await gql('{ example_com { v1beta1 { Widgets(namespace: "default") { items { metadata { name } } } } } }');
+      expect(r.extensions?.warnings).toEqual(['example.com/v1beta1 Widget is deprecated']);
+    });
+    expect((await gql('{ example_com { v1 { Widgets(namespace: "default") { items { metadata { name } } } } } }')).extensions).toBeUndefined();
   });
 });
