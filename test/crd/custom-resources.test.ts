@@ -155,3 +155,19 @@ describe('a deprecated version', () => {
     expect((await gql('{ example_com { v1 { Widgets(namespace: "default") { items { metadata { name } } } } } }')).extensions).toBeUndefined();
   });
 });
+
+describe('custom resources and the controllers', () => {
+  it('are deleted with their namespace, and by the garbage collector with their owner', async () => {
+    expect((await fx.call('POST', `/clusters/${WS}/api/v1/namespaces`, { metadata: { name: 'doomed' } })).status).toBe(201);
+    expect((await fx.call('POST', WIDGETS(WS, 'v1', 'doomed'), { metadata: { name: 'inside' }, spec: {} })).status).toBe(201);
+    expect((await fx.call('DELETE', `/clusters/${WS}/api/v1/namespaces/doomed`)).status).toBeLessThan(300);
+    await eventually(async () => expect((await fx.call('GET', `/clusters/${WS}/api/v1/namespaces/doomed`)).status).toBe(404));
+    expect((await fx.call('GET', `${WIDGETS(WS, 'v1', 'doomed')}/inside`)).status).toBe(404);
+
+    const owner = await fx.call('POST', WIDGETS(WS), { metadata: { name: 'owner' }, spec: {} });
+    const ref = { apiVersion: 'example.com/v1', kind: 'Widget', name: 'owner', uid: owner.body.metadata?.uid };
+    expect((await fx.call('POST', `/clusters/${WS}/api/v1/namespaces/default/configmaps`, { metadata: { name: 'owned', ownerReferences: [ref] } })).status).toBe(201);
+    expect((await fx.call('DELETE', `${WIDGETS(WS)}/owner`)).status).toBe(200);
+    await eventually(async () => expect((await fx.call('GET', `/clusters/${WS}/api/v1/namespaces/default/configmaps/owned`)).status).toBe(404));
+  });
+});
