@@ -13,6 +13,7 @@ const forbidden = {
   kube: ['graphql', 'server'],
   graphql: ['kube', 'server'],
   crd: ['kube', 'graphql', 'server'],
+  auth: ['kube', 'graphql', 'server'],
 };
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({

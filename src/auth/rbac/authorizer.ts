@@ -1,0 +1,125 @@
+/**
+ * The RBAC authorizer of every workspace: Kubernetes RBAC evaluated against the workspace's own
+ * RBAC objects merged with the shared bootstrap policy (RbacIndex), with a decision cache in
+ * front, plus kcp's workspace access check and the rule listing of SelfSubjectRulesReview.
+ *
+ * Service accounts and workspaces (kcp's rules): a service account may always enter its own
+ * workspace; in any other one it is *foreign* — it matches no User or ServiceAccount subject there
+ * (another workspace's `default/bot` is not this one's) and loses its `system:serviceaccounts*`
+ * groups, so only groups like `system:authenticated` still count. Which workspace a service
+ * account belongs to comes from authentication: by default the user's
+ * `extra["authentication.kubernetes.io/cluster-name"]` (one value), as the authn module sets it.
+ */
+import type { UserInfo } from '../../registry/index.js';
+import { CLUSTER_NAME_EXTRA, SERVICE_ACCOUNT_PREFIX, SERVICE_ACCOUNTS_GROUP, type AuthUser } from '../authn/types.js';
+import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
+import { evaluate, heldRules, isMaster, subjectRules, type EvaluationOptions } from './evaluator.js';
+import type { RoleRules } from './policy.js';
+import type { RbacIndex } from './rbac-index.js';
+import { nonResourceAttributes, type ClusterAttributes, type Decision, type RoleRefInfo, type Rule, type SubjectRules } from './types.js';
+
+export interface AuthorizerOptions {
+  index: RbacIndex;
+  /** Decision cache settings; `false` evaluates every request. */
+  cache?: DecisionCacheOptions | false;
+  /**
+   * The logical cluster a service-account user belongs to, or undefined when unknown (then it
+   * counts as local everywhere, as in kcp). Default: the user's single
+   * `authentication.kubernetes.io/cluster-name` extra value.
+   */
+  serviceAccountCluster?: (user: UserInfo) => string | undefined;
+}
+
+/** The non-resource verb and path kcp checks before anything else in a workspace. */
+export const ACCESS_VERB = 'access';
+export const ACCESS_PATH = '/';
+
+/** The cluster an authenticated service account names in its `extra` (exactly one value). */
+export function clusterOfServiceAccount(user: UserInfo): string | undefined {
+  const values = (user as AuthUser).extra?.[CLUSTER_NAME_EXTRA];
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+export class Authorizer {
+  /** Undefined when caching is off. */
+  readonly cache: DecisionCache | undefined;
+  readonly index: RbacIndex;
+  private readonly homeOf: (user: UserInfo) => string | undefined;
+
+  constructor(options: AuthorizerOptions) {
+    this.index = options.index;
+    this.cache = options.cache === false ? undefined : new DecisionCache(options.cache ?? {});
+    this.homeOf = options.serviceAccountCluster ?? clusterOfServiceAccount;
+  }
+
+  /** Whether the user may make the request in the cluster, and why (or the Forbidden message). */
+  async authorize(attrs: ClusterAttributes): Promise<Decision> {
+    return this.decide(attrs);
+  }
+
+  /** `authorize`, synchronously: everything it reads is in memory. */
+  decide(attrs: ClusterAttributes): Decision {
+    const foreign = this.isForeign(attrs.user, attrs.cluster);
+    const evaluated = foreign ? { ...attrs, user: withoutServiceAccountGroups(attrs.user) } : attrs;
+    const options: EvaluationOptions = { byName: !foreign };
+    const cache = this.cache;
+    if (!cache) return evaluate(this.index.policyFor(attrs.cluster), evaluated, options);
+    const generation = this.index.generation(attrs.cluster);
+    const key = cacheKey(evaluated, foreign);
+    const hit = cache.get(key, generation);
+    if (hit) return hit;
+    const decision = evaluate(this.index.policyFor(attrs.cluster), evaluated, options);
+    cache.set(key, generation, decision);
+    return decision;
+  }
+
+  /**
+   * kcp's workspace content check: whether the user may enter the workspace at all — verb
+   * `access` on the non-resource path `/` (granted by ClusterRole `system:kcp:workspace:access`,
+   * or by `cluster-admin`'s `*`). Members of `system:masters` and the workspace's own service
+   * accounts always may. A user who may not is refused everything there, discovery included.
+   */
+  async canAccess(cluster: string, user: UserInfo): Promise<Decision> {
+    if (isMaster(user)) return { allowed: true, reason: '' };
+    if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
+      return { allowed: true, reason: 'service accounts may access their own workspace' };
+    }
+    return this.decide({ cluster, ...nonResourceAttributes(user, ACCESS_VERB, ACCESS_PATH) });
+  }
+
+  /** What the user may do in the namespace ('' for cluster-wide rules only), as SelfSubjectRulesReview answers. */
+  rulesFor(cluster: string, user: UserInfo, namespace: string): SubjectRules {
+    const foreign = this.isForeign(user, cluster);
+    return subjectRules(this.index.policyFor(cluster), foreign ? withoutServiceAccountGroups(user) : user, namespace, { byName: !foreign });
+  }
+
+  /** Every rule the user holds in the namespace (for escalation checks). */
+  heldRules(cluster: string, user: UserInfo, namespace: string): { rules: Rule[]; errors: string[] } {
+    const foreign = this.isForeign(user, cluster);
+    return heldRules(this.index.policyFor(cluster), foreign ? withoutServiceAccountGroups(user) : user, namespace, { byName: !foreign });
+  }
+
+  /** The rules a binding in `namespace` ('' for a ClusterRoleBinding) would grant through `ref`. */
+  roleRefRules(cluster: string, ref: RoleRefInfo, namespace: string): RoleRules {
+    return this.index.policyFor(cluster).roleRules(ref, namespace);
+  }
+
+  /** A service account of another logical cluster than `cluster`. */
+  isForeign(user: UserInfo, cluster: string): boolean {
+    if (!user.name.startsWith(SERVICE_ACCOUNT_PREFIX)) return false;
+    const home = this.homeOf(user);
+    return home !== undefined && home !== cluster;
+  }
+}
+
+function withoutServiceAccountGroups(user: UserInfo): UserInfo {
+  return { ...user, groups: user.groups.filter((g) => g !== SERVICE_ACCOUNTS_GROUP && !g.startsWith(`${SERVICE_ACCOUNTS_GROUP}:`)) };
+}
+
+function cacheKey(a: ClusterAttributes, foreign: boolean): string {
+  const groups = a.user.groups.length > 1 ? [...a.user.groups].sort() : a.user.groups;
+  const who = [a.cluster, a.user.name, foreign, groups];
+  return a.resourceRequest
+    ? JSON.stringify([...who, a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name])
+    : JSON.stringify([...who, a.verb, 0, a.path]);
+}
