@@ -3,38 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { WatchLoop } from '../../src/controllers/watch-loop.js';
 import { silentLog } from '../../src/controllers/index.js';
 import { StorageError, type Watch, type WatchEvent, type WatchOptions } from '../../src/storage/index.js';
+import { scripted, type Step } from '../support/scripted-watch.js';
 
-type Step = WatchEvent | StorageError | Error;
-
-/** A watch that plays its steps, then stays open (like a live watch) until closed. */
-function scripted(steps: Step[]): Watch {
-  let i = 0;
-  let closed = false;
-  let release: (() => void) | undefined;
-  const w: Watch = {
-    async next(): Promise<IteratorResult<WatchEvent>> {
-      if (!closed && i < steps.length) {
-        const step = steps[i++] as Step;
-        if (step instanceof Error) throw step;
-        return { value: step, done: false };
-      }
-      if (!closed) await new Promise<void>((resolve) => (release = resolve));
-      return { value: undefined, done: true };
-    },
-    async return(): Promise<IteratorResult<WatchEvent>> {
-      w.close();
-      return { value: undefined, done: true };
-    },
-    close(): void {
-      closed = true;
-      release?.();
-    },
-    [Symbol.asyncIterator]() {
-      return w;
-    },
-  };
-  return w;
-}
 
 const event = (revision: number): WatchEvent => ({
   type: 'ADDED',

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Authorizer, RbacIndex, resourceAttributes, type ClusterAttributes } from '../../../src/auth/rbac/index.js';
 import type { KubeObject } from '../../../src/meta/index.js';
 import { clusterRoleBindings, clusterRoles, roleBindings, SYSTEM_USER, type ResourceType, type UserInfo } from '../../../src/registry/index.js';
-import type { Store, Watch, WatchEvent } from '../../../src/storage/index.js';
+import type { Store, Watch } from '../../../src/storage/index.js';
+import { scripted } from '../../support/scripted-watch.js';
 import { eventually } from '../../support/eventually.js';
 import { clusterRole, clusterRoleBinding, G, roleBinding, rule, U, user, useRbac } from './support.js';
 
@@ -121,28 +122,8 @@ describe('RbacIndex over a store', () => {
 
 /** The store, but its watches deliver nothing: the index learns only from lists. */
 function deaf(store: Store): Store {
-  const silent = (): Watch => {
-    let release: (() => void) | undefined;
-    let closed = false;
-    const w: Watch = {
-      async next(): Promise<IteratorResult<WatchEvent>> {
-        if (!closed) await new Promise<void>((resolve) => (release = resolve));
-        return { value: undefined, done: true };
-      },
-      async return(): Promise<IteratorResult<WatchEvent>> {
-        w.close();
-        return { value: undefined, done: true };
-      },
-      close(): void {
-        closed = true;
-        release?.();
-      },
-      [Symbol.asyncIterator]() {
-        return w;
-      },
-    };
-    return w;
-  };
+  // Open forever, delivering nothing, until closed.
+  const silent = (): Watch => scripted([]);
   return new Proxy(store, { get: (target, prop, receiver) => (prop === 'watch' ? silent : Reflect.get(target, prop, receiver) as unknown) });
 }
 
