@@ -3,7 +3,7 @@
  * workspace's own. Writes are validated here; establishing (conditions) and the removal of the
  * resource's objects on deletion are the CRD controller's work.
  */
-import type { KubeObject } from '../meta/index.js';
+import { deepEqual, type KubeObject } from '../meta/index.js';
 import { builtin, checkSchema, type FieldError } from '../registry/index.js';
 import { CRD_CLEANUP_FINALIZER, type CrdSpec } from './crd-types.js';
 import { CRD_SCHEMA, crdComponents } from './crd-openapi.js';
@@ -46,10 +46,13 @@ export const customResourceDefinitions = builtin(
     ],
   },
   {
-    validate(o) {
+    validate(o, old) {
       const shape = checkSchema(crdShape, o);
-      // Semantic rules assume the shape; skip them while the shape is wrong.
-      const errors: FieldError[] = shape.errors.length > 0 ? shape.errors : validateCrd(o);
+      // Semantic rules assume the shape; skip them while the shape is wrong. They read only the
+      // spec and the name, so a write that changes neither (the controller's status writes) has
+      // passed them already: compiling every schema and CEL rule again would be wasted.
+      const unchanged = old !== undefined && o.metadata.name === old.metadata.name && deepEqual(o.spec, old.spec);
+      const errors: FieldError[] = shape.errors.length > 0 ? shape.errors : unchanged ? [] : validateCrd(o);
       return { errors, unknownFields: shape.unknownFields };
     },
     validateUpdate: (o, old) => validateCrdUpdate(o, old),
