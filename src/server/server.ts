@@ -158,7 +158,9 @@ export class AtollServer {
     await Promise.all(this.controllers.map((c) => c.synced));
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(this.config.port, this.config.host, () => {
+      // A deep accept queue: thousands of clients (re)connecting at once, as after a restart, would
+      // overflow Node's default of 511 and wait seconds for their SYN retries.
+      this.http.listen({ port: this.config.port, host: this.config.host, backlog: 4096 }, () => {
         this.http.off('error', reject);
         resolve();
       });
