@@ -7,6 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The compiled Atoll server, and the line it logs (at info level) once it serves. */
+export const ATOLL_MAIN = new URL('../src/server/main.js', import.meta.url);
+export const ATOLL_READY_MSG = 'Atoll is serving';
+
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** Output kept for error messages. */

@@ -70,3 +70,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 export function collectGarbage(): void {
   globalThis.gc?.();
 }
+
+/** Memory after full collections (--expose-gc), with pauses so finalizers and freed buffers settle. */
+export async function settledMemory(rounds = 3, pauseMs = 100): Promise<NodeJS.MemoryUsage> {
+  for (let i = 0; i < rounds; i++) {
+    collectGarbage();
+    await sleep(pauseMs);
+  }
+  return process.memoryUsage();
+}

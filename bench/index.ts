@@ -3,6 +3,7 @@
  * figure; `npm run bench -- watch` runs only the suites whose name contains "watch". Figures are
  * printed, never asserted. A suite that fails or times out is reported and the run goes on.
  */
+import { crdSuite } from './crds.js';
 import { collectGarbage } from './fixtures.js';
 import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
@@ -13,7 +14,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, workspacesSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, workspacesSuite, crdSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

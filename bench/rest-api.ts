@@ -15,15 +15,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { BARE_READY_MSG, type Routes } from './bare-routes.js';
-import { withChild, type ChildServer } from './child-server.js';
+import { ATOLL_MAIN, ATOLL_READY_MSG, withChild, type ChildServer } from './child-server.js';
 import { postableConfigMap, withTempDir } from './fixtures.js';
 import { expectStatus, load, type HttpResult, type LoadResult } from './http-load.js';
 import { figure, note, percentile, type Suite } from './report.js';
 
-const ATOLL_MAIN = new URL('../src/server/main.js', import.meta.url);
 const BARE_SERVER = new URL('./bare-server.js', import.meta.url);
-/** The server logs this at info level, so Atoll runs with --log-level info (it logs requests at debug). */
-const ATOLL_READY_MSG = 'Atoll is serving';
 
 const CONCURRENCY = 32;
 const WARMUP_MS = 1_000;
