@@ -40,7 +40,7 @@ import { configMaps, type ResourceType } from '../src/registry/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
 import { ATOLL_MAIN, ATOLL_READY_MSG, withChild } from './child-server.js';
 import { settledMemory, sleep, withTempDir, withTimeout } from './fixtures.js';
-import { expectStatus, request, type LoadResult } from './http-load.js';
+import { drive, expectStatus, request, type LoadResult } from './http-load.js';
 import { figure, formatNumber, median, note, percentile, type Suite } from './report.js';
 import { createAndWait, flat, namespaceCreateRate, pollUntil, startServer } from './workspace-driver.js';
 
@@ -242,32 +242,10 @@ const jsonBytes = (o: unknown): number => Buffer.byteLength(JSON.stringify(o));
 
 /** Creates every body (pre-serialized) with `concurrency` keep-alive requests in flight; each must answer 201. */
 async function createAll(baseUrl: string, path: string, bodies: readonly Buffer[], concurrency: number): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
   let next = 0;
-  let failure: Error | undefined;
-  const start = performance.now();
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < bodies.length) {
-      const body = bodies[next++] as Buffer;
-      const sent = performance.now();
-      try {
-        await expectStatus(agent, baseUrl, 'POST', path, 201, body);
-      } catch (err) {
-        failure ??= err instanceof Error ? err : new Error(String(err));
-        return;
-      }
-      latencies.push(performance.now() - sent);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    agent.destroy();
-  }
-  if (failure) throw failure;
-  const seconds = (performance.now() - start) / 1000;
-  return { count: latencies.length, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies).sort() };
+  return drive(concurrency, () => next < bodies.length, async (agent) => {
+    await expectStatus(agent, baseUrl, 'POST', path, 201, bodies[next++] as Buffer);
+  });
 }
 
 /** Several rounds as one: all their creates over the sum of their durations. */

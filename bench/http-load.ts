@@ -101,17 +101,28 @@ export async function load(
   const pathFor = typeof path === 'string' ? () => path : path;
   const method = options.method ?? 'GET';
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+  const deadline = performance.now() + durationMs;
+  return drive(concurrency, () => performance.now() < deadline, async (agent) => {
+    const res = await expectStatus(agent, baseUrl, method, pathFor(), 200, payload, options.headers);
+    options.check?.(res);
+  });
+}
+
+/**
+ * Keeps `concurrency` requests in flight over a keep-alive agent with one socket per worker: each
+ * worker calls `send` again when its previous one completes, while `more()` says so. The first
+ * failure stops every worker and is thrown.
+ */
+export async function drive(concurrency: number, more: () => boolean, send: (agent: http.Agent) => Promise<void>): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let failure: Error | undefined;
   const start = performance.now();
-  const deadline = start + durationMs;
   const worker = async (): Promise<void> => {
-    while (failure === undefined && performance.now() < deadline) {
+    while (failure === undefined && more()) {
       const sent = performance.now();
       try {
-        const res = await expectStatus(agent, baseUrl, method, pathFor(), 200, payload, options.headers);
-        options.check?.(res);
+        await send(agent);
       } catch (err) {
         failure ??= err instanceof Error ? err : new Error(String(err));
         return;
