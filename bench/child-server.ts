@@ -103,3 +103,15 @@ export async function withChild<T>(script: URL | string, args: string[], readyMs
     await server.stop();
   }
 }
+
+/** A child's log lines at warn (pino level 40) or above, and any line that is not JSON. */
+export function warningLines(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    try {
+      const { level } = JSON.parse(line) as { level?: unknown };
+      return typeof level === 'number' && level >= 40;
+    } catch {
+      return line.trim() !== '';
+    }
+  });
+}

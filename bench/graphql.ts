@@ -21,7 +21,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ATOLL_MAIN, ATOLL_READY_MSG, withChild } from './child-server.js';
+import { ATOLL_MAIN, ATOLL_READY_MSG, warningLines, withChild } from './child-server.js';
 import { collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
@@ -148,17 +148,6 @@ function reportReads(what: string, rest: LoadResult, gql: LoadResult): void {
   }
 }
 
-/** Log lines at warn (pino level 40) or above. */
-function warnings(output: string): string[] {
-  return output.split('\n').filter((line) => {
-    try {
-      const { level } = JSON.parse(line) as { level?: unknown };
-      return typeof level === 'number' && level >= 40;
-    } catch {
-      return line.trim() !== '';
-    }
-  });
-}
 
 export const graphqlSuite: Suite = {
   name: 'graphql',
@@ -194,7 +183,7 @@ export const graphqlSuite: Suite = {
         reportFanout(single, runs);
         note(`graphql-ws subscriptions to v1_configmaps in one workspace, from the current resourceVersion: ${SOCKETS} WebSockets x ${SUBS_PER_SOCKET}, and ${formatNumber(CLIENTS)} WebSockets x 1; ${fdNote}`);
         note(`${os.availableParallelism()} CPUs shared by the load generator, the subscribers and the server under test`);
-        const logWarnings = warnings(server.output());
+        const logWarnings = warningLines(server.output());
         if (logWarnings.length > 0) note(`Atoll logged ${logWarnings.length} warning/error lines, first: ${logWarnings[0]?.slice(0, 300)}`);
       });
     });

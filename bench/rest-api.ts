@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { BARE_READY_MSG, type Routes } from './bare-routes.js';
-import { ATOLL_MAIN, ATOLL_READY_MSG, withChild, type ChildServer } from './child-server.js';
+import { ATOLL_MAIN, ATOLL_READY_MSG, warningLines, withChild, type ChildServer } from './child-server.js';
 import { postableConfigMap, withTempDir } from './fixtures.js';
 import { expectStatus, load, type HttpResult, type LoadResult } from './http-load.js';
 import { figure, note, percentile, type Suite } from './report.js';
@@ -99,17 +99,6 @@ async function checkSameBytes(bare: ChildServer, captured: Map<string, HttpResul
   }
 }
 
-/** Log lines at warn (pino level 40) or above. */
-function warnings(output: string): string[] {
-  return output.split('\n').filter((line) => {
-    try {
-      const { level } = JSON.parse(line) as { level?: unknown };
-      return typeof level === 'number' && level >= 40;
-    } catch {
-      return line.trim() !== '';
-    }
-  });
-}
 
 function report(what: string, atoll: LoadResult, bare: LoadResult): void {
   figure(`${what}, bare node:http (${bare.count} requests)`, bare.perSecond, 'req/s');
@@ -131,7 +120,7 @@ export const restApi: Suite = {
         await seed(server.url);
         const captured = await capture(server.url);
         const atoll = await measure(server.url);
-        return { captured, atoll, logWarnings: warnings(server.output()) };
+        return { captured, atoll, logWarnings: warningLines(server.output()) };
       });
       const routesFile = path.join(tmp, 'routes.json');
       fs.writeFileSync(routesFile, JSON.stringify(toRoutes(captured)));
