@@ -423,26 +423,7 @@ export class Registry {
     }
     for (let attempt = 1; ; attempt++) {
       const old = await this.get(ctx, t, namespace, name);
-      if (view) {
-        const patchedView = applyPatch(type, view.read(old), body, undefined);
-        const input = this.decodeView(view, patchedView, name);
-        if (input.metadata.resourceVersion !== undefined && input.metadata.resourceVersion !== old.metadata.resourceVersion) {
-          throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
-        }
-        try {
-          return { object: await this.writeUpdate(ctx, t, namespace, old, input, options, false), created: false };
-        } catch (e) {
-          if (isApiError(e) && e.reason === 'Conflict' && e.details?.causes === undefined && attempt < MAX_ATTEMPTS) continue;
-          throw e;
-        }
-      }
-      const patched = applyPatch(type, old, body, t.schema);
-      if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
-      if (patched.metadata.resourceVersion !== undefined && patched.metadata.resourceVersion !== old.metadata.resourceVersion) {
-        throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
-      }
-      const input = this.decode(t, patched, namespace);
-      if (input.metadata.name !== name) throw errors.badRequest(`metadata.name: Invalid value: "${input.metadata.name ?? ''}": field is immutable`);
+      const input = this.patchedInput(t, view, type, old, body, namespace, name);
       try {
         return { object: await this.writeUpdate(ctx, t, namespace, old, input, options, false), created: false };
       } catch (e) {
@@ -450,6 +431,29 @@ export class Registry {
         throw e;
       }
     }
+  }
+
+  /** The decoded object a patch makes of `old` (or of its view, for a subresource served as another kind). */
+  private patchedInput(
+    t: ResourceType,
+    view: SubresourceView | undefined,
+    type: PatchType,
+    old: KubeObject,
+    body: unknown,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
+    if (view) {
+      const input = this.decodeView(view, applyPatch(type, view.read(old), body, undefined), name);
+      checkPatchedVersion(t, name, input, old);
+      return input;
+    }
+    const patched = applyPatch(type, old, body, t.schema);
+    if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
+    checkPatchedVersion(t, name, patched, old);
+    const input = this.decode(t, patched, namespace);
+    if (input.metadata.name !== name) throw errors.badRequest(`metadata.name: Invalid value: "${input.metadata.name ?? ''}": field is immutable`);
+    return input;
   }
 
   private async apply(
@@ -632,6 +636,13 @@ export class Registry {
 
   private async admit(request: AdmissionRequest): Promise<void> {
     for (const hook of this.admission) await hook(request);
+  }
+}
+
+/** A patch that names a resourceVersion applies only to that version. */
+function checkPatchedVersion(t: ResourceType, name: string, patched: KubeObject, old: KubeObject): void {
+  if (patched.metadata.resourceVersion !== undefined && patched.metadata.resourceVersion !== old.metadata.resourceVersion) {
+    throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
   }
 }
 
