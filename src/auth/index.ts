@@ -4,3 +4,4 @@
  */
 export * from './authn/index.js';
 export * from './rbac/index.js';
+export * from './access/index.js';

@@ -6,9 +6,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiCatalog, ApiSet } from '../apis/index.js';
+import type { AccessControl, AuthUser, Sessions } from '../auth/index.js';
 import { ApiError, apiVersionOf, errors, type Registry, type RequestContext } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
+import { requestAttributes } from './attributes.js';
 import { aggregatedDiscovery, parseAccept, tableVersion } from './negotiate.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { BadPathError, parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -23,6 +25,10 @@ export interface KubeHandlerDeps {
   log: Logger;
   /** Aborted when the server shuts down: open watch streams end instead of holding the drain. */
   shutdown?: AbortSignal;
+  /** Authentication and authorization; without it every request is anonymous and allowed (unit tests of the surface). */
+  access?: AccessControl;
+  /** Ends watches whose credentials are revoked. */
+  sessions?: Sessions;
 }
 
 const CLUSTERS = /^\/clusters\/([^/]+)(\/.*)?$/;
@@ -30,30 +36,39 @@ const CLUSTERS = /^\/clusters\/([^/]+)(\/.*)?$/;
 /** Returns a server handler; it answers `/clusters/...` and `/version`, and passes on the rest. */
 export function kubeHandler(deps: KubeHandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    if (url.pathname === '/version') {
+    const m = url.pathname === '/version' ? undefined : CLUSTERS.exec(url.pathname);
+    if (!m && url.pathname !== '/version') return false;
+    // Authentication comes first, before anything about the path is looked up or revealed.
+    const user = deps.access ? await deps.access.authenticate({ headers: req.headers, socket: req.socket }, (why) => deps.log.debug({ why, url: req.url }, 'authentication failed')) : undefined;
+    if (!m) {
       sendObject(req, res, 200, versionInfo());
       return true;
     }
-    const m = CLUSTERS.exec(url.pathname);
-    if (!m) return false;
     let clusterRef: string;
     try {
       clusterRef = decodeURIComponent(m[1] as string);
     } catch {
       throw errors.badRequest('malformed workspace in the URL');
     }
-    const cluster = await deps.resolver.resolve(clusterRef);
-    if (!cluster) {
-      throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
-    }
+    const resolved = await deps.resolver.resolve(clusterRef);
     let info: RequestInfo;
     try {
       info = parseRequestInfo(req.method ?? 'GET', m[2] ?? '/', url.searchParams);
     } catch (e) {
       throw e instanceof BadPathError ? errors.badRequest(e.message) : e;
     }
+    let cluster: string;
+    if (deps.access && user) {
+      const attributes = requestAttributes(user, info, req.method ?? 'GET', m[2] ?? '/', url.searchParams);
+      cluster = deps.access.enter(user, clusterRef, resolved, attributes);
+      deps.access.authorize(cluster, attributes);
+    } else if (resolved) {
+      cluster = resolved;
+    } else {
+      throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
+    }
     const set = await deps.catalog.forCluster(cluster);
-    await serve(deps, req, res, url, { cluster, clusterRef }, set, info);
+    await serve(deps, req, res, url, { cluster, clusterRef, user }, set, info);
     return true;
   };
 }
@@ -63,7 +78,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  where: { cluster: string; clusterRef: string },
+  where: { cluster: string; clusterRef: string; user: AuthUser | undefined },
   set: ApiSet,
   info: RequestInfo,
 ): Promise<void> {
@@ -123,8 +138,13 @@ async function serve(
     case 'resource': {
       const t = set.find(info.group, info.version, info.resource) ?? (await deps.catalog.refresh?.(where.cluster))?.find(info.group, info.version, info.resource);
       if (!t) throw notFound();
-      const ctx: RequestContext = { cluster: where.cluster, warnings: t.deprecationWarning ? [t.deprecationWarning] : [] };
-      await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept), ...(deps.shutdown ? { shutdown: deps.shutdown } : {}) });
+      const ctx: RequestContext = { cluster: where.cluster, warnings: t.deprecationWarning ? [t.deprecationWarning] : [], ...(where.user ? { user: where.user } : {}) };
+      const ends = info.verb === 'watch' ? streamEnds(deps, req, where) : undefined;
+      try {
+        await handleResource({ registry: deps.registry, req, res, url, ctx, t, info, tableVersion: tableVersion(accept), ...(ends ? { shutdown: ends.signal } : deps.shutdown ? { shutdown: deps.shutdown } : {}) });
+      } finally {
+        ends?.release();
+      }
       return;
     }
   }
@@ -132,4 +152,24 @@ async function serve(
 
 function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource', {});
+}
+
+/**
+ * What ends a watch besides its client: server shutdown, or its credentials being revoked
+ * (tracked by Sessions). One signal for the stream to listen to.
+ */
+function streamEnds(deps: KubeHandlerDeps, req: IncomingMessage, where: { cluster: string; user: AuthUser | undefined }): { signal: AbortSignal; release(): void } | undefined {
+  if (!deps.sessions || !where.user) return undefined;
+  const controller = new AbortController();
+  const end = (): void => controller.abort();
+  deps.shutdown?.addEventListener('abort', end, { once: true });
+  if (deps.shutdown?.aborted) end();
+  const untrack = deps.sessions.track({ headers: req.headers, cluster: where.cluster }, where.user, end);
+  return {
+    signal: controller.signal,
+    release() {
+      untrack();
+      deps.shutdown?.removeEventListener('abort', end);
+    },
+  };
 }

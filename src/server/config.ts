@@ -3,11 +3,15 @@
  * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL, and the GraphQL
  * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
  * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
- * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS.
+ * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS,
+ * and the security settings `--plain-http`/ATOLL_PLAIN_HTTP, `--token-auth-file`/ATOLL_TOKEN_AUTH_FILE,
+ * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
+ * as the kube-apiserver's and kcp's flags).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
+import type { AuthSettings } from './auth.js';
 
 export interface ServerConfig {
   port: number;
@@ -16,6 +20,10 @@ export interface ServerConfig {
   logLevel: string;
   /** `graphql.*` settings; DEFAULT_GRAPHQL_SETTINGS when absent. */
   graphql?: GraphQLSettings;
+  /** Serve HTTPS with the data directory's generated CA (and accept its client certificates). `npm start` does unless --plain-http. */
+  tls?: boolean;
+  /** Authentication and authorization; DEFAULT_AUTH_SETTINGS (RBAC, no anonymous requests) when absent. */
+  auth?: AuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -24,7 +32,8 @@ export class ConfigError extends Error {
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
-                    [--graphql-timeout MS]
+                    [--graphql-timeout MS] [--plain-http] [--token-auth-file FILE] [--anonymous-auth]
+                    [--authorization-mode RBAC]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -41,7 +50,18 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                (env ATOLL_GRAPHQL_ONLY_PERSISTED=true, default false)
   --graphql-timeout
                milliseconds a query or mutation may run before it is answered with a TIMEOUT
-               error (env ATOLL_GRAPHQL_TIMEOUT_MS, default 30000)`;
+               error (env ATOLL_GRAPHQL_TIMEOUT_MS, default 30000)
+  --plain-http serve plain HTTP instead of HTTPS with the generated CA in <data-dir>/pki
+               (env ATOLL_PLAIN_HTTP=true; for a TLS-terminating proxy in front)
+  --token-auth-file
+               a CSV file of bearer tokens: token,user,uid,"group1,group2" (kcp's format); re-read
+               when it changes (env ATOLL_TOKEN_AUTH_FILE, default none)
+  --anonymous-auth
+               let requests without credentials in as system:anonymous (env ATOLL_ANONYMOUS_AUTH=true,
+               default false: they are answered 401)
+  --authorization-mode
+               RBAC, or AlwaysAllow to allow every authenticated request (env ATOLL_AUTHORIZATION_MODE,
+               default RBAC)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -59,6 +79,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'graphql-persisted-operations': { type: 'string' },
         'graphql-only-persisted': { type: 'boolean' },
         'graphql-timeout': { type: 'string' },
+        'plain-http': { type: 'boolean' },
+        'token-auth-file': { type: 'string' },
+        'anonymous-auth': { type: 'boolean' },
+        'authorization-mode': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -80,17 +104,21 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     throw new ConfigError(`invalid GraphQL introspection setting "${introspection}": expected enabled or disabled`);
   }
   const persistedOperations = values['graphql-persisted-operations'] ?? (env.ATOLL_GRAPHQL_PERSISTED_OPERATIONS || undefined);
-  const onlyPersistedText = values['graphql-only-persisted'] ? 'true' : (env.ATOLL_GRAPHQL_ONLY_PERSISTED ?? 'false');
-  if (!['true', 'false', '1', '0'].includes(onlyPersistedText)) {
-    throw new ConfigError(`invalid ATOLL_GRAPHQL_ONLY_PERSISTED "${onlyPersistedText}": expected true or false`);
-  }
-  const onlyPersisted = onlyPersistedText === 'true' || onlyPersistedText === '1';
+  const onlyPersisted = flag(values['graphql-only-persisted'], env, 'ATOLL_GRAPHQL_ONLY_PERSISTED');
   if (persistedOperations?.trim() === '') throw new ConfigError('the persisted operations file must not be empty');
   if (onlyPersisted && !persistedOperations) throw new ConfigError('--graphql-only-persisted needs --graphql-persisted-operations (a file of operations)');
   const timeoutText = values['graphql-timeout'] ?? env.ATOLL_GRAPHQL_TIMEOUT_MS ?? String(DEFAULT_GRAPHQL_SETTINGS.timeoutMs);
   const timeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || timeoutMs < 1 || timeoutMs > 3_600_000) {
     throw new ConfigError(`invalid GraphQL timeout "${timeoutText}": expected milliseconds between 1 and 3600000`);
+  }
+  const plainHttp = flag(values['plain-http'], env, 'ATOLL_PLAIN_HTTP');
+  const anonymous = flag(values['anonymous-auth'], env, 'ATOLL_ANONYMOUS_AUTH');
+  const tokenFile = values['token-auth-file'] ?? (env.ATOLL_TOKEN_AUTH_FILE || undefined);
+  if (tokenFile?.trim() === '') throw new ConfigError('the token file must not be empty');
+  const authorization = values['authorization-mode'] ?? env.ATOLL_AUTHORIZATION_MODE ?? 'RBAC';
+  if (authorization !== 'RBAC' && authorization !== 'AlwaysAllow') {
+    throw new ConfigError(`invalid authorization mode "${authorization}": expected RBAC or AlwaysAllow`);
   }
   return {
     port,
@@ -103,5 +131,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
       onlyPersisted,
       timeoutMs,
     },
+    tls: !plainHttp,
+    auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
   };
+}
+
+/** A boolean flag, or its environment variable (true/false/1/0) when the flag is absent. */
+function flag(value: boolean | undefined, env: NodeJS.ProcessEnv, name: string): boolean {
+  if (value) return true;
+  const text = env[name] ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(text)) throw new ConfigError(`invalid ${name} "${text}": expected true or false`);
+  return text === 'true' || text === '1';
 }

@@ -4,6 +4,7 @@
  * REST, GraphQL, authentication) join this list rather than growing a switch statement.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -23,6 +24,8 @@ import {
   WorkspaceTypeRules,
   type ClusterResolver,
 } from '../tenancy/index.js';
+import { ensurePki, serverTlsOptions, type Pki } from '../auth/index.js';
+import { DEFAULT_AUTH_SETTINGS, ServerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { healthHandler } from './health.js';
 import { sendError } from './http.js';
@@ -40,20 +43,24 @@ const DRAIN_MS = 10_000;
 export class AtollServer {
   readonly store: Store;
   readonly registry: Registry;
-  private readonly http: http.Server;
-  private readonly handlers: Handler[];
+  private http: http.Server | undefined;
+  private handlers: Handler[] = [];
   private readonly catalog: CrdCatalog;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
-  private readonly graphql: GraphQLEndpoint;
+  private graphql: GraphQLEndpoint | undefined;
+  /** Authentication and authorization; set by start(). */
+  auth: ServerAuth | undefined;
   private stopTypeCache: (() => void) | undefined;
   private stopping = false;
   private started = false;
   baseUrl = '';
   kubeconfigPath = '';
+  /** The data directory's TLS material, when serving TLS. */
+  pki: Pki | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -69,9 +76,30 @@ export class AtollServer {
     this.registry.use(workspaceGuard());
     this.catalog = new CrdCatalog({ store: this.store, base: BASE_TYPES, log: log.child({ component: 'crd-catalog' }) });
     this.registry.use(crdTerminationGuard(this.catalog));
-    this.graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...(config.graphql ? { settings: config.graphql } : {}) });
+  }
+
+  /** The admin's bearer token (also in the admin kubeconfig). */
+  get adminToken(): string {
+    if (!this.auth) throw new Error('the server has not started');
+    return this.auth.adminToken;
+  }
+
+  /** Builds what serves requests: authentication, GraphQL, REST, and the HTTP(S) server itself. */
+  private async serve(): Promise<http.Server> {
+    const { config, log } = this;
+    if (config.tls) this.pki = await ensurePki(config.dataDir, { hosts: [config.host] });
+    const auth = new ServerAuth(
+      { store: this.store, registry: this.registry, dataDir: config.dataDir, log, ...(this.pki ? { clientCa: this.pki.ca.cert } : {}) },
+      config.auth ?? DEFAULT_AUTH_SETTINGS,
+    );
+    this.auth = auth;
+    await auth.start();
+    const access = { access: auth.access, sessions: auth.sessions };
+    const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
+    this.graphql = graphql;
     this.handlers = [
-      // Health first: probes must answer even when everything behind them is busy.
+      // Health first: probes must answer even when everything behind them is busy (and, as the
+      // apiserver's public-info-viewer allows, without credentials).
       healthHandler(
         [{ name: 'ping', check: () => true }],
         [
@@ -81,21 +109,22 @@ export class AtollServer {
       ),
       // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/), and
       // GraphiQL's assets under /graphiql/assets/.
-      (req, res, url) => this.graphql.http(req, res, url),
+      (req, res, url) => graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal }),
-      // Everything else is unknown (GraphQL joins the list with its issue).
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, ...access }),
+      // Everything else is unknown.
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
         return true;
       },
     ];
-    this.http = http.createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       this.track(req.socket, res);
       void this.dispatch(req, res);
-    });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      this.graphql.upgrade(req, socket, head).then(
+    };
+    const server = this.pki ? https.createServer(serverTlsOptions(this.pki), onRequest) : http.createServer(onRequest);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      graphql.upgrade(req, socket, head).then(
         (taken) => {
           if (!taken) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
         },
@@ -105,11 +134,13 @@ export class AtollServer {
         },
       );
     });
-    this.http.on('connection', (socket: Socket) => {
+    // TLS connections are counted once the handshake is done; plain ones at once.
+    server.on(this.pki ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.inFlight.set(socket, 0);
       socket.once('close', () => this.inFlight.delete(socket));
     });
-    this.http.keepAliveTimeout = 65_000;
+    server.keepAliveTimeout = 65_000;
+    return server;
   }
 
   /**
@@ -156,23 +187,25 @@ export class AtollServer {
     const crds = new CrdController({ registry: this.registry, base: BASE_TYPES, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
     await Promise.all(this.controllers.map((c) => c.synced));
+    const server = await this.serve();
+    this.http = server;
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
+      server.once('error', reject);
       // A deep accept queue: thousands of clients (re)connecting at once, as after a restart, would
       // overflow Node's default of 511 and wait seconds for their SYN retries.
-      this.http.listen({ port: this.config.port, host: this.config.host, backlog: 4096 }, () => {
-        this.http.off('error', reject);
+      server.listen({ port: this.config.port, host: this.config.host, backlog: 4096 }, () => {
+        server.off('error', reject);
         resolve();
       });
     });
-    const { port } = this.http.address() as AddressInfo;
+    const { port } = server.address() as AddressInfo;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
-    this.baseUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    this.baseUrl = `${this.pki ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
     const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl, log });
     this.controllers.push(tenancy);
     await tenancy.synced;
-    this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl);
+    this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');
   }
@@ -182,16 +215,18 @@ export class AtollServer {
     if (this.stopping) return;
     this.stopping = true;
     this.log.info('shutting down');
-    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const server = this.http;
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     // Watches and subscriptions never finish by themselves; ending them lets clients re-watch at once.
     this.shutdown.abort();
-    this.graphql.close();
+    this.graphql?.close();
     for (const [socket, requests] of this.inFlight) if (requests === 0) socket.destroy();
-    const timer = setTimeout(() => this.http.closeAllConnections(), DRAIN_MS);
+    const timer = setTimeout(() => server?.closeAllConnections(), DRAIN_MS);
     timer.unref();
     await closed;
     clearTimeout(timer);
     await Promise.all(this.controllers.map((c) => c.stop()));
+    await this.auth?.stop();
     this.stopTypeCache?.();
     await this.store.close();
     this.log.info('stopped');

@@ -16,6 +16,7 @@ import {
   lcSpecOf,
   logicalClusterKey,
   logicalClusters,
+  OWNER_ANNOTATION,
   PATH_ANNOTATION,
   specOf,
   TYPE_ANNOTATION,
@@ -61,6 +62,13 @@ export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmis
     const ref = spec.type ? await rules.complete(spec.type, parent.path) : await rules.defaultChild(parent.type);
     await rules.checkAllowed(name, ref, parent.type);
     object.spec = { ...spec, type: ref };
+    // The creator becomes the workspace's admin (scheduling binds it); what a client wrote here
+    // would let it name someone else, so the annotation is always the server's.
+    const annotations = { ...object.metadata.annotations };
+    delete annotations[OWNER_ANNOTATION];
+    const user = context.user;
+    if (user && !isSystem(context)) annotations[OWNER_ANNOTATION] = JSON.stringify({ username: user.name, ...(user.uid ? { uid: user.uid } : {}) });
+    object.metadata.annotations = annotations;
     // Set here rather than by the scheduler: one write less per workspace. Before the server
     // listens there is no URL yet; the scheduler fills it in then.
     const base = baseUrl();
@@ -72,6 +80,14 @@ export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmis
 export function workspaceGuard(): AdmissionHook {
   return ({ operation, type, context, object, oldObject, subresource }) => {
     if (isSystem(context)) return;
+    if (type === workspaces && operation === 'UPDATE' && object && oldObject) {
+      const before = oldObject.metadata.annotations?.[OWNER_ANNOTATION];
+      if (object.metadata.annotations?.[OWNER_ANNOTATION] !== before) {
+        throw errors.invalid(workspaces, object.metadata.name ?? '', [
+          { type: 'FieldValueForbidden', field: `metadata.annotations[${OWNER_ANNOTATION}]`, value: object.metadata.annotations?.[OWNER_ANNOTATION], detail: 'set by the system from the creating user' },
+        ]);
+      }
+    }
     if (type === workspaces && operation === 'UPDATE' && !subresource && object && oldObject) {
       if (specOf(object).URL !== specOf(oldObject).URL) {
         throw errors.invalid(workspaces, object.metadata.name ?? '', [

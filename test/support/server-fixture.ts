@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { GraphQLSettings } from '../../src/graphql/index.js';
-import { AtollServer } from '../../src/server/index.js';
+import { AtollServer, type AuthSettings } from '../../src/server/index.js';
 import { eventually } from './eventually.js';
 
 export interface Reply {
@@ -24,19 +24,31 @@ export interface Reply {
 export interface ServerFixture {
   readonly server: AtollServer;
   readonly base: string;
+  /** The admin's bearer token (kcp-admin, group system:kcp:admin: cluster-admin in every workspace). */
+  readonly adminToken: string;
+  /** `Authorization: Bearer <admin token>`, for tests that make their own requests. */
+  readonly headers: Record<string, string>;
+  /** A request as the admin. */
   call(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
+  /** A request with another bearer token, or none (undefined). */
+  callAs(token: string | undefined, method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
   /** Creates a workspace under `parent` and waits until it is Ready; returns it. */
   workspace(parent: string, name: string, type?: { name: string; path?: string }): Promise<Reply['body']>;
 }
 
-/** `graphql` overrides the GraphQL settings (introspection, persisted operations). */
-export function useServer(options: { graphql?: GraphQLSettings } = {}): ServerFixture {
+/**
+ * `graphql` overrides the GraphQL settings (introspection, persisted operations); `auth` the
+ * authentication and authorization settings (default: RBAC, no anonymous requests, as `npm start`).
+ * The server speaks plain HTTP: TLS has its own tests.
+ */
+export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings> } = {}): ServerFixture {
   let server: AtollServer | undefined;
   let dataDir = '';
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-ws-'));
     const graphql = options.graphql ? { graphql: options.graphql } : {};
-    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...graphql }, pino({ level: 'silent' }));
+    const auth: AuthSettings = { anonymous: false, authorization: 'RBAC', ...options.auth };
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, ...graphql }, pino({ level: 'silent' }));
     await server.start();
   });
   afterAll(async () => {
@@ -51,10 +63,19 @@ export function useServer(options: { graphql?: GraphQLSettings } = {}): ServerFi
     get base() {
       return fx.server.baseUrl;
     },
-    async call(method, urlPath, body, contentType = 'application/json') {
+    get adminToken() {
+      return fx.server.adminToken;
+    },
+    get headers() {
+      return { authorization: `Bearer ${fx.adminToken}` };
+    },
+    call(method, urlPath, body, contentType) {
+      return fx.callAs(fx.adminToken, method, urlPath, body, contentType);
+    },
+    async callAs(token, method, urlPath, body, contentType = 'application/json') {
       const res = await fetch(`${fx.base}${urlPath}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': contentType },
+        headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': contentType }) },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();

@@ -5,7 +5,7 @@
  *     ca.crt / ca.key            self-signed CA "atoll-ca", 10 years; signs the two below
  *     serving.crt / serving.key  the server's certificate: SANs localhost, 127.0.0.1, ::1 and the
  *                                configured hosts; 1 year
- *     admin.crt / admin.key      the admin client certificate: CN=kcp-admin, O=system:masters; 1 year
+ *     admin.crt / admin.key      the admin client certificate: CN=kcp-admin, O=system:kcp:admin; 1 year
  *
  * All keys are ECDSA P-256 (fast to make, accepted by Go's TLS stack, i.e. kubectl). On a later
  * start a leaf is made anew — with the same CA, so kubeconfigs keep trusting the server — when it
@@ -22,12 +22,13 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from './files.js';
 import { PKI_DIR } from './service-account-keys.js';
+import { ADMIN_GROUP } from './types.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export const CA_NAME = 'atoll-ca';
-/** The identity of the generated admin client certificate (CN = user, O = groups), as kcp's admin. */
-export const DEFAULT_ADMIN = Object.freeze({ name: 'kcp-admin', groups: Object.freeze(['system:masters']) });
+/** The identity of the generated admin client certificate (CN = user, O = groups) and admin token, as kcp's admin. */
+export const DEFAULT_ADMIN = Object.freeze({ name: 'kcp-admin', groups: Object.freeze([ADMIN_GROUP]) });
 
 const DAY_MS = 86_400_000;
 const CA_DAYS = 3650;
@@ -50,7 +51,7 @@ export interface Pki {
 export interface PkiOptions {
   /** Host names or addresses the server is reached at, besides localhost, 127.0.0.1 and ::1. */
   hosts?: readonly string[];
-  /** Who the admin client certificate names; default kcp-admin in system:masters. */
+  /** Who the admin client certificate names; default kcp-admin in system:kcp:admin. */
   admin?: { name: string; groups: readonly string[] };
   now?: () => Date;
 }

@@ -38,6 +38,12 @@ export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
+/**
+ * The group kcp's bootstrap policy makes cluster-admin in every workspace. Its members are not
+ * `system:masters`, which Atoll keeps for its own controllers: they may not write what only the
+ * system writes (a LogicalCluster, a Workspace's `spec.cluster`), as in kcp.
+ */
+export const ADMIN_GROUP = 'system:kcp:admin';
 
 /**
  * `extra` key naming the logical cluster a service account belongs to — kcp's

@@ -80,6 +80,11 @@ export class Authorizer {
    * accounts always may. A user who may not is refused everything there, discovery included.
    */
   async canAccess(cluster: string, user: UserInfo): Promise<Decision> {
+    return this.decideAccess(cluster, user);
+  }
+
+  /** `canAccess`, synchronously. */
+  decideAccess(cluster: string, user: UserInfo): Decision {
     if (isMaster(user)) return { allowed: true, reason: '' };
     if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
       return { allowed: true, reason: 'service accounts may access their own workspace' };
@@ -91,6 +96,15 @@ export class Authorizer {
   rulesFor(cluster: string, user: UserInfo, namespace: string): SubjectRules {
     const foreign = this.isForeign(user, cluster);
     return subjectRules(this.index.policyFor(cluster), foreign ? withoutServiceAccountGroups(user) : user, namespace, { byName: !foreign });
+  }
+
+  /**
+   * The namespaces where a RoleBinding names the user (a foreign service account by its groups
+   * only). Asking `decide` in '' and in each of them answers "may the user do X somewhere?".
+   */
+  namespacesWithGrants(cluster: string, user: UserInfo): string[] {
+    const foreign = this.isForeign(user, cluster);
+    return this.index.policyFor(cluster).namespacesBinding(foreign ? withoutServiceAccountGroups(user) : user, !foreign);
   }
 
   /** Every rule the user holds in the namespace (for escalation checks). */

@@ -10,7 +10,7 @@
  */
 import type { KubeObject } from '../../meta/index.js';
 import { SYSTEM_MASTERS } from '../../registry/index.js';
-import { AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP } from '../authn/types.js';
+import { ADMIN_GROUP, AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP } from '../authn/types.js';
 import { RBAC_GROUP } from './types.js';
 
 const READ = ['get', 'list', 'watch'];
@@ -111,7 +111,7 @@ const ROLES: readonly KubeObject[] = [
 ];
 
 const BINDINGS: readonly KubeObject[] = [
-  clusterBinding('cluster-admin', [SYSTEM_MASTERS]),
+  clusterBinding('cluster-admin', [SYSTEM_MASTERS, ADMIN_GROUP]),
   clusterBinding('system:discovery', [AUTHENTICATED_GROUP]),
   clusterBinding('system:basic-user', [AUTHENTICATED_GROUP]),
   clusterBinding('system:public-info-viewer', [AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP]),

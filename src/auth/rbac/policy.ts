@@ -81,6 +81,12 @@ class SubjectIndex {
     }
     return out;
   }
+
+  /** Whether any binding names the user (by name unless `byName` is false, or a group); no sorting, for cheap scans. */
+  applies(user: UserInfo, byName: boolean): boolean {
+    if (byName && this.byUser.has(user.name)) return true;
+    return user.groups.some((g) => this.byGroup.has(g));
+  }
 }
 
 function push<T>(m: Map<string, T[]>, key: string, value: T): void {
@@ -130,6 +136,17 @@ export class Policy {
       const local = this.namespaceGrants.get(namespace);
       if (local) out.push(...local.grants(user, byName));
     }
+    return out;
+  }
+
+  /**
+   * The namespaces in which a RoleBinding names the user: with the ClusterRoleBindings, the only
+   * places where the user can hold a namespaced permission. One map lookup per namespace that has
+   * bindings, so GraphQL can ask "may this user read X anywhere?" without a namespace list.
+   */
+  namespacesBinding(user: UserInfo, byName = true): string[] {
+    const out: string[] = [];
+    for (const [ns, index] of this.namespaceGrants) if (index.applies(user, byName)) out.push(ns);
     return out;
   }
 

@@ -19,7 +19,7 @@
  * be done for it; a teardown waiting for children is woken by their deletion events.
  */
 import { deepEqual, type KubeObject } from '../../meta/index.js';
-import { SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
+import { clusterRoleBindings, SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
 import type { Store, WatchEvent } from '../../storage/index.js';
 import {
   childPath,
@@ -30,6 +30,9 @@ import {
   lcStatusOf,
   logicalClusterKey,
   logicalClusters,
+  OWNER_ANNOTATION,
+  OWNER_BINDING,
+  ownerOf,
   PATH_ANNOTATION,
   placeOf,
   specOf,
@@ -175,6 +178,10 @@ export class WorkspaceLifecycle {
       await this.schedule(cluster, ws, child);
       return 'done';
     }
+    // Before the first mirror (the one that can say Ready): a scheduling that failed after the
+    // logical cluster was made must still bind the creator.
+    const owner = statusOf(ws).phase === 'Scheduling' ? ownerOf(ws) : undefined;
+    if (owner && !(await this.exists(child, OWNER_BINDING))) await this.bindOwner(child, owner.username);
     const path = lc.metadata.annotations?.[PATH_ANNOTATION] ?? child;
     if (specOf(ws).URL === undefined) {
       const url = workspaceUrl(this.options.baseUrl(), path);
@@ -200,9 +207,42 @@ export class WorkspaceLifecycle {
       initializers,
       terminators,
     };
-    const annotations = { [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''), [TYPE_ANNOTATION]: workspaceTypeKey(ws) };
+    const owner = ownerOf(ws);
+    const annotations = {
+      [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''),
+      [TYPE_ANNOTATION]: workspaceTypeKey(ws),
+      ...(owner ? { [OWNER_ANNOTATION]: ws.metadata.annotations?.[OWNER_ANNOTATION] as string } : {}),
+    };
     try {
       await this.registry.create(system(child), logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec }, { fieldManager: MANAGER });
+    } catch (err) {
+      if (!hasReason(err, 'AlreadyExists')) throw err;
+    }
+    // The creator's admin binding is made before this returns, and the Workspace turns Ready only
+    // when a later sync mirrors the logical cluster's phase — so a creator who waits for Ready
+    // always finds its permissions in place.
+    if (owner) await this.bindOwner(child, owner.username);
+  }
+
+  private async exists(cluster: string, binding: string): Promise<boolean> {
+    try {
+      await this.registry.get(system(cluster), clusterRoleBindings, undefined, binding);
+      return true;
+    } catch (err) {
+      if (hasReason(err, 'NotFound')) return false;
+      throw err;
+    }
+  }
+
+  /** `workspace-admin`: the creator is cluster-admin inside its workspace, as kcp binds it. */
+  private async bindOwner(child: string, username: string): Promise<void> {
+    const binding = {
+      metadata: { name: OWNER_BINDING },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: username }],
+    };
+    try {
+      await this.registry.create(system(child), clusterRoleBindings, undefined, binding, { fieldManager: MANAGER });
     } catch (err) {
       if (!hasReason(err, 'AlreadyExists')) throw err;
     }

@@ -16,6 +16,31 @@ export const LOGICAL_CLUSTER_NAME = 'cluster';
 export const PATH_ANNOTATION = 'kcp.io/path';
 /** The logical cluster's workspace type, as `<path>:<name>` (root's is `root:root`). */
 export const TYPE_ANNOTATION = 'internal.tenancy.kcp.io/type';
+/**
+ * Who created the workspace, as kcp records it on the Workspace and its LogicalCluster: JSON
+ * `{"username":"…","uid":"…"}`. Set by admission from the authenticated user, never by the client.
+ */
+export const OWNER_ANNOTATION = 'experimental.tenancy.kcp.io/owner';
+/** The ClusterRoleBinding that makes the creator cluster-admin inside the new workspace (kcp's name). */
+export const OWNER_BINDING = 'workspace-admin';
+
+export interface WorkspaceOwner {
+  username: string;
+  uid?: string;
+}
+
+/** The owner an annotation value names, or undefined when absent or malformed. */
+export function ownerOf(object: KubeObject): WorkspaceOwner | undefined {
+  const text = object.metadata.annotations?.[OWNER_ANNOTATION];
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as { username?: unknown; uid?: unknown };
+    if (typeof v.username !== 'string' || v.username === '') return undefined;
+    return { username: v.username, ...(typeof v.uid === 'string' && v.uid ? { uid: v.uid } : {}) };
+  } catch {
+    return undefined;
+  }
+}
 
 export interface LogicalClusterSpec {
   owner?: { apiVersion: string; resource: string; name: string; cluster: string; UID: string };

@@ -39,7 +39,7 @@ describe('ensurePki', () => {
     expect(checkServerIdentity('evil.example', peer)).toBeInstanceOf(Error);
 
     const admin = new X509Certificate(pki.admin.cert);
-    expect(admin.subject).toBe('CN=kcp-admin\nO=system:masters');
+    expect(admin.subject).toBe('CN=kcp-admin\nO=system:kcp:admin');
     expect(admin.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
     expect(admin.checkIssued(ca)).toBe(true);
 
@@ -127,8 +127,8 @@ describe('client certificate authentication over real TLS', () => {
 
   it('authenticates the generated admin certificate as CN / O', async () => {
     const reply = await call({ cert: pki.admin.cert, key: pki.admin.key });
-    expect(reply.certificate).toEqual({ user: { name: 'kcp-admin', groups: ['system:masters'] } });
-    expect(reply.union).toEqual({ user: { name: 'kcp-admin', groups: ['system:masters', 'system:authenticated'] } });
+    expect(reply.certificate).toEqual({ user: { name: 'kcp-admin', groups: ['system:kcp:admin'] } });
+    expect(reply.union).toEqual({ user: { name: 'kcp-admin', groups: ['system:kcp:admin', 'system:authenticated'] } });
   });
 
   it('has no opinion on a request without a client certificate (it falls through)', async () => {
@@ -168,7 +168,7 @@ describe('client certificate authentication over real TLS', () => {
           .on('error', reject);
       });
     expect(await get(other.admin.cert, other.admin.key)).toEqual({ error: 'x509: client certificate not signed by the client CA' });
-    expect(await get(pki.admin.cert, pki.admin.key)).toEqual({ user: { name: 'kcp-admin', groups: ['system:masters'] } });
+    expect(await get(pki.admin.cert, pki.admin.key)).toEqual({ user: { name: 'kcp-admin', groups: ['system:kcp:admin'] } });
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   });

@@ -1,0 +1,139 @@
+/**
+ * The server's authentication and authorization, assembled from src/auth: which authenticators
+ * run (the data directory's admin token, the operator's token file, ServiceAccount tokens, client
+ * certificates when serving TLS), RBAC or AlwaysAllow, and what keeps them current — the token
+ * file is re-read when it changes, and a deleted ServiceAccount's tokens stop working at once
+ * (its open watches and subscriptions end), not after the authenticator's cache expires.
+ */
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import {
+  AccessControl,
+  adminTokenAuthenticator,
+  Authorizer,
+  clientCertAuthenticator,
+  ensureAdminToken,
+  loadServiceAccountKeys,
+  rbacEscalationGuard,
+  RbacIndex,
+  ServiceAccountAuthenticator,
+  ServiceAccountTokens,
+  Sessions,
+  TokenFileAuthenticator,
+  unionAuthenticator,
+  type Authenticator,
+} from '../auth/index.js';
+import { WatchLoop } from '../controllers/index.js';
+import { groupResource, serviceAccounts, type Registry } from '../registry/index.js';
+import type { Store } from '../storage/index.js';
+
+/** `auth.*` settings (flags --token-auth-file, --anonymous-auth, --authorization-mode). */
+export interface AuthSettings {
+  /** kcp's static token file (CSV: token,user,uid,"group1,group2"); re-read when it changes. */
+  tokenFile?: string | undefined;
+  /** Let requests without credentials in as system:anonymous (default false). */
+  anonymous: boolean;
+  /** RBAC (default) or AlwaysAllow (every authenticated request is allowed). */
+  authorization: 'RBAC' | 'AlwaysAllow';
+  /** How often open streams re-check their credentials (default 10 s). */
+  recheckIntervalMs?: number;
+}
+
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = { anonymous: false, authorization: 'RBAC' };
+
+/** How often the token file's modification time is looked at. */
+const TOKEN_FILE_POLL_MS = 1000;
+
+export class ServerAuth {
+  readonly access: AccessControl;
+  readonly sessions: Sessions;
+  readonly adminToken: string;
+  readonly tokens: ServiceAccountTokens;
+  readonly authorizer: Authorizer | undefined;
+  private readonly index: RbacIndex | undefined;
+  private readonly tokenFile: TokenFileAuthenticator | undefined;
+  private readonly serviceAccounts: ServiceAccountAuthenticator;
+  private saWatch: WatchLoop | undefined;
+  private unwatchFile: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { store: Store; registry: Registry; dataDir: string; log: Logger; clientCa?: string },
+    settings: AuthSettings,
+  ) {
+    this.adminToken = ensureAdminToken(deps.dataDir);
+    this.tokens = new ServiceAccountTokens({ keys: loadServiceAccountKeys(deps.dataDir) });
+    // 'mark', as kcp: a token works for authentication anywhere, and the authorizer treats its
+    // account as foreign outside its own workspace — so a request there is a 403, not a 401.
+    this.serviceAccounts = new ServiceAccountAuthenticator({ tokens: this.tokens, registry: deps.registry, crossCluster: 'mark' });
+    this.tokenFile = settings.tokenFile ? new TokenFileAuthenticator(settings.tokenFile) : undefined;
+    const authenticators: Authenticator[] = [adminTokenAuthenticator(this.adminToken), this.serviceAccounts];
+    if (this.tokenFile) authenticators.push(this.tokenFile);
+    if (deps.clientCa) authenticators.push(clientCertAuthenticator(deps.clientCa));
+    const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });
+    if (settings.authorization === 'RBAC') {
+      this.index = new RbacIndex({ store: deps.store });
+      this.authorizer = new Authorizer({ index: this.index });
+      deps.registry.use(rbacEscalationGuard(this.authorizer));
+    }
+    this.access = new AccessControl({ authenticator, ...(this.authorizer ? { authorizer: this.authorizer } : {}) });
+    this.sessions = new Sessions({
+      authenticator,
+      ...(settings.recheckIntervalMs !== undefined ? { intervalMs: settings.recheckIntervalMs } : {}),
+      onRevoked: (user, reason) => deps.log.info({ user: user.name, reason }, 'credentials revoked: ending open streams'),
+    });
+  }
+
+  /** Loads the RBAC objects of every workspace and starts following changes; resolves when current. */
+  async start(): Promise<void> {
+    await this.index?.start();
+    const { store } = this.deps;
+    this.saWatch = new WatchLoop({
+      store,
+      name: 'auth/serviceaccounts',
+      log: this.deps.log.child({ component: 'auth' }),
+      resource: groupResource(serviceAccounts),
+      resync: async () => {
+        this.serviceAccounts.clear();
+        return store.revision;
+      },
+      onEvent: (e) => {
+        if (e.type !== 'DELETED' || !e.key) return;
+        this.serviceAccounts.forget(e.key.cluster, e.key.namespace, e.key.name);
+        void this.sessions.recheck();
+      },
+    });
+    await this.saWatch.synced;
+    if (this.tokenFile) this.unwatchFile = this.followTokenFile(this.tokenFile);
+  }
+
+  async stop(): Promise<void> {
+    this.unwatchFile?.();
+    this.sessions.stop();
+    await this.saWatch?.stop();
+    await this.index?.stop();
+  }
+
+  /** Re-reads the token file now (also done by itself when the file changes); ends streams of removed tokens. */
+  async reloadTokenFile(): Promise<void> {
+    if (!this.tokenFile) return;
+    this.tokenFile.reload();
+    await this.sessions.recheck();
+  }
+
+  /**
+   * Polls the file's mtime and size: editors replace files by rename, which fs.watch on the old
+   * inode would miss. A broken edit keeps the tokens loaded before (TokenFileAuthenticator.reload).
+   */
+  private followTokenFile(authenticator: TokenFileAuthenticator): () => void {
+    const file = authenticator.file;
+    const listener = (now: fs.Stats, before: fs.Stats): void => {
+      if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
+      this.reloadTokenFile().then(
+        () => this.deps.log.info({ file, tokens: authenticator.size }, 'token file reloaded'),
+        (err: unknown) => this.deps.log.error({ err, file }, 'token file not reloaded; the tokens loaded before stay in force'),
+      );
+    };
+    fs.watchFile(file, { interval: TOKEN_FILE_POLL_MS, persistent: false }, listener);
+    return () => fs.unwatchFile(file, listener);
+  }
+}
