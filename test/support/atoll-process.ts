@@ -3,7 +3,9 @@
  * and waits for its "serving" log line, which carries the URL it listens on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 export const MAIN = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,6 +14,10 @@ export interface AtollProcess {
   child: ChildProcess;
   url: string;
   kubeconfig: string;
+  /** The admin's bearer token, from the admin kubeconfig the server wrote. */
+  adminToken: string;
+  /** `Authorization: Bearer <admin token>`, for requests the test makes itself. */
+  headers: Record<string, string>;
   logs: () => string;
   /** Sends a signal and resolves with the exit code and signal. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -47,10 +53,13 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
       clearInterval(poll);
       clearTimeout(timer);
       const parsed = JSON.parse(line) as { url: string; kubeconfig: string };
+      const adminToken = kubeconfigToken(parsed.kubeconfig);
       resolve({
         child,
         url: parsed.url,
         kubeconfig: parsed.kubeconfig,
+        adminToken,
+        headers: { authorization: `Bearer ${adminToken}` },
         logs: () => out,
         stop: (signal = 'SIGTERM') => {
           try {
@@ -79,4 +88,12 @@ export function runAtoll(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('exit', (code) => resolve({ code, output }));
   });
+}
+
+/** The bearer token of a kubeconfig's first user. */
+export function kubeconfigToken(file: string): string {
+  const config = parse(fs.readFileSync(file, 'utf8')) as { users?: { user?: { token?: string } }[] };
+  const token = config.users?.[0]?.user?.token;
+  if (!token) throw new Error(`${file} holds no bearer token`);
+  return token;
 }
