@@ -5,7 +5,7 @@
  * same APIs share one copy (DESIGN.md decision 1) and creating a workspace compiles nothing.
  */
 import { createHash } from 'node:crypto';
-import { apiVersionOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourcesOf, type ResourceType } from '../registry/index.js';
 
 export interface GroupVersions {
   /** '' for the core group. */
@@ -53,11 +53,26 @@ export class ApiSet {
 }
 
 /**
- * What makes two types the same for caching: names, scope, and the schema's identity. Built-in
- * schemas are shared module constants; generated ones (CRDs) hash their content.
+ * What makes two types the same for caching: names, scope, subresources (a ServiceAccount with
+ * its `token` action differs from one without), whether it is stored, and the schema's identity.
+ * Built-in schemas are shared module constants; generated ones (CRDs) hash their content.
  */
 function identity(t: ResourceType): string {
-  return JSON.stringify([t.group, t.version, t.resource, t.kind, t.namespaced, t.shortNames, t.categories, t.hasStatus, t.schema?.name ?? '', t.sourceHash ?? '', t.deprecationWarning ?? '']);
+  return JSON.stringify([
+    t.group,
+    t.version,
+    t.resource,
+    t.kind,
+    t.namespaced,
+    t.shortNames,
+    t.categories,
+    t.hasStatus,
+    subresourcesOf(t),
+    !!t.ephemeral,
+    t.schema?.name ?? '',
+    t.sourceHash ?? '',
+    t.deprecationWarning ?? '',
+  ]);
 }
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first (v2 > v1 > v1beta2). */

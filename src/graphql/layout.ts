@@ -52,9 +52,14 @@ export interface SchemaLayout {
 export const listIdentity = (t: ResourceType): string => `list:${t.group}/${t.version}/${t.kind}`;
 
 export function layoutOf(set: ApiSet, names: NameTable): SchemaLayout {
-  const groupNames = [...new Set(set.types.map((t) => t.group))].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
+  // Kinds that are never stored (access reviews) have nothing to query, watch or update: they get
+  // no fields until a create-only mutation for them is designed. Action subresources (a
+  // ServiceAccount's `token`) add no field either; naming one as a write's `subresource` is
+  // refused by the registry (405).
+  const served = set.types.filter((t) => !t.ephemeral);
+  const groupNames = [...new Set(served.map((t) => t.group))].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
   const byGroup = groupNames.map((group) => {
-    const types = set.types.filter((t) => t.group === group);
+    const types = served.filter((t) => t.group === group);
     const versions = sortVersions([...new Set(types.map((t) => t.version))]);
     return { group, versions: versions.map((version) => ({ version, types: types.filter((t) => t.version === version).sort(byKind) })) };
   });

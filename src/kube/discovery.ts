@@ -4,11 +4,12 @@
  * for first. All are built once per API set fingerprint and shared by every workspace with it.
  */
 import { DerivedCache, type ApiSet } from '../apis/index.js';
-import { apiVersionOf, subresourceKind, subresourcesOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourceKind, subresourcesOf, subresourceVerbs, type ResourceType } from '../registry/index.js';
 
 /** Verbs every registry-served resource supports. */
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
+/** A kind that is never stored (an access review) is only created, as the apiserver advertises it. */
+const verbsOf = (t: ResourceType): string[] => (t.ephemeral ? ['create'] : RESOURCE_VERBS);
 
 interface ApiResource {
   name: string;
@@ -34,7 +35,7 @@ export interface DiscoveryDocs {
 function resourceList(groupVersion: string, types: readonly ResourceType[]): object {
   const resources: ApiResource[] = [];
   for (const t of types) {
-    const r: ApiResource = { name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: RESOURCE_VERBS };
+    const r: ApiResource = { name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: verbsOf(t) };
     if (t.shortNames.length) r.shortNames = t.shortNames;
     if (t.categories.length) r.categories = t.categories;
     resources.push(r);
@@ -46,7 +47,7 @@ function resourceList(groupVersion: string, types: readonly ResourceType[]): obj
         namespaced: t.namespaced,
         ...(k.group !== t.group ? { group: k.group, version: k.version } : {}),
         kind: k.kind,
-        verbs: sub === 'finalize' ? ['update'] : SUBRESOURCE_VERBS,
+        verbs: subresourceVerbs(t, sub),
       });
     }
   }
@@ -70,7 +71,7 @@ function aggregatedGroup(set: ApiSet, name: string, versions: string[]): object 
           responseKind,
           scope: t.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: t.singular,
-          verbs: RESOURCE_VERBS,
+          verbs: verbsOf(t),
         };
         if (t.shortNames.length) r.shortNames = t.shortNames;
         if (t.categories.length) r.categories = t.categories;
@@ -79,7 +80,7 @@ function aggregatedGroup(set: ApiSet, name: string, versions: string[]): object 
           r.subresources = subs.map((subresource) => ({
             subresource,
             responseKind: subresourceKind(t, subresource),
-            verbs: subresource === 'finalize' ? ['update'] : SUBRESOURCE_VERBS,
+            verbs: subresourceVerbs(t, subresource),
           }));
         }
         return r;

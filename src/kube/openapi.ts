@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DerivedCache, type ApiSet } from '../apis/index.js';
 import { REF_PREFIX, type OpenApiComponents, type OpenApiSchema } from '../meta/index.js';
-import { apiVersionOf, subresourcesOf, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, subresourcesOf, type ResourceType, type SubresourceAction } from '../registry/index.js';
 import { KUBE_VERSION } from './version.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -59,12 +59,12 @@ function operations(t: ResourceType, schemaName: string, listName: string | unde
   const scope = t.namespaced ? `${base}/namespaces/{namespace}/${t.resource}` : `${base}/${t.resource}`;
   const nsParam = t.namespaced ? [pathParam('namespace', 'object name and auth scope, such as for teams and projects')] : [];
   const nameParam = pathParam('name', `name of the ${t.kind}`);
-  const op = (action: string, verb: string, extra: Operation): Operation => ({
+  const op = (action: string, verb: string, extra: Operation, kind = gvk): Operation => ({
     tags: [apiVersionOf(t).replace(/[./]/g, '_')],
     description: `${verb} ${t.kind}`,
     operationId: `${action}${t.kind}`,
     'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': gvk,
+    'x-kubernetes-group-version-kind': kind,
     ...extra,
   });
   const okObject = { '200': { description: 'OK', content: json(ref(schemaName)) } };
@@ -81,6 +81,12 @@ function operations(t: ResourceType, schemaName: string, listName: string | unde
       ]),
     ),
   };
+  const create = (what: string, name: string, kind = gvk): Operation => {
+    const ok = { description: 'OK', content: json(ref(name)) };
+    return op('post', what, { parameters: writes, requestBody: { required: true, content: json(ref(name)) }, responses: { '200': ok, '201': ok, '202': ok } }, kind);
+  };
+  // A kind that is never stored is only created.
+  if (t.ephemeral) return { [scope]: { parameters: [...nsParam, PARAMS.pretty], post: create('create a', schemaName) } };
   const paths: Record<string, Record<string, unknown>> = {
     [scope]: {
       parameters: [...nsParam, PARAMS.pretty],
@@ -102,7 +108,11 @@ function operations(t: ResourceType, schemaName: string, listName: string | unde
       get: op('list', 'list or watch objects of kind', { parameters: listParams, responses: { '200': { description: 'OK', content: json(listSchema) } } }),
     };
   }
-  for (const sub of subresourcesOf(t)) {
+  for (const [sub, action] of Object.entries(t.strategy.actions ?? {})) {
+    const kind = { group: action.group, version: action.version, kind: action.kind };
+    paths[`${scope}/{name}/${sub}`] = { parameters: [nameParam, ...nsParam, PARAMS.pretty], post: create(`create ${sub} of a`, actionSchemaName(action), kind) };
+  }
+  for (const sub of subresourcesOf(t).filter((s) => !t.strategy.actions?.[s])) {
     paths[`${scope}/{name}/${sub}`] = {
       parameters: [nameParam, ...nsParam, PARAMS.pretty],
       get: op('get', `read ${sub} of the specified`, { responses: okObject }),
@@ -134,8 +144,10 @@ function reachable(roots: string[], components: OpenApiComponents): Record<strin
   return out;
 }
 
+const actionSchemaName = (a: SubresourceAction): string => a.schema?.name ?? `${a.group || 'core'}.${a.version}.${a.kind}`;
+
 /** A stand-in schema for a kind that has none, so explain and apply still find its GVK. */
-function opaqueSchema(t: ResourceType): OpenApiSchema {
+function opaqueSchema(t: { group: string; version: string; kind: string }): OpenApiSchema {
   return {
     type: 'object',
     description: `${t.kind} (${apiVersionOf(t)}).`,
@@ -157,6 +169,10 @@ function buildDocs(set: ApiSet): Map<string, Doc> {
         Object.assign(schemas, reachable([schemaName, ...(listName ? [listName] : []), `${META}Status`, `${META}DeleteOptions`, `${META}Patch`], components));
       } else {
         schemas[schemaName] = opaqueSchema(t);
+      }
+      for (const action of Object.values(t.strategy.actions ?? {})) {
+        if (action.schema) Object.assign(schemas, reachable([action.schema.name], action.schema.components));
+        else schemas[actionSchemaName(action)] = opaqueSchema(action);
       }
       Object.assign(paths, operations(t, schemaName, listName));
     }

@@ -80,7 +80,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (tail.length > 3) return { kind: 'unknown' };
   const [resource, name, subresource] = tail as [string, string | undefined, string | undefined];
   const watch = query.get('watch');
-  const verb = verbOf(method, name !== undefined, watch === 'true' || watch === '1');
+  const verb = verbOf(method, name !== undefined, subresource !== undefined, watch === 'true' || watch === '1');
   if (!verb) return { kind: 'unknown' };
   const info: RequestInfo = { kind: 'resource', verb, group, version, resource };
   // `/api/v1/namespaces/x` names the namespace x itself.
@@ -90,13 +90,14 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   return info;
 }
 
-function verbOf(method: string, named: boolean, watch: boolean): ResourceVerb | undefined {
+function verbOf(method: string, named: boolean, subresource: boolean, watch: boolean): ResourceVerb | undefined {
   switch (method) {
     case 'GET':
     case 'HEAD':
       return watch ? 'watch' : named ? 'get' : 'list';
     case 'POST':
-      return named ? undefined : 'create';
+      // A POST to a named object's subresource creates through it (`serviceaccounts/<name>/token`).
+      return named && !subresource ? undefined : 'create';
     case 'PUT':
       return named ? 'update' : undefined;
     case 'PATCH':

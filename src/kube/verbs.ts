@@ -46,7 +46,8 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
   if (!t.namespaced && info.namespace !== undefined) throw pathNotFound();
   if (info.subresource !== undefined) {
     if (!hasSubresource(t, info.subresource)) throw pathNotFound();
-    if (info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch') {
+    const allowed = t.strategy.actions?.[info.subresource] ? ['create'] : ['get', 'update', 'patch'];
+    if (!allowed.includes(info.verb)) {
       throw new ApiError('MethodNotAllowed', `${info.verb} is not supported on ${t.resource}/${info.subresource}`);
     }
   }
@@ -213,6 +214,11 @@ async function watch(r: ResourceRequest): Promise<void> {
 
 async function create(r: ResourceRequest): Promise<void> {
   const body = await decodeBody(r);
+  if (r.info.subresource !== undefined) {
+    const answer = await r.registry.createSubresource(r.ctx, r.t, r.info.namespace, r.info.name as string, r.info.subresource, body, writeOptions(r));
+    reply(r, 201, answer);
+    return;
+  }
   const created = await r.registry.create(r.ctx, r.t, r.info.namespace, body, writeOptions(r));
   replyObject(r, 201, created);
 }

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
 import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
-import { ApiError, errors, fromStorage, isApiError, type FieldError } from './errors.js';
+import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
-import { apiVersionOf, groupResource, hasSubresource, type ResourceType, type SubresourceView } from './resource-type.js';
+import { apiVersionOf, groupResource, hasSubresource, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { RegistryWatch } from './watch.js';
 
@@ -159,6 +159,7 @@ export class Registry {
   }
 
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    createOnly(t);
     const found = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
       throw fromStorage(e, t, name);
     });
@@ -167,6 +168,7 @@ export class Registry {
   }
 
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
+    createOnly(t);
     const opts = parseListQuery(t, query);
     try {
       const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
@@ -184,6 +186,7 @@ export class Registry {
    * objects as ADDED, then changes; a revision resumes right after it (410 Expired if too old).
    */
   async watch(ctx: RequestContext, t: ResourceType, query: WatchQuery = {}): Promise<RegistryWatch> {
+    createOnly(t);
     const opts = parseListQuery(t, { ...query, limit: undefined, continue: undefined, resourceVersion: undefined });
     const from = query.sendInitialEvents ? undefined : parseWatchStart(query.resourceVersion);
     let initial: KubeObject[] = [];
@@ -210,7 +213,55 @@ export class Registry {
     body: unknown,
     options: WriteOptions = {},
   ): Promise<KubeObject> {
+    if (t.ephemeral) return this.createEphemeral(ctx, t, t.ephemeral, namespace, body, options);
     return this.createObject(ctx, t, namespace, this.decode(t, body, namespace), options, false);
+  }
+
+  /**
+   * A create of a kind that is never stored: decoded, validated (its schema; metadata rules are
+   * for stored, named objects) and admitted like any create, then answered by the kind itself.
+   */
+  private async createEphemeral(
+    ctx: RequestContext,
+    t: ResourceType,
+    ephemeral: Ephemeral,
+    namespace: string | undefined,
+    body: unknown,
+    options: WriteOptions,
+  ): Promise<KubeObject> {
+    const object = this.decode(t, body, namespace);
+    const dryRun = !!options.dryRun;
+    t.strategy.prepareForCreate?.(object);
+    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun });
+    const check = t.strategy.validate(object);
+    this.settle(ctx, t, object, check.errors, check.unknownFields, options);
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun });
+    return ephemeral.create(ctx, object, { dryRun });
+  }
+
+  /**
+   * POST to an action subresource (`serviceaccounts/<name>/token`): the body is the action's kind,
+   * the object the URL names must exist, and the action's answer is returned; nothing is written.
+   */
+  async createSubresource(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    sub: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
+    this.checkSubresource(t, name, sub, true);
+    const action = t.strategy.actions?.[sub] as SubresourceAction;
+    const input = this.decodeView(action, body, undefined);
+    if (t.namespaced) agreeNamespace(input, namespace);
+    const check = action.validate(input);
+    this.settle(ctx, { group: action.group, resource: `${t.resource}/${sub}`, kind: action.kind }, input, check.errors, check.unknownFields, options);
+    const parent = await this.get(ctx, t, namespace, name);
+    const dryRun = !!options.dryRun;
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, subresource: sub, object: input, dryRun });
+    return action.create(ctx, parent, input, { dryRun });
   }
 
   /** Creates a decoded object; `appliedFields` keeps managedFields computed by server-side apply. */
@@ -281,6 +332,7 @@ export class Registry {
     body: unknown,
     options: UpdateOptions = {},
   ): Promise<KubeObject> {
+    createOnly(t);
     this.checkSubresource(t, name, options.subresource);
     const view = this.viewOf(t, options.subresource);
     const input = view ? this.decodeView(view, body, name) : this.decode(t, body, namespace);
@@ -303,9 +355,11 @@ export class Registry {
     }
   }
 
-  private checkSubresource(t: ResourceType, name: string, sub: string | undefined): void {
+  /** Action subresources take only a create (`create: true`), the others anything but. */
+  private checkSubresource(t: ResourceType, name: string, sub: string | undefined, create = false): void {
     if (sub === undefined) return;
     if (!hasSubresource(t, sub)) throw errors.notFound(t, `${name}/${sub}`);
+    if (create !== (t.strategy.actions?.[sub] !== undefined)) throw methodNotAllowed();
   }
 
   private viewOf(t: ResourceType, sub: string | undefined): SubresourceView | undefined {
@@ -321,7 +375,7 @@ export class Registry {
   }
 
   /** Checks a view's envelope (apiVersion, kind, metadata) and returns a private copy. */
-  private decodeView(view: SubresourceView, body: unknown, name: string): KubeObject {
+  private decodeView(view: Pick<SubresourceView, 'group' | 'version' | 'kind'>, body: unknown, name: string | undefined): KubeObject {
     const apiVersion = apiVersionOf(view);
     if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a ${view.kind} object`);
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
@@ -332,7 +386,7 @@ export class Registry {
     }
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
     const object = cloneObject({ ...body, apiVersion, kind: view.kind, metadata: body.metadata ?? {} }) as KubeObject;
-    object.metadata.name ??= name;
+    if (name !== undefined) object.metadata.name ??= name;
     return object;
   }
 
@@ -415,6 +469,7 @@ export class Registry {
     body: unknown,
     options: PatchOptions = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
+    createOnly(t);
     this.checkSubresource(t, name, options.subresource);
     const view = this.viewOf(t, options.subresource);
     if (type === 'apply') {
@@ -538,6 +593,7 @@ export class Registry {
     name: string,
     options: DeleteOptions = {},
   ): Promise<DeleteResult> {
+    createOnly(t);
     const pre = options.preconditions ?? {};
     const key = this.key(ctx, t, namespace, name);
     for (let attempt = 1; ; attempt++) {
@@ -600,16 +656,8 @@ export class Registry {
     }
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
     const object = cloneObject({ ...body, apiVersion, kind: t.kind, metadata: body.metadata ?? {} }) as KubeObject;
-    const meta = object.metadata;
-    if (t.namespaced) {
-      if (!namespace) throw errors.badRequest('a namespace is required for this request');
-      if (meta.namespace && meta.namespace !== namespace) {
-        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
-      meta.namespace = namespace;
-    } else {
-      delete meta.namespace;
-    }
+    if (t.namespaced) agreeNamespace(object, namespace);
+    else delete object.metadata.namespace;
     return object;
   }
 
@@ -622,8 +670,12 @@ export class Registry {
       errs.push(...validateObjectMetaUpdate(object.metadata, old.metadata));
       errs.push(...(t.strategy.validateUpdate?.(object, old) ?? []));
     }
-    if (errs.length > 0) throw errors.invalid(t, object.metadata.name ?? object.metadata.generateName ?? '', errs);
-    const unknown = [...metaCheck.unknownFields, ...kindCheck.unknownFields];
+    this.settle(ctx, t, object, errs, [...metaCheck.unknownFields, ...kindCheck.unknownFields], options);
+  }
+
+  /** Throws Invalid for `errs`, then rejects, drops or warns about unknown fields per the request's mode. */
+  private settle(ctx: RequestContext, target: ErrorTarget, object: KubeObject, errs: FieldError[], unknown: string[][], options: WriteOptions): void {
+    if (errs.length > 0) throw errors.invalid(target, object.metadata.name ?? object.metadata.generateName ?? '', errs);
     if (unknown.length === 0) return;
     const mode = options.fieldValidation ?? 'Warn';
     const names = unknown.map((p) => p.reduce((out, seg) => (/^\d+$/.test(seg) ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), ''));
@@ -637,6 +689,23 @@ export class Registry {
   private async admit(request: AdmissionRequest): Promise<void> {
     for (const hook of this.admission) await hook(request);
   }
+}
+
+/** Ephemeral kinds are only ever created: every other verb is refused as the apiserver refuses it. */
+function createOnly(t: ResourceType): void {
+  if (t.ephemeral) throw methodNotAllowed();
+}
+
+const methodNotAllowed = (): ApiError => new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+
+/** The body's namespace must be the request's (it is set from the request when absent). */
+function agreeNamespace(object: KubeObject, namespace: string | undefined): void {
+  if (!namespace) throw errors.badRequest('a namespace is required for this request');
+  const meta = object.metadata;
+  if (meta.namespace && meta.namespace !== namespace) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  meta.namespace = namespace;
 }
 
 /** A patch that names a resourceVersion applies only to that version. */

@@ -4,6 +4,7 @@
  */
 import type { KubeObject, OpenApiComponents } from '../meta/index.js';
 import type { ErrorTarget, FieldError } from './errors.js';
+import type { RequestContext } from './registry.js';
 
 export type NameRule = 'subdomain' | 'label' | 'path-segment';
 
@@ -37,6 +38,38 @@ export interface Strategy {
    * autoscaling/v1 Scale): read from the stored object, and written back into it.
    */
   views?: Record<string, SubresourceView>;
+  /**
+   * Subresources that only take a create (POST) of another kind and answer with that kind, like
+   * a ServiceAccount's `token` (an authentication.k8s.io/v1 TokenRequest). Nothing is written.
+   */
+  actions?: Record<string, SubresourceAction>;
+}
+
+/** What a create that writes nothing may know of its request. */
+export interface EphemeralOptions {
+  /** Nothing is stored anyway; a dry run only promises no other side effect (no token issued). */
+  dryRun: boolean;
+}
+
+/**
+ * A kind that is answered, never stored (SubjectAccessReview, SelfSubjectReview): create is its
+ * only verb. The registry decodes the body and runs the strategy's validation and admission first.
+ */
+export interface Ephemeral {
+  create(ctx: RequestContext, object: KubeObject, options: EphemeralOptions): Promise<KubeObject> | KubeObject;
+}
+
+export interface SubresourceAction {
+  /** The kind the subresource takes and answers with. */
+  group: string;
+  version: string;
+  kind: string;
+  /** That kind's schema, for OpenAPI documents. */
+  schema?: KindSchema;
+  /** Validates the request body, as Strategy.validate does an object. */
+  validate(input: KubeObject): { errors: FieldError[]; unknownFields: string[][] };
+  /** The answer; `parent` is the stored object the URL names (read first, so a missing one is NotFound). */
+  create(ctx: RequestContext, parent: KubeObject, input: KubeObject, options: EphemeralOptions): Promise<KubeObject> | KubeObject;
 }
 
 export interface SubresourceView {
@@ -114,24 +147,36 @@ export interface ResourceType extends ErrorTarget {
      */
     owner?: boolean;
   };
+  /** Set for kinds that are answered and never stored; then only `create` is served. */
+  ephemeral?: Ephemeral;
   /** Set when the version is deprecated: the warning every request to it gets. */
   deprecationWarning?: string;
   /** For types generated from data (CRDs): a hash of what they were generated from, for API-set fingerprints. */
   sourceHash?: string;
 }
 
-/** Whether the type is the one to act through on its stored objects (not a second view of them). */
-export const ownsStorage = (t: ResourceType): boolean => !t.storedAs || t.storedAs.owner === true;
+/**
+ * Whether the type is the one to act through on its stored objects (not a second view of them).
+ * Ephemeral kinds have none, so the garbage collector and namespace deletion pass them by.
+ */
+export const ownsStorage = (t: ResourceType): boolean => !t.ephemeral && (!t.storedAs || t.storedAs.owner === true);
 
 /** Subresources a type serves: `status` when it has one, then its kind-specific ones. */
 export function subresourcesOf(t: ResourceType): string[] {
-  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(t.strategy.subresources ?? {}), ...Object.keys(t.strategy.views ?? {})];
+  const s = t.strategy;
+  return [...(t.hasStatus ? ['status'] : []), ...Object.keys(s.subresources ?? {}), ...Object.keys(s.views ?? {}), ...Object.keys(s.actions ?? {})];
 }
 
-/** The kind a subresource is served as: its view's, or the type's own. */
+/** The kind a subresource is served as: its view's or action's, or the type's own. */
 export function subresourceKind(t: ResourceType, sub: string): { group: string; version: string; kind: string } {
-  const view = t.strategy.views?.[sub];
-  return view ? { group: view.group, version: view.version, kind: view.kind } : { group: t.group, version: t.version, kind: t.kind };
+  const other = t.strategy.views?.[sub] ?? t.strategy.actions?.[sub];
+  return other ? { group: other.group, version: other.version, kind: other.kind } : { group: t.group, version: t.version, kind: t.kind };
+}
+
+/** The verbs a subresource takes: an action only `create`, a Namespace's `finalize` only `update`. */
+export function subresourceVerbs(t: ResourceType, sub: string): string[] {
+  if (t.strategy.actions?.[sub]) return ['create'];
+  return sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'];
 }
 
 export const hasSubresource = (t: ResourceType, sub: string): boolean => subresourcesOf(t).includes(sub);

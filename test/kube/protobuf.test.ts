@@ -57,6 +57,7 @@ describe('real kubectl 1.32 request bodies', () => {
     'can-i',
     'can-i-nonresource',
     'can-i-list',
+    'whoami',
   ];
 
   it.each(names)('%s decodes to the JSON kubectl would have sent, byte for byte', (name) => {
