@@ -2,8 +2,11 @@
  * GraphQL Code Generator configuration: typed documents for clients of Atoll's GraphQL API.
  *
  *   npm run codegen                                  # schema: schema/builtin.graphql (the built-in kinds)
- *   ATOLL_GRAPHQL_URL=http://127.0.0.1:6443/clusters/root:acme/graphql npm run codegen
+ *   ATOLL_GRAPHQL_URL=http://127.0.0.1:6443/clusters/root:acme/graphql ATOLL_TOKEN=… npm run codegen
  *                                                    # schema: that workspace's, by introspection
+ *
+ * Introspection shows what the token's user may use (a `view` user's schema has no mutations), so
+ * generate from a workspace with a token that may use everything the operations need.
  *
  * Operations are read from examples/client/*.graphql and written, with the types of their results
  * and variables, to examples/client/generated/graphql.ts as TypedDocumentNodes (any client that
@@ -39,9 +42,12 @@ export const typedDocuments = {
 
 export const EXAMPLE_OUTPUT = 'examples/client/generated/graphql.ts';
 
+const token = process.env.ATOLL_TOKEN;
+const url = process.env.ATOLL_GRAPHQL_URL;
+
 const config: CodegenConfig = {
   overwrite: true,
-  schema: process.env.ATOLL_GRAPHQL_URL || 'schema/builtin.graphql',
+  schema: url ? { [url]: { headers: token ? { Authorization: `Bearer ${token}` } : {} } } : 'schema/builtin.graphql',
   documents: ['examples/client/*.graphql'],
   generates: { [EXAMPLE_OUTPUT]: typedDocuments },
 };

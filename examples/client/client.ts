@@ -6,7 +6,10 @@
  * Run it against a workspace (it creates a ConfigMap in `default`, reads it back, lists and watches
  * it by label, and prints what it saw):
  *
- *   npx tsx examples/client/client.ts http://127.0.0.1:6443/clusters/root/graphql [name]
+ *   ATOLL_TOKEN=$(cat .atoll/pki/admin.token) npx tsx examples/client/client.ts http://127.0.0.1:6443/clusters/root/graphql [name]
+ *
+ * Atoll answers requests without credentials with 401: the client sends `ATOLL_TOKEN` as a bearer
+ * token, in the Authorization header over HTTP and in connectionParams over graphql-ws.
  *
  * test/graphql/codegen.test.ts compiles it (the `@ts-expect-error` lines must stay errors) and runs
  * it against a real server.
@@ -33,6 +36,9 @@ export class GraphQLResponseError extends Error {
   }
 }
 
+/** `Authorization: Bearer $ATOLL_TOKEN`, when the variable is set. */
+const authorization = process.env.ATOLL_TOKEN ? `Bearer ${process.env.ATOLL_TOKEN}` : undefined;
+
 /** Runs a query or mutation over HTTP (GraphQL over HTTP, POST). */
 export async function request<TResult, TVariables>(
   url: string,
@@ -41,7 +47,7 @@ export async function request<TResult, TVariables>(
 ): Promise<TResult> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query: print(document), variables }),
   });
   const body = (await res.json()) as FormattedExecutionResult<TResult>;
@@ -59,7 +65,12 @@ export async function* subscribe<TResult, TVariables extends Record<string, unkn
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
 ): AsyncGenerator<TResult, void, undefined> {
-  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    ...(authorization ? { connectionParams: { authorization } } : {}),
+  });
   try {
     for await (const result of client.iterate<TResult>({ query: print(document), variables })) {
       if (result.errors?.length) throw new GraphQLResponseError(result.errors);

@@ -11,8 +11,9 @@ import { parseAllDocuments } from 'yaml';
 import { isPlainObject } from '../meta/index.js';
 import { apiVersionOf, errors, type ResourceType } from '../registry/index.js';
 import type { Obj } from './builder.js';
-import { requestContext } from './context.js';
+import { authorize, requestContext } from './context.js';
 import { registryCall, toGraphQLError } from './errors.js';
+import { writeGuard } from './field-guards.js';
 import type { MutationFields } from './mutation-fields.js';
 import { requireManager } from './write-args.js';
 
@@ -32,6 +33,7 @@ export function applyYamlField(t: MutationFields, types: readonly ResourceType[]
     nullable: { list: false, items: false },
     description:
       'Server-side-applies every object of one or more YAML documents, in order, as `kubectl apply --server-side` does, and returns the objects as applied.',
+    extensions: writeGuard('patch', types),
     args: {
       yaml: t.arg.string({ required: true }),
       fieldManager: t.arg.string({ required: true }),
@@ -41,13 +43,23 @@ export function applyYamlField(t: MutationFields, types: readonly ResourceType[]
     },
     resolve: (_root, args, ctx) =>
       registryCall(async () => {
-        requireManager(args.fieldManager);
         const targets = parseDocuments(args.yaml).map((o, i) => target(o, i, byKind, args.namespace ?? 'default'));
+        // Every document is authorized (as the PATCH REST's server-side apply is) before any is
+        // written, so a refused one in the middle leaves nothing half applied.
+        for (const [i, d] of targets.entries()) {
+          try {
+            authorize(ctx, d.type, { verb: 'patch', namespace: d.namespace, name: d.name });
+          } catch (e) {
+            throw inDocument(e, i, d);
+          }
+        }
+        requireManager(args.fieldManager);
         const applied: unknown[] = [];
         for (const [i, d] of targets.entries()) {
           const options = { fieldManager: args.fieldManager, ...(args.force ? { force: true } : {}), ...(args.dryRun ? { dryRun: true } : {}) };
           try {
-            applied.push((await ctx.registry.patch(requestContext(ctx, d.type), d.type, d.namespace, d.name, 'apply', d.object, options)).object);
+            const rc = requestContext(ctx, d.type, { verb: 'patch', namespace: d.namespace, name: d.name });
+            applied.push((await ctx.registry.patch(rc, d.type, d.namespace, d.name, 'apply', d.object, options)).object);
           } catch (e) {
             throw inDocument(e, i, d);
           }

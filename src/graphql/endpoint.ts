@@ -1,39 +1,38 @@
 /**
  * The GraphQL endpoint of every workspace, `/clusters/<path>/graphql`: graphql-yoga answers HTTP
  * (POST and GET per GraphQL-over-HTTP, subscriptions over SSE, GraphiQL for browsers) and
- * graphql-ws answers WebSocket upgrades of the same path. The workspace is resolved exactly as for
- * REST; its schema comes from the cache keyed by its API set, so serving a new workspace compiles
- * nothing (DESIGN decision 1).
+ * graphql-ws answers WebSocket upgrades of the same path (ws-server.ts). Every request passes the
+ * same gate as REST (gate.ts): authenticated before anything else, then the workspace is resolved
+ * and entered; each resolver then authorizes its own registry call (context.ts). The workspace's
+ * schema comes from the cache keyed by its API set, so serving a new workspace compiles nothing
+ * (DESIGN decision 1); introspection answers from a view of it filtered to what the caller may
+ * use (schema-view.ts).
  *
- * graphql-ws operations are parsed, validated and given their context through yoga's envelop
- * (`getEnveloped`), so query limits, introspection control, persisted operations and the context
- * plugins build hold on WebSockets as on HTTP. They execute with graphql-js itself, not yoga's
- * executor, as before: execution hooks (error masking, warnings) do not run there, and fan-out stays
- * cheap — through yoga's executor a subscription event cost 1.4–1.8 times the server CPU
- * (measured with 1,000 subscribers).
+ * GraphiQL's page and assets are served without credentials: they are the same static files for
+ * every workspace and reveal nothing (not even whether the workspace exists). The page's own
+ * requests carry the Authorization header the user enters in its header editor.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
-import type { Registry } from '../registry/index.js';
+import { ANONYMOUS_USER, NO_CREDENTIALS, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
+import { isApiError, type Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
+import { useFilteredIntrospection } from '../../plugins/filtered-introspection.js';
 import { useIntrospectionControl } from '../../plugins/introspection.js';
-import {
-  persistedDocument,
-  PersistedOperations,
-  usePersistedOperationList,
-  type PersistedOperationsOptions,
-} from '../../plugins/persisted-operations.js';
+import { PersistedOperations, usePersistedOperationList, type PersistedOperationsOptions } from '../../plugins/persisted-operations.js';
 import { useQueryLimits } from '../../plugins/query-limits.js';
 import { useWarnings } from '../../plugins/warnings.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
-import { schemaFor, type GraphQLContext } from './compile.js';
+import type { GraphQLContext } from './compile.js';
+import { Gate, refuseUpgrade, sendRefusal } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
+import { visibleSchema } from './visibility.js';
+import { serveGraphQLWs, type Connection, type OperationScope } from './ws-server.js';
 
 /** Operator settings of the GraphQL surface (server configuration `graphql.*`). */
 export interface GraphQLSettings {
@@ -53,16 +52,25 @@ export interface GraphQLEndpointDeps {
   registry: Registry;
   catalog: ApiCatalog;
   resolver: ClusterResolver;
-  /** Where unexpected (masked) errors are logged. */
-  log: Pick<Logger, 'warn' | 'error'>;
+  /** Where unexpected (masked) errors are logged, and (at debug) why authentication failed. */
+  log: Pick<Logger, 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
   /** Defaults to DEFAULT_GRAPHQL_SETTINGS. */
   settings?: GraphQLSettings;
+  /** Authentication and authorization; without it every request is anonymous and allowed (tests of the surface alone). */
+  access?: AccessControl;
+  /** Ends subscriptions whose credentials are revoked. */
+  sessions?: Sessions;
 }
 
-/** What the server hands yoga per request: the resolved workspace and its schema. */
+/**
+ * What the server hands yoga per request: the entered workspace and its schema, and the caller
+ * with the headers that authenticated it (which Sessions re-checks while a subscription runs).
+ */
 type ServerContext = {
   cluster: string;
   schema: GraphQLSchema;
+  user?: AuthUser;
+  credentials?: IncomingHttpHeaders;
 };
 
 /**
@@ -90,11 +98,19 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   const persisted: PersistedOperationsOptions | undefined = settings.persistedOperations
     ? { operations: PersistedOperations.load(settings.persistedOperations), onlyPersisted: settings.onlyPersisted }
     : undefined;
-  // Whether a request may introspect. Today a setting; authorization can decide per caller here.
+  const gate = new Gate({
+    catalog: deps.catalog,
+    resolver: deps.resolver,
+    access: deps.access,
+    onUnauthenticated: (why) => deps.log.debug?.({ why }, 'graphql: authentication failed'),
+  });
+  // Whether a request may introspect at all (the operator's switch, which wins); what it then
+  // sees depends on the caller (view).
   const introspectionAllowed = (_scope: Readonly<RequestScope>): boolean => settings.introspection === 'enabled';
+  const view = (context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema => visibleSchema(deps.access, context.cluster, context.user, schema);
 
   const plugins = [
-    // The workspace's schema, resolved by the server per request (HTTP) or per upgrade (graphql-ws).
+    // The workspace's schema, resolved by the server per request (HTTP) or per operation (graphql-ws).
     {
       onEnveloped({ context, setSchema }) {
         const schema = (context as Partial<ServerContext> | undefined)?.schema;
@@ -103,25 +119,28 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     } satisfies Plugin,
     ...(persisted ? [usePersistedOperationList(persisted)] : []),
     useIntrospectionControl<RequestScope>(introspectionAllowed),
+    useFilteredIntrospection<GraphQLContext & Record<string, unknown>>(view),
     useQueryLimits(),
     useExecutionTimeout(settings.timeoutMs),
     useWarnings(),
   ];
+  const contextFor = (where: ServerContext, userAgent: string | null): GraphQLContext => {
+    const { user, credentials, cluster } = where;
+    const sessions = deps.sessions;
+    return {
+      registry: deps.registry,
+      cluster,
+      warnings: [],
+      ...(userAgent ? { userAgent } : {}),
+      ...(deps.access ? { access: deps.access } : {}),
+      ...(user ? { user } : {}),
+      ...(sessions && user && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster }, user, end) } : {}),
+    };
+  };
   const yoga = createYoga<ServerContext, GraphQLContext>({
     graphqlEndpoint: '/clusters/:cluster/graphql',
-    context: ({ cluster, request }) => {
-      const userAgent = request.headers.get('user-agent');
-      return { registry: deps.registry, cluster, warnings: [], ...(userAgent ? { userAgent } : {}) };
-    },
-    // GraphiQL talks to the page's own path, runs subscriptions over graphql-ws, and lets the
-    // user set headers (an Authorization header, once authentication lands). Its assets come from
-    // this server (./graphiql.ts), not from a CDN.
-    graphiql: (request) => ({
-      title: 'Atoll GraphiQL',
-      endpoint: new URL(request.url).pathname,
-      subscriptionsProtocol: 'WS',
-      isHeadersEditorEnabled: true,
-    }),
+    context: (initial) => contextFor(initial, initial.request.headers.get('user-agent')),
+    graphiql: (request) => graphiqlOptions(new URL(request.url).pathname),
     renderGraphiQL,
     plugins,
     landingPage: false,
@@ -133,71 +152,48 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       error: (...args: unknown[]) => deps.log.error({ args }, 'graphql'),
     },
   });
-  const wss = new WebSocketServer({ noServer: true });
-  const placed = new WeakMap<IncomingMessage, ServerContext>();
-  useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
-    {
-      // What yoga does per HTTP request, per subscribe message: persisted operation lookup, parse
-      // and validate with every plugin, then the context. graphql-ws then runs graphql-js's
-      // execute or subscribe on the arguments returned.
-      onSubscribe: async (ctx, _id, payload) => {
-        const placedAt = placed.get(ctx.extra.request) as ServerContext;
-        // The schema as of this operation: the workspace's API set may have changed (a CRD added)
-        // since the socket opened; running subscriptions keep the schema they started with.
-        const where: ServerContext = { ...placedAt, schema: schemaFor(await deps.catalog.forCluster(placedAt.cluster)) };
-        let query: string;
-        try {
-          query = persisted ? persistedDocument(persisted, payload) : payload.query;
-        } catch (err) {
-          if (err instanceof GraphQLError) return [err];
-          throw err;
-        }
-        const params = { query, operationName: payload.operationName ?? undefined, variables: payload.variables ?? undefined, extensions: payload.extensions ?? undefined };
-        const enveloped = yoga.getEnveloped({ ...where, request: fetchRequest(ctx.extra.request), params });
-        let document: DocumentNode;
-        try {
-          document = enveloped.parse(query) as DocumentNode;
-        } catch (err) {
-          if (err instanceof GraphQLError) return [err];
-          throw err;
-        }
-        const schema = enveloped.schema as GraphQLSchema;
-        const errors = enveloped.validate(schema, document) as readonly GraphQLError[];
-        if (errors.length > 0) return errors;
-        const contextValue = (await enveloped.contextFactory()) as GraphQLContext;
-        return { schema, document, contextValue, operationName: params.operationName, variableValues: params.variables };
-      },
-    },
-    wss,
-  );
-
   /**
-   * Where a request to `pathname` goes: undefined when it is not a GraphQL endpoint, else the
-   * workspace it names (`ref`, decoded) and, when that workspace exists, its cluster and schema.
+   * GraphiQL talks to the page's own path, runs subscriptions over graphql-ws, and lets the user
+   * set headers — with authentication on, its header editor starts with the Authorization header
+   * to complete. Its assets come from this server (./graphiql.ts), not from a CDN.
    */
-  const locate = async (pathname: string): Promise<{ ref: string; where: ServerContext | undefined } | undefined> => {
-    const m = ENDPOINT.exec(pathname);
-    if (!m) return undefined;
-    const raw = m[1] as string;
-    let ref: string;
-    try {
-      ref = decodeURIComponent(raw);
-    } catch {
-      return { ref: raw, where: undefined };
-    }
-    const cluster = await deps.resolver.resolve(ref);
-    return { ref, where: cluster ? { cluster, schema: schemaFor(await deps.catalog.forCluster(cluster)) } : undefined };
-  };
+  const graphiqlOptions = (pathname: string): GraphiQLOptions => ({
+    title: 'Atoll GraphiQL',
+    endpoint: pathname,
+    subscriptionsProtocol: 'WS',
+    isHeadersEditorEnabled: true,
+    ...(deps.access ? { headers: JSON.stringify({ Authorization: 'Bearer ' }, null, 2) } : {}),
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  const connections = new WeakMap<IncomingMessage, Connection>();
+  serveGraphQLWs({
+    wss,
+    gate,
+    connections,
+    getEnveloped: (scope: OperationScope) => yoga.getEnveloped(scope),
+    persisted,
+    view,
+  });
 
   return {
     async http(req, res, url) {
       if (url.pathname.startsWith(GRAPHIQL_ASSETS_PATH) && (await serveGraphiQLAsset(req, res, url))) return true;
-      const found = await locate(url.pathname);
-      if (!found) return false;
-      const { ref, where } = found;
-      if (!where) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: `workspace "${ref}" not found`, extensions: { code: 'NOT_FOUND' } }] }));
+      const m = ENDPOINT.exec(url.pathname);
+      if (!m) return false;
+      if (isGraphiQLPage(req)) {
+        const html = await renderGraphiQL(graphiqlOptions(url.pathname));
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(html);
+        return true;
+      }
+      let where: ServerContext;
+      try {
+        const user = await gate.authenticate({ headers: req.headers, socket: req.socket });
+        where = { ...(await gate.place(m[1] as string, user)), ...(user ? { user, credentials: req.headers } : {}) };
+      } catch (err) {
+        if (!isApiError(err)) throw err;
+        sendRefusal(res, err);
         return true;
       }
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
@@ -209,14 +205,23 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       return true;
     },
     async upgrade(req, socket, head) {
-      const found = await locate(new URL(req.url ?? '/', 'http://atoll.invalid').pathname);
-      if (!found) return false;
-      const { where } = found;
-      if (!where) {
-        socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      const m = ENDPOINT.exec(new URL(req.url ?? '/', 'http://atoll.invalid').pathname);
+      if (!m) return false;
+      const conn: Connection = { raw: m[1] as string, headers: req.headers };
+      try {
+        if (!gate.enabled) conn.placed = await gate.place(conn.raw, undefined);
+        else {
+          // A caller who identified itself at the upgrade learns at once what its first operation
+          // would (403, or 404 for admins), as REST would answer it.
+          const user = await authenticateUpgrade(gate, req);
+          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.raw, user);
+        }
+      } catch (err) {
+        if (!isApiError(err)) throw err;
+        refuseUpgrade(socket, err);
         return true;
       }
-      placed.set(req, where);
+      connections.set(req, conn);
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       return true;
     },
@@ -227,18 +232,21 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   };
 }
 
-/** A WebSocket upgrade request as a Fetch Request: plugins read headers the same way on both transports. */
-function fetchRequest(req: IncomingMessage): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  let url: URL;
+/** A browser asking for the page (what yoga renders GraphiQL for). */
+const isGraphiQLPage = (req: IncomingMessage): boolean => req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+
+/**
+ * The caller of an upgrade; throws the 401 ApiError for invalid credentials. An upgrade without
+ * any is let through (undefined): its operations may bring their own (connectionParams, or per
+ * operation as GraphiQL does), and each one is authenticated and enters the workspace anyway —
+ * which is also why the workspace is not looked at before the caller is known.
+ */
+async function authenticateUpgrade(gate: Gate, req: IncomingMessage): Promise<AuthUser | undefined> {
+  let why: string | undefined;
   try {
-    url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'atoll.invalid'}`);
-  } catch {
-    url = new URL(req.url ?? '/', 'http://atoll.invalid');
+    return await gate.authenticate({ headers: req.headers, socket: req.socket }, (reason) => (why = reason));
+  } catch (err) {
+    if (why === NO_CREDENTIALS) return undefined;
+    throw err;
   }
-  return new Request(url, { headers });
 }

@@ -6,14 +6,20 @@
  */
 import { isPlainObject } from '../meta/index.js';
 import { apiVersionOf, type DeleteResult, type ResourceType } from '../registry/index.js';
-import { requestContext } from './context.js';
+import { requestContext, type Asked } from './context.js';
 import { registryCall } from './errors.js';
+import { writeGuard } from './field-guards.js';
 import type { KindRefs, MutationFields } from './mutation-fields.js';
-import { named, namespaceOf, objectArg, options, requireManager } from './write-args.js';
+import { named, namespaceOf, objectArg, options, requireManager, type Common } from './write-args.js';
 
 const DRY_RUN = 'Validate and admit the change, but write nothing; the result is what would have been stored.';
 const SUBRESOURCE = 'Write only this subresource of the object, e.g. "status".';
 const MANAGER = 'Recorded as the manager of the changed fields in metadata.managedFields.';
+
+/** A write to the named object, as its REST request would be authorized. */
+function asked(verb: Asked['verb'], args: Common & { name: string }): Asked {
+  return { verb, namespace: namespaceOf(args), name: args.name, subresource: args.subresource ?? undefined };
+}
 
 function nameArgs(t: MutationFields, rt: ResourceType) {
   return {
@@ -26,6 +32,7 @@ export function createField(t: MutationFields, rt: ResourceType, k: KindRefs) {
   return t.field({
     type: k.object,
     description: `Creates the ${rt.kind} given as object. Fails with ALREADY_EXISTS when the name is taken and INVALID (with causes) when the object is not valid.`,
+    extensions: writeGuard('create', [rt]),
     args: {
       ...(rt.namespaced ? { namespace: t.arg.string({ required: true }) } : {}),
       object: t.arg({ type: k.input, required: true }),
@@ -33,7 +40,9 @@ export function createField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       fieldManager: t.arg.string({ description: MANAGER }),
     },
     resolve: (_root, args, ctx, info) =>
-      registryCall(() => ctx.registry.create(requestContext(ctx, rt), rt, namespaceOf(args), objectArg(info, args.object), options(args, ctx))),
+      registryCall(() =>
+        ctx.registry.create(requestContext(ctx, rt, { verb: 'create', namespace: namespaceOf(args) }), rt, namespaceOf(args), objectArg(info, args.object), options(args, ctx)),
+      ),
   });
 }
 
@@ -41,6 +50,7 @@ export function updateField(t: MutationFields, rt: ResourceType, k: KindRefs) {
   return t.field({
     type: k.object,
     description: `Replaces the named ${rt.kind} (REST PUT). A metadata.resourceVersion in the object must still be current, or the update fails with CONFLICT.`,
+    extensions: writeGuard('update', [rt]),
     args: {
       ...nameArgs(t, rt),
       object: t.arg({ type: k.input, required: true }),
@@ -50,7 +60,7 @@ export function updateField(t: MutationFields, rt: ResourceType, k: KindRefs) {
     },
     resolve: (_root, args, ctx, info) =>
       registryCall(() =>
-        ctx.registry.update(requestContext(ctx, rt), rt, namespaceOf(args), args.name, named(objectArg(info, args.object), args.name), options(args, ctx)),
+        ctx.registry.update(requestContext(ctx, rt, asked('update', args)), rt, namespaceOf(args), args.name, named(objectArg(info, args.object), args.name), options(args, ctx)),
       ),
   });
 }
@@ -59,6 +69,7 @@ export function patchField(t: MutationFields, rt: ResourceType, k: KindRefs) {
   return t.field({
     type: k.object,
     description: `Changes the named ${rt.kind} with a JSON merge patch (RFC 7386): objects merge, null removes, anything else replaces.`,
+    extensions: writeGuard('patch', [rt]),
     args: {
       ...nameArgs(t, rt),
       patch: t.arg({ type: 'JSON', required: true, description: 'The merge patch, with the object’s JSON keys.' }),
@@ -67,7 +78,7 @@ export function patchField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       fieldManager: t.arg.string({ description: MANAGER }),
     },
     resolve: async (_root, args, ctx) =>
-      (await registryCall(() => ctx.registry.patch(requestContext(ctx, rt), rt, namespaceOf(args), args.name, 'merge', args.patch, options(args, ctx)))).object,
+      (await registryCall(() => ctx.registry.patch(requestContext(ctx, rt, asked('patch', args)), rt, namespaceOf(args), args.name, 'merge', args.patch, options(args, ctx)))).object,
   });
 }
 
@@ -75,6 +86,7 @@ export function deleteField(t: MutationFields, rt: ResourceType, k: KindRefs) {
   return t.field({
     type: k.deleted,
     description: `Deletes the named ${rt.kind}. deleted is false while finalizers keep the object (it then has a deletionTimestamp).`,
+    extensions: writeGuard('delete', [rt]),
     args: {
       ...nameArgs(t, rt),
       propagationPolicy: t.arg({ type: k.policy, description: 'What happens to dependents; Background when omitted.' }),
@@ -82,7 +94,7 @@ export function deleteField(t: MutationFields, rt: ResourceType, k: KindRefs) {
     },
     resolve: (_root, args, ctx): Promise<DeleteResult> =>
       registryCall(() =>
-        ctx.registry.delete(requestContext(ctx, rt), rt, namespaceOf(args), args.name, {
+        ctx.registry.delete(requestContext(ctx, rt, asked('delete', args)), rt, namespaceOf(args), args.name, {
           ...(args.dryRun ? { dryRun: true } : {}),
           ...(args.propagationPolicy != null ? { propagationPolicy: args.propagationPolicy } : {}),
         }),
@@ -94,6 +106,8 @@ export function applyField(t: MutationFields, rt: ResourceType, k: KindRefs) {
   return t.field({
     type: k.object,
     description: `Server-side apply of the named ${rt.kind}: creates it or merges the given fields, which fieldManager then owns. Fields another manager owns fail with CONFLICT unless force is set.`,
+    // Server-side apply is a PATCH, also when it creates the object: REST authorizes `patch` only.
+    extensions: writeGuard('patch', [rt]),
     args: {
       ...nameArgs(t, rt),
       object: t.arg({ type: k.input, required: true, description: 'The fields this manager wants set; apiVersion and kind may be omitted.' }),
@@ -107,8 +121,10 @@ export function applyField(t: MutationFields, rt: ResourceType, k: KindRefs) {
       const body = { apiVersion: apiVersionOf(rt), kind: rt.kind, ...(isPlainObject(given) ? given : {}) };
       return (
         await registryCall(() => {
+          // Authorized before the arguments are checked, as REST authorizes before its handler runs.
+          const rc = requestContext(ctx, rt, asked('patch', args));
           requireManager(args.fieldManager);
-          return ctx.registry.patch(requestContext(ctx, rt), rt, namespaceOf(args), args.name, 'apply', body, {
+          return ctx.registry.patch(rc, rt, namespaceOf(args), args.name, 'apply', body, {
             ...options(args, ctx),
             ...(args.force ? { force: true } : {}),
           });

@@ -9,8 +9,10 @@
 import type { ObjectRef } from '@pothos/core';
 import type { ListResponse, ResourceType } from '../registry/index.js';
 import type { Builder, Types } from './builder.js';
+import { selectedName } from '../auth/index.js';
 import { requestContext } from './context.js';
 import { registryCall } from './errors.js';
+import { readGuard } from './field-guards.js';
 import { listIdentity, type ResourceFields, type SchemaLayout, type VersionLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
 import type { OpenApiTypes, OutputRef } from './openapi-types.js';
@@ -62,13 +64,14 @@ function singleField(t: Fields, r: ResourceFields, object: OutputRef) {
   return t.field({
     type: object,
     description: `One ${rt.kind} by name${rt.namespaced ? ' in a namespace' : ''}. Fails with NOT_FOUND when it does not exist.`,
+    extensions: readGuard(rt),
     args: {
       name: t.arg.string({ required: true }),
       ...(rt.namespaced ? { namespace: t.arg.string({ required: true }) } : {}),
     },
     resolve: (_root, args, ctx) => {
       const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
-      return registryCall(() => ctx.registry.get(requestContext(ctx, rt), rt, namespace, args.name));
+      return registryCall(() => ctx.registry.get(requestContext(ctx, rt, { verb: 'get', namespace, name: args.name }), rt, namespace, args.name));
     },
   });
 }
@@ -78,6 +81,7 @@ function listField(t: Fields, r: ResourceFields, list: ObjectRef<Types, ListResp
   return t.field({
     type: list,
     description: `${rt.kind} objects${rt.namespaced ? ' in one namespace, or in all when namespace is omitted' : ''}, filtered by selectors and paged with limit and continue.`,
+    extensions: readGuard(rt),
     args: {
       ...(rt.namespaced ? { namespace: t.arg.string({ description: 'The namespace to list; omit it to list every namespace.' }) } : {}),
       labelSelector: t.arg.string({ description: 'A Kubernetes label selector, e.g. "app=web,tier in (a,b),!legacy".' }),
@@ -88,7 +92,7 @@ function listField(t: Fields, r: ResourceFields, list: ObjectRef<Types, ListResp
     resolve: (_root, args, ctx) => {
       const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
       return registryCall(() =>
-        ctx.registry.list(requestContext(ctx, rt), rt, {
+        ctx.registry.list(requestContext(ctx, rt, { verb: 'list', namespace, name: selectedName(args.fieldSelector) }), rt, {
           ...(namespace !== undefined ? { namespace } : {}),
           ...(args.labelSelector != null ? { labelSelector: args.labelSelector } : {}),
           ...(args.fieldSelector != null ? { fieldSelector: args.fieldSelector } : {}),

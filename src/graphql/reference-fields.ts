@@ -10,6 +10,7 @@ import { resolveSchema, type KubeObject, type OwnerReference } from '../meta/ind
 import { apiVersionOf, isApiError, type ResourceType } from '../registry/index.js';
 import type { Builder, Obj } from './builder.js';
 import { requestContext, type GraphQLContext } from './context.js';
+import { registryCall } from './errors.js';
 import type { SchemaLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
 import type { OpenApiTypes, OutputRef } from './openapi-types.js';
@@ -30,11 +31,15 @@ function loaderOf(ctx: GraphQLContext): DataLoader<Ref, KubeObject | null, strin
       (refs) =>
         Promise.all(
           refs.map((r) =>
-            ctx.registry.get(requestContext(ctx, r.type), r.type, r.namespace, r.name).catch((err: unknown) => {
-              // A dangling reference reads as null; anything else fails the field.
-              if (isApiError(err) && err.reason === 'NotFound') return null;
-              throw err instanceof Error ? err : new Error(String(err));
-            }),
+            // Authorized per reference (a `get`, as REST would read it): a refused one fails its own
+            // field only, never the batch, and before anything tells whether it exists.
+            Promise.resolve()
+              .then(() => ctx.registry.get(requestContext(ctx, r.type, { verb: 'get', namespace: r.namespace, name: r.name }), r.type, r.namespace, r.name))
+              .catch((err: unknown) => {
+                // A dangling reference reads as null; anything else fails the field.
+                if (isApiError(err) && err.reason === 'NotFound') return null;
+                throw err instanceof Error ? err : new Error(String(err));
+              }),
           ),
         ),
       { cacheKeyFn: (r) => `${r.type.group}/${r.type.resource}/${r.namespace ?? ''}/${r.name}` },
@@ -66,17 +71,18 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
         type: [anyObject],
         nullable: { list: false, items: false },
         description: 'The objects metadata.ownerReferences name (those that exist and whose kind is served here).',
-        resolve: async (o, _args, ctx) => {
-          const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
-          const found = await Promise.all(
-            (meta.ownerReferences ?? []).map((r) => {
-              const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
-              if (!owner) return null;
-              return loaderOf(ctx).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
-            }),
-          );
-          return found.filter((x): x is KubeObject => x !== null) as Obj[];
-        },
+        resolve: (o, _args, ctx) =>
+          registryCall(async () => {
+            const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
+            const found = await Promise.all(
+              (meta.ownerReferences ?? []).map((r) => {
+                const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
+                if (!owner) return null;
+                return loaderOf(ctx).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
+              }),
+            );
+            return found.filter((x): x is KubeObject => x !== null) as Obj[];
+          }),
       }),
     );
     if (!t.namespaced || !namespaceKind || hasProperty(t, 'namespaceObject')) continue;
@@ -85,10 +91,11 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
       f.field({
         type: nsRef,
         description: 'The Namespace this object lives in.',
-        resolve: async (o, _args, ctx) => {
-          const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
-          return namespace ? ((await loaderOf(ctx).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
-        },
+        resolve: (o, _args, ctx) =>
+          registryCall(async () => {
+            const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
+            return namespace ? ((await loaderOf(ctx).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
+          }),
       }),
     );
   }

@@ -8,10 +8,13 @@
  * error ends the subscription with one last payload carrying the error's code.
  */
 import type { ObjectRef } from '@pothos/core';
+import { GraphQLError } from 'graphql';
 import type { RegistryWatchEvent, ResourceType, WatchQuery } from '../registry/index.js';
 import type { Builder, Obj, Types } from './builder.js';
-import { requestContext, type GraphQLContext } from './context.js';
+import { selectedName } from '../auth/index.js';
+import { authorize, requestContext, type GraphQLContext } from './context.js';
 import { toGraphQLError } from './errors.js';
+import { readGuard } from './field-guards.js';
 import type { ResourceFields, SchemaLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
 import type { OpenApiTypes, OutputRef } from './openapi-types.js';
@@ -73,6 +76,7 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
   return t.field({
     type: event,
     description: single ? `Changes to one ${rt.kind}.` : `Changes to ${rt.kind} objects matching the selectors.`,
+    extensions: readGuard(rt),
     args,
     subscribe: (_root, a, ctx) => {
       const arg = (k: string): string | undefined => {
@@ -99,16 +103,60 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
   });
 }
 
-/** The registry watch as a subscription source that ends with its error instead of throwing it. */
-async function* deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): AsyncGenerator<Delivery> {
+/**
+ * The registry watch as a subscription source that ends with its error instead of throwing it.
+ * A subscription is authorized as a `watch` and, when it starts with the current objects (no
+ * resourceVersion), also as the `list` those are; a single-object subscription as that name.
+ * It ends with UNAUTHENTICATED when the credentials that started it are revoked.
+ *
+ * The client ending it (graphql-ws `complete`, an SSE disconnect) closes the watch at once: an
+ * async generator waiting for the next event would take its `return()` only at that event, and
+ * until then keep the watch (and the credentials' tracking) open.
+ */
+function deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): AsyncIterableIterator<Delivery> {
+  const state: WatchState = { ended: false };
+  const events = watchEvents(ctx, t, query, state);
+  return {
+    next: () => events.next(),
+    return: () => {
+      state.ended = true;
+      state.watch?.close();
+      return events.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+interface WatchState {
+  watch?: { close(): void };
+  /** The client is gone: a watch opened late is closed at once. */
+  ended: boolean;
+}
+
+async function* watchEvents(ctx: GraphQLContext, t: ResourceType, query: WatchQuery, state: WatchState): AsyncGenerator<Delivery, undefined> {
+  const where = { namespace: query.namespace, name: selectedName(query.fieldSelector) };
   let watch: AsyncIterableIterator<RegistryWatchEvent> & { close(): void };
   try {
-    watch = await ctx.registry.watch(requestContext(ctx, t), t, query);
+    if (query.resourceVersion === undefined) authorize(ctx, t, { verb: 'list', ...where });
+    watch = await ctx.registry.watch(requestContext(ctx, t, { verb: 'watch', ...where }), t, query);
   } catch (error) {
-    // Refused at the start (bad selector, too old a resourceVersion): one payload with the error.
+    // Refused at the start (forbidden, bad selector, too old a resourceVersion): one payload with the error.
     yield { error };
-    return;
+    return undefined;
   }
+  state.watch = watch;
+  if (state.ended) {
+    watch.close();
+    return undefined;
+  }
+  let revoked = false;
+  const untrack = ctx.trackCredentials?.(() => {
+    revoked = true;
+    // Wakes a pending next() with done.
+    watch.close();
+  });
   try {
     for (;;) {
       let next: IteratorResult<RegistryWatchEvent>;
@@ -116,13 +164,24 @@ async function* deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQue
         next = await watch.next();
       } catch (error) {
         yield { error };
-        return;
+        return undefined;
       }
-      if (next.done) return;
+      if (revoked) {
+        yield { error: revokedError() };
+        return undefined;
+      }
+      if (next.done) return undefined;
       yield next.value;
     }
   } finally {
+    untrack?.();
     watch.close();
   }
+}
+
+function revokedError(): GraphQLError {
+  return new GraphQLError('Unauthorized: the credentials this subscription was started with were revoked or are no longer valid', {
+    extensions: { code: 'UNAUTHENTICATED', status: 401 },
+  });
 }
 

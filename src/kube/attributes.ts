@@ -4,15 +4,13 @@
  * everything else (discovery, OpenAPI, /version, unknown paths) is a non-resource request whose
  * verb is the lower-cased HTTP method and whose path is the URL path below `/clusters/<x>`.
  */
-import { nonResourceAttributes, resourceAttributes, type Attributes } from '../auth/index.js';
+import { nonResourceAttributes, resourceAttributes, selectedName, type Attributes } from '../auth/index.js';
 import type { UserInfo } from '../registry/index.js';
 import type { RequestInfo } from './request-info.js';
 
 export function requestAttributes(user: UserInfo, info: RequestInfo, method: string, path: string, query: URLSearchParams): Attributes {
   if (info.kind !== 'resource') return nonResourceAttributes(user, method === 'HEAD' ? 'get' : method.toLowerCase(), path);
   let name = info.name;
-  // A list or watch narrowed to one name by `metadata.name=` is authorized as that name, so rules
-  // limited by resourceNames allow `kubectl get cm x -w` (which watches with that selector).
   if (name === undefined && (info.verb === 'list' || info.verb === 'watch')) name = selectedName(query.get('fieldSelector'));
   // A namespace is its own namespace: `get namespaces/x` is checked in namespace x, as Kubernetes does.
   const namespace = info.group === '' && info.resource === 'namespaces' && info.name !== undefined ? info.name : info.namespace;
@@ -23,17 +21,4 @@ export function requestAttributes(user: UserInfo, info: RequestInfo, method: str
     ...(name !== undefined ? { name } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
   });
-}
-
-/** The name a field selector pins with a single `metadata.name=x` (or `==`) term, else undefined. */
-function selectedName(selector: string | null): string | undefined {
-  if (!selector) return undefined;
-  let name: string | undefined;
-  for (const term of selector.split(',')) {
-    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
-    if (!m) continue;
-    if (name !== undefined) return undefined;
-    name = m[1];
-  }
-  return name || undefined;
 }

@@ -22,7 +22,7 @@ interface Result {
 async function gql(query: string, variables?: Record<string, unknown>): Promise<Result> {
   const res = await fetch(`${fx.base}/clusters/${WS}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { ...fx.headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as Result;
@@ -36,7 +36,12 @@ const typeFields = async (name: string): Promise<Record<string, string> | null> 
 
 beforeAll(async () => {
   await fx.workspace('root', 'gql-crd');
-  client = createClient({ url: `${fx.base.replace('http', 'ws')}/clusters/${WS}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  client = createClient({
+    url: `${fx.base.replace('http', 'ws')}/clusters/${WS}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: fx.headers.authorization },
+  });
 });
 afterAll(async () => {
   await client?.dispose();

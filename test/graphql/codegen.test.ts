@@ -69,7 +69,7 @@ describe('codegen.ts and the generated example client', () => {
     await generate(
       {
         ...config,
-        schema: url,
+        schema: { [url]: { headers: { Authorization: `Bearer ${fx.adminToken}` } } },
         documents: [path.join(dir, '*.graphql')],
         generates: { [path.join(dir, 'generated/graphql.ts')]: typedDocuments },
         silent: true,
@@ -117,7 +117,7 @@ describe('codegen.ts and the generated example client', () => {
   });
 
   it('runs the client against the server: create, get, list by label and watch through the typed documents', async () => {
-    const res = await run(['--import', 'tsx', 'client.ts', url, 'from-codegen'], dir);
+    const res = await run(['--import', 'tsx', 'client.ts', url, 'from-codegen'], dir, { ...process.env, ATOLL_TOKEN: fx.adminToken });
     expect(res.code, res.stderr).toBe(0);
     const report = JSON.parse(res.stdout) as {
       created: { name: string; uid: string; resourceVersion: string };

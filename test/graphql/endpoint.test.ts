@@ -20,7 +20,7 @@ interface GraphQLReply {
 async function post(path: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLReply }> {
   const res = await fetch(`${fx.base}/clusters/${path}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { ...fx.headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as GraphQLReply };
@@ -47,13 +47,13 @@ describe('GraphQL endpoint', () => {
 
   it('answers GET queries, reports NOT_FOUND with its code, and 404s unknown workspaces', async () => {
     const res = await fetch(`${fx.base}/clusters/root/graphql?query=${encodeURIComponent('{ v1 { Namespace(name: "default") { metadata { name } } } }')}`, {
-      headers: { accept: 'application/graphql-response+json' },
+      headers: { ...fx.headers, accept: 'application/graphql-response+json' },
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as GraphQLReply).data).toEqual({ v1: { Namespace: { metadata: { name: 'default' } } } });
     const missing = await post('root', CONFIGMAP, { name: 'nope' });
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const nowhere = await fetch(`${fx.base}/clusters/root:nowhere/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
+    const nowhere = await fetch(`${fx.base}/clusters/root:nowhere/graphql`, { method: 'POST', headers: { ...fx.headers, 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
     expect(nowhere.status).toBe(404);
     const syntax = await post('root', '{ v1 { ');
     expect(syntax.status).toBe(400);
@@ -77,7 +77,7 @@ describe('GraphQL endpoint', () => {
   it('returns registry warnings in extensions and names the field manager after the user agent', async () => {
     const res = await fetch(`${fx.base}/clusters/root/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'dashboard/2.1 (test)' },
+      headers: { ...fx.headers, 'content-type': 'application/json', 'user-agent': 'dashboard/2.1 (test)' },
       body: JSON.stringify({ query: 'mutation { createV1ConfigMap(namespace: "default", object: { metadata: { name: "ua" }, data: { x: "y" } }) { metadata { managedFields { manager } } } }' }),
     });
     const created = (await res.json()) as { data: { createV1ConfigMap: { metadata: { managedFields: { manager: string }[] } } } };
@@ -96,7 +96,12 @@ describe('GraphQL endpoint', () => {
   });
 
   it('executes over graphql-ws on a WebSocket of the same path', async () => {
-    const client = createClient({ url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: fx.headers.authorization },
+    });
     try {
       const result = await new Promise<GraphQLReply>((resolve, reject) => {
         let got: GraphQLReply = {};
@@ -106,9 +111,9 @@ describe('GraphQL endpoint', () => {
     } finally {
       await client.dispose();
     }
-    // An unknown workspace is refused at the upgrade.
+    // An unknown workspace is refused at the upgrade (to the admin, who may know that it does not exist).
     const refused = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${fx.base.replace('http', 'ws')}/clusters/root:nowhere/graphql`, 'graphql-transport-ws');
+      const ws = new WebSocket(`${fx.base.replace('http', 'ws')}/clusters/root:nowhere/graphql`, 'graphql-transport-ws', { headers: fx.headers });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('error', () => resolve(-1));
     });

@@ -137,13 +137,16 @@ describe.skipIf(!haveChromium)(`GraphiQL in headless Chromium (needs ${CHROMIUM}
   it('runs a query typed into the editor, with the headers typed into the header editor', async () => {
     await setEditor('.graphiql-query-editor', '{ v1 { Namespaces { items { metadata { name } } } } }');
     await page.getByRole('button', { name: 'Headers' }).click();
-    await setEditor('.graphiql-editor-tool .graphiql-editor:not(.hidden)', '{"Authorization": "Bearer graphiql-browser-test"}');
+    // The server requires credentials: the admin's token, typed where a user would type theirs.
+    await setEditor('.graphiql-editor-tool .graphiql-editor:not(.hidden)', `{"Authorization": "Bearer ${fx.adminToken}"}`);
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(response, { timeout: 15_000 }).toContain('"name": "default"');
     // The server received the query with the header.
-    expect(received.some((h) => h.authorization === 'Bearer graphiql-browser-test')).toBe(true);
+    expect(received.some((h) => h.authorization === `Bearer ${fx.adminToken}`)).toBe(true);
   });
 
+  // GraphiQL sends the header editor's headers with each graphql-ws operation (in its extensions),
+  // which is how this subscription is authenticated.
   it('runs a subscription over graphql-ws and shows its events', async () => {
     await setEditor('.graphiql-query-editor', 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }');
     await page.locator('.graphiql-execute-button').click();

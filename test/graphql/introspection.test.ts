@@ -24,7 +24,7 @@ interface GraphQLReply {
 async function post(fx: ServerFixture, query: string): Promise<{ status: number; body: GraphQLReply }> {
   const res = await fetch(`${fx.base}/clusters/root/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { ...fx.headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query }),
   });
   return { status: res.status, body: (await res.json()) as GraphQLReply };
@@ -32,7 +32,12 @@ async function post(fx: ServerFixture, query: string): Promise<{ status: number;
 
 /** One graphql-ws operation: its last payload, or the errors it failed with. */
 async function overWebSocket(fx: ServerFixture, query: string): Promise<GraphQLReply> {
-  const client = createClient({ url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: fx.headers.authorization },
+  });
   try {
     return await new Promise<GraphQLReply>((resolve, reject) => {
       let got: GraphQLReply = {};

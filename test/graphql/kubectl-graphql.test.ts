@@ -18,12 +18,13 @@ interface GraphQLReply {
 
 describe.skipIf(!haveKubectl)(`GraphQL and kubectl on the same workspace${reason}`, () => {
   // Inside the suite, so a skipped run starts no server.
-  const fx = useServer();
+  // TLS: kubectl sends bearer tokens over TLS only.
+  const fx = useServer({ tls: true });
   /** Runs a document against the workspace; any GraphQL error fails the test with its messages. */
   async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const res = await fetch(`${fx.base}/clusters/${WS}/graphql`, {
+    const res = await fx.fetch(`${fx.base}/clusters/${WS}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: { ...fx.headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as GraphQLReply;

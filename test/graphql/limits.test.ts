@@ -14,7 +14,7 @@ interface Reply {
 }
 
 async function post(body: string): Promise<Reply> {
-  const res = await fetch(`${fx.base}/clusters/root/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(`${fx.base}/clusters/root/graphql`, { method: 'POST', headers: { ...fx.headers, 'content-type': 'application/json' }, body });
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) as Reply['body'] };
 }

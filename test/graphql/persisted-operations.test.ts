@@ -46,20 +46,25 @@ const apollo = (hash: string): { persistedQuery: { version: 1; sha256Hash: strin
 async function post(fx: ServerFixture, body: Record<string, unknown>): Promise<{ status: number; body: GraphQLReply }> {
   const res = await fetch(`${fx.base}/clusters/root/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { ...fx.headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as GraphQLReply };
 }
 
 async function get(fx: ServerFixture, params: Record<string, string>): Promise<{ status: number; body: GraphQLReply }> {
-  const res = await fetch(`${fx.base}/clusters/root/graphql?${new URLSearchParams(params).toString()}`, { headers: { accept: 'application/graphql-response+json' } });
+  const res = await fetch(`${fx.base}/clusters/root/graphql?${new URLSearchParams(params).toString()}`, { headers: { ...fx.headers, accept: 'application/graphql-response+json' } });
   return { status: res.status, body: (await res.json()) as GraphQLReply };
 }
 
 /** The first payload of a graphql-ws operation, or the errors it failed with. */
 async function overWebSocket(fx: ServerFixture, payload: { query: string; extensions?: Record<string, unknown> }): Promise<GraphQLReply> {
-  const client = createClient({ url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: fx.headers.authorization },
+  });
   try {
     return await new Promise<GraphQLReply>((resolve, reject) => {
       const stop = client.subscribe(payload, {

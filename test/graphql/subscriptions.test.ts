@@ -19,7 +19,12 @@ interface Payload {
 
 beforeAll(async () => {
   await fx.workspace('root', 'subs');
-  client = createClient({ url: `${fx.base.replace('http', 'ws')}/clusters/root:subs/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  client = createClient({
+    url: `${fx.base.replace('http', 'ws')}/clusters/root:subs/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: fx.headers.authorization },
+  });
 });
 afterAll(async () => {
   await client?.dispose();
@@ -87,7 +92,7 @@ describe('subscriptions over SSE', () => {
     const controller = new AbortController();
     const res = await fetch(`${fx.base}/clusters/root:subs/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { ...fx.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query: LIST(', labelSelector: "sse=yes"') }),
       signal: controller.signal,
     });

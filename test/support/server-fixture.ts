@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { GraphQLSettings } from '../../src/graphql/index.js';
 import { AtollServer, type AuthSettings } from '../../src/server/index.js';
 import { eventually } from './eventually.js';
+import { fetchTrusting, type Fetch } from './tls-fetch.js';
 
 export interface Reply {
   status: number;
@@ -28,6 +29,8 @@ export interface ServerFixture {
   readonly adminToken: string;
   /** `Authorization: Bearer <admin token>`, for tests that make their own requests. */
   readonly headers: Record<string, string>;
+  /** `fetch`, trusting the server's CA when it serves TLS. */
+  readonly fetch: Fetch;
   /** A request as the admin. */
   call(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
   /** A request with another bearer token, or none (undefined). */
@@ -39,17 +42,19 @@ export interface ServerFixture {
 /**
  * `graphql` overrides the GraphQL settings (introspection, persisted operations); `auth` the
  * authentication and authorization settings (default: RBAC, no anonymous requests, as `npm start`).
- * The server speaks plain HTTP: TLS has its own tests.
+ * The server speaks plain HTTP unless `tls` (kubectl sends bearer tokens over TLS only).
  */
-export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings> } = {}): ServerFixture {
+export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings>; tls?: boolean } = {}): ServerFixture {
+  let tlsFetch: Fetch | undefined;
   let server: AtollServer | undefined;
   let dataDir = '';
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-ws-'));
     const graphql = options.graphql ? { graphql: options.graphql } : {};
     const auth: AuthSettings = { anonymous: false, authorization: 'RBAC', ...options.auth };
-    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, ...graphql }, pino({ level: 'silent' }));
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, tls: options.tls ?? false, ...graphql }, pino({ level: 'silent' }));
     await server.start();
+    if (server.pki) tlsFetch = fetchTrusting(server.pki.ca.cert);
   });
   afterAll(async () => {
     await server?.stop();
@@ -67,13 +72,16 @@ export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<A
       return fx.server.adminToken;
     },
     get headers() {
-      return { authorization: `Bearer ${fx.adminToken}` };
+      return bearer(fx.adminToken);
+    },
+    get fetch() {
+      return tlsFetch ?? fetch;
     },
     call(method, urlPath, body, contentType) {
       return fx.callAs(fx.adminToken, method, urlPath, body, contentType);
     },
     async callAs(token, method, urlPath, body, contentType = 'application/json') {
-      const res = await fetch(`${fx.base}${urlPath}`, {
+      const res = await fx.fetch(`${fx.base}${urlPath}`, {
         method,
         headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': contentType }) },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -99,6 +107,9 @@ export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<A
   };
   return fx;
 }
+
+/** `Authorization: Bearer <token>`, for requests a test makes itself (e.g. to an AtollServer it started). */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 export const WORKSPACES = (parent: string): string => `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
 export const CONFIGMAPS = (cluster: string, ns = 'default'): string => `/clusters/${cluster}/api/v1/namespaces/${ns}/configmaps`;

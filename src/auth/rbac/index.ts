@@ -30,6 +30,7 @@ export {
   nonResourceAttributes,
   RBAC_GROUP,
   resourceAttributes,
+  selectedName,
   serviceAccountUserName,
   type Attributes,
   type ClusterAttributes,

@@ -112,3 +112,20 @@ export function resourceAttributes(
 export function nonResourceAttributes(user: UserInfo, verb: string, path: string): Attributes {
   return { user, verb, resourceRequest: false, apiGroup: '', resource: '', subresource: '', name: '', namespace: '', path };
 }
+
+/**
+ * The name a field selector pins with a single `metadata.name=x` (or `==`) term, else undefined.
+ * A list or watch narrowed to one name is authorized as that name (the apiserver's
+ * RequestInfoFactory does this), so rules limited by resourceNames allow `kubectl get cm x -w`.
+ */
+export function selectedName(selector: string | undefined | null): string | undefined {
+  if (!selector) return undefined;
+  let name: string | undefined;
+  for (const term of selector.split(',')) {
+    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
+    if (!m) continue;
+    if (name !== undefined) return undefined;
+    name = m[1];
+  }
+  return name || undefined;
+}
