@@ -5,3 +5,4 @@
 export * from './authn/index.js';
 export * from './rbac/index.js';
 export * from './access/index.js';
+export * from './reviews/index.js';

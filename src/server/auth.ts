@@ -21,10 +21,13 @@ import {
   Sessions,
   TokenFileAuthenticator,
   unionAuthenticator,
+  withAuthResourceTypes,
+  type AuthRequest,
   type Authenticator,
+  type ReviewAuthorizer,
 } from '../auth/index.js';
 import { WatchLoop } from '../controllers/index.js';
-import { groupResource, serviceAccounts, type Registry } from '../registry/index.js';
+import { groupResource, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
 import type { Store } from '../storage/index.js';
 
 /** `auth.*` settings (flags --token-auth-file, --anonymous-auth, --authorization-mode). */
@@ -55,9 +58,11 @@ export class ServerAuth {
   private readonly serviceAccounts: ServiceAccountAuthenticator;
   private saWatch: WatchLoop | undefined;
   private unwatchFile: (() => void) | undefined;
+  /** Set once serving TLS (the CA is made asynchronously, after construction). */
+  private clientCerts: Authenticator | undefined;
 
   constructor(
-    private readonly deps: { store: Store; registry: Registry; dataDir: string; log: Logger; clientCa?: string },
+    private readonly deps: { store: Store; registry: Registry; dataDir: string; log: Logger },
     settings: AuthSettings,
   ) {
     this.adminToken = ensureAdminToken(deps.dataDir);
@@ -68,7 +73,7 @@ export class ServerAuth {
     this.tokenFile = settings.tokenFile ? new TokenFileAuthenticator(settings.tokenFile) : undefined;
     const authenticators: Authenticator[] = [adminTokenAuthenticator(this.adminToken), this.serviceAccounts];
     if (this.tokenFile) authenticators.push(this.tokenFile);
-    if (deps.clientCa) authenticators.push(clientCertAuthenticator(deps.clientCa));
+    authenticators.push({ authenticate: async (request: AuthRequest) => this.clientCerts?.authenticate(request) });
     const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });
     if (settings.authorization === 'RBAC') {
       this.index = new RbacIndex({ store: deps.store });
@@ -81,6 +86,19 @@ export class ServerAuth {
       ...(settings.recheckIntervalMs !== undefined ? { intervalMs: settings.recheckIntervalMs } : {}),
       onRevoked: (user, reason) => deps.log.info({ user: user.name, reason }, 'credentials revoked: ending open streams'),
     });
+  }
+
+  /** Accepts client certificates signed by `ca` (when serving TLS). */
+  trustClientCa(ca: string): void {
+    this.clientCerts = clientCertAuthenticator(ca);
+  }
+
+  /**
+   * `base` with the kinds authentication brings: the access reviews, SelfSubjectReview, and the
+   * ServiceAccount type with `token` (TokenRequest). Under AlwaysAllow the reviews say yes.
+   */
+  resourceTypes(base: readonly ResourceType[]): ResourceType[] {
+    return withAuthResourceTypes(base, { authorizer: this.authorizer ?? ALWAYS_ALLOW, tokens: this.tokens });
   }
 
   /** Loads the RBAC objects of every workspace and starts following changes; resolves when current. */
@@ -137,3 +155,13 @@ export class ServerAuth {
     return () => fs.unwatchFile(file, listener);
   }
 }
+
+/** The reviews' answers when every authenticated request is allowed. */
+const ALWAYS_ALLOW: ReviewAuthorizer = {
+  authorize: async () => ({ allowed: true, reason: 'authorization mode AlwaysAllow' }),
+  rulesFor: () => ({
+    resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+    nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+    incomplete: false,
+  }),
+};

@@ -12,7 +12,7 @@ import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitio
 import { namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
-import { ApiError, builtinResourceTypes, errors, Registry } from '../registry/index.js';
+import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import {
   ensureRootCluster,
@@ -34,7 +34,7 @@ import { writeAdminKubeconfig } from './kubeconfig.js';
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
-/** Served in every workspace: Kubernetes' built-ins, kcp's tenancy kinds, CRDs. */
+/** Served in every workspace: Kubernetes' built-ins, kcp's tenancy kinds, CRDs (and, added by ServerAuth, the access reviews). */
 const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions];
 
 /** How long in-flight requests may take to finish once shutdown begins. */
@@ -52,8 +52,10 @@ export class AtollServer {
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
   private graphql: GraphQLEndpoint | undefined;
-  /** Authentication and authorization; set by start(). */
-  auth: ServerAuth | undefined;
+  /** Authentication and authorization. */
+  readonly auth: ServerAuth;
+  /** What every workspace serves before its CRDs. */
+  private readonly types: ResourceType[];
   private stopTypeCache: (() => void) | undefined;
   private stopping = false;
   private started = false;
@@ -74,26 +76,25 @@ export class AtollServer {
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
     this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl }));
     this.registry.use(workspaceGuard());
-    this.catalog = new CrdCatalog({ store: this.store, base: BASE_TYPES, log: log.child({ component: 'crd-catalog' }) });
+    this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
+    this.types = this.auth.resourceTypes(BASE_TYPES);
+    this.catalog = new CrdCatalog({ store: this.store, base: this.types, log: log.child({ component: 'crd-catalog' }) });
     this.registry.use(crdTerminationGuard(this.catalog));
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
   get adminToken(): string {
-    if (!this.auth) throw new Error('the server has not started');
     return this.auth.adminToken;
   }
 
   /** Builds what serves requests: authentication, GraphQL, REST, and the HTTP(S) server itself. */
   private async serve(): Promise<http.Server> {
     const { config, log } = this;
-    if (config.tls) this.pki = await ensurePki(config.dataDir, { hosts: [config.host] });
-    const auth = new ServerAuth(
-      { store: this.store, registry: this.registry, dataDir: config.dataDir, log, ...(this.pki ? { clientCa: this.pki.ca.cert } : {}) },
-      config.auth ?? DEFAULT_AUTH_SETTINGS,
-    );
-    this.auth = auth;
-    await auth.start();
+    if (config.tls) {
+      this.pki = await ensurePki(config.dataDir, { hosts: [config.host] });
+      this.auth.trustClientCa(this.pki.ca.cert);
+    }
+    const auth = this.auth;
     const access = { access: auth.access, sessions: auth.sessions };
     const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.graphql = graphql;
@@ -181,10 +182,11 @@ export class AtollServer {
     this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });
+    await this.auth.start();
     await this.catalog.start();
     this.controllers.push({ synced: Promise.resolve(), stop: () => this.catalog.stop() });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
-    const crds = new CrdController({ registry: this.registry, base: BASE_TYPES, log });
+    const crds = new CrdController({ registry: this.registry, base: this.types, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
     await Promise.all(this.controllers.map((c) => c.synced));
     const server = await this.serve();
@@ -226,7 +228,7 @@ export class AtollServer {
     await closed;
     clearTimeout(timer);
     await Promise.all(this.controllers.map((c) => c.stop()));
-    await this.auth?.stop();
+    await this.auth.stop();
     this.stopTypeCache?.();
     await this.store.close();
     this.log.info('stopped');
