@@ -2,7 +2,7 @@
  * GraphQL Code Generator configuration: typed documents for clients of Atoll's GraphQL API.
  *
  *   npm run codegen                                  # schema: schema/builtin.graphql (the built-in kinds)
- *   ATOLL_GRAPHQL_URL=http://127.0.0.1:6443/clusters/root:acme/graphql ATOLL_TOKEN=… npm run codegen
+ *   ATOLL_GRAPHQL_URL=https://127.0.0.1:6443/clusters/root:acme/graphql ATOLL_TOKEN=… NODE_EXTRA_CA_CERTS=.atoll/pki/ca.crt npm run codegen
  *                                                    # schema: that workspace's, by introspection
  *
  * Introspection shows what the token's user may use (a `view` user's schema has no mutations), so

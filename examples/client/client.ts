@@ -6,7 +6,8 @@
  * Run it against a workspace (it creates a ConfigMap in `default`, reads it back, lists and watches
  * it by label, and prints what it saw):
  *
- *   ATOLL_TOKEN=$(cat .atoll/pki/admin.token) npx tsx examples/client/client.ts http://127.0.0.1:6443/clusters/root/graphql [name]
+ *   ATOLL_TOKEN=$(cat .atoll/pki/admin.token) NODE_EXTRA_CA_CERTS=.atoll/pki/ca.crt \
+ *     npx tsx examples/client/client.ts https://127.0.0.1:6443/clusters/root/graphql [name]
  *
  * Atoll answers requests without credentials with 401: the client sends `ATOLL_TOKEN` as a bearer
  * token, in the Authorization header over HTTP and in connectionParams over graphql-ws.
