@@ -171,7 +171,7 @@ describe('authentication and authorization over REST', () => {
     await bind('root:a', 'robot-view', 'view', [{ kind: 'ServiceAccount', name: 'robot', namespace: 'default' }], 'default');
     const sa = (await fx.call('GET', '/clusters/root:a/api/v1/namespaces/default/serviceaccounts/robot')).body;
     const cluster = String((await fx.call('GET', `${WORKSPACES('root')}/a`)).body.spec?.cluster);
-    const { token } = await fx.server.auth!.tokens.issueToken({ cluster, namespace: 'default', name: 'robot', uid: String(sa.metadata?.uid) });
+    const { token } = await fx.server.auth.tokens.issueToken({ cluster, namespace: 'default', name: 'robot', uid: String(sa.metadata?.uid) });
     await allowed(token, 'GET', CONFIGMAPS('root:a'));
     expect((await fx.callAs(token, 'GET', CONFIGMAPS('root:a'))).status).toBe(200);
     expect((await fx.callAs(token, 'POST', CONFIGMAPS('root:a'), { metadata: { name: 'robotic' } })).status).toBe(403);
@@ -184,6 +184,20 @@ describe('authentication and authorization over REST', () => {
     // Deleting the service account revokes its tokens at once.
     expect((await fx.call('DELETE', '/clusters/root:a/api/v1/namespaces/default/serviceaccounts/robot')).status).toBe(200);
     await eventually(async () => expect((await fx.callAs(token, 'GET', CONFIGMAPS('root:a'))).status).toBe(401));
+  });
+
+  it('revokes a service account token with its workspace', async () => {
+    await fx.workspace('root', 'brief');
+    expect((await fx.call('POST', '/clusters/root:brief/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'temp' } })).status).toBe(201);
+    const sa = (await fx.call('GET', '/clusters/root:brief/api/v1/namespaces/default/serviceaccounts/temp')).body;
+    const cluster = String((await fx.call('GET', `${WORKSPACES('root')}/brief`)).body.spec?.cluster);
+    const { token } = await fx.server.auth.tokens.issueToken({ cluster, namespace: 'default', name: 'temp', uid: String(sa.metadata?.uid) });
+    // Its own workspace lets it in (service accounts may always enter theirs); view is not granted.
+    expect((await fx.callAs(token, 'GET', CONFIGMAPS('root:brief'))).status).toBe(403);
+    expect((await fx.callAs(token, 'GET', '/clusters/root:brief/api/v1')).status).toBe(200);
+    expect((await fx.call('DELETE', `${WORKSPACES('root')}/brief`)).status).toBeLessThan(300);
+    await eventually(async () => expect((await fx.call('GET', `${WORKSPACES('root')}/brief`)).status).toBe(404));
+    await eventually(async () => expect((await fx.callAs(token, 'GET', '/clusters/root/api')).status).toBe(401));
   });
 
   it('ends an open watch when its token is removed from the token file', async () => {
@@ -208,7 +222,7 @@ describe('authentication and authorization over REST', () => {
       await eventually(() => expect(ended).toBe(true));
       await drained;
       expect((await fx.callAs('alice-token', 'GET', CONFIGMAPS('root:a'))).status).toBe(401);
-      expect(fx.server.auth!.sessions.size).toBe(1);
+      expect(fx.server.auth.sessions.size).toBe(1);
     } finally {
       controller.abort();
       await bobWatch.body?.cancel();
