@@ -16,7 +16,7 @@ describe('custom resources', () => {
   it('are created with defaults applied and unknown fields pruned (with a warning)', async () => {
     const res = await fetch(`${fx.base}${WIDGETS(WS)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...fx.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { replicas: 3, bogus: true, extra: { anything: { goes: 1 } } } }),
     });
     expect(res.status).toBe(201);
@@ -103,7 +103,7 @@ describe('custom resources', () => {
   });
 
   it('print their columns in Tables', async () => {
-    const res = await fetch(`${fx.base}${WIDGETS(WS)}?labelSelector=`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const res = await fetch(`${fx.base}${WIDGETS(WS)}?labelSelector=`, { headers: { ...fx.headers, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
     const table = (await res.json()) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Color', 'Replicas', 'Phase', 'Age']);
     expect(table.columnDefinitions.find((c) => c.name === 'Phase')?.priority).toBe(1);
@@ -139,13 +139,15 @@ describe('a deprecated version', () => {
     const versions = (crd.spec as { versions: Record<string, unknown>[] }).versions;
     versions[1] = { ...versions[1], deprecated: true };
     await establish(fx, 'root:deprecated', crd);
-    const list = await fetch(`${fx.base}${WIDGETS('root:deprecated', 'v1beta1')}`);
+    const list = await fetch(`${fx.base}${WIDGETS('root:deprecated', 'v1beta1')}`, { headers: fx.headers });
+    expect(list.status).toBe(200);
     expect(list.headers.get('warning')).toBe('299 - "example.com/v1beta1 Widget is deprecated"');
-    const current = await fetch(`${fx.base}${WIDGETS('root:deprecated')}`);
+    const current = await fetch(`${fx.base}${WIDGETS('root:deprecated')}`, { headers: fx.headers });
+    expect(current.status).toBe(200);
     expect(current.headers.get('warning')).toBeNull();
     // GraphQL returns it in extensions.warnings.
     const gql = async (query: string): Promise<{ extensions?: { warnings?: string[] } }> => {
-      const res = await fetch(`${fx.base}/clusters/root:deprecated/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const res = await fetch(`${fx.base}/clusters/root:deprecated/graphql`, { method: 'POST', headers: { ...fx.headers, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       return (await res.json()) as { extensions?: { warnings?: string[] } };
     };
     await eventually(async () => {

@@ -32,16 +32,12 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-client-node-'));
   port = await freePort();
   atoll = await start();
-  const file = new k8s.KubeConfig();
-  file.loadFromFile(atoll.kubeconfig);
-  // client-node refuses plain http unless told to skip TLS verification (there is no TLS yet).
+  // The kubeconfig the server wrote, as users load it: HTTPS verified against its CA, the admin token.
   kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: file.clusters.map((c) => ({ ...c, skipTLSVerify: true })),
-    users: file.users,
-    contexts: file.contexts,
-    currentContext: file.currentContext,
-  });
+  kc.loadFromFile(atoll.kubeconfig);
+  expect(kc.getCurrentCluster()?.server).toMatch(/^https:\/\//);
+  expect(kc.getCurrentCluster()?.skipTLSVerify).toBeFalsy();
+  expect(kc.getCurrentUser()?.token).toBe(atoll.adminToken);
   core = kc.makeApiClient(k8s.CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: 'apps' } } });
 });

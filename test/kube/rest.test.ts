@@ -14,7 +14,8 @@ let base: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-rest-'));
-  atoll = await startAtoll(['--port', '0', '--data-dir', dataDir]);
+  // Plain HTTP: this suite is about the REST surface's shapes, TLS has its own tests.
+  atoll = await startAtoll(['--port', '0', '--data-dir', dataDir, '--plain-http']);
   base = `${atoll.url}/clusters/root`;
 });
 afterAll(async () => {
@@ -30,7 +31,7 @@ interface Res {
 }
 
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
+  const init: RequestInit = { method, headers: { ...atoll.headers, 'content-type': 'application/json', ...headers } };
   if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body);
   const r = await fetch(url.startsWith('http') ? url : `${base}${url}`, init);
   const text = await r.text();
@@ -112,7 +113,7 @@ describe('OpenAPI v3', () => {
     expect(patch?.parameters.map((p) => p.name)).toContain('fieldValidation');
     const schemas = (doc.body.components as { schemas: Record<string, object> }).schemas;
     expect(schemas['io.k8s.api.core.v1.ConfigMap']).toBeDefined();
-    const again = await fetch(`${atoll.url}${entry!.serverRelativeURL}`, { headers: { 'if-none-match': doc.headers.get('etag') ?? '' } });
+    const again = await fetch(`${atoll.url}${entry!.serverRelativeURL}`, { headers: { ...atoll.headers, 'if-none-match': doc.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
   });
 });
@@ -180,7 +181,7 @@ describe('watch', () => {
     const list = await call('GET', '/api/v1/namespaces/default/configmaps');
     const rv = (list.body.metadata as { resourceVersion: string }).resourceVersion;
     const controller = new AbortController();
-    const res = await fetch(`${base}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, { signal: controller.signal });
+    const res = await fetch(`${base}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, { headers: atoll.headers, signal: controller.signal });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     await call('POST', '/api/v1/namespaces/default/configmaps', cm('watched'));

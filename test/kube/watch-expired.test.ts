@@ -9,9 +9,12 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AtollServer } from '../../src/server/index.js';
+import { bearer } from '../support/server-fixture.js';
 
 let server: AtollServer;
 let dataDir: string;
+/** The admin's credentials, with a JSON content type for creates. */
+const json = (): Record<string, string> => ({ ...bearer(server.adminToken), 'content-type': 'application/json' });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-expired-'));
@@ -25,12 +28,12 @@ afterAll(async () => {
 
 it('sends an ERROR event with a 410 Expired Status for a compacted resourceVersion', async () => {
   const base = `${server.baseUrl}/clusters/root/api/v1/namespaces/default/configmaps`;
-  const first = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'a' } }) });
+  const first = await fetch(base, { method: 'POST', headers: json(), body: JSON.stringify({ metadata: { name: 'a' } }) });
   const rv = ((await first.json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-  await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'b' } }) });
+  await fetch(base, { method: 'POST', headers: json(), body: JSON.stringify({ metadata: { name: 'b' } }) });
   await server.store.compact(server.store.revision);
 
-  const res = await fetch(`${base}?watch=1&resourceVersion=${Number(rv) - 1}`);
+  const res = await fetch(`${base}?watch=1&resourceVersion=${Number(rv) - 1}`, { headers: bearer(server.adminToken) });
   expect(res.status).toBe(200);
   const lines = (await res.text()).trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -40,14 +43,15 @@ it('sends an ERROR event with a 410 Expired Status for a compacted resourceVersi
 
 it('sends Table watch events with column definitions only in the first', async () => {
   const base = `${server.baseUrl}/clusters/root/api/v1/namespaces/default/configmaps`;
-  const list = (await (await fetch(base)).json()) as { metadata: { resourceVersion: string } };
+  const list = (await (await fetch(base, { headers: bearer(server.adminToken) })).json()) as { metadata: { resourceVersion: string } };
   const controller = new AbortController();
   const res = await fetch(`${base}?watch=1&resourceVersion=${list.metadata.resourceVersion}`, {
-    headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    headers: { ...bearer(server.adminToken), accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
     signal: controller.signal,
   });
+  expect(res.status).toBe(200);
   for (const name of ['t1', 't2']) {
-    await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name } }) });
+    await fetch(base, { method: 'POST', headers: json(), body: JSON.stringify({ metadata: { name } }) });
   }
   const reader = res.body!.getReader();
   let buf = '';

@@ -1,6 +1,7 @@
 /**
  * Server configuration from flags and environment: the GraphQL settings (introspection, persisted
- * operations) with their defaults, flags winning over the environment, and clear errors.
+ * operations) and the security settings (TLS, token file, anonymous requests, authorization mode)
+ * with their defaults, flags winning over the environment, and clear errors.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,42 @@ describe('GraphQL settings', () => {
     expect(() => parse(['--graphql-persisted-operations', ' '])).toThrow('the persisted operations file must not be empty');
     expect(() => parse(['--graphql-timeout', '0'])).toThrow('invalid GraphQL timeout "0"');
     expect(() => parse([], { ATOLL_GRAPHQL_TIMEOUT_MS: '5s' })).toThrow('invalid GraphQL timeout "5s"');
+  });
+});
+
+describe('security settings', () => {
+  it('default to HTTPS, RBAC, no anonymous requests and no token file', () => {
+    const config = parse([]);
+    expect(config.tls).toBe(true);
+    expect(config.auth).toEqual({ anonymous: false, authorization: 'RBAC' });
+  });
+
+  it('come from flags', () => {
+    const config = parse(['--plain-http', '--token-auth-file', 'tokens.csv', '--anonymous-auth', '--authorization-mode', 'AlwaysAllow']);
+    expect(config.tls).toBe(false);
+    expect(config.auth).toEqual({ anonymous: true, authorization: 'AlwaysAllow', tokenFile: path.resolve('/srv', 'tokens.csv') });
+    expect(parse(['--authorization-mode', 'RBAC']).auth?.authorization).toBe('RBAC');
+    expect(parse(['--token-auth-file', '/etc/atoll/tokens.csv']).auth?.tokenFile).toBe('/etc/atoll/tokens.csv');
+  });
+
+  it('come from the environment, and flags win', () => {
+    const env = { ATOLL_PLAIN_HTTP: 'true', ATOLL_TOKEN_AUTH_FILE: 'env.csv', ATOLL_ANONYMOUS_AUTH: '1', ATOLL_AUTHORIZATION_MODE: 'AlwaysAllow' };
+    const fromEnv = parse([], env);
+    expect(fromEnv.tls).toBe(false);
+    expect(fromEnv.auth).toEqual({ anonymous: true, authorization: 'AlwaysAllow', tokenFile: '/srv/env.csv' });
+    const flagsWin = parse(['--token-auth-file', 'flag.csv', '--authorization-mode', 'RBAC'], env);
+    expect(flagsWin.auth).toEqual({ anonymous: true, authorization: 'RBAC', tokenFile: '/srv/flag.csv' });
+    expect(parse([], { ATOLL_PLAIN_HTTP: 'false', ATOLL_ANONYMOUS_AUTH: '0' })).toMatchObject({ tls: true, auth: { anonymous: false } });
+    // An empty variable is no token file, as for the persisted operations file.
+    expect(parse([], { ATOLL_TOKEN_AUTH_FILE: '' }).auth).toEqual({ anonymous: false, authorization: 'RBAC' });
+  });
+
+  it('refuse bad values with a clear message', () => {
+    expect(() => parse(['--authorization-mode', 'Webhook'])).toThrow(new ConfigError('invalid authorization mode "Webhook": expected RBAC or AlwaysAllow'));
+    expect(() => parse([], { ATOLL_AUTHORIZATION_MODE: 'rbac' })).toThrow('invalid authorization mode "rbac"');
+    expect(() => parse([], { ATOLL_PLAIN_HTTP: 'yes' })).toThrow(/invalid ATOLL_PLAIN_HTTP "yes"/);
+    expect(() => parse([], { ATOLL_ANONYMOUS_AUTH: 'on' })).toThrow(/invalid ATOLL_ANONYMOUS_AUTH "on"/);
+    expect(() => parse(['--token-auth-file', ' '])).toThrow('the token file must not be empty');
+    expect(() => parse(['--plain-http=yes'])).toThrow(ConfigError);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../src/storage/index.js';
-import { runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
+import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 
 const exec = promisify(execFile);
 const KUBECTL = '/usr/bin/kubectl';
@@ -35,23 +35,37 @@ describe('atoll server', () => {
   it('serves health endpoints, creates root, writes a kubeconfig, and stops cleanly on SIGTERM', async () => {
     const dataDir = tmpDir();
     const p = await start(['--port', '0', '--data-dir', dataDir]);
+    // HTTPS by default, with the CA the server generated; health stays open without credentials.
+    expect(p.url).toMatch(/^https:\/\//);
+    expect(p.ca).toBe(fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'));
     for (const endpoint of ['/healthz', '/livez', '/readyz']) {
-      const r = await fetch(`${p.url}${endpoint}`);
+      const r = await requestAtoll(p, endpoint);
       expect(r.status).toBe(200);
-      expect(await r.text()).toBe('ok');
+      expect(r.text).toBe('ok');
     }
-    const verbose = await (await fetch(`${p.url}/readyz?verbose`)).text();
+    const verbose = (await requestAtoll(p, '/readyz?verbose')).text;
     expect(verbose).toContain('[+]store ok');
     expect(verbose).toContain('readyz check passed');
 
-    const unknown = await fetch(`${p.url}/clusters/root/no/such/path`);
+    // Everything else needs credentials: /version too.
+    const anonymous = await requestAtoll(p, '/version');
+    expect(anonymous.status).toBe(401);
+    expect(JSON.parse(anonymous.text)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    const version = await requestAtoll(p, '/version', { headers: p.headers });
+    expect(version.status).toBe(200);
+    expect(JSON.parse(version.text)).toMatchObject({ major: '1' });
+    expect((await requestAtoll(p, '/clusters/root/no/such/path')).status).toBe(401);
+
+    const unknown = await requestAtoll(p, '/clusters/root/no/such/path', { headers: p.headers });
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+    expect(JSON.parse(unknown.text)).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
 
     expect(p.kubeconfig).toBe(path.join(dataDir, 'admin.kubeconfig'));
     const kubeconfig = fs.readFileSync(p.kubeconfig, 'utf8');
     expect(kubeconfig).toContain(`server: ${p.url}/clusters/root`);
     expect(kubeconfig).toContain('current-context: root');
+    expect(kubeconfig).toContain(`certificate-authority-data: ${Buffer.from(p.ca ?? '').toString('base64')}`);
+    expect(kubeconfig).toContain(`token: ${p.adminToken}`);
 
     const exit = await p.stop('SIGTERM');
     expect(exit.code).toBe(0);
@@ -83,6 +97,19 @@ describe('atoll server', () => {
     expect(await readUid()).toBe(uid);
   });
 
+  it('serves plain HTTP with --plain-http, still requiring credentials, and writes a kubeconfig without a CA', async () => {
+    const p = await start(['--port', '0', '--data-dir', tmpDir(), '--plain-http']);
+    expect(p.url).toMatch(/^http:\/\//);
+    expect(p.ca).toBeUndefined();
+    expect((await fetch(`${p.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${p.url}/version`)).status).toBe(401);
+    expect((await fetch(`${p.url}/version`, { headers: p.headers })).status).toBe(200);
+    const kubeconfig = fs.readFileSync(p.kubeconfig, 'utf8');
+    expect(kubeconfig).toContain(`server: ${p.url}/clusters/root`);
+    expect(kubeconfig).toContain(`token: ${p.adminToken}`);
+    expect(kubeconfig).not.toContain('certificate-authority');
+  });
+
   it('refuses a second server on the same data directory with a clear message', async () => {
     const dataDir = tmpDir();
     await start(['--port', '0', '--data-dir', dataDir]);
@@ -92,7 +119,7 @@ describe('atoll server', () => {
   });
 
   it('rejects bad flags with usage and exit code 2', async () => {
-    for (const args of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--log-level', 'loud']]) {
+    for (const args of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--log-level', 'loud'], ['--authorization-mode', 'Webhook']]) {
       const r = await runAtoll(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.output).toContain('Usage: npm start --');
@@ -105,7 +132,7 @@ describe('atoll server', () => {
     const dataDir = tmpDir();
     const p = await startAtoll(['--port', '0', '--data-dir', dataDir], { command: ['npm', 'start', '--silent', '--'], timeoutMs: 120_000 });
     procs.push(p);
-    expect((await fetch(`${p.url}/readyz`)).status).toBe(200);
+    expect((await requestAtoll(p, '/readyz')).status).toBe(200);
     expect(fs.existsSync(path.join(dataDir, 'admin.kubeconfig'))).toBe(true);
     const exit = await p.stop('SIGTERM');
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
@@ -117,5 +144,8 @@ describe('atoll server', () => {
     expect(stdout).toBe(`${p.url}/clusters/root`);
     const ctx = await exec(KUBECTL, ['--kubeconfig', p.kubeconfig, 'config', 'current-context']);
     expect(ctx.stdout.trim()).toBe('root');
+    // It trusts the server's certificate and authenticates with the admin token.
+    const version = await exec(KUBECTL, ['--kubeconfig', p.kubeconfig, 'get', '--raw', '/version']);
+    expect(JSON.parse(version.stdout)).toMatchObject({ major: '1' });
   });
 });

@@ -12,21 +12,29 @@ import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AtollServer } from '../../src/server/index.js';
+import { bearer } from '../support/server-fixture.js';
 
 it('ends open watches and subscriptions cleanly when the server stops', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-shutdown-'));
   const server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, pino({ level: 'silent' }));
   try {
     await server.start();
-    const watch = await fetch(`${server.baseUrl}/clusters/root/api/v1/namespaces?watch=1`);
+    const headers = bearer(server.adminToken);
+    const watch = await fetch(`${server.baseUrl}/clusters/root/api/v1/namespaces?watch=1`, { headers });
+    expect(watch.status).toBe(200);
     const reader = watch.body!.getReader();
     await reader.read(); // the ADDED of `default`: the stream is live
 
     const closed = new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/clusters/root/graphql`, 'graphql-transport-ws');
+      const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/clusters/root/graphql`, 'graphql-transport-ws', { headers });
       ws.on('close', (code) => resolve(code));
     });
-    const client = createClient({ url: `${server.baseUrl.replace('http', 'ws')}/clusters/root/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: `${server.baseUrl.replace('http', 'ws')}/clusters/root/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: headers,
+    });
     const first = new Promise<void>((resolve, reject) => {
       client.subscribe({ query: 'subscription { v1_namespaces { type } }' }, { next: () => resolve(), error: reject, complete: () => undefined });
     });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { fetchTrusting } from './tls-fetch.js';
 
 export const MAIN = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,6 +19,8 @@ export interface AtollProcess {
   adminToken: string;
   /** `Authorization: Bearer <admin token>`, for requests the test makes itself. */
   headers: Record<string, string>;
+  /** The CA (PEM) that signed the serving certificate, from the kubeconfig; undefined with --plain-http. */
+  ca: string | undefined;
   logs: () => string;
   /** Sends a signal and resolves with the exit code and signal. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -54,12 +57,14 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
       clearTimeout(timer);
       const parsed = JSON.parse(line) as { url: string; kubeconfig: string };
       const adminToken = kubeconfigToken(parsed.kubeconfig);
+      const ca = kubeconfigCa(parsed.kubeconfig);
       resolve({
         child,
         url: parsed.url,
         kubeconfig: parsed.kubeconfig,
         adminToken,
         headers: { authorization: `Bearer ${adminToken}` },
+        ca,
         logs: () => out,
         stop: (signal = 'SIGTERM') => {
           try {
@@ -90,10 +95,31 @@ export function runAtoll(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{
   });
 }
 
+interface Kubeconfig {
+  clusters?: { cluster?: { 'certificate-authority-data'?: string } }[];
+  users?: { user?: { token?: string } }[];
+}
+
 /** The bearer token of a kubeconfig's first user. */
 export function kubeconfigToken(file: string): string {
-  const config = parse(fs.readFileSync(file, 'utf8')) as { users?: { user?: { token?: string } }[] };
+  const config = parse(fs.readFileSync(file, 'utf8')) as Kubeconfig;
   const token = config.users?.[0]?.user?.token;
   if (!token) throw new Error(`${file} holds no bearer token`);
   return token;
+}
+
+/** The CA (PEM) of a kubeconfig's first cluster, if it has one. */
+function kubeconfigCa(file: string): string | undefined {
+  const data = (parse(fs.readFileSync(file, 'utf8')) as Kubeconfig).clusters?.[0]?.cluster?.['certificate-authority-data'];
+  return data ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+}
+
+/** A request to a started process, over HTTPS trusting only its CA (or plain HTTP with --plain-http). */
+export async function requestAtoll(
+  p: Pick<AtollProcess, 'url' | 'ca'>,
+  urlPath: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
+  const res = await (p.ca ? fetchTrusting(p.ca) : fetch)(new URL(urlPath, p.url).href, init);
+  return { status: res.status, text: await res.text() };
 }

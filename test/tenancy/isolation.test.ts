@@ -28,7 +28,7 @@ beforeAll(async () => {
 function raw(path: string): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(fx.base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path, method: 'GET' }, (res) => {
+    const req = http.request({ host: hostname, port, path, method: 'GET', headers: fx.headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -59,7 +59,8 @@ describe('same names, separate workspaces', () => {
   it('never streams another workspace’s events to a watch', async () => {
     const list = await fx.call('GET', CONFIGMAPS('root:alpha'));
     const controller = new AbortController();
-    const res = await fetch(`${fx.base}${CONFIGMAPS('root:alpha')}?watch=1&resourceVersion=${list.body.metadata?.resourceVersion as string}`, { signal: controller.signal });
+    const res = await fetch(`${fx.base}${CONFIGMAPS('root:alpha')}?watch=1&resourceVersion=${list.body.metadata?.resourceVersion as string}`, { headers: fx.headers, signal: controller.signal });
+    expect(res.status).toBe(200);
     expect((await fx.call('POST', CONFIGMAPS('root:beta'), { metadata: { name: 'noise' } })).status).toBe(201);
     expect((await fx.call('POST', `/clusters/${beta}/api/v1/namespaces/default/configmaps`, { metadata: { name: 'noise-2' } })).status).toBe(201);
     expect((await fx.call('POST', CONFIGMAPS('root:alpha'), { metadata: { name: 'signal' } })).status).toBe(201);
