@@ -11,6 +11,15 @@ import { fileURLToPath } from 'node:url';
 export const ATOLL_MAIN = new URL('../src/server/main.js', import.meta.url);
 export const ATOLL_READY_MSG = 'Atoll is serving';
 
+/**
+ * Flags for an Atoll child on `dataDir`, any free port of 127.0.0.1: plain HTTP, since no suite
+ * measures TLS and every client here would otherwise need the generated CA. `extra` adds flags
+ * (e.g. how the server authenticates and authorizes).
+ */
+export function atollArgs(dataDir: string, extra: readonly string[] = []): string[] {
+  return ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'info', '--plain-http', ...extra];
+}
+
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** Output kept for error messages. */

@@ -38,9 +38,9 @@ import { cachedSchemaCount, schemaFor } from '../src/graphql/index.js';
 import type { KubeObject } from '../src/meta/index.js';
 import { configMaps, type ResourceType } from '../src/registry/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
-import { ATOLL_MAIN, ATOLL_READY_MSG, withChild } from './child-server.js';
-import { settledMemory, sleep, withTempDir, withTimeout } from './fixtures.js';
-import { drive, expectStatus, request, type LoadResult } from './http-load.js';
+import { ATOLL_MAIN, ATOLL_READY_MSG, atollArgs, withChild } from './child-server.js';
+import { adminHeaders, settledMemory, sleep, withTempDir, withTimeout } from './fixtures.js';
+import { drive, expectStatus, mergeLoads, request, type LoadResult } from './http-load.js';
 import { figure, formatNumber, median, note, percentile, type Suite } from './report.js';
 import { createAndWait, flat, namespaceCreateRate, pollUntil, startServer } from './workspace-driver.js';
 
@@ -241,28 +241,11 @@ const jsonBytes = (o: unknown): number => Buffer.byteLength(JSON.stringify(o));
 // ---- REST creates against a child server ----------------------------------------------------
 
 /** Creates every body (pre-serialized) with `concurrency` keep-alive requests in flight; each must answer 201. */
-async function createAll(baseUrl: string, path: string, bodies: readonly Buffer[], concurrency: number): Promise<LoadResult> {
+async function createAll(baseUrl: string, headers: http.OutgoingHttpHeaders, path: string, bodies: readonly Buffer[], concurrency: number): Promise<LoadResult> {
   let next = 0;
   return drive(concurrency, () => next < bodies.length, async (agent) => {
-    await expectStatus(agent, baseUrl, 'POST', path, 201, bodies[next++] as Buffer);
+    await expectStatus(agent, baseUrl, 'POST', path, 201, bodies[next++] as Buffer, headers);
   });
-}
-
-/** Several rounds as one: all their creates over the sum of their durations. */
-function merge(rounds: readonly LoadResult[]): LoadResult {
-  let count = 0;
-  let seconds = 0;
-  for (const r of rounds) {
-    count += r.count;
-    seconds += r.count / r.perSecond;
-  }
-  const latencies = new Float64Array(count);
-  let at = 0;
-  for (const r of rounds) {
-    latencies.set(r.latencies, at);
-    at += r.latencies.length;
-  }
-  return { count, perSecond: count / seconds, latencies: latencies.sort() };
 }
 
 const bodies = (prefix: string, from: number, count: number, make: (name: string, i: number) => KubeObject): Buffer[] =>
@@ -276,33 +259,33 @@ interface Setup {
 }
 
 /** A workspace with the CRD established and served; checks that defaults apply and a rule rejects. */
-async function setUp(url: string): Promise<Setup> {
+async function setUp(url: string, headers: http.OutgoingHttpHeaders): Promise<Setup> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const json = (body: Buffer): Record<string, unknown> => JSON.parse(body.toString('utf8')) as Record<string, unknown>;
   try {
-    await expectStatus(agent, url, 'POST', WORKSPACES_API, 201, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: BENCH_WORKSPACE } });
+    await expectStatus(agent, url, 'POST', WORKSPACES_API, 201, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: BENCH_WORKSPACE } }, headers);
     const ready = await pollUntil(
       async () => {
-        const ws = json((await expectStatus(agent, url, 'GET', `${WORKSPACES_API}/${BENCH_WORKSPACE}`, 200)).body);
+        const ws = json((await expectStatus(agent, url, 'GET', `${WORKSPACES_API}/${BENCH_WORKSPACE}`, 200, undefined, headers)).body);
         return (ws.status as { phase?: string } | undefined)?.phase === 'Ready';
       },
       50,
       20_000,
     );
     if (!ready) throw new Error(`workspace ${WS_PATH} not Ready after 20 s`);
-    await expectStatus(agent, url, 'POST', CRDS_API, 201, gadgetCrd());
-    const served = await pollUntil(async () => (await request(agent, url, 'GET', CR_PATH)).status === 200, 20, 20_000);
+    await expectStatus(agent, url, 'POST', CRDS_API, 201, gadgetCrd(), headers);
+    const served = await pollUntil(async () => (await request(agent, url, 'GET', CR_PATH, undefined, headers)).status === 200, 20, 20_000);
     if (!served) throw new Error(`${PLURAL}.${GROUP} not served in ${WS_PATH} after 20 s`);
 
     const cm = sameSizeConfigMap('size-cm', 0);
     const cr = gadget('size-cr', 0);
-    const cmStored = (await expectStatus(agent, url, 'POST', CM_PATH, 201, cm)).body;
-    const crStored = (await expectStatus(agent, url, 'POST', CR_PATH, 201, cr)).body;
+    const cmStored = (await expectStatus(agent, url, 'POST', CM_PATH, 201, cm, headers)).body;
+    const crStored = (await expectStatus(agent, url, 'POST', CR_PATH, 201, cr, headers)).body;
     const spec = json(crStored).spec as Record<string, unknown> & { ports?: { protocol?: string }[] };
     const defaulted = spec.tier === 'silver' && spec.imagePullPolicy === 'IfNotPresent' && spec.timeoutSeconds === 30 && spec.ports?.[0]?.protocol === 'TCP';
     const bad = gadget('invalid', 1);
     Object.assign(bad.spec as object, { minReplicas: 20, ports: [{ name: 'ssh', port: 22 }], image: 'elsewhere.example.org/gadget:v1' });
-    const refused = await expectStatus(agent, url, 'POST', CR_PATH, 422, bad);
+    const refused = await expectStatus(agent, url, 'POST', CR_PATH, 422, bad, headers);
     const causes = (json(refused.body).details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
     return {
       sizes: { cmSent: jsonBytes(cm), crSent: jsonBytes(cr), cmStored: cmStored.length, crStored: crStored.length },
@@ -322,21 +305,22 @@ interface Creates {
 
 async function measureCreates(): Promise<Creates> {
   return withTempDir(async (tmp) => {
-    const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(tmp, 'data'), '--log-level', 'info'];
-    return withChild(ATOLL_MAIN, args, ATOLL_READY_MSG, async (server) => {
-      const setup = await setUp(server.url);
+    const dataDir = path.join(tmp, 'data');
+    return withChild(ATOLL_MAIN, atollArgs(dataDir), ATOLL_READY_MSG, async (server) => {
+      const headers = adminHeaders(dataDir);
+      const setup = await setUp(server.url, headers);
       const kinds = {
         cm: { path: CM_PATH, prefix: 'cm', make: sameSizeConfigMap, done: 0, rounds: [] as LoadResult[] },
         cr: { path: CR_PATH, prefix: 'gd', make: gadget, done: 0, rounds: [] as LoadResult[] },
       };
-      for (const k of Object.values(kinds)) await createAll(server.url, k.path, bodies(`warm-${k.prefix}`, 0, WARM_CREATES, k.make), CREATE_CONCURRENCY);
+      for (const k of Object.values(kinds)) await createAll(server.url, headers, k.path, bodies(`warm-${k.prefix}`, 0, WARM_CREATES, k.make), CREATE_CONCURRENCY);
       const perRound = CREATES / (ORDER.length / 2);
       for (const which of ORDER) {
         const k = kinds[which];
-        k.rounds.push(await createAll(server.url, k.path, bodies(k.prefix, k.done, perRound, k.make), CREATE_CONCURRENCY));
+        k.rounds.push(await createAll(server.url, headers, k.path, bodies(k.prefix, k.done, perRound, k.make), CREATE_CONCURRENCY));
         k.done += perRound;
       }
-      return { setup, cm: merge(kinds.cm.rounds), cr: merge(kinds.cr.rounds) };
+      return { setup, cm: mergeLoads(kinds.cm.rounds), cr: mergeLoads(kinds.cr.rounds) };
     });
   });
 }

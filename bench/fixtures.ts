@@ -1,10 +1,12 @@
 /**
  * What the suites share: ConfigMap-like objects and their keys, temp data directories under
- * os.tmpdir() that are always removed, and small async helpers that keep every suite bounded.
+ * os.tmpdir() that are always removed, credentials for the servers under test, and small async
+ * helpers that keep every suite bounded.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ADMIN_TOKEN_FILE, PKI_DIR } from '../src/auth/index.js';
 import type { KubeObject } from '../src/meta/index.js';
 import type { ObjectKey } from '../src/storage/index.js';
 
@@ -34,6 +36,19 @@ export function configMap(namespace: string, name: string, i: number): KubeObjec
 export function postableConfigMap(namespace: string, name: string, i: number): object {
   const cm = configMap(namespace, name, i);
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: cm.metadata.labels }, data: cm.data };
+}
+
+/**
+ * `Authorization: Bearer <token>`. Also valid as graphql-ws `connectionParams`, which the server
+ * reads the same header from.
+ */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** The admin's credentials for a server started on `dataDir` (the token it wrote on start, as kubectl finds it). */
+export function adminHeaders(dataDir: string): { authorization: string } {
+  return bearer(fs.readFileSync(path.join(dataDir, PKI_DIR, ADMIN_TOKEN_FILE), 'utf8').trim());
 }
 
 /** Runs `fn` with a fresh directory under os.tmpdir() and removes it afterwards, even on failure. */

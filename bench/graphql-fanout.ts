@@ -52,9 +52,9 @@ const SUBSCRIPTION = (rv: string): string =>
   `subscription { v1_configmaps(namespace: "default", resourceVersion: "${rv}") { type object { metadata { name resourceVersion } } } }`;
 
 /** Creates the ConfigMaps the fan-out writes update (in `default` of the workspace). */
-export function seedFanout(agent: http.Agent, url: string): Promise<HttpResult>[] {
+export function seedFanout(agent: http.Agent, url: string, headers: http.OutgoingHttpHeaders): Promise<HttpResult>[] {
   return Array.from({ length: SEEDED }, (_, i) =>
-    expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', fanName(i), i)),
+    expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', fanName(i), i), headers),
   );
 }
 
@@ -96,8 +96,16 @@ let fanoutRuns = 0;
 /**
  * Opens `sockets` graphql-ws clients with `perSocket` subscriptions each, from the current
  * resourceVersion, then runs the warm-up, steady and burst writes, recording every delivery.
+ * `auth` goes with every REST request and in every socket's connection_init.
  */
-export async function fanout(url: string, serverPid: number | undefined, sockets: number, perSocket: number, plan: WritePlan = DEFAULT_PLAN): Promise<Fanout> {
+export async function fanout(
+  url: string,
+  serverPid: number | undefined,
+  auth: { authorization: string },
+  sockets: number,
+  perSocket: number,
+  plan: WritePlan = DEFAULT_PLAN,
+): Promise<Fanout> {
   const { steadyWrites, steadySpacingMs, burstWrites, burstInFlight } = plan;
   const totalWrites = WARM_WRITES + steadyWrites + burstWrites;
   if (totalWrites > SEEDED) throw new Error(`a plan of ${totalWrites} writes needs more seeded ConfigMaps than ${SEEDED}`);
@@ -132,7 +140,7 @@ export async function fanout(url: string, serverPid: number | undefined, sockets
     if (failure) throw failure;
   };
 
-  const list = await expectStatus(agent, url, 'GET', `${API}/namespaces/default/configmaps?limit=1`, 200);
+  const list = await expectStatus(agent, url, 'GET', `${API}/namespaces/default/configmaps?limit=1`, 200, undefined, auth);
   const rv = (JSON.parse(list.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
   const clients: Client[] = [];
   const unsubscribes: (() => void)[] = [];
@@ -148,7 +156,7 @@ export async function fanout(url: string, serverPid: number | undefined, sockets
       if (opened < sockets) open(opened++);
     };
     const open = (c: number): void => {
-      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, on: { connected: onConnected } });
+      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { ...auth }, on: { connected: onConnected } });
       clients.push(client);
       for (let k = 0; k < perSocket; k++) {
         const s = c * perSocket + k;
@@ -191,6 +199,7 @@ export async function fanout(url: string, serverPid: number | undefined, sockets
     const write = async (i: number): Promise<void> => {
       sentAt[i] = performance.now();
       const res = await expectStatus(agent, url, 'PATCH', `${API}/namespaces/default/configmaps/${fanName(i)}`, 200, { data: { seq: String(i), run } }, {
+        ...auth,
         'content-type': 'application/merge-patch+json',
       });
       respondedAt[i] = performance.now();

@@ -19,7 +19,7 @@ import { cachedSchemaCount, schemaFor } from '../src/graphql/index.js';
 import { SYSTEM_USER } from '../src/registry/index.js';
 import type { AtollServer } from '../src/server/index.js';
 import { LOGICAL_CLUSTER_NAME, lcStatusOf, logicalClusterKey, logicalClusters, PATH_ANNOTATION, storeResolver } from '../src/tenancy/index.js';
-import { settledMemory } from './fixtures.js';
+import { bearer, settledMemory } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { servedEverywhere } from './graphql-schema.js';
 import { expectStatus } from './http-load.js';
@@ -87,7 +87,7 @@ async function createClusters(server: AtollServer, from: number, to: number): Pr
 }
 
 /** Queries workspaces `from`..`to - 1` once each over HTTP, QUERY_CONCURRENCY at a time; queries/s. */
-async function serve(url: string, from: number, to: number, times = 1): Promise<number> {
+async function serve(url: string, headers: http.OutgoingHttpHeaders, from: number, to: number, times = 1): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: QUERY_CONCURRENCY });
   let next = 0;
   const total = (to - from) * times;
@@ -95,7 +95,7 @@ async function serve(url: string, from: number, to: number, times = 1): Promise<
   const worker = async (): Promise<void> => {
     while (next < total) {
       const cluster = clusterName(from + (next++ % (to - from)));
-      const res = await expectStatus(agent, url, 'POST', `/clusters/${cluster}/graphql`, 200, { query: QUERY });
+      const res = await expectStatus(agent, url, 'POST', `/clusters/${cluster}/graphql`, 200, { query: QUERY }, headers);
       const reply = JSON.parse(res.body.toString('utf8')) as Reply;
       if (reply.errors || reply.data?.core_kcp_io?.v1alpha1?.LogicalCluster?.metadata?.annotations?.[PATH_ANNOTATION] !== cluster) {
         throw new Error(`unexpected reply from ${cluster}: ${res.body.toString('utf8', 0, 500)}`);
@@ -132,14 +132,15 @@ async function schemasOf(server: AtollServer, count: number): Promise<{ distinct
 export async function measureWorkspaceMemory(): Promise<WorkspaceMemory> {
   return withServer(async ({ server, warnings }) => {
     const url = server.baseUrl;
+    const admin = bearer(server.adminToken);
     const empty = await settledMemory();
     await createClusters(server, 0, WORKSPACES);
     const created = await settledMemory();
-    await serve(url, 0, 1, WARM_QUERIES);
+    await serve(url, admin, 0, 1, WARM_QUERIES);
     const one = await settledMemory();
     const schemasBefore = cachedSchemaCount();
     const mark = cpuMark(undefined);
-    const servedPerSecond = await serve(url, 0, WORKSPACES);
+    const servedPerSecond = await serve(url, admin, 0, WORKSPACES);
     const servingCpu = cpuSince(mark, undefined);
     const served = await settledMemory();
     const compiled = cachedSchemaCount() - schemasBefore;

@@ -21,14 +21,14 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ATOLL_MAIN, ATOLL_READY_MSG, warningLines, withChild } from './child-server.js';
-import { collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
+import { ATOLL_MAIN, ATOLL_READY_MSG, atollArgs, warningLines, withChild } from './child-server.js';
+import { adminHeaders, collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
 import { measureWorkspaceMemory, reportWorkspaceMemory } from './graphql-memory.js';
 import { measureCompile, reportCompile } from './graphql-schema.js';
 import { expectStatus, load, type HttpResult, type LoadOptions, type LoadResult } from './http-load.js';
-import { figure, formatNumber, note, percentile, type Suite } from './report.js';
+import { formatNumber, note, reportLoads, type Suite } from './report.js';
 
 
 const CONCURRENCY = 32;
@@ -57,17 +57,17 @@ const CLIENTS_PLAN: WritePlan = { steadyWrites: 20, steadySpacingMs: 500, burstW
 /** File descriptors either process needs besides the sockets (store, logs, HTTP agents). */
 const SPARE_FDS = 200;
 
-async function seed(url: string): Promise<void> {
+async function seed(url: string, headers: http.OutgoingHttpHeaders): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   try {
-    await expectStatus(agent, url, 'POST', `${API}/namespaces`, 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', GET_NAME, 0));
+    await expectStatus(agent, url, 'POST', `${API}/namespaces`, 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, headers);
+    await expectStatus(agent, url, 'POST', `${API}/namespaces/default/configmaps`, 201, postableConfigMap('default', GET_NAME, 0), headers);
     const creates: Promise<HttpResult>[] = [];
     for (let i = 0; i < LIST_SIZE; i++) {
       const name = `cm-${String(i).padStart(3, '0')}`;
-      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, postableConfigMap(NAMESPACE, name, i)));
+      creates.push(expectStatus(agent, url, 'POST', `${API}/namespaces/${NAMESPACE}/configmaps`, 201, postableConfigMap(NAMESPACE, name, i), headers));
     }
-    creates.push(...seedFanout(agent, url));
+    creates.push(...seedFanout(agent, url, headers));
     await Promise.all(creates);
   } finally {
     agent.destroy();
@@ -77,9 +77,10 @@ async function seed(url: string): Promise<void> {
 // ---- reads ----
 
 /** A GraphQL POST; a reply with `errors` fails the run (cheap check; the full parse is done once, up front). */
-const graphqlOptions = (query: string): LoadOptions => ({
+export const graphqlOptions = (query: string, headers?: http.OutgoingHttpHeaders): LoadOptions => ({
   method: 'POST',
   body: { query },
+  ...(headers ? { headers } : {}),
   check: (res) => {
     if (res.body.includes('"errors"')) throw new Error(`GraphQL reply with errors: ${res.body.toString('utf8', 0, 500)}`);
   },
@@ -100,14 +101,14 @@ interface Reads {
   bytes: { restGet: number; gqlGet: number; restList: number; gqlList: number };
 }
 
-async function measureReads(url: string, serverPid: number | undefined): Promise<Reads> {
+async function measureReads(url: string, serverPid: number | undefined, headers: http.OutgoingHttpHeaders): Promise<Reads> {
   const agent = new http.Agent({ keepAlive: false });
   let bytes: Reads['bytes'];
   try {
-    const restGet = await expectStatus(agent, url, 'GET', GET_PATH, 200);
-    const restList = await expectStatus(agent, url, 'GET', LIST_PATH, 200);
-    const gqlGet = await expectStatus(agent, url, 'POST', GRAPHQL, 200, { query: GET_QUERY });
-    const gqlList = await expectStatus(agent, url, 'POST', GRAPHQL, 200, { query: LIST_QUERY });
+    const restGet = await expectStatus(agent, url, 'GET', GET_PATH, 200, undefined, headers);
+    const restList = await expectStatus(agent, url, 'GET', LIST_PATH, 200, undefined, headers);
+    const gqlGet = await expectStatus(agent, url, 'POST', GRAPHQL, 200, { query: GET_QUERY }, headers);
+    const gqlList = await expectStatus(agent, url, 'POST', GRAPHQL, 200, { query: LIST_QUERY }, headers);
     const one = JSON.parse(gqlGet.body.toString('utf8')) as GraphQLReply;
     const many = JSON.parse(gqlList.body.toString('utf8')) as GraphQLReply;
     if (one.errors || one.data?.v1?.ConfigMap?.metadata?.name !== GET_NAME) throw new Error(`unexpected GraphQL GET reply: ${gqlGet.body.toString('utf8', 0, 500)}`);
@@ -121,7 +122,7 @@ async function measureReads(url: string, serverPid: number | undefined): Promise
     agent.destroy();
   }
   const cpu: Reads['cpu'] = [];
-  const run = async (what: string, p: string, options?: LoadOptions): Promise<LoadResult> => {
+  const run = async (what: string, p: string, options: LoadOptions = { headers }): Promise<LoadResult> => {
     await load(url, p, CONCURRENCY, WARMUP_MS, options);
     const mark = cpuMark(serverPid);
     const result = await load(url, p, CONCURRENCY, MEASURE_MS, options);
@@ -130,22 +131,16 @@ async function measureReads(url: string, serverPid: number | undefined): Promise
   };
   return {
     restGet: await run('REST GET', GET_PATH),
-    gqlGet: await run('GraphQL GET', GRAPHQL, graphqlOptions(GET_QUERY)),
+    gqlGet: await run('GraphQL GET', GRAPHQL, graphqlOptions(GET_QUERY, headers)),
     restList: await run('REST LIST', LIST_PATH),
-    gqlList: await run('GraphQL LIST', GRAPHQL, graphqlOptions(LIST_QUERY)),
+    gqlList: await run('GraphQL LIST', GRAPHQL, graphqlOptions(LIST_QUERY, headers)),
     bytes,
     cpu,
   };
 }
 
 function reportReads(what: string, rest: LoadResult, gql: LoadResult): void {
-  figure(`${what}, REST (${rest.count} requests)`, rest.perSecond, 'req/s');
-  figure(`${what}, GraphQL (${gql.count} requests)`, gql.perSecond, 'req/s', { value: rest.perSecond, label: 'REST' });
-  for (const p of [50, 99]) {
-    const base = percentile(rest.latencies, p);
-    figure(`${what}, REST latency p${p}`, base, 'ms');
-    figure(`${what}, GraphQL latency p${p}`, percentile(gql.latencies, p), 'ms', { value: base, label: 'REST' });
-  }
+  reportLoads(what, { label: 'REST', result: rest }, { label: 'GraphQL', result: gql });
 }
 
 
@@ -159,10 +154,10 @@ export const graphqlSuite: Suite = {
     collectGarbage();
     await withTempDir(async (tmp) => {
       const dataDir = path.join(tmp, 'data');
-      const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'info'];
-      await withChild(ATOLL_MAIN, args, ATOLL_READY_MSG, async (server) => {
-        await seed(server.url);
-        const reads = await measureReads(server.url, server.pid);
+      await withChild(ATOLL_MAIN, atollArgs(dataDir), ATOLL_READY_MSG, async (server) => {
+        const admin = adminHeaders(dataDir);
+        await seed(server.url, admin);
+        const reads = await measureReads(server.url, server.pid, admin);
         reportReads('GET 1 ConfigMap', reads.restGet, reads.gqlGet);
         reportReads(`LIST ${LIST_SIZE} ConfigMaps`, reads.restList, reads.gqlList);
         const b = reads.bytes;
@@ -170,15 +165,15 @@ export const graphqlSuite: Suite = {
         note(`${CONCURRENCY} keep-alive requests in flight, ${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s per figure; GraphQL is POST with a JSON body`);
         note(`CPU (100 % = one core busy) server / bench process / whole machine: ${reads.cpu.map(({ what, use }) => `${what} ${pct(use.serverCpu)} / ${pct(use.benchCpu)} / ${pct(use.machineCpu)}`).join(', ')}`);
 
-        const single = await fanout(server.url, server.pid, 1, 1);
-        const runs: Fanout[] = [await fanout(server.url, server.pid, SOCKETS, SUBS_PER_SOCKET)];
+        const single = await fanout(server.url, server.pid, admin, 1, 1);
+        const runs: Fanout[] = [await fanout(server.url, server.pid, admin, SOCKETS, SUBS_PER_SOCKET)];
         // Each client socket is a file descriptor here and one in the server.
         const limits = { bench: openFilesLimit(), server: server.pid === undefined ? NaN : openFilesLimit(server.pid) };
         const fdNote = `open-files limit ${formatNumber(limits.bench)} (bench process) / ${formatNumber(limits.server)} (server); ${formatNumber(CLIENTS)} sockets need as many on each side`;
         if (Math.min(limits.bench, limits.server) < CLIENTS + SPARE_FDS) {
           note(`${formatNumber(CLIENTS)}-client fan-out SKIPPED: ${fdNote} (raise it with ulimit -n before npm run bench)`);
         } else {
-          runs.push(await fanout(server.url, server.pid, CLIENTS, 1, CLIENTS_PLAN));
+          runs.push(await fanout(server.url, server.pid, admin, CLIENTS, 1, CLIENTS_PLAN));
         }
         reportFanout(single, runs);
         note(`graphql-ws subscriptions to v1_configmaps in one workspace, from the current resourceVersion: ${SOCKETS} WebSockets x ${SUBS_PER_SOCKET}, and ${formatNumber(CLIENTS)} WebSockets x 1; ${fdNote}`);

@@ -139,3 +139,20 @@ export async function drive(concurrency: number, more: () => boolean, send: (age
   const seconds = (performance.now() - start) / 1000;
   return { count: latencies.length, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies).sort() };
 }
+
+/** Several measured runs as one: all their requests over the sum of their durations. */
+export function mergeLoads(runs: readonly LoadResult[]): LoadResult {
+  let count = 0;
+  let seconds = 0;
+  for (const r of runs) {
+    count += r.count;
+    seconds += r.count / r.perSecond;
+  }
+  const latencies = new Float64Array(count);
+  let at = 0;
+  for (const r of runs) {
+    latencies.set(r.latencies, at);
+    at += r.latencies.length;
+  }
+  return { count, perSecond: count / seconds, latencies: latencies.sort() };
+}

@@ -1,8 +1,10 @@
 /**
- * Storage and REST benchmarks: `npm run bench` runs every suite in sequence and prints one line per
- * figure; `npm run bench -- watch` runs only the suites whose name contains "watch". Figures are
- * printed, never asserted. A suite that fails or times out is reported and the run goes on.
+ * Storage, REST, GraphQL, workspace, CRD and auth benchmarks: `npm run bench` runs every suite in
+ * sequence and prints one line per figure; `npm run bench -- watch` runs only the suites whose name
+ * contains "watch". Figures are printed, never asserted. A suite that fails or times out is
+ * reported and the run goes on.
  */
+import { authSuite } from './auth.js';
 import { crdSuite } from './crds.js';
 import { collectGarbage } from './fixtures.js';
 import { graphqlSuite } from './graphql.js';
@@ -14,7 +16,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, workspacesSuite, crdSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

@@ -19,12 +19,14 @@
  * The 100,000-workspace tree runs only with ATOLL_BENCH_FULL=1 (it adds minutes).
  */
 import { fork } from 'node:child_process';
+import type http from 'node:http';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import type { AtollServer } from '../src/server/index.js';
 import { ALL_CLUSTERS, type Watch } from '../src/storage/index.js';
 import { LOGICAL_CLUSTER_RESOURCE, ROOT_CLUSTER, WORKSPACE_RESOURCE, workspaces } from '../src/tenancy/index.js';
-import { collectGarbage, dirBytes, sleep, withTempDir, withTimeout } from './fixtures.js';
+import { bearer, collectGarbage, dirBytes, sleep, withTempDir, withTimeout } from './fixtures.js';
 import { load, type LoadResult } from './http-load.js';
 import { figure, formatNumber, note, percentile, type Baseline, type Suite } from './report.js';
 import {
@@ -147,7 +149,7 @@ interface ChildResult {
 
 type FromChild =
   | { kind: 'progress'; text: string }
-  | { kind: 'load'; label: 'one' | 'many'; baseUrl: string }
+  | { kind: 'load'; label: 'one' | 'many'; baseUrl: string; headers: { authorization: string } }
   | { kind: 'result'; result: ChildResult };
 
 interface ToChild {
@@ -166,8 +168,8 @@ function send(message: FromChild): void {
   process.send?.(message);
 }
 
-/** Asks the parent to load the server with GETs and waits until it has. */
-function askForLoad(label: 'one' | 'many', baseUrl: string): Promise<void> {
+/** Asks the parent to load the server with GETs (as its admin) and waits until it has. */
+function askForLoad(label: 'one' | 'many', server: AtollServer): Promise<void> {
   return new Promise((resolve) => {
     const onMessage = (message: ToChild): void => {
       if (message.kind !== 'loaded') return;
@@ -175,7 +177,7 @@ function askForLoad(label: 'one' | 'many', baseUrl: string): Promise<void> {
       resolve();
     };
     process.on('message', onMessage);
-    send({ kind: 'load', label, baseUrl });
+    send({ kind: 'load', label, baseUrl: server.baseUrl, headers: bearer(server.adminToken) });
   });
 }
 
@@ -188,7 +190,7 @@ async function measureChild(dataDir: string): Promise<ChildResult> {
     let solo = false;
     const next = (): WorkspaceToCreate | undefined => (solo ? undefined : ((solo = true), { cluster: ROOT_CLUSTER, name: SOLO }));
     await createAndWait(server, { total: 1, window: 1, next });
-    await askForLoad('one', server.baseUrl);
+    await askForLoad('one', server);
     await sleep(1_000);
     const before = await settledMemory();
     const diskBefore = dirBytes(dataDir);
@@ -206,7 +208,7 @@ async function measureChild(dataDir: string): Promise<ChildResult> {
     await sleep(2_000);
     const after = await settledMemory();
     const diskAfter = dirBytes(dataDir);
-    await askForLoad('many', server.baseUrl);
+    await askForLoad('many', server);
     await server.stop();
     stopped = true;
     return {
@@ -231,9 +233,9 @@ async function measureChild(dataDir: string): Promise<ChildResult> {
 }
 
 /** Warm-up, then the measured run. */
-async function getLoad(baseUrl: string, pathFor: () => string): Promise<LoadResult> {
-  await load(baseUrl, pathFor, GET_CONCURRENCY, GET_WARMUP_MS);
-  return load(baseUrl, pathFor, GET_CONCURRENCY, GET_MEASURE_MS);
+async function getLoad(baseUrl: string, pathFor: () => string, headers: http.OutgoingHttpHeaders): Promise<LoadResult> {
+  await load(baseUrl, pathFor, GET_CONCURRENCY, GET_WARMUP_MS, { headers });
+  return load(baseUrl, pathFor, GET_CONCURRENCY, GET_MEASURE_MS, { headers });
 }
 
 /** Forks the child on a fresh data directory, answers its load requests, and removes the directory when it is gone. */
@@ -251,7 +253,7 @@ async function superviseChild(dataDir: string): Promise<{ result: ChildResult; o
       else if (message.kind === 'result') resolve(message.result);
       else {
         const pathFor = message.label === 'one' ? () => getPath(SOLO) : () => getPath(`${LARGE_PREFIX}${Math.floor(Math.random() * LARGE)}`);
-        getLoad(message.baseUrl, pathFor).then(
+        getLoad(message.baseUrl, pathFor, message.headers).then(
           (r) => {
             loads[message.label] = r;
             child.send({ kind: 'loaded' } satisfies ToChild);
