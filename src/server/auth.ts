@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import {
   AccessControl,
   adminTokenAuthenticator,
+  CachedAuthenticator,
+  CLUSTER_NAME_EXTRA,
   Authorizer,
   clientCertAuthenticator,
   ensureAdminToken,
@@ -18,6 +20,7 @@ import {
   RbacIndex,
   ServiceAccountAuthenticator,
   ServiceAccountTokens,
+  serviceAccountUserName,
   Sessions,
   TokenFileAuthenticator,
   unionAuthenticator,
@@ -56,6 +59,7 @@ export class ServerAuth {
   private readonly index: RbacIndex | undefined;
   private readonly tokenFile: TokenFileAuthenticator | undefined;
   private readonly serviceAccounts: ServiceAccountAuthenticator;
+  private readonly cache: CachedAuthenticator;
   private saWatch: WatchLoop | undefined;
   private unwatchFile: (() => void) | undefined;
   /** Set once serving TLS (the CA is made asynchronously, after construction). */
@@ -75,12 +79,14 @@ export class ServerAuth {
     if (this.tokenFile) authenticators.push(this.tokenFile);
     authenticators.push({ authenticate: async (request: AuthRequest) => this.clientCerts?.authenticate(request) });
     const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });
+    this.cache = new CachedAuthenticator(authenticator);
     if (settings.authorization === 'RBAC') {
       this.index = new RbacIndex({ store: deps.store });
       this.authorizer = new Authorizer({ index: this.index });
       deps.registry.use(rbacEscalationGuard(this.authorizer));
     }
-    this.access = new AccessControl({ authenticator, ...(this.authorizer ? { authorizer: this.authorizer } : {}) });
+    this.access = new AccessControl({ authenticator: this.cache, ...(this.authorizer ? { authorizer: this.authorizer } : {}) });
+    // Open streams are re-checked against the authenticators themselves, not the cache.
     this.sessions = new Sessions({
       authenticator,
       ...(settings.recheckIntervalMs !== undefined ? { intervalMs: settings.recheckIntervalMs } : {}),
@@ -116,7 +122,10 @@ export class ServerAuth {
       },
       onEvent: (e) => {
         if (e.type !== 'DELETED' || !e.key) return;
-        this.serviceAccounts.forget(e.key.cluster, e.key.namespace, e.key.name);
+        const { cluster, namespace, name } = e.key;
+        this.serviceAccounts.forget(cluster, namespace, name);
+        const user = serviceAccountUserName(namespace ?? '', name);
+        this.cache.forget((u) => u.name === user && u.extra?.[CLUSTER_NAME_EXTRA]?.[0] === cluster);
         void this.sessions.recheck();
       },
     });
@@ -135,6 +144,7 @@ export class ServerAuth {
   async reloadTokenFile(): Promise<void> {
     if (!this.tokenFile) return;
     this.tokenFile.reload();
+    this.cache.forget();
     await this.sessions.recheck();
   }
 

@@ -5,6 +5,7 @@
  */
 export * from './types.js';
 export { ADMIN_TOKEN_FILE, adminTokenAuthenticator, ensureAdminToken } from './admin-token.js';
+export { CachedAuthenticator, type TokenCacheOptions } from './token-cache.js';
 export { bearerToken, WEBSOCKET_TOKEN_PROTOCOL_PREFIX } from './bearer.js';
 export { ANONYMOUS, NO_CREDENTIALS, unionAuthenticator, withAuthenticatedGroup, type AuthDecision, type UnionAuthenticator, type UnionOptions } from './union.js';
 export { hashToken, INVALID_TOKEN, parseTokenFile, TokenFileAuthenticator, tokenFileAuthenticator, TokenFileError } from './token-file.js';
