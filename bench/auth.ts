@@ -246,7 +246,7 @@ export const authSuite: Suite = {
           note(`off: --authorization-mode AlwaysAllow --anonymous-auth, no credentials; on: RBAC, bearer token of user ${USER} from --token-auth-file (workspace access and view in default through bindings)`);
           note(`root holds ${FILLER} unrelated Roles and RoleBindings in default and ${FILLER_CLUSTER} ClusterRoles and ClusterRoleBindings, in both servers`);
           if ('why' in sa) note(`ServiceAccount case SKIPPED: ${sa.why}`);
-          else note(`SA: a TokenRequest token of ServiceAccount default/${SERVICE_ACCOUNT} (a signed JWT, verified on every request), bound to view in default`);
+          else note(`SA: a TokenRequest token of ServiceAccount default/${SERVICE_ACCOUNT} (a signed JWT; verified once, then served from the 10 s token cache), bound to view in default`);
           note(`on the RBAC server: REST without credentials 401, the reader in ${OTHER_NAMESPACE} 403 (checked); GraphQL without credentials: ${enforced.graphqlAnonymous}; the reader in ${OTHER_NAMESPACE}: ${enforced.graphqlOtherNamespace}`);
           note(`${CONCURRENCY} keep-alive requests in flight; ${WARMUP_MS / 1000} s warm-up per case, then ${CYCLES * 2} rounds of ${ROUND_MS / 1000} s per case, alternating (${cases.map((c) => c.label).join(', ')}, then back)`);
           note(`${os.availableParallelism()} CPUs shared by the load generator and both servers (the idle one uses next to nothing)`);

@@ -130,10 +130,24 @@ function withoutServiceAccountGroups(user: UserInfo): UserInfo {
   return { ...user, groups: user.groups.filter((g) => g !== SERVICE_ACCOUNTS_GROUP && !g.startsWith(`${SERVICE_ACCOUNTS_GROUP}:`)) };
 }
 
+/**
+ * Who asks, as a cache-key part: name and sorted groups. Memoised per user object — the token
+ * cache hands every request with the same token the same object — so a hot request does not sort
+ * and serialise its groups again.
+ */
+const userKeys = new WeakMap<UserInfo, string>();
+function userKey(user: UserInfo): string {
+  let key = userKeys.get(user);
+  if (key === undefined) {
+    const groups = user.groups.length > 1 ? [...user.groups].sort() : user.groups;
+    key = JSON.stringify([user.name, groups]);
+    userKeys.set(user, key);
+  }
+  return key;
+}
+
+/** JSON for the request's own parts: names may hold any character, so no separator could be trusted. */
 function cacheKey(a: ClusterAttributes, foreign: boolean): string {
-  const groups = a.user.groups.length > 1 ? [...a.user.groups].sort() : a.user.groups;
-  const who = [a.cluster, a.user.name, foreign, groups];
-  return a.resourceRequest
-    ? JSON.stringify([...who, a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name])
-    : JSON.stringify([...who, a.verb, 0, a.path]);
+  const what = a.resourceRequest ? JSON.stringify([a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name]) : JSON.stringify([a.verb, a.path]);
+  return `${a.cluster}\n${foreign ? 'f' : 'l'}${userKey(a.user)}${what}`;
 }

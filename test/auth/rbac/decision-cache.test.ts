@@ -26,13 +26,13 @@ describe('DecisionCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('keeps at most maxEntries, dropping the least recently used', () => {
+  it('keeps at most maxEntries, dropping the oldest (a hit does not reorder: entries live a TTL at most)', () => {
     const cache = new DecisionCache({ maxEntries: 2 });
     cache.set('a', 0, yes);
     cache.set('b', 0, yes);
     cache.get('a', 0);
     cache.set('c', 0, yes);
     expect(cache.size).toBe(2);
-    expect([cache.get('a', 0), cache.get('b', 0), cache.get('c', 0)]).toEqual([yes, undefined, yes]);
+    expect([cache.get('a', 0), cache.get('b', 0), cache.get('c', 0)]).toEqual([undefined, yes, yes]);
   });
 });
