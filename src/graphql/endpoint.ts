@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
-import { ANONYMOUS_USER, NO_CREDENTIALS, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
+import { ANONYMOUS_USER, impersonationHeaders, NO_CREDENTIALS, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
 import { isApiError, type Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { useFilteredIntrospection } from '../../plugins/filtered-introspection.js';
@@ -63,14 +63,16 @@ export interface GraphQLEndpointDeps {
 }
 
 /**
- * What the server hands yoga per request: the entered workspace and its schema, and the caller
- * with the headers that authenticated it (which Sessions re-checks while a subscription runs).
+ * What the server hands yoga per request: the entered workspace and its schema, the user the
+ * request acts as, and the headers that authenticated it with the user they name (which Sessions
+ * re-checks while a subscription runs; not `user` when the request impersonates).
  */
 type ServerContext = {
   cluster: string;
   schema: GraphQLSchema;
   user?: AuthUser;
   credentials?: IncomingHttpHeaders;
+  authenticated?: AuthUser;
 };
 
 /**
@@ -126,6 +128,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   ];
   const contextFor = (where: ServerContext, userAgent: string | null): GraphQLContext => {
     const { user, credentials, cluster } = where;
+    const authenticated = where.authenticated ?? user;
     const sessions = deps.sessions;
     return {
       registry: deps.registry,
@@ -134,7 +137,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       ...(userAgent ? { userAgent } : {}),
       ...(deps.access ? { access: deps.access } : {}),
       ...(user ? { user } : {}),
-      ...(sessions && user && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster }, user, end) } : {}),
+      ...(sessions && authenticated && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster }, authenticated, end) } : {}),
     };
   };
   const yoga = createYoga<ServerContext, GraphQLContext>({
@@ -190,7 +193,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       let where: ServerContext;
       try {
         const user = await gate.authenticate({ headers: req.headers, socket: req.socket });
-        where = { ...(await gate.place(m[1] as string, user)), ...(user ? { user, credentials: req.headers } : {}) };
+        where = { ...(await gate.place(m[1] as string, user, impersonationHeaders(req))), ...(user ? { authenticated: user, credentials: req.headers } : {}) };
       } catch (err) {
         if (!isApiError(err)) throw err;
         sendRefusal(res, err);
@@ -207,14 +210,15 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     async upgrade(req, socket, head) {
       const m = ENDPOINT.exec(new URL(req.url ?? '/', 'http://atoll.invalid').pathname);
       if (!m) return false;
-      const conn: Connection = { raw: m[1] as string, headers: req.headers };
+      const impersonation = impersonationHeaders(req);
+      const conn: Connection = { raw: m[1] as string, headers: req.headers, ...(impersonation ? { impersonation } : {}) };
       try {
         if (!gate.enabled) conn.placed = await gate.place(conn.raw, undefined);
         else {
           // A caller who identified itself at the upgrade learns at once what its first operation
           // would (403, or 404 for admins), as REST would answer it.
           const user = await authenticateUpgrade(gate, req);
-          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.raw, user);
+          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.raw, user, impersonation);
         }
       } catch (err) {
         if (!isApiError(err)) throw err;

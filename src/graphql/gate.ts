@@ -8,7 +8,7 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
-import { nonResourceAttributes, type AccessControl, type AuthRequest, type AuthUser } from '../auth/index.js';
+import { nonResourceAttributes, type AccessControl, type AuthRequest, type AuthUser, type ImpersonationHeaders } from '../auth/index.js';
 import type { ApiCatalog } from '../apis/index.js';
 import { ApiError, isApiError } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -59,8 +59,11 @@ export class Gate {
     return { cluster: placed.cluster, schema: schemaFor(await this.deps.catalog.forCluster(placed.cluster)) };
   }
 
-  /** The workspace `/clusters/<raw>/graphql` names, entered as `user`; throws 403 or 404 ApiErrors. */
-  async place(raw: string, user: AuthUser | undefined): Promise<Placed> {
+  /**
+   * The workspace `/clusters/<raw>/graphql` names, entered as `user`, and whom the request acts
+   * as there: `user`, or whom `impersonation` names once allowed. Throws 400, 403 or 404 ApiErrors.
+   */
+  async place(raw: string, user: AuthUser | undefined, impersonation?: ImpersonationHeaders): Promise<Placed & { user?: AuthUser }> {
     let ref: string | undefined;
     try {
       ref = decodeURIComponent(raw);
@@ -69,10 +72,11 @@ export class Gate {
     }
     const resolved = ref === undefined ? undefined : await this.deps.resolver.resolve(ref);
     let cluster: string;
-    if (this.deps.access && user) cluster = this.deps.access.enter(user, ref ?? raw, resolved, ENTERING(user));
+    let acting = user;
+    if (this.deps.access && user) ({ cluster, user: acting } = this.deps.access.admit(user, impersonation, ref ?? raw, resolved, ENTERING));
     else if (resolved) cluster = resolved;
     else throw new ApiError('NotFound', `workspace "${ref ?? raw}" not found`, { name: ref ?? raw, group: 'tenancy.kcp.io', kind: 'workspaces' });
-    return { cluster, schema: schemaFor(await this.deps.catalog.forCluster(cluster)) };
+    return { cluster, schema: schemaFor(await this.deps.catalog.forCluster(cluster)), ...(acting ? { user: acting } : {}) };
   }
 }
 

@@ -8,7 +8,8 @@
  * Authentication is per operation, as each HTTP request's is: the operation's own
  * `extensions.headers.Authorization` (GraphiQL's header editor), else the connection's credentials
  * — `connectionParams` of connection_init, else the upgrade request's Authorization header or
- * Kubernetes' WebSocket bearer-token subprotocol entry. Each operation then enters its workspace,
+ * Kubernetes' WebSocket bearer-token subprotocol entry; `Impersonate-*` headers count where they
+ * came with the credentials used (credentials.ts). Each operation then enters its workspace,
  * so a revoked token or a removed binding stops new operations on an open socket. The connection
  * itself is refused for credentials that are invalid (the upgrade with HTTP 401, connection_init
  * with close code 4401) and, when the upgrade names its caller, for a workspace that caller may not
@@ -23,7 +24,7 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
-import type { AuthUser } from '../auth/index.js';
+import type { AuthUser, ImpersonationHeaders } from '../auth/index.js';
 import { executionSchema } from '../../plugins/filtered-introspection.js';
 import { persistedDocument, type PersistedOperationsOptions } from '../../plugins/persisted-operations.js';
 import type { GraphQLContext } from './context.js';
@@ -39,12 +40,15 @@ export interface Connection {
   placed?: Placed;
   /** The connection's own credentials: the upgrade's headers, or connectionParams' Authorization. */
   headers: IncomingHttpHeaders;
+  /** The `Impersonate-*` headers that came with those credentials. */
+  impersonation?: ImpersonationHeaders | undefined;
 }
 
 /** What the endpoint hands the envelop per operation: see endpoint.ts' ServerContext. */
 export interface OperationScope extends Placed {
   user?: AuthUser;
   credentials?: IncomingHttpHeaders;
+  authenticated?: AuthUser;
   request: Request;
   params: { query: string; operationName: string | undefined; variables: Record<string, unknown> | undefined; extensions: Record<string, unknown> | undefined };
 }
@@ -71,38 +75,39 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
   const { gate, connections } = deps;
 
   /** The workspace and caller of one operation; throws the gate's ApiErrors. */
-  const place = async (conn: Connection, request: IncomingMessage, extensions: unknown): Promise<Placed & { user?: AuthUser; credentials?: IncomingHttpHeaders }> => {
+  const place = async (conn: Connection, request: IncomingMessage, extensions: unknown): Promise<Placed & Omit<OperationScope, 'request' | 'params'>> => {
     // The schema as of this operation: the workspace's API set may have changed (a CRD added)
     // since the socket opened; running subscriptions keep the schema they started with.
     if (!gate.enabled) return gate.refreshed(conn.placed as Placed);
-    const credentials = operationCredentials(extensions) ?? conn.headers;
+    const { headers: credentials, impersonation } = operationCredentials(extensions) ?? conn;
     const user = await gate.authenticate({ headers: credentials, socket: request.socket });
-    const placed = await gate.place(conn.raw, user);
-    return { ...placed, ...(user ? { user } : {}), credentials };
+    const placed = await gate.place(conn.raw, user, impersonation);
+    return { ...placed, ...(user ? { authenticated: user } : {}), credentials };
   };
 
   useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       onConnect: async (ctx) => {
         const conn = connections.get(ctx.extra.request);
-        const headers = connectionCredentials(ctx.connectionParams);
-        if (!conn || !gate.enabled || !headers) return true;
+        const credentials = connectionCredentials(ctx.connectionParams);
+        if (!conn || !gate.enabled || !credentials) return true;
         try {
-          await gate.authenticate({ headers, socket: ctx.extra.request.socket });
+          await gate.authenticate({ headers: credentials.headers, socket: ctx.extra.request.socket });
         } catch {
           // graphql-ws would close with 4403 Forbidden for `false`; these credentials are not
           // refused but invalid, which is 4401 (the later close call is then ignored).
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        conn.headers = headers;
+        conn.headers = credentials.headers;
+        conn.impersonation = credentials.impersonation;
         return true;
       },
       // What yoga does per HTTP request, per subscribe message: authentication and the workspace,
       // persisted operation lookup, parse and validate with every plugin, then the context.
       onSubscribe: async (ctx, _id, payload) => {
         const conn = connections.get(ctx.extra.request) as Connection;
-        let where: Placed & { user?: AuthUser; credentials?: IncomingHttpHeaders };
+        let where: Placed & Omit<OperationScope, 'request' | 'params'>;
         let query: string;
         try {
           where = await place(conn, ctx.extra.request, payload.extensions);

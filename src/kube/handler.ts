@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiCatalog, ApiSet } from '../apis/index.js';
-import type { AccessControl, AuthUser, Sessions } from '../auth/index.js';
+import { impersonationHeaders, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
 import { ApiError, apiVersionOf, errors, type Registry, type RequestContext } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
@@ -58,19 +58,35 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       throw e instanceof BadPathError ? errors.badRequest(e.message) : e;
     }
     let cluster: string;
+    // Who the request acts as: the authenticated user, or whom it impersonates.
+    let acting = user;
     if (deps.access && user) {
-      const attributes = requestAttributes(user, info, req.method ?? 'GET', m[2] ?? '/', url.searchParams);
-      cluster = deps.access.enter(user, clusterRef, resolved, attributes);
-      deps.access.authorize(cluster, attributes);
+      const admitted = deps.access.admit(user, impersonationHeaders(req), clusterRef, resolved, (u) =>
+        requestAttributes(u, info, req.method ?? 'GET', m[2] ?? '/', url.searchParams),
+      );
+      cluster = admitted.cluster;
+      acting = admitted.user;
+      deps.access.authorize(cluster, admitted.attributes);
     } else if (resolved) {
       cluster = resolved;
     } else {
       throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
     }
     const set = await deps.catalog.forCluster(cluster);
-    await serve(deps, req, res, url, { cluster, clusterRef, user }, set, info);
+    await serve(deps, req, res, url, { cluster, clusterRef, user: acting, authenticated: user }, set, info);
     return true;
   };
+}
+
+/**
+ * The entered workspace and who is in it: `user` acts (the registry sees it), `authenticated` is
+ * whom the credentials name, which is what revocation re-checks when the request impersonates.
+ */
+interface Where {
+  cluster: string;
+  clusterRef: string;
+  user: AuthUser | undefined;
+  authenticated: AuthUser | undefined;
 }
 
 async function serve(
@@ -78,7 +94,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  where: { cluster: string; clusterRef: string; user: AuthUser | undefined },
+  where: Where,
   set: ApiSet,
   info: RequestInfo,
 ): Promise<void> {
@@ -158,13 +174,13 @@ function notFound(): ApiError {
  * What ends a watch besides its client: server shutdown, or its credentials being revoked
  * (tracked by Sessions). One signal for the stream to listen to.
  */
-function streamEnds(deps: KubeHandlerDeps, req: IncomingMessage, where: { cluster: string; user: AuthUser | undefined }): { signal: AbortSignal; release(): void } | undefined {
-  if (!deps.sessions || !where.user) return undefined;
+function streamEnds(deps: KubeHandlerDeps, req: IncomingMessage, where: Where): { signal: AbortSignal; release(): void } | undefined {
+  if (!deps.sessions || !where.authenticated) return undefined;
   const controller = new AbortController();
   const end = (): void => controller.abort();
   deps.shutdown?.addEventListener('abort', end, { once: true });
   if (deps.shutdown?.aborted) end();
-  const untrack = deps.sessions.track({ headers: req.headers, cluster: where.cluster }, where.user, end);
+  const untrack = deps.sessions.track({ headers: req.headers, cluster: where.cluster }, where.authenticated, end);
   return {
     signal: controller.signal,
     release() {
