@@ -25,6 +25,7 @@ import {
   TokenFileAuthenticator,
   unionAuthenticator,
   withAuthResourceTypes,
+  workspaceTypeUseGuard,
   type AuthRequest,
   type Authenticator,
   type ReviewAuthorizer,
@@ -32,6 +33,7 @@ import {
 import { WatchLoop } from '../controllers/index.js';
 import { groupResource, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
 import type { Store } from '../storage/index.js';
+import { storeResolver } from '../tenancy/index.js';
 
 /** `auth.*` settings (flags --token-auth-file, --anonymous-auth, --authorization-mode). */
 export interface AuthSettings {
@@ -84,6 +86,7 @@ export class ServerAuth {
       this.index = new RbacIndex({ store: deps.store });
       this.authorizer = new Authorizer({ index: this.index });
       deps.registry.use(rbacEscalationGuard(this.authorizer));
+      deps.registry.use(workspaceTypeUseGuard(this.authorizer, storeResolver(deps.store)));
     }
     this.access = new AccessControl({ authenticator: this.cache, ...(this.authorizer ? { authorizer: this.authorizer } : {}) });
     // Open streams are re-checked against the authenticators themselves, not the cache.

@@ -166,6 +166,22 @@ describe('authentication and authorization over REST', () => {
     expect(changed.status).toBe(422);
   });
 
+  it('lets a user create workspaces of a custom type only with `use` on that type', async () => {
+    // dave may create workspaces in root (previous test); root's built-in types need nothing more.
+    const type = { metadata: { name: 'sandbox' }, spec: { extend: { with: [{ name: 'universal', path: 'root' }] } } };
+    expect((await fx.call('POST', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspacetypes', type)).status).toBe(201);
+    const ws = { metadata: { name: 'daves-sandbox' }, spec: { type: { name: 'sandbox', path: 'root' } } };
+    const refused = await fx.callAs('dave-token', 'POST', WORKSPACES('root'), ws);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe(
+      'workspaces.tenancy.kcp.io "daves-sandbox" is forbidden: User "dave" cannot use resource "workspacetypes" in API group "tenancy.kcp.io" at the cluster scope in workspace "root"',
+    );
+    const use = { metadata: { name: 'use-sandbox' }, rules: [{ apiGroups: ['tenancy.kcp.io'], resources: ['workspacetypes'], resourceNames: ['sandbox'], verbs: ['use'] }] };
+    expect((await fx.call('POST', `/clusters/root${RBAC}/clusterroles`, use)).status).toBe(201);
+    await bind('root', 'dave-use-sandbox', 'use-sandbox', [user('dave')]);
+    await eventually(async () => expect((await fx.callAs('dave-token', 'POST', WORKSPACES('root'), ws)).status).toBe(201));
+  });
+
   it('accepts a service account token in its own workspace and refuses it in another', async () => {
     expect((await fx.call('POST', '/clusters/root:a/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'robot' } })).status).toBe(201);
     await bind('root:a', 'robot-view', 'view', [{ kind: 'ServiceAccount', name: 'robot', namespace: 'default' }], 'default');

@@ -21,6 +21,7 @@ export {
 export { covers, compactString, FULL_AUTHORITY } from './covers.js';
 export { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 export { rbacEscalationGuard } from './escalation.js';
+export { workspaceTypeUseGuard } from './workspace-type-use.js';
 export { describeGrant, evaluate, forbiddenMessage, heldRules, subjectRules, type EvaluationOptions } from './evaluator.js';
 export { Policy, type ClusterObjects, type Grant, type RoleRules } from './policy.js';
 export { RbacIndex, RBAC_RESOURCES, type RbacIndexOptions, type RbacKind } from './rbac-index.js';
