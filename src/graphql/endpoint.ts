@@ -135,7 +135,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       cluster,
       warnings: [],
       ...(userAgent ? { userAgent } : {}),
-      ...(deps.access ? { access: deps.access } : {}),
+      // Per-field checks only under RBAC: with AlwaysAllow every field of an authenticated caller is
+      // allowed, and building each field's attributes would be pure cost.
+      ...(deps.access?.authorizer ? { access: deps.access } : {}),
       ...(user ? { user } : {}),
       ...(sessions && authenticated && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster }, authenticated, end) } : {}),
     };
