@@ -3,9 +3,8 @@
  * when its CRD is established (no restart), loses them when it is deleted, and open subscriptions
  * on other resources keep running across the change.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { eventually } from '../support/eventually.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
 import { CRDS, establish, widgetCrd } from './fixtures.js';
@@ -36,12 +35,7 @@ const typeFields = async (name: string): Promise<Record<string, string> | null> 
 
 beforeAll(async () => {
   await fx.workspace('root', 'gql-crd');
-  client = createClient({
-    url: `${fx.base.replace('http', 'ws')}/clusters/${WS}/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: fx.headers.authorization },
-  });
+  client = fx.graphqlClient(WS);
 });
 afterAll(async () => {
   await client?.dispose();

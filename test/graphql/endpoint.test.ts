@@ -5,7 +5,6 @@
  * `extensions.warnings`, and the user agent naming the field manager. Subscriptions have their
  * own file, as do hostile queries.
  */
-import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
@@ -96,12 +95,7 @@ describe('GraphQL endpoint', () => {
   });
 
   it('executes over graphql-ws on a WebSocket of the same path', async () => {
-    const client = createClient({
-      url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: fx.headers.authorization },
-    });
+    const client = fx.graphqlClient('root');
     try {
       const result = await new Promise<GraphQLReply>((resolve, reject) => {
         let got: GraphQLReply = {};

@@ -5,10 +5,8 @@
  * answered. The plugin's predicate decides per request, and yoga's validation cache does not carry
  * one request's verdict over to another.
  */
-import { createClient } from 'graphql-ws';
 import { createYoga, createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { INTROSPECTION_DISABLED, useIntrospectionControl } from '../../plugins/introspection.js';
 import { DEFAULT_GRAPHQL_SETTINGS } from '../../src/graphql/index.js';
 import { useServer, type ServerFixture } from '../support/server-fixture.js';
@@ -32,12 +30,7 @@ async function post(fx: ServerFixture, query: string): Promise<{ status: number;
 
 /** One graphql-ws operation: its last payload, or the errors it failed with. */
 async function overWebSocket(fx: ServerFixture, query: string): Promise<GraphQLReply> {
-  const client = createClient({
-    url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: fx.headers.authorization },
-  });
+  const client = fx.graphqlClient('root');
   try {
     return await new Promise<GraphQLReply>((resolve, reject) => {
       let got: GraphQLReply = {};

@@ -10,9 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { PERSISTED_QUERY_NOT_FOUND, PERSISTED_QUERY_REQUIRED, PersistedOperations } from '../../plugins/persisted-operations.js';
 import { runAtoll } from '../support/atoll-process.js';
 import { DEFAULT_GRAPHQL_SETTINGS } from '../../src/graphql/index.js';
@@ -59,12 +57,7 @@ async function get(fx: ServerFixture, params: Record<string, string>): Promise<{
 
 /** The first payload of a graphql-ws operation, or the errors it failed with. */
 async function overWebSocket(fx: ServerFixture, payload: { query: string; extensions?: Record<string, unknown> }): Promise<GraphQLReply> {
-  const client = createClient({
-    url: `${fx.base.replace('http', 'ws')}/clusters/root/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: fx.headers.authorization },
-  });
+  const client = fx.graphqlClient('root');
   try {
     return await new Promise<GraphQLReply>((resolve, reject) => {
       const stop = client.subscribe(payload, {

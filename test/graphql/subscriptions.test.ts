@@ -4,9 +4,8 @@
  * registry's watch delivers them, start with the current objects when no resourceVersion is
  * given, resume after one when it is, and end with a coded error when the watch is refused.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
 
 const fx = useServer();
@@ -19,12 +18,7 @@ interface Payload {
 
 beforeAll(async () => {
   await fx.workspace('root', 'subs');
-  client = createClient({
-    url: `${fx.base.replace('http', 'ws')}/clusters/root:subs/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: fx.headers.authorization },
-  });
+  client = fx.graphqlClient('root:subs');
 });
 afterAll(async () => {
   await client?.dispose();

@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
+import WebSocket from 'ws';
 import type { GraphQLSettings } from '../../src/graphql/index.js';
 import { AtollServer, type AuthSettings } from '../../src/server/index.js';
 import { eventually } from './eventually.js';
@@ -35,6 +37,8 @@ export interface ServerFixture {
   call(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
   /** A request with another bearer token, or none (undefined). */
   callAs(token: string | undefined, method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Reply>;
+  /** A graphql-ws client of the workspace's endpoint, as the admin, that does not reconnect. */
+  graphqlClient(workspace: string): Client;
   /** Creates a workspace under `parent` and waits until it is Ready; returns it. */
   workspace(parent: string, name: string, type?: { name: string; path?: string }): Promise<Reply['body']>;
 }
@@ -88,6 +92,14 @@ export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<A
       });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {} };
+    },
+    graphqlClient(workspace) {
+      return createClient({
+        url: `${fx.base.replace('http', 'ws')}/clusters/${workspace}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: fx.headers.authorization },
+      });
     },
     async workspace(parent, name, type) {
       const created = await fx.call('POST', `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces`, {
