@@ -66,8 +66,7 @@ export class AccessControl {
       throw refused(attributes, ref);
     }
     if (!this.authorizer) return cluster;
-    // canAccess is synchronous in substance (everything is in memory); its decision is cached.
-    const decision = this.authorizer.decideAccess(cluster, user);
+    const decision = this.authorizer.canAccess(cluster, user);
     if (!decision.allowed) throw refused(attributes, ref);
     return cluster;
   }

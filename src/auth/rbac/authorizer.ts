@@ -79,12 +79,7 @@ export class Authorizer {
    * or by `cluster-admin`'s `*`). Members of `system:masters` and the workspace's own service
    * accounts always may. A user who may not is refused everything there, discovery included.
    */
-  async canAccess(cluster: string, user: UserInfo): Promise<Decision> {
-    return this.decideAccess(cluster, user);
-  }
-
-  /** `canAccess`, synchronously. */
-  decideAccess(cluster: string, user: UserInfo): Decision {
+  canAccess(cluster: string, user: UserInfo): Decision {
     if (isMaster(user)) return { allowed: true, reason: '' };
     if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
       return { allowed: true, reason: 'service accounts may access their own workspace' };
