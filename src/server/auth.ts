@@ -119,8 +119,10 @@ export class ServerAuth {
       name: 'auth/serviceaccounts',
       log: this.deps.log.child({ component: 'auth' }),
       resource: groupResource(serviceAccounts),
+      // A resync means deletions may have gone by unseen: nothing cached about any account stays.
       resync: async () => {
         this.serviceAccounts.clear();
+        this.cache.forget();
         return store.revision;
       },
       onEvent: (e) => {
