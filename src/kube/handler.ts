@@ -176,16 +176,7 @@ function notFound(): ApiError {
  */
 function streamEnds(deps: KubeHandlerDeps, req: IncomingMessage, where: Where): { signal: AbortSignal; release(): void } | undefined {
   if (!deps.sessions || !where.authenticated) return undefined;
-  const controller = new AbortController();
-  const end = (): void => controller.abort();
-  deps.shutdown?.addEventListener('abort', end, { once: true });
-  if (deps.shutdown?.aborted) end();
-  const untrack = deps.sessions.track({ headers: req.headers, cluster: where.cluster }, where.authenticated, end);
-  return {
-    signal: controller.signal,
-    release() {
-      untrack();
-      deps.shutdown?.removeEventListener('abort', end);
-    },
-  };
+  const revoked = new AbortController();
+  const release = deps.sessions.track({ headers: req.headers, cluster: where.cluster }, where.authenticated, () => revoked.abort());
+  return { signal: deps.shutdown ? AbortSignal.any([deps.shutdown, revoked.signal]) : revoked.signal, release };
 }
