@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
-import { ApiSet } from '../src/apis/index.js';
+import { ApiSet, ComposedCatalog } from '../src/apis/index.js';
 import { CrdCatalog } from '../src/crd/index.js';
 import { cachedSchemaCount, schemaFor } from '../src/graphql/index.js';
 import { SYSTEM_USER } from '../src/registry/index.js';
@@ -113,8 +113,9 @@ async function serve(url: string, headers: http.OutgoingHttpHeaders, from: numbe
 /** Every cluster's schema as the endpoint gets it: resolve, API set from a CRD catalog, schemaFor. */
 async function schemasOf(server: AtollServer, count: number): Promise<{ distinct: number; sameAsBase: boolean }> {
   const resolver = storeResolver(server.store);
-  const catalog = new CrdCatalog({ store: server.store, base: servedEverywhere });
-  await catalog.start();
+  const crds = new CrdCatalog({ store: server.store });
+  const catalog = new ComposedCatalog(servedEverywhere, [crds]);
+  await crds.start();
   try {
     const schemas = new Set<GraphQLSchema>();
     for (let i = 0; i < count; i++) {
@@ -125,7 +126,7 @@ async function schemasOf(server: AtollServer, count: number): Promise<{ distinct
     const base = schemaFor(new ApiSet(servedEverywhere));
     return { distinct: schemas.size, sameAsBase: schemas.size === 1 && schemas.has(base) };
   } finally {
-    await catalog.stop();
+    await crds.stop();
   }
 }
 

@@ -2,3 +2,4 @@
 export { ApiSet, sortVersions, type GroupVersions } from './api-set.js';
 export { DerivedCache } from './derived-cache.js';
 export { builtinCatalog, type ApiCatalog } from './catalog.js';
+export { ComposedCatalog, type ClusterTypes, type TypeSource } from './composed-catalog.js';

@@ -1,11 +1,10 @@
 /**
- * The API catalog with CustomResourceDefinitions: each logical cluster serves the base types plus
- * the resources of its established CRDs. One wildcard watch on CRDs keeps a small entry per
- * cluster that has any (clusters without CRDs cost nothing and share the base API set), and API
- * sets are interned by fingerprint, so clusters holding the same CRDs share one ApiSet — and
- * with it one GraphQL schema, one set of discovery and OpenAPI documents.
+ * The types each logical cluster's established CustomResourceDefinitions serve, as a source of
+ * the composed API catalog (src/apis). One wildcard watch on CRDs keeps a small entry per cluster
+ * that has any (clusters without CRDs cost nothing); an entry's key is made of its CRDs' spec
+ * hashes, so clusters holding the same CRDs share one ApiSet.
  */
-import { ApiSet, type ApiCatalog } from '../apis/index.js';
+import type { ClusterTypes, TypeSource } from '../apis/index.js';
 import type { KubeObject } from '../meta/index.js';
 import { groupResource, type ResourceType } from '../registry/index.js';
 import type { ObjectKey, Store, WatchEvent } from '../storage/index.js';
@@ -27,35 +26,24 @@ interface ClusterEntry {
   crds: Map<string, Served>;
   /** The store revision this entry is consistent at: older watch events are already in it. */
   revision: number;
-  set?: ApiSet;
+  /** What the entry adds, made on first use. */
+  types?: ClusterTypes;
 }
 
 export interface CrdCatalogOptions {
   store: Store;
-  /** Served in every cluster; a CRD never replaces one of these. */
-  base: readonly ResourceType[];
   log?: ControllerLog;
 }
 
-export class CrdCatalog implements ApiCatalog {
+export class CrdCatalog implements TypeSource {
   private readonly clusters = new Map<string, ClusterEntry>();
-  private readonly sets = new Map<string, WeakRef<ApiSet>>();
-  private readonly baseSet: ApiSet;
-  private readonly taken: Set<string>;
   private loop: WatchLoop | undefined;
   /** Clusters refreshed to "no CRDs" at a revision the watch has not reached yet. */
   private readonly empty = new Map<string, number>();
   /** The newest revision the watch has delivered. */
   private watched = 0;
-  /** Forgets interned API sets nobody uses any more. */
-  private readonly unused = new FinalizationRegistry<string>((fingerprint) => {
-    if (!this.sets.get(fingerprint)?.deref()) this.sets.delete(fingerprint);
-  });
 
-  constructor(private readonly options: CrdCatalogOptions) {
-    this.baseSet = new ApiSet(options.base);
-    this.taken = new Set(options.base.map(groupResource));
-  }
+  constructor(private readonly options: CrdCatalogOptions) {}
 
   /** Starts following CRDs; resolves once every existing CRD is known. */
   async start(): Promise<void> {
@@ -86,18 +74,13 @@ export class CrdCatalog implements ApiCatalog {
     await this.loop?.stop();
   }
 
-  async forCluster(cluster: string): Promise<ApiSet> {
-    return this.setOf(cluster);
-  }
-
   /**
    * Reads the cluster's CRDs from the store instead of waiting for the watch: a client that saw
    * its CRD become Established may ask for the new resource before the catalog's event arrives.
    */
-  async refresh(cluster: string): Promise<ApiSet> {
+  async refresh(cluster: string): Promise<void> {
     const r = await this.options.store.list({ cluster, resource: CRD_RESOURCE });
     this.replace(cluster, new Map(r.items.map((o) => [o.metadata.name ?? '', o])), r.revision);
-    return this.setOf(cluster);
   }
 
   /** Whether the CRD serving `groupResource` in the cluster is being deleted (no new objects then). */
@@ -157,21 +140,16 @@ export class CrdCatalog implements ApiCatalog {
     return { hash, types: servedTypes(spec, hash), terminating: o.metadata.deletionTimestamp !== undefined };
   }
 
-  private setOf(cluster: string): ApiSet {
+  typesOf(cluster: string): ClusterTypes | undefined {
     const entry = this.clusters.get(cluster);
-    if (!entry) return this.baseSet;
-    if (entry.set) return entry.set;
-    const extra: ResourceType[] = [];
-    for (const served of entry.crds.values()) {
-      for (const t of served.types) if (!this.taken.has(groupResource(t))) extra.push(t);
+    if (!entry) return undefined;
+    if (!entry.types) {
+      const names = [...entry.crds.keys()].sort();
+      entry.types = {
+        key: names.map((n) => entry.crds.get(n)?.hash).join(','),
+        types: names.flatMap((n) => entry.crds.get(n)?.types ?? []),
+      };
     }
-    const fresh = new ApiSet([...this.options.base, ...extra]);
-    const shared = this.sets.get(fresh.fingerprint)?.deref();
-    entry.set = shared ?? fresh;
-    if (!shared) {
-      this.sets.set(fresh.fingerprint, new WeakRef(fresh));
-      this.unused.register(fresh, fresh.fingerprint);
-    }
-    return entry.set;
+    return entry.types;
   }
 }
