@@ -14,6 +14,7 @@ import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
+import { ComposedCatalog } from '../apis/index.js';
 import {
   ensureRootCluster,
   requiredLogicalCluster,
@@ -45,7 +46,9 @@ export class AtollServer {
   readonly registry: Registry;
   private http: http.Server | undefined;
   private handlers: Handler[] = [];
-  private readonly catalog: CrdCatalog;
+  /** What each workspace serves: the base types, its CRDs, its bound APIs. */
+  private readonly catalog: ComposedCatalog;
+  private readonly crds: CrdCatalog;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
@@ -78,8 +81,9 @@ export class AtollServer {
     this.registry.use(workspaceGuard());
     this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
     this.types = this.auth.resourceTypes(BASE_TYPES);
-    this.catalog = new CrdCatalog({ store: this.store, base: this.types, log: log.child({ component: 'crd-catalog' }) });
-    this.registry.use(crdTerminationGuard(this.catalog));
+    this.crds = new CrdCatalog({ store: this.store, log: log.child({ component: 'crd-catalog' }) });
+    this.catalog = new ComposedCatalog(this.types, [this.crds]);
+    this.registry.use(crdTerminationGuard(this.crds));
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -183,8 +187,8 @@ export class AtollServer {
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });
     await this.auth.start();
-    await this.catalog.start();
-    this.controllers.push({ synced: Promise.resolve(), stop: () => this.catalog.stop() });
+    await this.crds.start();
+    this.controllers.push({ synced: Promise.resolve(), stop: () => this.crds.stop() });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
     const crds = new CrdController({ registry: this.registry, base: this.types, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
