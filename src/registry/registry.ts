@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
-import { isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
+import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
@@ -14,7 +14,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
 import { apiVersionOf, groupResource, hasSubresource, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
-import { RegistryWatch } from './watch.js';
+import { RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -36,7 +36,13 @@ export const isSystem = (ctx: RequestContext): boolean => ctx.user?.groups.inclu
 
 /** Who and where a request is: the logical cluster, the user, and a sink for client-facing warnings. */
 export interface RequestContext {
+  /** A logical cluster, or ALL_CLUSTERS for a list or watch across every one (a provider's view). */
   cluster: string;
+  /**
+   * For reads across ALL_CLUSTERS: which objects the caller may see (a provider sees only the
+   * consumers that bound its export, and of claimed resources only what they accepted).
+   */
+  visible?: (cluster: string, object: KubeObject) => boolean;
   /** Absent for unauthenticated requests. */
   user?: UserInfo;
   /** Warnings to return to the client (REST `Warning` headers, GraphQL `extensions.warnings`). */
@@ -172,9 +178,12 @@ export class Registry {
     const opts = parseListQuery(t, query);
     try {
       const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
-      const out: ListResponse = { items: t.storedAs ? r.items.map((o) => served(t, o)) : r.items, resourceVersion: String(r.revision) };
+      const across = r.clusters ? acrossClusters(ctx, r.items, r.clusters) : undefined;
+      const items = across ?? r.items;
+      const out: ListResponse = { items: t.storedAs ? items.map((o) => served(t, o)) : items, resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
-      if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
+      // A filtered page cannot tell how many of the rest the caller will see.
+      if (r.remainingItemCount !== undefined && !ctx.visible) out.remainingItemCount = r.remainingItemCount;
       return out;
     } catch (e) {
       throw fromStorage(e, t, '');
@@ -203,7 +212,8 @@ export class Registry {
       fromRevision,
       bookmarks: query.allowWatchBookmarks ?? false,
     });
-    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored);
+    const across = ctx.cluster === ALL_CLUSTERS ? { visible: ctx.visible } : undefined;
+    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, across);
   }
 
   async create(
@@ -721,6 +731,16 @@ function storageResource(t: ResourceType): string {
 }
 
 const served = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.fromStored(o) : o);
+
+/** The items of a list across clusters that the caller may see, each annotated with its cluster. */
+function acrossClusters(ctx: RequestContext, items: KubeObject[], clusters: string[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  items.forEach((o, i) => {
+    const cluster = clusters[i] as string;
+    if (!ctx.visible || ctx.visible(cluster, o)) out.push(withCluster(o, cluster));
+  });
+  return out;
+}
 const stored = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.toStored(o) : o);
 
 /** Fields the endpoint resets, so nobody is recorded as owning them: status on the main resource, the rest on /status. */

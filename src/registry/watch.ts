@@ -4,9 +4,18 @@
  * the watched kind carrying only a resourceVersion (as the apiserver sends them).
  */
 import type { KubeObject } from '../meta/index.js';
+import type { RequestContext } from './registry.js';
 import type { Watch, WatchEventType } from '../storage/index.js';
 import { fromStorage } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
+
+/** Where an object read across logical clusters lives, as kcp annotates it. */
+export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
+
+/** A copy of a stored (shared) object annotated with its logical cluster. */
+export function withCluster(o: KubeObject, cluster: string): KubeObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [CLUSTER_ANNOTATION]: cluster } } };
+}
 
 export interface RegistryWatchEvent {
   type: WatchEventType;
@@ -29,6 +38,8 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
     initialEventsEnd?: string,
     /** Converts stored objects to the served shape (kinds with `storedAs`). */
     private readonly convert?: (o: KubeObject) => KubeObject,
+    /** Set for a watch across clusters: events are annotated with their cluster, and filtered. */
+    private readonly across?: Pick<RequestContext, 'visible'>,
   ) {
     this.endBookmark = initialEventsEnd;
   }
@@ -51,11 +62,18 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
       return { value: { type: 'BOOKMARK', object: this.bookmark(rv, { 'k8s.io/initial-events-end': 'true' }) }, done: false };
     }
     try {
-      const r = await this.inner.next();
-      if (r.done) return { value: undefined, done: true };
-      const e = r.value;
-      const object = e.object ? (this.convert ? this.convert(e.object) : e.object) : this.bookmark(String(e.revision));
-      return { value: { type: e.type, object }, done: false };
+      while (true) {
+        const r = await this.inner.next();
+        if (r.done) return { value: undefined, done: true };
+        const e = r.value;
+        if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
+        let object = e.object;
+        if (this.across && e.key) {
+          if (this.across.visible && !this.across.visible(e.key.cluster, object)) continue;
+          object = withCluster(object, e.key.cluster);
+        }
+        return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
+      }
     } catch (err) {
       throw fromStorage(err, this.type, '');
     }
