@@ -23,6 +23,7 @@ export type { TypesFor } from './resource-lookup.js';
 export { WatchLoop, type WatchLoopOptions } from './watch-loop.js';
 export { WorkQueue, type Outcome } from './work-queue.js';
 export { listEverywhere } from './cluster-list.js';
+export { ClusterIndex, type ClusterEntry, type ClusterIndexOptions } from './cluster-index.js';
 export { hasReason, listPages, rewrite, withoutFinalizer } from './registry-client.js';
 
 export interface ControllerOptions {

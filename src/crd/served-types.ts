@@ -30,26 +30,32 @@ export function specHash(spec: CrdSpec): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('base64url').slice(0, 22);
 }
 
-/** The types a CRD's spec serves (the CRD must have passed validation). */
-export function servedTypes(spec: CrdSpec, hash = specHash(spec)): ResourceType[] {
-  const hit = cache.get(hash);
+/**
+ * The types a CRD's spec serves (the CRD must have passed validation). A bound API passes the
+ * storage resource its objects live under (qualified by its export's identity, so two exports of
+ * the same group and resource never share objects); it is part of the types' identity.
+ */
+export function servedTypes(spec: CrdSpec, hash = specHash(spec), storageResource?: string): ResourceType[] {
+  const key = storageResource === undefined ? hash : `${hash}@${storageResource}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const types = build(spec, hash);
-  cache.set(hash, types);
+  const types = build(spec, key, storageResource);
+  cache.set(key, types);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
   return types;
 }
 
-function build(spec: CrdSpec, hash: string): ResourceType[] {
+function build(spec: CrdSpec, hash: string, storageResource: string | undefined): ResourceType[] {
   const storage = spec.versions.find((v) => v.storage);
   const served = spec.versions.filter((v) => v.served);
   // The storage version owns the stored objects; if it is not served, the first served one does.
   const owner = storage && storage.served ? storage : served[0];
   const storageGV = `${spec.group}/${storage?.name ?? owner?.name ?? ''}`;
-  return served.map((v) => versionType(spec, v, v === owner, storageGV, hash));
+  const resource = storageResource ?? groupResource({ group: spec.group, resource: spec.names.plural });
+  return served.map((v) => versionType(spec, v, v === owner, storageGV, hash, resource));
 }
 
-function versionType(spec: CrdSpec, v: CrdVersion, owner: boolean, storageGV: string, hash: string): ResourceType {
+function versionType(spec: CrdSpec, v: CrdVersion, owner: boolean, storageGV: string, hash: string, resource: string): ResourceType {
   const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const compiled = compileSchema(schema);
   const apiVersion = `${spec.group}/${v.name}`;
@@ -72,7 +78,7 @@ function versionType(spec: CrdSpec, v: CrdVersion, owner: boolean, storageGV: st
     strategy: strategy(compiled, scale ? { scale: scaleView(scale) } : undefined),
     schema: { name: schemaName, components: { ...builtinComponents, [schemaName]: published(schema, spec.group, v.name, names.kind) } },
     storedAs: {
-      resource: groupResource({ group: spec.group, resource: names.plural }),
+      resource,
       toStored: (o) => (o.apiVersion === storageGV ? o : { ...o, apiVersion: storageGV }),
       fromStored: reader(compiled, apiVersion),
       ...(owner ? { owner: true } : {}),
