@@ -229,6 +229,10 @@ export function fromStorage(err: unknown, t: ErrorTarget, name: string): ApiErro
       return new ApiError('NotFound', err.message, { name, group: t.group, kind: t.resource });
     case 'Closed':
       return new ApiError('ServiceUnavailable', 'the server is shutting down');
+    case 'Unavailable':
+      // 503, not the 500 kube-apiserver gives etcd's "database space exceeded": the condition is
+      // the server's, passes without a restart, and GraphQL would mask a 500's message.
+      return new ApiError('ServiceUnavailable', err.message);
     case 'Internal':
       return errors.internal(err.message);
   }

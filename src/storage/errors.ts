@@ -14,6 +14,8 @@ export type StorageErrorCode =
   /** A create's required key (its logical cluster's LogicalCluster) did not exist at commit. */
   | 'ContainerGone'
   | 'Closed'
+  /** The data directory cannot take writes now (disk full, I/O error); nothing of the write was applied. */
+  | 'Unavailable'
   | 'Internal';
 
 export class StorageError extends Error {

@@ -145,6 +145,11 @@ export interface Store {
   readonly compactedRevision: number;
   /** Forgets history up to and including `revision` (normally done by the retention policy). */
   compact(revision: number): Promise<void>;
+  /**
+   * Why the last write could not be stored (disk full, I/O error; writes failed with Unavailable),
+   * until a write succeeds again; undefined while writes succeed. Readiness reports it.
+   */
+  readonly writeFailure: string | undefined;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,16 @@ import { StorageError } from '../errors.js';
 
 export const SCHEMA_VERSION = 2;
 
+const PAGE_SIZE = 16_384;
+/**
+ * WAL frames after which a commit copies them into the database file (SQLite's default, 1,000
+ * pages, lets the WAL reach 16 MiB at our page size before it is reused), and the size the WAL
+ * file is cut back to whenever it starts over: together they bound the WAL to about 4 MiB plus
+ * the last batch, so it cannot hold much of a nearly full disk.
+ */
+const WAL_CHECKPOINT_PAGES = 256;
+const WAL_SIZE_LIMIT = WAL_CHECKPOINT_PAGES * PAGE_SIZE;
+
 /**
  * Objects live in a rowid table, appended in write order, with the key in a unique index: the
  * index entries are small, so a batch of writes to keys scattered over many logical clusters
@@ -66,9 +76,11 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     db = new Database(path.join(dataDir, DB_FILE), { timeout: 200 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('page_size = 16384');
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       // 64 MiB of pages (SQLite's default is 2 MiB): the key index of a store with 100,000
       // workspaces stays in memory, so a GET in a random workspace is not a disk read per step.
       db.pragma('cache_size = -65536');
@@ -94,6 +106,28 @@ export function openDatabase(dataDir: string | undefined): Database.Database {
     db.prepare("INSERT INTO meta (k, v) VALUES ('schema', ?), ('revision', 0), ('compacted', 0)").run(SCHEMA_VERSION);
   }
   return db;
+}
+
+/**
+ * Copies the whole WAL into the database file and truncates the WAL to nothing (when the store
+ * is idle or closing). Throws as SQLite does, e.g. when the database file cannot grow.
+ */
+export function truncateWal(db: Database.Database): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * Why an error means the data directory cannot take writes at the moment — full (SQLITE_FULL,
+ * ENOSPC) or failing (SQLITE_IOERR*, EIO) — as the message writers get; undefined for any other
+ * error. better-sqlite3's SqliteError carries SQLite's (extended) result code as `code`.
+ */
+export function unwritableReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  const detail = `${err instanceof Error ? err.message : String(err)} (${code})`;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return `storage is full: ${detail}`;
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return `storage cannot be written: ${detail}`;
+  return undefined;
 }
 
 /** Moves schema 1's objects into schema 2's table in one transaction (revisions and history unchanged). */
@@ -144,6 +178,8 @@ export function prepareStatements(db: Database.Database) {
       'SELECT max(rev) AS rev FROM changes WHERE ts < ? AND rev <= ?',
     ),
     compact: db.prepare<[number]>('DELETE FROM changes WHERE rev <= ?'),
+    /** The smallest write there is, to learn whether writes succeed again. */
+    probe: db.prepare<[number]>("INSERT INTO meta (k, v) VALUES ('probe', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"),
   };
 }
 

@@ -33,7 +33,7 @@ import {
   type WatchOptions,
 } from '../types.js';
 import { WatchHub } from '../watch-hub.js';
-import { openDatabase, prepareStatements, type ChangeRow, type Statements } from './database.js';
+import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
 import { ListQueries, START, type ScanShape } from './list-query.js';
 
 export interface EmbeddedStoreOptions {
@@ -48,7 +48,10 @@ export interface EmbeddedStoreOptions {
 }
 
 const CHANGE_TYPES: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
-const COMPACTION_INTERVAL_MS = 10_000;
+/** How often history is compacted and, when no write came since the last time, the WAL truncated. */
+const MAINTENANCE_INTERVAL_MS = 10_000;
+/** How often a store whose writes fail tries a tiny write of its own, to notice returning space. */
+const PROBE_INTERVAL_MS = 1_000;
 const SCAN_CHUNK = 1_000;
 
 type ObjectWrite =
@@ -86,7 +89,16 @@ export class EmbeddedStore implements Store {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
-  private readonly compactionTimer: NodeJS.Timeout;
+  private readonly maintenanceTimer: NodeJS.Timeout;
+  /**
+   * Successful write transactions so far, and their count at the last maintenance tick and WAL
+   * truncation (none yet: a WAL left by a crash is truncated once the store is first idle).
+   */
+  private writes = 0;
+  private writesAtTick = 0;
+  private writesAtTruncation = -1;
+  private failure: string | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
   private readonly retainMs: number;
   private readonly minRevisions: number;
   private readonly maxObjectBytes: number;
@@ -116,8 +128,8 @@ export class EmbeddedStore implements Store {
       }
       this.sql.setMeta.run(this.rev, 'revision');
     });
-    this.compactionTimer = setInterval(() => this.compactByPolicy(), COMPACTION_INTERVAL_MS);
-    this.compactionTimer.unref();
+    this.maintenanceTimer = setInterval(() => this.maintain(), MAINTENANCE_INTERVAL_MS);
+    this.maintenanceTimer.unref();
   }
 
   get revision(): number {
@@ -130,6 +142,10 @@ export class EmbeddedStore implements Store {
 
   get watcherCount(): number {
     return this.hub.watcherCount;
+  }
+
+  get writeFailure(): string | undefined {
+    return this.failure;
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -317,11 +333,13 @@ export class EmbeddedStore implements Store {
       try {
         this.commitBatch(batch, results, events);
       } catch (err) {
+        // The transaction was rolled back: nothing of the batch is stored, published or acknowledged.
         this.rev = startRev;
-        const failure = new StorageError('Internal', `commit failed: ${err instanceof Error ? err.message : String(err)}`);
+        const failure = this.writeFailed(err);
         for (const p of batch) p.reject(failure);
         continue;
       }
+      this.writeSucceeded();
       // Committed and durable: publish first so a writer that reacts to its answer by watching
       // from the returned revision finds the hub already there.
       this.hub.publish(events);
@@ -422,21 +440,85 @@ export class EmbeddedStore implements Store {
       this.sql.setMeta.run(revision, 'compacted');
     })();
     this.compacted = revision;
+    this.writeSucceeded();
   }
 
-  /** Drops history that is both older than the retention time and beyond the revision floor. */
-  private compactByPolicy(): void {
+  /**
+   * On the timer: drops history that is both older than the retention time and beyond the
+   * revision floor; and once no write came for a whole interval, moves the WAL into the database
+   * file and truncates it (under steady writes, wal_autocheckpoint and journal_size_limit bound it).
+   */
+  private maintain(): void {
     if (this.closed) return;
-    const row = this.sql.lastCompactable.get(Date.now() - this.retainMs, this.rev - this.minRevisions);
-    if (row?.rev) this.compactTo(row.rev);
+    try {
+      const row = this.sql.lastCompactable.get(Date.now() - this.retainMs, this.rev - this.minRevisions);
+      if (row?.rev) this.compactTo(row.rev);
+    } catch (err) {
+      if (unwritableReason(err) === undefined) throw err;
+      this.writeFailed(err);
+    }
+    const idle = this.writes === this.writesAtTick;
+    this.writesAtTick = this.writes;
+    if (idle && this.writes !== this.writesAtTruncation) {
+      try {
+        truncateWal(this.db);
+        this.writesAtTruncation = this.writes;
+      } catch (err) {
+        // The database file could not grow: the WAL keeps the data, and the next idle tick tries again.
+        if (unwritableReason(err) === undefined) throw err;
+      }
+    }
+  }
+
+  // ---- write failures --------------------------------------------------------------------------
+
+  /**
+   * The writers' error for a failed write transaction. A full or failing disk is Unavailable and
+   * marks the store unwritable (readiness fails) until a write succeeds, which the probe tries
+   * every second when no client writes.
+   */
+  private writeFailed(err: unknown): StorageError {
+    const reason = unwritableReason(err);
+    if (reason === undefined) return new StorageError('Internal', `commit failed: ${err instanceof Error ? err.message : String(err)}`);
+    this.failure = reason;
+    if (!this.probeTimer && !this.closed) {
+      this.probeTimer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
+      this.probeTimer.unref();
+    }
+    return new StorageError('Unavailable', `${reason}; the write was not applied`);
+  }
+
+  private writeSucceeded(): void {
+    this.writes++;
+    if (this.failure === undefined) return;
+    this.failure = undefined;
+    clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
+  }
+
+  private probe(): void {
+    if (this.closed) return;
+    try {
+      this.sql.probe.run(Date.now());
+    } catch (err) {
+      this.writeFailed(err);
+      return;
+    }
+    this.writeSucceeded();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing) await this.flushing;
-    clearInterval(this.compactionTimer);
+    clearInterval(this.maintenanceTimer);
+    clearInterval(this.probeTimer);
     this.hub.close();
+    try {
+      truncateWal(this.db);
+    } catch {
+      // The WAL keeps what the database file could not take; SQLite tries again on close and on the next open.
+    }
     this.db.close();
   }
 
