@@ -1,7 +1,8 @@
 /**
  * `/healthz`, `/livez` and `/readyz` as the apiserver serves them: "ok", or with `?verbose` one
- * `[+]name ok` / `[-]name failed` line per check. Readiness also fails while shutting down, so a
- * load balancer drains this server before it stops.
+ * `[+]name ok` / `[-]name failed` line per check, and 500 when one fails (the endpoints are open to
+ * anyone, so the reason is withheld). Readiness also fails while shutting down, so a load balancer
+ * drains this server before it stops, and while the store cannot write (disk full).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendText } from './http.js';
@@ -28,7 +29,7 @@ export function healthHandler(live: HealthCheck[], ready: HealthCheck[]) {
     if (url.searchParams.has('verbose') || !ok) {
       const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
       lines.push(ok ? `${name} check passed` : `${name} check failed`);
-      sendText(res, ok ? 200 : 503, `${lines.join('\n')}\n`);
+      sendText(res, ok ? 200 : 500, `${lines.join('\n')}\n`);
     } else {
       sendText(res, 200, 'ok');
     }

@@ -109,6 +109,8 @@ export class AtollServer {
         [{ name: 'ping', check: () => true }],
         [
           { name: 'store', check: () => this.started },
+          // Fails while the disk takes no writes (full, I/O errors) until a write succeeds again.
+          { name: 'storage', check: () => this.store.writeFailure === undefined },
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
