@@ -10,6 +10,7 @@ import {
   errors,
   hasSubresource,
   patchTypeOf,
+  sharedObject,
   acceptedPatchMediaTypes,
   unsupportedPatchMediaType,
   type DeleteOptions,
@@ -323,6 +324,8 @@ async function deleteCollection(r: ResourceRequest): Promise<void> {
   do {
     const page = await r.registry.list(r.ctx, r.t, { ...q, limit: 500, ...(cont ? { continue: cont } : {}) });
     for (const o of page.items) {
+      // Shared objects (the bootstrap ClusterRoles) cannot be deleted; "all" means all the workspace's own.
+      if (sharedObject(r.t, o.metadata.name ?? '')) continue;
       try {
         const d = await r.registry.delete(r.ctx, r.t, o.metadata.namespace, o.metadata.name as string, opts);
         deleted.push(d.object);

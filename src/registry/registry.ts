@@ -12,8 +12,9 @@ import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type Field
 import { applyPatch, type PatchType } from './patch/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
-import { apiVersionOf, groupResource, hasSubresource, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
+import { apiVersionOf, groupResource, hasSubresource, sharedObject, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
+import { listWithShared, withoutNamesakes } from './shared-objects.js';
 import { RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -166,6 +167,8 @@ export class Registry {
 
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     createOnly(t);
+    const shared = sharedObject(t, name);
+    if (shared) return cloneObject(shared);
     const found = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
       throw fromStorage(e, t, name);
     });
@@ -176,6 +179,10 @@ export class Registry {
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
     createOnly(t);
     const opts = parseListQuery(t, query);
+    if (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS) {
+      const { shared, ...storedOnly } = t;
+      return listWithShared(shared, opts, query, (q) => this.list(ctx, storedOnly, q));
+    }
     try {
       const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
       const across = r.clusters ? acrossClusters(ctx, r.items, r.clusters) : undefined;
@@ -205,13 +212,15 @@ export class Registry {
       initial = listed.items;
       fromRevision = Number(listed.resourceVersion);
     }
-    const w = this.store.watch({
+    const watched = this.store.watch({
       cluster: ctx.cluster,
       resource: storageResource(t),
       ...opts,
       fromRevision,
       bookmarks: query.allowWatchBookmarks ?? false,
     });
+    // Stored namesakes of shared objects are never listed, so no event may speak of them either.
+    const w = t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS ? withoutNamesakes(watched, t.shared) : watched;
     const across = ctx.cluster === ALL_CLUSTERS ? { visible: ctx.visible } : undefined;
     return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, across);
   }
@@ -294,7 +303,8 @@ export class Registry {
     if (t.hasStatus) delete object.status;
     t.strategy.prepareForCreate?.(object);
     const generated = !meta.name && !!meta.generateName;
-    if (generated) meta.name = generateName(meta.generateName as string);
+    if (generated) meta.name = this.generateName(t, meta.generateName as string);
+    else if (sharedObject(t, meta.name ?? '')) throw errors.alreadyExists(t, meta.name as string);
     if (!appliedFields) {
       delete meta.managedFields;
       const entries = trackUpdate({ old: undefined, updated: object, manager: this.manager(options), apiVersion: apiVersionOf(t), now: meta.creationTimestamp, ...(t.schema ? { schema: t.schema } : {}) });
@@ -311,13 +321,21 @@ export class Registry {
         return served(t, await this.store.create(key, stored(t, object), requires ? { requires } : {}));
       } catch (e) {
         if (generated && isAlreadyExists(e) && attempt < MAX_ATTEMPTS) {
-          meta.name = generateName(meta.generateName as string);
+          meta.name = this.generateName(t, meta.generateName as string);
           // Admission sees the name it admits (a Workspace's URL is made from it).
           await this.admitCreate(ctx, t, object, options);
           continue;
         }
         throw fromStorage(e, t, meta.name as string);
       }
+    }
+  }
+
+  /** A generated name, never one of the type's shared objects. */
+  private generateName(t: ResourceType, prefix: string): string {
+    for (;;) {
+      const name = generateName(prefix);
+      if (!sharedObject(t, name)) return name;
     }
   }
 
@@ -343,6 +361,7 @@ export class Registry {
     options: UpdateOptions = {},
   ): Promise<KubeObject> {
     createOnly(t);
+    refuseShared(t, name);
     this.checkSubresource(t, name, options.subresource);
     const view = this.viewOf(t, options.subresource);
     const input = view ? this.decodeView(view, body, name) : this.decode(t, body, namespace);
@@ -480,6 +499,7 @@ export class Registry {
     options: PatchOptions = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     createOnly(t);
+    refuseShared(t, name);
     this.checkSubresource(t, name, options.subresource);
     const view = this.viewOf(t, options.subresource);
     if (type === 'apply') {
@@ -604,6 +624,7 @@ export class Registry {
     options: DeleteOptions = {},
   ): Promise<DeleteResult> {
     createOnly(t);
+    if (sharedObject(t, name)) return this.deleteNamesake(ctx, t, name, options);
     const pre = options.preconditions ?? {};
     const key = this.key(ctx, t, namespace, name);
     for (let attempt = 1; ; attempt++) {
@@ -643,6 +664,27 @@ export class Registry {
         if (isConflict(e) && attempt < MAX_ATTEMPTS) continue;
         throw fromStorage(e, t, name);
       }
+    }
+  }
+
+  /**
+   * A delete of a shared object's name removes the stored namesake, if any: an object from before
+   * the name was shared, hidden by it and ignored by whatever reads the kind. It goes at once,
+   * whatever its finalizers, since nothing can read or update it to release them. Without one,
+   * the delete is refused like every other write of a shared object.
+   */
+  private async deleteNamesake(ctx: RequestContext, t: ResourceType, name: string, options: DeleteOptions): Promise<DeleteResult> {
+    const key = this.key(ctx, t, undefined, name);
+    try {
+      const old = await this.store.get(key);
+      if (!old) throw refusal(t, name);
+      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun });
+      if (options.dryRun) return { object: served(t, old), deleted: true };
+      const pre = options.preconditions ?? {};
+      const object = await this.store.delete(key, { resourceVersion: pre.resourceVersion ?? old.metadata.resourceVersion, ...(pre.uid !== undefined ? { uid: pre.uid } : {}) });
+      return { object: served(t, object), deleted: true };
+    } catch (e) {
+      throw fromStorage(e, t, name);
     }
   }
 
@@ -705,6 +747,13 @@ export class Registry {
 function createOnly(t: ResourceType): void {
   if (t.ephemeral) throw methodNotAllowed();
 }
+
+/** Shared objects are the same in every logical cluster: no request may change them. */
+function refuseShared(t: ResourceType, name: string): void {
+  if (sharedObject(t, name)) throw refusal(t, name);
+}
+
+const refusal = (t: ResourceType, name: string): ApiError => errors.forbidden(t, name, t.shared?.readOnly(name) ?? 'it cannot be changed');
 
 const methodNotAllowed = (): ApiError => new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 

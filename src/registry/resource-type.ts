@@ -82,6 +82,21 @@ export interface SubresourceView {
   write(input: KubeObject, old: KubeObject): KubeObject;
 }
 
+/**
+ * Objects a cluster-scoped type serves in every logical cluster without storing any copy (the
+ * bootstrap ClusterRoles and ClusterRoleBindings): reads see them as objects of each cluster —
+ * get, list (selectors and paging included) and a watch's initial events — in place of any stored
+ * object of the same name, and no request may write them: a create of one of their names is
+ * AlreadyExists, an update, patch, apply or delete is Forbidden. A stored object of such a name
+ * (from before the name was shared) stays hidden; a delete of the name removes it.
+ */
+export interface SharedObjects {
+  /** By name. Never changed, and never handed out: readers get copies. */
+  objects: ReadonlyMap<string, KubeObject>;
+  /** Why one of them cannot be written: the reason of the Forbidden answer. */
+  readOnly(name: string): string;
+}
+
 /** Where a kind's OpenAPI v3 schema lives. */
 export interface KindSchema {
   /** Key of the kind's schema in `components`, e.g. `io.k8s.api.core.v1.ConfigMap`. */
@@ -147,6 +162,8 @@ export interface ResourceType extends ErrorTarget {
      */
     owner?: boolean;
   };
+  /** Objects served in every logical cluster without being stored (cluster-scoped types only). */
+  shared?: SharedObjects;
   /** Set for kinds that are answered and never stored; then only `create` is served. */
   ephemeral?: Ephemeral;
   /** Set when the version is deprecated: the warning every request to it gets. */
@@ -178,6 +195,9 @@ export function subresourceVerbs(t: ResourceType, sub: string): string[] {
   if (t.strategy.actions?.[sub]) return ['create'];
   return sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'];
 }
+
+/** The shared object of that name the type serves instead of a stored one, if any. */
+export const sharedObject = (t: ResourceType, name: string): KubeObject | undefined => (t.namespaced ? undefined : t.shared?.objects.get(name));
 
 export const hasSubresource = (t: ResourceType, sub: string): boolean => subresourcesOf(t).includes(sub);
 
