@@ -18,9 +18,9 @@
  */
 import { ApiError, type UserInfo } from '../../registry/index.js';
 import type { UnionAuthenticator } from '../authn/union.js';
-import { ADMIN_GROUP, type AuthRequest, type AuthUser } from '../authn/types.js';
+import type { AuthRequest, AuthUser } from '../authn/types.js';
 import type { Authorizer } from '../rbac/authorizer.js';
-import { forbiddenMessage, isMaster } from '../rbac/evaluator.js';
+import { forbiddenMessage, isAlwaysAllowed } from '../rbac/evaluator.js';
 import type { Attributes } from '../rbac/types.js';
 import { impersonatedUser, impersonationAttributes, privilegeRefusal, requestedImpersonation, type Impersonated, type ImpersonationHeaders } from './impersonation.js';
 
@@ -116,7 +116,7 @@ export class AccessControl {
 
   /** Users whom no workspace is closed to: they may be told that a workspace does not exist. */
   entersEverywhere(user: UserInfo): boolean {
-    return !this.authorizer || isMaster(user) || user.groups.includes(ADMIN_GROUP);
+    return !this.authorizer || isAlwaysAllowed(user);
   }
 }
 

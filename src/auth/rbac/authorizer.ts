@@ -13,7 +13,7 @@
 import type { UserInfo } from '../../registry/index.js';
 import { CLUSTER_NAME_EXTRA, SERVICE_ACCOUNT_PREFIX, SERVICE_ACCOUNTS_GROUP, type AuthUser } from '../authn/types.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
-import { evaluate, heldRules, isMaster, subjectRules, type EvaluationOptions } from './evaluator.js';
+import { evaluate, heldRules, isAlwaysAllowed, subjectRules, type EvaluationOptions } from './evaluator.js';
 import type { RoleRules } from './policy.js';
 import type { RbacIndex } from './rbac-index.js';
 import { nonResourceAttributes, type ClusterAttributes, type Decision, type RoleRefInfo, type Rule, type SubjectRules } from './types.js';
@@ -76,11 +76,12 @@ export class Authorizer {
   /**
    * kcp's workspace content check: whether the user may enter the workspace at all — verb
    * `access` on the non-resource path `/` (granted by ClusterRole `system:kcp:workspace:access`,
-   * or by `cluster-admin`'s `*`). Members of `system:masters` and the workspace's own service
-   * accounts always may. A user who may not is refused everything there, discovery included.
+   * or by `cluster-admin`'s `*`). Members of `system:masters` and of the platform admin group
+   * (`system:kcp:admin`), and the workspace's own service accounts, always may. A user who may
+   * not is refused everything there, discovery included.
    */
   canAccess(cluster: string, user: UserInfo): Decision {
-    if (isMaster(user)) return { allowed: true, reason: '' };
+    if (isAlwaysAllowed(user)) return { allowed: true, reason: '' };
     if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
       return { allowed: true, reason: 'service accounts may access their own workspace' };
     }

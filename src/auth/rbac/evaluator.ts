@@ -1,10 +1,11 @@
 /**
  * Evaluation of one request against one cluster's compiled policy, as Kubernetes' RBAC authorizer
- * does it: members of `system:masters` may do anything; otherwise the bindings that apply to the
+ * does it: members of an always-allowed group may do anything; otherwise the bindings that apply to the
  * user are visited (ClusterRoleBindings, then the request namespace's RoleBindings) and the first
  * rule that allows the request decides. Also the rule listing of a SelfSubjectRulesReview.
  */
 import { SYSTEM_MASTERS, type UserInfo } from '../../registry/index.js';
+import { ADMIN_GROUP } from '../authn/types.js';
 import type { Grant, Policy } from './policy.js';
 import { addUnique, ruleAllows } from './rules.js';
 import type { Attributes, Decision, NonResourceRule, ResourceRule, Rule, SubjectRules } from './types.js';
@@ -33,7 +34,16 @@ function aggregate(errors: readonly string[]): string {
   return unique.length === 1 ? (unique[0] as string) : `[${unique.join(', ')}]`;
 }
 
-export const isMaster = (user: UserInfo): boolean => user.groups.includes(SYSTEM_MASTERS);
+/**
+ * Members of these groups may do anything in every workspace, before any binding is consulted:
+ * `system:masters`, as in Kubernetes and kcp, and kcp's platform admin group. The platform admin's
+ * access must not depend on objects a tenant can write — a workspace's RBAC objects are the
+ * tenant's. (The bootstrap policy still binds `cluster-admin` to both, so rule listings such as
+ * `kubectl auth can-i --list` show what they hold.)
+ */
+const ALWAYS_ALLOWED = [SYSTEM_MASTERS, ADMIN_GROUP];
+
+export const isAlwaysAllowed = (user: UserInfo): boolean => user.groups.some((g) => ALWAYS_ALLOWED.includes(g));
 
 /**
  * `byName: false` evaluates a user whose name must not match any User or ServiceAccount subject
@@ -45,7 +55,7 @@ export interface EvaluationOptions {
 
 export function evaluate(policy: Policy, a: Attributes, options: EvaluationOptions = {}): Decision {
   // An always-allow group, before RBAC (kcp and the apiserver both authorize it first, and say nothing).
-  if (isMaster(a.user)) return { allowed: true, reason: '' };
+  if (isAlwaysAllowed(a.user)) return { allowed: true, reason: '' };
   const errors: string[] = [];
   for (const grant of policy.grants(a.user, a.resourceRequest ? a.namespace : '', options.byName ?? true)) {
     const r = policy.roleRules(grant.binding.roleRef, grant.binding.namespace);

@@ -3,16 +3,13 @@
  * cluster's own Roles, ClusterRoles and bindings, bindings indexed by the users and groups they
  * name, and ClusterRole aggregation resolved on demand.
  *
- * Merging with the bootstrap policy: the bootstrap ClusterRoles and ClusterRoleBindings come
- * first, and a workspace's own ClusterRole or ClusterRoleBinding with the same name replaces the
- * bootstrap one entirely, in that workspace only. Why: in Kubernetes the defaults are ordinary
- * objects an administrator may edit, and with `rbac.authorization.kubernetes.io/autoupdate:
- * "false"` the edits stand over the apiserver's reconciliation. Letting the workspace's object win
- * gives the same outcome — `kubectl apply` a narrower `view` or a `system:discovery` binding
- * without authenticated users, and that workspace sees exactly that — while no workspace can
- * change what another one gets. (Replacing `cluster-admin` cannot lock out `system:masters`,
- * which the evaluator allows before consulting any binding.) Deleting the workspace's object
- * brings the default back, as the apiserver recreates a deleted default at its next start.
+ * Merging with the bootstrap policy: the bootstrap ClusterRoles and ClusterRoleBindings win over
+ * a workspace's own object of the same name, which is ignored. Their names are reserved — the
+ * registry serves the bootstrap objects under them in every workspace and refuses to write them
+ * (bootstrap-objects.ts) — so such an object can only be one stored before the names were: a
+ * tenant's `cluster-admin` without non-resource URLs, or a `cluster-admin` binding without the
+ * admin group, once locked the platform admin out of a workspace. A tenant extends `admin`,
+ * `edit` and `view` through aggregation labels on roles of its own, as on a kube-apiserver.
  *
  * A cluster without RBAC objects of its own uses one shared compiled bootstrap policy.
  */
@@ -110,9 +107,9 @@ export class Policy {
   private sortedClusterRoles: RoleRecord[] | undefined;
 
   private constructor(own: ClusterObjects) {
-    this.clusterRoles = merged(BOOTSTRAP_ROLES, own.clusterRoles);
+    this.clusterRoles = merged(own.clusterRoles, BOOTSTRAP_ROLES);
     this.roles = own.roles;
-    this.clusterGrants = new SubjectIndex(merged(BOOTSTRAP_BINDINGS, own.clusterRoleBindings).values());
+    this.clusterGrants = new SubjectIndex(merged(own.clusterRoleBindings, BOOTSTRAP_BINDINGS).values());
     const byNamespace = new Map<string, BindingRecord[]>();
     for (const b of own.roleBindings.values()) push(byNamespace, b.namespace, b);
     for (const [ns, list] of byNamespace) this.namespaceGrants.set(ns, new SubjectIndex(list));
@@ -200,9 +197,10 @@ export class Policy {
   }
 }
 
-function merged<T>(defaults: ReadonlyMap<string, T>, own: ReadonlyMap<string, T>): ReadonlyMap<string, T> {
-  if (own.size === 0) return defaults;
-  const out = new Map(defaults);
-  for (const [name, record] of own) out.set(name, record);
+/** The workspace's own objects and the bootstrap ones, a bootstrap object replacing an own one of its name. */
+function merged<T>(own: ReadonlyMap<string, T>, bootstrap: ReadonlyMap<string, T>): ReadonlyMap<string, T> {
+  if (own.size === 0) return bootstrap;
+  const out = new Map(own);
+  for (const [name, record] of bootstrap) out.set(name, record);
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * The create-only kinds of authorization.k8s.io/v1 and authentication.k8s.io/v1 as registry
- * ResourceTypes (answered by the workspace's authorizer, never stored), and the ServiceAccount
- * type with its `token` action.
+ * ResourceTypes (answered by the workspace's authorizer, never stored), the ServiceAccount
+ * type with its `token` action, and the ClusterRole and ClusterRoleBinding types that serve the
+ * bootstrap policy in every workspace.
  *
  * Wiring (for the server): `types = withAuthResourceTypes(baseTypes, { authorizer, tokens })`,
  * then build the API catalog from `types`. Whether a user may create a review (or a token) at all
@@ -9,6 +10,7 @@
  */
 import { builtin, checkSchema, type ResourceType, type Strategy } from '../../registry/index.js';
 import type { ServiceAccountTokens } from '../authn/service-account-tokens.js';
+import { bootstrapPolicyTypes } from '../rbac/bootstrap-objects.js';
 import { localSubjectAccessReview, selfSubjectAccessReview, subjectAccessReview } from './access-reviews.js';
 import { AUTHENTICATION_GROUP, AUTHN, AUTHORIZATION_GROUP, AUTHZ, authComponents } from './openapi.js';
 import { selfSubjectRulesReview, selfSubjectReview } from './self-reviews.js';
@@ -41,7 +43,7 @@ function reviewKind(group: string, schemaPrefix: string, kind: string, namespace
   return { ...t, ephemeral: { create } };
 }
 
-/** The review kinds and the ServiceAccount type with `token`. */
+/** The review kinds, the ServiceAccount type with `token`, and the RBAC types serving the bootstrap policy. */
 export function authResourceTypes({ authorizer, tokens }: AuthResourceDeps): ResourceType[] {
   const authz = (kind: string, namespaced: boolean, schema: Parameters<typeof checkSchema>[0], create: Answer) =>
     reviewKind(AUTHORIZATION_GROUP, AUTHZ, kind, namespaced, schema, create);
@@ -52,10 +54,11 @@ export function authResourceTypes({ authorizer, tokens }: AuthResourceDeps): Res
     authz('SelfSubjectRulesReview', false, selfSubjectRulesReviewSchema, selfSubjectRulesReview(authorizer)),
     reviewKind(AUTHENTICATION_GROUP, AUTHN, 'SelfSubjectReview', false, selfSubjectReviewSchema, selfSubjectReview()),
     serviceAccountsWithTokens(tokens),
+    ...bootstrapPolicyTypes(),
   ];
 }
 
-/** `base` with the auth types: ones it already serves (the built-in ServiceAccount) replaced, the rest added. */
+/** `base` with the auth types: ones it already serves (the built-in ServiceAccount and RBAC kinds) replaced, the rest added. */
 export function withAuthResourceTypes(base: readonly ResourceType[], deps: AuthResourceDeps): ResourceType[] {
   const added = authResourceTypes(deps);
   const key = (t: ResourceType) => `${t.group}/${t.version}/${t.resource}`;
