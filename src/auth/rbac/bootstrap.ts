@@ -3,7 +3,8 @@
  * ClusterRoleBindings that matter in a workspace (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
  * plus kcp's `system:kcp:workspace:access`. They are constants in memory, never copied into a
  * workspace's store: the policy index merges them with each workspace's own RBAC objects when it
- * evaluates (see policy.ts for how a workspace's object of the same name takes precedence).
+ * evaluates (they win over a stored object of the same name, see policy.ts), and the registry
+ * serves them as read-only objects of every workspace (bootstrap-objects.ts).
  *
  * Kubernetes' node, controller and scheduler roles are left out: no kubelet or controller manager
  * authenticates against a workspace.
@@ -127,7 +128,7 @@ function deepFreeze<T>(value: T): T {
 deepFreeze(ROLES);
 deepFreeze(BINDINGS);
 
-/** The bootstrap ClusterRoles, as objects (e.g. for a surface that wants to show them); frozen, shared. */
+/** The bootstrap ClusterRoles, as objects; frozen, shared. */
 export const bootstrapClusterRoles = (): readonly KubeObject[] => ROLES;
 
 /** The bootstrap ClusterRoleBindings, as objects; frozen, shared. */
