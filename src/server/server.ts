@@ -41,6 +41,9 @@ const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customReso
 /** How long in-flight requests may take to finish once shutdown begins. */
 const DRAIN_MS = 10_000;
 
+/** A listener that only switches a TLS socket's reads onto its stream (see serve()). */
+const ignoreData = (): void => undefined;
+
 export class AtollServer {
   readonly store: Store;
   readonly registry: Registry;
@@ -145,6 +148,12 @@ export class AtollServer {
     server.on(this.pki ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.inFlight.set(socket, 0);
       socket.once('close', () => this.inFlight.delete(socket));
+      // Node's HTTP parser reads a TLS connection's decrypted bytes straight from the TLS layer. When
+      // a request arrives while the previous response still drains (one over 16 KiB), Node pauses
+      // the parser — but records already decrypted still reach it, and Node destroys the
+      // connection (the client sees ECONNRESET mid-body). A 'data' listener makes Node feed the
+      // parser through the socket's stream instead, whose pause holds those bytes back.
+      if (this.pki) socket.on('data', ignoreData);
     });
     server.keepAliveTimeout = 65_000;
     return server;
