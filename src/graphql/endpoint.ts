@@ -149,6 +149,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     renderGraphiQL,
     plugins,
     landingPage: false,
+    // yoga's default CORS reflects any Origin with credentials allowed; the server's CORS step
+    // (src/server/cors.ts) decides instead, for REST and GraphQL alike.
+    cors: false,
     // Only what needs an operator's eye: masked internal errors arrive here with their cause.
     logging: {
       debug: () => undefined,

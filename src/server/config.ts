@@ -6,12 +6,13 @@
  * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS,
  * and the security settings `--plain-http`/ATOLL_PLAIN_HTTP, `--token-auth-file`/ATOLL_TOKEN_AUTH_FILE,
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
- * as the kube-apiserver's and kcp's flags).
+ * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
 import type { AuthSettings } from './auth.js';
+import { corsPatternsError } from './cors.js';
 
 export interface ServerConfig {
   port: number;
@@ -24,6 +25,8 @@ export interface ServerConfig {
   tls?: boolean;
   /** Authentication and authorization; DEFAULT_AUTH_SETTINGS (RBAC, no anonymous requests) when absent. */
   auth?: AuthSettings;
+  /** Regular expressions of the browser origins that may call the API cross-origin (CORS); none when absent. */
+  corsAllowedOrigins?: string[];
 }
 
 export class ConfigError extends Error {
@@ -34,6 +37,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
                     [--graphql-timeout MS] [--plain-http] [--token-auth-file FILE] [--anonymous-auth]
                     [--authorization-mode RBAC]
+                    [--cors-allowed-origins REGEXP,...]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -61,7 +65,11 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                default false: they are answered 401)
   --authorization-mode
                RBAC, or AlwaysAllow to allow every authenticated request (env ATOLL_AUTHORIZATION_MODE,
-               default RBAC)`;
+               default RBAC)
+  --cors-allowed-origins
+               comma-separated regular expressions (RE2) matched against a browser's Origin
+               header; matching origins may call the API cross-origin, each must pin the host,
+               e.g. //app\\.example\\.com$ (env ATOLL_CORS_ALLOWED_ORIGINS, default none)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -83,6 +91,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'token-auth-file': { type: 'string' },
         'anonymous-auth': { type: 'boolean' },
         'authorization-mode': { type: 'string' },
+        'cors-allowed-origins': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -120,6 +129,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (authorization !== 'RBAC' && authorization !== 'AlwaysAllow') {
     throw new ConfigError(`invalid authorization mode "${authorization}": expected RBAC or AlwaysAllow`);
   }
+  const corsText = values['cors-allowed-origins'] ?? env.ATOLL_CORS_ALLOWED_ORIGINS ?? '';
+  const corsAllowedOrigins = corsText === '' ? [] : corsText.split(',').map((p) => p.trim());
+  const corsError = corsPatternsError(corsAllowedOrigins);
+  if (corsError) throw new ConfigError(corsError);
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -133,6 +146,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     },
     tls: !plainHttp,
     auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
+    ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
 import { ensurePki, serverTlsOptions, type Pki } from '../auth/index.js';
 import { DEFAULT_AUTH_SETTINGS, ServerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { corsHandler } from './cors.js';
 import { healthHandler } from './health.js';
 import { sendError } from './http.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
@@ -105,8 +106,12 @@ export class AtollServer {
     const access = { access: auth.access, sessions: auth.sessions };
     const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.graphql = graphql;
+    const cors = corsHandler(config.corsAllowedOrigins ?? []);
     this.handlers = [
-      // Health first: probes must answer even when everything behind them is busy (and, as the
+      // CORS before anything else: it answers allowed origins' preflights (which carry no
+      // credentials) and adds its headers to every other answer, REST, GraphQL and health alike.
+      ...(cors ? [cors] : []),
+      // Then health: probes must answer even when everything behind them is busy (and, as the
       // apiserver's public-info-viewer allows, without credentials).
       healthHandler(
         [{ name: 'ping', check: () => true }],
