@@ -57,7 +57,7 @@ export const jsonSchemaProps: z.ZodType<JSONSchemaProps> = z.lazy(() =>
   }),
 );
 
-const names = z.strictObject({
+export const crdNamesShape = z.strictObject({
   plural: z.string(),
   singular: z.string().optional(),
   kind: z.string(),
@@ -75,7 +75,7 @@ const printerColumn = z.strictObject({
   jsonPath: z.string(),
 });
 
-const version = z.strictObject({
+export const crdVersionShape = z.strictObject({
   name: z.string(),
   served: z.boolean(),
   storage: z.boolean(),
@@ -106,9 +106,9 @@ const condition = z.strictObject({
 export const crdShape = kindSchema({
   spec: z.strictObject({
     group: z.string(),
-    names,
+    names: crdNamesShape,
     scope: z.string(),
-    versions: z.array(version),
+    versions: z.array(crdVersionShape),
     conversion: z
       .strictObject({ strategy: z.string(), webhook: z.record(z.string(), z.unknown()).optional() })
       .optional(),
@@ -117,7 +117,7 @@ export const crdShape = kindSchema({
   status: z
     .strictObject({
       conditions: z.array(condition).nullable().optional(),
-      acceptedNames: names.partial().optional(),
+      acceptedNames: crdNamesShape.partial().optional(),
       storedVersions: z.array(z.string()).nullable().optional(),
     })
     .optional(),

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../meta/index.js';
 import { validateDNS1123Subdomain } from '../meta/index.js';
 import { immutable, type FieldError } from '../registry/index.js';
-import type { CrdSpec, CrdStatus, CrdVersion } from './crd-types.js';
+import type { CrdNames, CrdSpec, CrdStatus, CrdVersion } from './crd-types.js';
 import { JsonPathError, parseJsonPath, type ParsedPath } from './jsonpath.js';
 import type { JSONSchemaProps } from './schema-types.js';
 import { checkStructuralSchema } from './structural/index.js';
@@ -43,15 +43,7 @@ export function validateCrd(o: KubeObject): FieldError[] {
     if (!spec.group.includes('.')) errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
   }
   const n = spec.names;
-  errs.push(...dns1035('spec.names.plural', n.plural));
-  errs.push(...dns1035('spec.names.singular', n.singular, true));
-  errs.push(...kindName('spec.names.kind', n.kind));
-  if (n.listKind !== undefined) {
-    errs.push(...kindName('spec.names.listKind', n.listKind));
-    if (n.listKind === n.kind) errs.push(invalid('spec.names.listKind', n.listKind, 'kind and listKind may not be the same'));
-  }
-  (n.shortNames ?? []).forEach((s, i) => errs.push(...dns1035(`spec.names.shortNames[${i}]`, s)));
-  (n.categories ?? []).forEach((s, i) => errs.push(...dns1035(`spec.names.categories[${i}]`, s)));
+  errs.push(...validateCrdNames(n));
   if (spec.group && n.plural && o.metadata.name !== `${n.plural}.${spec.group}`) {
     errs.push(invalid('metadata.name', o.metadata.name, 'must be spec.names.plural+"."+spec.group'));
   }
@@ -69,11 +61,31 @@ export function validateCrd(o: KubeObject): FieldError[] {
   if (spec.preserveUnknownFields) {
     errs.push(invalid('spec.preserveUnknownFields', true, 'must be false in order to use defaults in the schema'));
   }
-  errs.push(...validateVersions(spec.versions));
+  errs.push(...validateCrdVersions(spec.versions));
   return errs;
 }
 
-function validateVersions(versions: CrdVersion[]): FieldError[] {
+/** `spec.names` of a CRD (an APIResourceSchema's names follow the same rules). */
+export function validateCrdNames(n: CrdNames): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...dns1035('spec.names.plural', n.plural));
+  errs.push(...dns1035('spec.names.singular', n.singular, true));
+  errs.push(...kindName('spec.names.kind', n.kind));
+  if (n.listKind !== undefined) {
+    errs.push(...kindName('spec.names.listKind', n.listKind));
+    if (n.listKind === n.kind) errs.push(invalid('spec.names.listKind', n.listKind, 'kind and listKind may not be the same'));
+  }
+  (n.shortNames ?? []).forEach((s, i) => errs.push(...dns1035(`spec.names.shortNames[${i}]`, s)));
+  (n.categories ?? []).forEach((s, i) => errs.push(...dns1035(`spec.names.categories[${i}]`, s)));
+  return errs;
+}
+
+/**
+ * `spec.versions` of a CRD: names, one storage version, and each version's schema, subresources,
+ * columns and selectable fields. `schemaField` is where a version keeps its schema, for the error
+ * paths: an APIResourceSchema's version holds the OpenAPI schema directly under `schema`.
+ */
+export function validateCrdVersions(versions: CrdVersion[], schemaField = 'schema.openAPIV3Schema'): FieldError[] {
   const errs: FieldError[] = [];
   if (versions.length === 0) return [required('spec.versions', 'must have at least one version')];
   const seen = new Set<string>();
@@ -82,7 +94,7 @@ function validateVersions(versions: CrdVersion[]): FieldError[] {
     errs.push(...dns1035(`${at}.name`, v.name));
     if (seen.has(v.name)) errs.push({ type: 'FieldValueDuplicate', field: `${at}.name`, value: v.name, detail: '' });
     seen.add(v.name);
-    errs.push(...validateVersion(v, at));
+    errs.push(...validateVersion(v, at, `${at}.${schemaField}`));
   });
   const storage = versions.filter((v) => v.storage).length;
   if (storage !== 1) errs.push(invalid('spec.versions', storage, 'must have exactly one version marked as storage version'));
@@ -90,10 +102,10 @@ function validateVersions(versions: CrdVersion[]): FieldError[] {
   return errs;
 }
 
-function validateVersion(v: CrdVersion, at: string): FieldError[] {
+function validateVersion(v: CrdVersion, at: string, schemaPath: string): FieldError[] {
   const errs: FieldError[] = [];
   const schema = v.schema?.openAPIV3Schema;
-  const schemaPath = `${at}.schema.openAPIV3Schema`;
+  errs.push(...deprecationWarningErrors(v, at));
   if (!schema) errs.push(required(schemaPath, 'schemas are required'));
   else errs.push(...checkStructuralSchema(schema, schemaPath));
   const scale = v.subresources?.scale;
@@ -138,6 +150,15 @@ function validateVersion(v: CrdVersion, at: string): FieldError[] {
     }
   });
   return errs;
+}
+
+/** apiextensions' ValidateDeprecationWarning. */
+function deprecationWarningErrors(v: CrdVersion, at: string): FieldError[] {
+  const warning = v.deprecationWarning;
+  if (typeof warning !== 'string') return [];
+  const field = `${at}.deprecationWarning`;
+  if (!v.deprecated) return [invalid(field, warning, 'can only be set for deprecated versions')];
+  return warning.length > 256 ? [invalid(field, warning, 'must be <= 256 characters long')] : [];
 }
 
 function tryParse(path: string): ParsedPath | undefined {

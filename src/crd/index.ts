@@ -10,3 +10,5 @@ export { crdTerminationGuard } from './admission.js';
 export { servedTypes, specHash } from './served-types.js';
 export * from './crd-types.js';
 export type { JSONSchemaProps, ValidationRule } from './schema-types.js';
+export { crdNamesShape, crdVersionShape, jsonSchemaProps } from './crd-shape.js';
+export { validateCrdNames, validateCrdVersions } from './crd-validation.js';

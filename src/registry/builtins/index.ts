@@ -29,6 +29,8 @@ export {
   NAMESPACE_FINALIZER,
 };
 export { eventFieldSet } from './event.js';
+export { ageColumn, nameColumn } from './columns.js';
+export { labelSelectorSchema, validateLabelSelector, type LabelSelectorValue } from './label-selector-check.js';
 export { eventFromStored, eventToStored, EVENTS_V1_FIELD_LABELS } from './event-conversion.js';
 export { canonicalQuantity, compareQuantities, formatQuantity, parseQuantity, quantityFrom, type Quantity } from './quantity.js';
 
