@@ -13,7 +13,8 @@ const forbidden = {
   kube: ['graphql', 'server'],
   graphql: ['kube', 'server'],
   crd: ['kube', 'graphql', 'server'],
-  auth: ['kube', 'graphql', 'server'],
+  auth: ['kube', 'graphql', 'server', 'apiexports'],
+  apiexports: ['kube', 'graphql', 'server'],
 };
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({

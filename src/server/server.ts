@@ -15,6 +15,7 @@ import { kubeHandler } from '../kube/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
+import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, maximalPermissionPolicy, startApiControllers } from '../apiexports/index.js';
 import {
   ensureRootCluster,
   requiredLogicalCluster,
@@ -37,7 +38,7 @@ import { writeAdminKubeconfig } from './kubeconfig.js';
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 /** Served in every workspace: Kubernetes' built-ins, kcp's tenancy kinds, CRDs (and, added by ServerAuth, the access reviews). */
-const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions];
+const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes];
 
 /** How long in-flight requests may take to finish once shutdown begins. */
 const DRAIN_MS = 10_000;
@@ -53,6 +54,8 @@ export class AtollServer {
   /** What each workspace serves: the base types, its CRDs, its bound APIs. */
   private readonly catalog: ComposedCatalog;
   private readonly crds: CrdCatalog;
+  /** What each workspace's APIBindings bind (also: who binds an export, for the provider's view). */
+  readonly bindings: BindingCatalog;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
@@ -86,8 +89,15 @@ export class AtollServer {
     this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
     this.types = this.auth.resourceTypes(BASE_TYPES);
     this.crds = new CrdCatalog({ store: this.store, log: log.child({ component: 'crd-catalog' }) });
-    this.catalog = new ComposedCatalog(this.types, [this.crds]);
+    this.bindings = new BindingCatalog({ store: this.store, log: log.child({ component: 'binding-catalog' }) });
+    // A binding's resources win over a CRD's: admission keeps the two from overlapping anyway.
+    this.catalog = new ComposedCatalog(this.types, [this.bindings, this.crds]);
     this.registry.use(crdTerminationGuard(this.crds));
+    this.registry.use(crdOverlapGuard(this.bindings));
+    if (this.auth.authorizer) {
+      this.registry.use(bindPermissionGuard(this.auth.authorizer, this.resolver));
+      this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
+    }
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -205,6 +215,8 @@ export class AtollServer {
     await this.auth.start();
     await this.crds.start();
     this.controllers.push({ synced: Promise.resolve(), stop: () => this.crds.stop() });
+    await this.bindings.start();
+    this.controllers.push({ synced: Promise.resolve(), stop: () => this.bindings.stop() });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
     const crds = new CrdController({ registry: this.registry, base: this.types, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
@@ -226,7 +238,16 @@ export class AtollServer {
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
     const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl, log });
     this.controllers.push(tenancy);
-    await tenancy.synced;
+    const apis = startApiControllers({
+      registry: this.registry,
+      resolver: this.resolver,
+      bindings: this.bindings,
+      apiSet: (cluster) => this.catalog.forCluster(cluster),
+      viewUrl: (cluster, name) => `${this.baseUrl}/services/apiexport/${cluster}/${name}`,
+      log,
+    });
+    this.controllers.push(apis);
+    await Promise.all([tenancy.synced, apis.synced]);
     this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');

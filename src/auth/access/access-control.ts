@@ -21,7 +21,7 @@ import type { UnionAuthenticator } from '../authn/union.js';
 import type { AuthRequest, AuthUser } from '../authn/types.js';
 import type { Authorizer } from '../rbac/authorizer.js';
 import { forbiddenMessage, isAlwaysAllowed } from '../rbac/evaluator.js';
-import type { Attributes } from '../rbac/types.js';
+import type { Attributes, Decision } from '../rbac/types.js';
 import { impersonatedUser, impersonationAttributes, privilegeRefusal, requestedImpersonation, type Impersonated, type ImpersonationHeaders } from './impersonation.js';
 
 export interface AccessControlOptions {
@@ -30,16 +30,28 @@ export interface AccessControlOptions {
   authorizer?: Authorizer;
 }
 
+/**
+ * A further authorizer every request must also pass (kcp's maximal permission policy of an
+ * export): undefined when it has no opinion, else its decision.
+ */
+export type AuthorizationLimit = (cluster: string, attributes: Attributes) => Decision | undefined;
+
 /** Kubernetes answers every authentication failure with this message, whatever the cause (the cause goes to the log). */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
 
 export class AccessControl {
   readonly authenticator: UnionAuthenticator;
   readonly authorizer: Authorizer | undefined;
+  private readonly limits: AuthorizationLimit[] = [];
 
   constructor(options: AccessControlOptions) {
     this.authenticator = options.authenticator;
     this.authorizer = options.authorizer;
+  }
+
+  /** Adds a limit that requests must pass besides RBAC (not applied under AlwaysAllow). */
+  limit(limit: AuthorizationLimit): void {
+    this.limits.push(limit);
   }
 
   /**
@@ -104,14 +116,25 @@ export class AccessControl {
 
   /** Throws a 403 Status unless `user` may make the request described by `attributes` in `cluster`. */
   authorize(cluster: string, attributes: Attributes): void {
-    if (!this.authorizer) return;
-    const decision = this.authorizer.decide({ cluster, ...attributes });
-    if (!decision.allowed) throw forbidden(attributes, decision.reason);
+    const decision = this.decide(cluster, attributes);
+    if (decision && !decision.allowed) throw forbidden(attributes, decision.reason);
   }
 
   /** Whether the request would be allowed (for GraphQL's per-field answers and filtered introspection). */
   allows(cluster: string, attributes: Attributes): boolean {
-    return !this.authorizer || this.authorizer.decide({ cluster, ...attributes }).allowed;
+    return this.decide(cluster, attributes)?.allowed ?? true;
+  }
+
+  /** RBAC's decision, unless a limit refuses; undefined under AlwaysAllow. */
+  private decide(cluster: string, attributes: Attributes): Decision | undefined {
+    if (!this.authorizer) return undefined;
+    const decision = this.authorizer.decide({ cluster, ...attributes });
+    if (!decision.allowed) return decision;
+    for (const limit of this.limits) {
+      const limited = limit(cluster, attributes);
+      if (limited && !limited.allowed) return limited;
+    }
+    return decision;
   }
 
   /** Users whom no workspace is closed to: they may be told that a workspace does not exist. */

@@ -1,0 +1,59 @@
+/**
+ * APIs for providers (kcp's apis.kcp.io): APIResourceSchemas and APIExports published in a
+ * provider's workspace, APIBindings that serve them in consumers, permission claims, endpoint
+ * slices, and the catalog source that makes bound resources part of a consumer's API set.
+ */
+import type { ApiSet } from '../apis/index.js';
+import type { ControllerLog, RunningControllers } from '../controllers/index.js';
+import type { Registry } from '../registry/index.js';
+import type { ClusterResolver } from '../tenancy/index.js';
+import { BindingCatalog } from './binding-catalog.js';
+import { BindingController } from './binding-controller.js';
+import { EndpointSliceController } from './endpoint-slice-controller.js';
+import { ExportController } from './export-controller.js';
+
+export { BindingCatalog, type BindingRecord } from './binding-catalog.js';
+export { bindPermissionGuard, crdOverlapGuard } from './admission.js';
+export { boundStorageResource, boundTypes } from './bound-types.js';
+export { claimKey, effectiveVerbs, selects, type AppliedClaim } from './claims.js';
+export { identityHashOf, IDENTITY_NAMESPACE, SKIP_ENDPOINT_SLICE } from './export-controller.js';
+export * from './types.js';
+export * from './kinds/index.js';
+
+export interface ApiControllersOptions {
+  registry: Registry;
+  resolver: ClusterResolver;
+  bindings: BindingCatalog;
+  apiSet(cluster: string): Promise<ApiSet>;
+  /** The provider view's URL of an export (endpoint slices list it). */
+  viewUrl(exportCluster: string, exportName: string): string;
+  log?: ControllerLog;
+}
+
+/** The export, binding and endpoint-slice controllers, one wildcard watch each. */
+export function startApiControllers(options: ApiControllersOptions): RunningControllers {
+  const { registry, resolver, bindings, log } = options;
+  const common = { registry, ...(log ? { log } : {}) };
+  const exports = new ExportController(common);
+  const slices = new EndpointSliceController({
+    ...common,
+    resolver,
+    viewUrl: options.viewUrl,
+    hasConsumers: (cluster, name) => bindings.hasConsumers(cluster, name),
+  });
+  const binder = new BindingController({
+    ...common,
+    resolver,
+    bindings,
+    apiSet: options.apiSet,
+    onConsumersChanged: (_cluster, name) => slices.exportChanged(name),
+  });
+  const all = [exports, slices, binder];
+  return {
+    synced: Promise.all(all.map((c) => c.synced)).then(() => undefined),
+    stop: async () => {
+      await Promise.all(all.map((c) => c.stop()));
+    },
+  };
+}
+export { maximalPermissionPolicy, prefixedUser, BINDING_SUBJECT_PREFIX } from './maximal-permission-policy.js';
