@@ -1,8 +1,40 @@
 /**
- * Content negotiation for the kinds of responses kubectl asks for through Accept parameters:
- * aggregated discovery and server-side Tables. Everything else is served as JSON, which every
- * Kubernetes client accepts (typed clients list protobuf first but take JSON).
+ * Content negotiation: the Content-Type of request bodies, parsed as strictly as the apiserver
+ * parses it, and the kinds of responses kubectl asks for through Accept parameters: aggregated
+ * discovery and server-side Tables. Everything else is served as JSON, which every Kubernetes
+ * client accepts (typed clients list protobuf first but take JSON).
  */
+
+/** Go's mime token: printable ASCII but spaces and tspecials `()<>@,;:\"/[]?=`. */
+const TOKEN = String.raw`[!#$%&'*+\-.0-9A-Z^_\x60a-z{|}~]+`;
+const MEDIA_TYPE = new RegExp(`^${TOKEN}(?:/${TOKEN})?$`);
+const PARAMETER = new RegExp(String.raw`^;\s*(${TOKEN})\s*=\s*(?:${TOKEN}|"(?:[^"\\\r\n]|\\.)*")`);
+
+/**
+ * The media type (lowercased) of a Content-Type, parsed as Go's mime.ParseMediaType parses it for
+ * the apiserver's NegotiateInputSerializer: `type/subtype`, then `; name=value` parameters
+ * (tokens or quoted strings), a trailing `;` allowed; undefined for anything else — an empty type,
+ * a stray `;` or `=`, a parameter without a value or given twice — which the apiserver answers
+ * with 415. (The npm parsers differ from Go here: `content-type` 1.x refuses the trailing `;`,
+ * 2.x and whatwg-mimetype skip malformed parameters instead of refusing them.)
+ */
+export function parseMediaType(header: string): string | undefined {
+  const semi = header.indexOf(';');
+  const type = (semi < 0 ? header : header.slice(0, semi)).trim().toLowerCase();
+  if (!MEDIA_TYPE.test(type)) return undefined;
+  const names = new Set<string>();
+  let rest = semi < 0 ? '' : header.slice(semi);
+  while ((rest = rest.trimStart()) !== '') {
+    const m = PARAMETER.exec(rest);
+    if (!m) return rest.trim() === ';' ? type : undefined;
+    const name = (m[1] as string).toLowerCase();
+    if (names.has(name)) return undefined;
+    names.add(name);
+    rest = rest.slice(m[0].length);
+  }
+  return type;
+}
+
 interface MediaRange {
   type: string;
   params: Record<string, string>;

@@ -10,6 +10,7 @@ import {
   errors,
   hasSubresource,
   patchTypeOf,
+  readBody,
   sharedObject,
   acceptedPatchMediaTypes,
   unsupportedPatchMediaType,
@@ -21,7 +22,7 @@ import {
   type RequestContext,
   type ResourceType,
 } from '../registry/index.js';
-import { bodyFormat, parseJson, parseYaml, readBody } from './body.js';
+import { bodyFormat, MAX_BODY_BYTES, parseJson, parseYaml } from './body.js';
 import { decodeKubeProtobuf, decodeKubeProtobufBody } from './protobuf/index.js';
 import type { RequestInfo } from './request-info.js';
 import { sendObject, setWarnings } from './respond.js';
@@ -151,7 +152,7 @@ function listQuery(r: ResourceRequest): ListQuery {
 
 async function decodeBody(r: ResourceRequest): Promise<unknown> {
   const format = bodyFormat(r.req.headers['content-type']);
-  const body = await readBody(r.req);
+  const body = await readBody(r.req, r.res, MAX_BODY_BYTES);
   if (format === 'yaml') return parseYaml(body);
   if (format === 'protobuf') return decodeKubeProtobuf(body);
   return parseJson(body);
@@ -248,7 +249,7 @@ async function patch(r: ResourceRequest): Promise<void> {
   const type = patchTypeOf(r.req.headers['content-type'] ?? '');
   // Without a schema (custom resources) there is no strategic merge patch, as in Kubernetes.
   if (!type || (type === 'strategic' && !r.t.schema)) throw unsupportedPatchMediaType(acceptedPatchMediaTypes(r.t.schema !== undefined));
-  const raw = await readBody(r.req);
+  const raw = await readBody(r.req, r.res, MAX_BODY_BYTES);
   const body = type === 'apply' ? parseYaml(raw) : parseJson(raw);
   const force = boolParam(r, 'force');
   if (force !== undefined && type !== 'apply') throw errors.badRequest('force: Forbidden: may not be specified for non-apply patch');
@@ -268,7 +269,7 @@ async function patch(r: ResourceRequest): Promise<void> {
 
 /** DeleteOptions from the body (kubectl sends one) and the query (curl users do). */
 async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
-  const raw = await readBody(r.req);
+  const raw = await readBody(r.req, r.res, MAX_BODY_BYTES);
   const format = raw.length > 0 ? bodyFormat(r.req.headers['content-type']) : undefined;
   const body = format === 'yaml' ? parseYaml(raw) : format === 'protobuf' ? decodeKubeProtobufBody(raw) : format === 'json' ? parseJson(raw) : {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the request body must be a DeleteOptions object');

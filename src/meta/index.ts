@@ -8,3 +8,4 @@ export * from './label-selector.js';
 export * from './field-selector.js';
 export * from './openapi.js';
 export * from './duration.js';
+export * from './nesting.js';

@@ -9,6 +9,7 @@
  */
 import type { KubeObject } from '../../meta/object.js';
 import { ApiError, errors, isApiError } from '../../registry/errors.js';
+import { checkNesting } from '../../registry/input.js';
 import type { JsonObject } from './json.js';
 import { messageForKind, messageInfo, root } from './registry.js';
 import { messageToJson } from './to-json.js';
@@ -91,6 +92,8 @@ export function decodeKubeProtobufBody(body: Buffer): KubeJson {
   }
   try {
     const json = messageToJson(name, plain, '') as JsonObject;
+    // Messages nest as deep as their schema, but managedFields carry raw JSON of any depth.
+    checkNesting(json, 'the request body');
     return { kind: env.kind, apiVersion: env.apiVersion, ...json };
   } catch (err) {
     if (isApiError(err)) throw err;
