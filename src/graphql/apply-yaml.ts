@@ -7,9 +7,8 @@
  * that fails stops the run; the error names the document, and the ones before it stay applied.
  */
 import { GraphQLError } from 'graphql';
-import { parseAllDocuments } from 'yaml';
 import { isPlainObject } from '../meta/index.js';
-import { apiVersionOf, errors, type ResourceType } from '../registry/index.js';
+import { apiVersionOf, errors, parseYamlDocuments, type ResourceType } from '../registry/index.js';
 import type { Obj } from './builder.js';
 import { authorize, requestContext } from './context.js';
 import { registryCall, toGraphQLError } from './errors.js';
@@ -69,18 +68,13 @@ export function applyYamlField(t: MutationFields, types: readonly ResourceType[]
   });
 }
 
-/** Every object of the YAML stream, `v1 List`s expanded; empty documents are skipped. */
+/**
+ * Every object of the YAML stream, `v1 List`s expanded; empty documents are skipped. Malformed,
+ * alias-bombed or over-deep documents are BAD_REQUEST (registry `parseYamlDocuments`).
+ */
 function parseDocuments(yaml: string): unknown[] {
-  const docs = parseAllDocuments(yaml, { uniqueKeys: true });
   const objects: unknown[] = [];
-  for (const [i, doc] of (Array.isArray(docs) ? docs : []).entries()) {
-    const e = doc.errors[0];
-    if (e) {
-      const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-      throw errors.badRequest(`YAML document ${i + 1} is not valid YAML${where}: ${e.message.split('\n')[0] ?? ''}`);
-    }
-    if (doc.contents === null) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  for (const value of parseYamlDocuments(yaml, (i) => `YAML document ${i + 1}`)) {
     if (isPlainObject(value) && value.apiVersion === 'v1' && value.kind === 'List' && Array.isArray(value.items)) objects.push(...value.items);
     else objects.push(value);
   }

@@ -20,7 +20,7 @@ import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
 import { ANONYMOUS_USER, impersonationHeaders, NO_CREDENTIALS, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
-import { isApiError, type Registry } from '../registry/index.js';
+import { isApiError, readBody, type Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { useFilteredIntrospection } from '../../plugins/filtered-introspection.js';
 import { useIntrospectionControl } from '../../plugins/introspection.js';
@@ -32,6 +32,7 @@ import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
 import { visibleSchema } from './visibility.js';
+import { payloadLimitedWebSocket } from './ws-payload-limit.js';
 import { serveGraphQLWs, type Connection, type OperationScope } from './ws-server.js';
 
 /** Operator settings of the GraphQL surface (server configuration `graphql.*`). */
@@ -44,9 +45,16 @@ export interface GraphQLSettings {
   onlyPersisted: boolean;
   /** Longest a query or mutation may run before it is answered with a TIMEOUT error. */
   timeoutMs: number;
+  /**
+   * Largest request body (query, variables, extensions) and graphql-ws message, counted as the
+   * bytes arrive; larger ones are answered 413 PAYLOAD_TOO_LARGE, or closed with 1009. REST's
+   * limit is 3 MiB: GraphQL documents are small, and objects are better sent as variables of
+   * several requests than as one huge one.
+   */
+  maxBodyBytes: number;
 }
 
-export const DEFAULT_GRAPHQL_SETTINGS: GraphQLSettings = { introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000 };
+export const DEFAULT_GRAPHQL_SETTINGS: GraphQLSettings = { introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000, maxBodyBytes: 1024 * 1024 };
 
 export interface GraphQLEndpointDeps {
   registry: Registry;
@@ -82,8 +90,6 @@ type ServerContext = {
 type RequestScope = ServerContext & { request: Request };
 
 const ENDPOINT = /^\/clusters\/([^/]+)\/graphql\/?$/;
-/** Largest request body (query plus variables); REST's limit is 3 MiB, GraphQL documents are small. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GraphQLEndpoint {
   /** Answers `/clusters/<x>/graphql` and GraphiQL's assets over HTTP; false for any other path. */
@@ -173,7 +179,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     ...(deps.access ? { headers: JSON.stringify({ Authorization: 'Bearer ' }, null, 2) } : {}),
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxBodyBytes, WebSocket: payloadLimitedWebSocket(settings.maxBodyBytes) });
   const connections = new WeakMap<IncomingMessage, Connection>();
   serveGraphQLWs({
     wss,
@@ -204,10 +210,18 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
         sendRefusal(res, err);
         return true;
       }
-      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ errors: [{ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
-        return true;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        // Every body yoga reads (POST, SSE subscriptions, persisted operations) is read here
+        // first, under the limit; yoga then reads the buffered copy, not the request stream.
+        let body: Buffer<ArrayBuffer>;
+        try {
+          body = await readBody(req, res, settings.maxBodyBytes);
+        } catch (err) {
+          if (!isApiError(err)) throw err;
+          sendRefusal(res, err);
+          return true;
+        }
+        if (body.length > 0) Object.assign(req, { body: bodyForYoga(body) });
       }
       await yoga.handle(req, res, where);
       return true;
@@ -240,6 +254,13 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     },
   };
 }
+
+/**
+ * A buffered body as yoga's node adapter takes it in place of the request stream: a Blob. The
+ * adapter takes `req.body` only once Object.keys says it is not empty, which on a Buffer lists every
+ * byte (a third of a second for 1 MiB) and on a Blob lists nothing: hence the one own property.
+ */
+const bodyForYoga = (body: Buffer<ArrayBuffer>): Blob => Object.assign(new Blob([body]), { buffered: true });
 
 /** A browser asking for the page (what yoga renders GraphiQL for). */
 const isGraphiQLPage = (req: IncomingMessage): boolean => req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');

@@ -6,6 +6,8 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { isPlainObject } from '../meta/index.js';
+import { checkNesting } from '../registry/index.js';
+import { toGraphQLError } from './errors.js';
 
 const fail = (message: string): never => {
   throw new GraphQLError(message);
@@ -65,13 +67,26 @@ export const StringMapScalar = new GraphQLScalarType<Record<string, string>, Rec
   parseLiteral: (ast: ValueNode, variables) => stringMap(valueFromASTUntyped(ast, variables)),
 });
 
+/**
+ * A JSON input no deeper than any decoded REST body may be (MAX_NESTING_DEPTH): variables arrive
+ * as JSON of any depth, and the registry's copies and checks recurse through them.
+ */
+function jsonInput(value: unknown): unknown {
+  try {
+    checkNesting(value, 'the JSON value');
+  } catch (err) {
+    throw toGraphQLError(err);
+  }
+  return value;
+}
+
 /** Free-form parts of a schema (`x-kubernetes-preserve-unknown-fields`, untyped objects, FieldsV1). */
 export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
   name: 'JSON',
   description: 'Any JSON value; used only where the OpenAPI schema leaves the shape open.',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast: ValueNode, variables) => valueFromASTUntyped(ast, variables),
+  parseValue: jsonInput,
+  parseLiteral: (ast: ValueNode, variables) => jsonInput(valueFromASTUntyped(ast, variables)),
 });
 
 export const CUSTOM_SCALARS = [Int64Scalar, IntOrStringScalar, StringMapScalar, JSONScalar] as const;

@@ -4,6 +4,7 @@
  * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
  * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
  * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS,
+ * `--graphql-max-body-bytes`/ATOLL_GRAPHQL_MAX_BODY_BYTES,
  * and the security settings `--plain-http`/ATOLL_PLAIN_HTTP, `--token-auth-file`/ATOLL_TOKEN_AUTH_FILE,
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
  * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS.
@@ -35,8 +36,8 @@ export class ConfigError extends Error {
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
-                    [--graphql-timeout MS] [--plain-http] [--token-auth-file FILE] [--anonymous-auth]
-                    [--authorization-mode RBAC]
+                    [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
+                    [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
                     [--cors-allowed-origins REGEXP,...]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
@@ -55,6 +56,9 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --graphql-timeout
                milliseconds a query or mutation may run before it is answered with a TIMEOUT
                error (env ATOLL_GRAPHQL_TIMEOUT_MS, default 30000)
+  --graphql-max-body-bytes
+               largest GraphQL request body and graphql-ws message; larger ones are refused
+               (413, or close code 1009) (env ATOLL_GRAPHQL_MAX_BODY_BYTES, default 1048576)
   --plain-http serve plain HTTP instead of HTTPS with the generated CA in <data-dir>/pki
                (env ATOLL_PLAIN_HTTP=true; for a TLS-terminating proxy in front)
   --token-auth-file
@@ -87,6 +91,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'graphql-persisted-operations': { type: 'string' },
         'graphql-only-persisted': { type: 'boolean' },
         'graphql-timeout': { type: 'string' },
+        'graphql-max-body-bytes': { type: 'string' },
         'plain-http': { type: 'boolean' },
         'token-auth-file': { type: 'string' },
         'anonymous-auth': { type: 'boolean' },
@@ -121,6 +126,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!/^\d+$/.test(timeoutText) || timeoutMs < 1 || timeoutMs > 3_600_000) {
     throw new ConfigError(`invalid GraphQL timeout "${timeoutText}": expected milliseconds between 1 and 3600000`);
   }
+  const maxBodyText = values['graphql-max-body-bytes'] ?? env.ATOLL_GRAPHQL_MAX_BODY_BYTES ?? String(DEFAULT_GRAPHQL_SETTINGS.maxBodyBytes);
+  const maxBodyBytes = Number(maxBodyText);
+  if (!/^\d+$/.test(maxBodyText) || maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
+    throw new ConfigError(`invalid GraphQL body limit "${maxBodyText}": expected bytes between 1024 and 67108864`);
+  }
   const plainHttp = flag(values['plain-http'], env, 'ATOLL_PLAIN_HTTP');
   const anonymous = flag(values['anonymous-auth'], env, 'ATOLL_ANONYMOUS_AUTH');
   const tokenFile = values['token-auth-file'] ?? (env.ATOLL_TOKEN_AUTH_FILE || undefined);
@@ -143,6 +153,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
       ...(persistedOperations ? { persistedOperations: path.resolve(cwd, persistedOperations) } : {}),
       onlyPersisted,
       timeoutMs,
+      maxBodyBytes,
     },
     tls: !plainHttp,
     auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
