@@ -24,12 +24,10 @@
  *
  * ATOLL_BENCH_FULL=1 runs 100,000 workspaces and 20,000 creates of each kind.
  */
-import { fork } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiSet } from '../src/apis/index.js';
 import { CRD_RESOURCE, customResourceDefinitions, type JSONSchemaProps } from '../src/crd/index.js';
@@ -39,7 +37,8 @@ import type { KubeObject } from '../src/meta/index.js';
 import { configMaps, type ResourceType } from '../src/registry/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
 import { ATOLL_MAIN, ATOLL_READY_MSG, atollArgs, withChild } from './child-server.js';
-import { adminHeaders, settledMemory, sleep, withTempDir, withTimeout } from './fixtures.js';
+import { measureInChild, progress, runAsChild } from './child-measure.js';
+import { adminHeaders, settledMemory, sleep, withTempDir } from './fixtures.js';
 import { drive, expectStatus, mergeLoads, request, type LoadResult } from './http-load.js';
 import { figure, formatNumber, median, note, percentile, type Suite } from './report.js';
 import { createAndWait, flat, namespaceCreateRate, pollUntil, startServer } from './workspace-driver.js';
@@ -62,7 +61,6 @@ const WINDOW = 512;
 const PROGRESS_EVERY = FULL ? 20_000 : 5_000;
 const SERVED_TIMEOUT_MS = FULL ? 20 * 60_000 : 5 * 60_000;
 const CHILD_TIMEOUT_MS = FULL ? 60 * 60_000 : 10 * 60_000;
-const CHILD_ARG = 'child';
 
 const GROUP = 'bench.atoll.dev';
 const VERSION = 'v1';
@@ -433,14 +431,10 @@ interface WorkspacesResult {
   firstWarning: string | undefined;
 }
 
-type FromChild = { kind: 'progress'; text: string } | { kind: 'result'; result: WorkspacesResult };
-
 async function memory(): Promise<Memory> {
   const m = await settledMemory();
   return { rss: m.rss, heap: m.heapUsed };
 }
-
-const progress = (text: string): void => void process.send?.({ kind: 'progress', text } satisfies FromChild);
 
 /** Runs in the child process, on a data directory the parent created (and removes). */
 async function measureWorkspaces(dataDir: string): Promise<WorkspacesResult> {
@@ -535,27 +529,6 @@ async function measureWorkspaces(dataDir: string): Promise<WorkspacesResult> {
   }
 }
 
-async function runWorkspacesChild(): Promise<WorkspacesResult> {
-  return withTempDir(async (tmp) => {
-    const child = fork(fileURLToPath(import.meta.url), [CHILD_ARG, path.join(tmp, 'data')], { execArgv: ['--expose-gc'] });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const done = new Promise<WorkspacesResult>((resolve, reject) => {
-      child.on('message', (message: FromChild) => {
-        if (message.kind === 'progress') note(message.text);
-        else resolve(message.result);
-      });
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`CRD workspaces child exited with code ${code} before reporting`)));
-    });
-    try {
-      return await withTimeout(done, CHILD_TIMEOUT_MS, 'CRD workspaces child');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    }
-  });
-}
-
 function reportWorkspaces(r: WorkspacesResult): void {
   const { one, workspaces, crds, graphql } = r.memory;
   const per = (a: number, b: number): number => (b - a) / r.workspaces / KiB;
@@ -591,17 +564,9 @@ export const crdSuite: Suite = {
   async run() {
     reportValidation(validationCost());
     reportCreates(await measureCreates());
-    reportWorkspaces(await runWorkspacesChild());
+    reportWorkspaces(await measureInChild<WorkspacesResult>(import.meta.url, 'CRD workspaces', CHILD_TIMEOUT_MS));
     if (!FULL) note(`${n(100_000)} workspaces and ${n(20_000)} creates with ATOLL_BENCH_FULL=1`);
   },
 };
 
-if (process.argv[2] === CHILD_ARG && process.argv[3] && process.argv[1] === fileURLToPath(import.meta.url)) {
-  measureWorkspaces(process.argv[3]).then(
-    (result) => process.send?.({ kind: 'result', result } satisfies FromChild, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runAsChild(import.meta.url, measureWorkspaces);

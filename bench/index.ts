@@ -4,6 +4,7 @@
  * contains "watch". Figures are printed, never asserted. A suite that fails or times out is
  * reported and the run goes on.
  */
+import { apiBindingsSuite } from './apibindings.js';
 import { authSuite } from './auth.js';
 import { crdSuite } from './crds.js';
 import { collectGarbage } from './fixtures.js';
@@ -16,7 +17,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
