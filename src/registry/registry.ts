@@ -40,10 +40,16 @@ export interface RequestContext {
   /** A logical cluster, or ALL_CLUSTERS for a list or watch across every one (a provider's view). */
   cluster: string;
   /**
-   * For reads across ALL_CLUSTERS: which objects the caller may see (a provider sees only the
-   * consumers that bound its export, and of claimed resources only what they accepted).
+   * Which stored objects the caller may see (a provider sees only the consumers that bound its
+   * export, and of claimed resources only what they accepted): lists and watches skip the others,
+   * a get (and the writes that read first) answers NotFound for them.
    */
   visible?: (cluster: string, object: KubeObject) => boolean;
+  /**
+   * A mutating admission step of this request alone, after the registry's own (a write through a
+   * provider's view gets the labels its permission claim's selector requires).
+   */
+  mutate?: AdmissionHook;
   /** Absent for unauthenticated requests. */
   user?: UserInfo;
   /** Warnings to return to the client (REST `Warning` headers, GraphQL `extensions.warnings`). */
@@ -172,7 +178,7 @@ export class Registry {
     const found = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
       throw fromStorage(e, t, name);
     });
-    if (!found) throw errors.notFound(t, name);
+    if (!found || (ctx.visible && !ctx.visible(ctx.cluster, found))) throw errors.notFound(t, name);
     return served(t, found);
   }
 
@@ -185,8 +191,8 @@ export class Registry {
     }
     try {
       const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
-      const across = r.clusters ? acrossClusters(ctx, r.items, r.clusters) : undefined;
-      const items = across ?? r.items;
+      const visible = ctx.visible;
+      const items = r.clusters ? acrossClusters(ctx, r.items, r.clusters) : visible ? r.items.filter((o) => visible(ctx.cluster, o)) : r.items;
       const out: ListResponse = { items: t.storedAs ? items.map((o) => served(t, o)) : items, resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
       // A filtered page cannot tell how many of the rest the caller will see.
@@ -221,7 +227,7 @@ export class Registry {
     });
     // Stored namesakes of shared objects are never listed, so no event may speak of them either.
     const w = t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS ? withoutNamesakes(watched, t.shared) : watched;
-    const across = ctx.cluster === ALL_CLUSTERS ? { visible: ctx.visible } : undefined;
+    const across = ctx.cluster === ALL_CLUSTERS || ctx.visible ? { visible: ctx.visible, annotate: ctx.cluster === ALL_CLUSTERS } : undefined;
     return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, across);
   }
 
@@ -341,9 +347,13 @@ export class Registry {
 
   /** Mutating admission, validation and validating admission of an object about to be created. */
   private async admitCreate(ctx: RequestContext, t: ResourceType, object: KubeObject, options: WriteOptions): Promise<void> {
-    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+    for (const hook of this.mutatingFor(ctx)) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
     this.validate(ctx, t, object, undefined, options);
     await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+  }
+
+  private mutatingFor(ctx: RequestContext): readonly AdmissionHook[] {
+    return ctx.mutate ? [...this.mutating, ctx.mutate] : this.mutating;
   }
 
   private manager(options: WriteOptions): string {
@@ -444,7 +454,7 @@ export class Registry {
           : this.mainUpdate(t, cloneObject(input), old);
     if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
     else if (!appliedFields) this.trackManagedFields(t, next, old, options);
-    for (const hook of this.mutating) {
+    for (const hook of this.mutatingFor(ctx)) {
       await hook({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
     }
     this.validate(ctx, t, next, old, options);

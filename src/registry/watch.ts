@@ -38,8 +38,11 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
     initialEventsEnd?: string,
     /** Converts stored objects to the served shape (kinds with `storedAs`). */
     private readonly convert?: (o: KubeObject) => KubeObject,
-    /** Set for a watch across clusters: events are annotated with their cluster, and filtered. */
-    private readonly across?: Pick<RequestContext, 'visible'>,
+    /**
+     * Set for a watch across clusters (events are annotated with their cluster) or for a caller
+     * who sees only some objects (`visible`).
+     */
+    private readonly across?: Pick<RequestContext, 'visible'> & { annotate: boolean },
   ) {
     this.endBookmark = initialEventsEnd;
   }
@@ -70,7 +73,7 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
         let object = e.object;
         if (this.across && e.key) {
           if (this.across.visible && !this.across.visible(e.key.cluster, object)) continue;
-          object = withCluster(object, e.key.cluster);
+          if (this.across.annotate) object = withCluster(object, e.key.cluster);
         }
         return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
       }
