@@ -17,8 +17,16 @@ export interface GraphQLContext {
   cluster: string;
   /** Who asks; absent when the server runs without authentication. */
   user?: UserInfo;
-  /** Authorization of each registry call; absent when the server runs without (everything allowed). */
+  /**
+   * Authorization of each registry call; absent when the server runs without (everything allowed).
+   * In a provider's view, the view's checks (the export's content, the consumer's binding).
+   */
   access?: Pick<AccessControl, 'authorize'>;
+  /**
+   * In a provider's view: what a registry call on the type for the verb sees (which consumers'
+   * objects) and must satisfy (a permission claim's labels). Absent in a workspace.
+   */
+  scope?: (type: AuthorizedType, verb: Asked['verb']) => Pick<RequestContext, 'visible' | 'mutate'>;
   /**
    * Registers a stream (a subscription) to be ended if the credentials that opened it are
    * revoked; returns what unregisters it. Absent when nothing can revoke them.
@@ -50,7 +58,7 @@ export function requestContext(ctx: GraphQLContext, type?: AuthorizedType & Pick
   authorize(ctx, type, asked);
   const warning = type?.deprecationWarning;
   if (warning && !ctx.warnings.includes(warning)) ctx.warnings.push(warning);
-  return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}) };
+  return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}), ...(type && asked ? ctx.scope?.(type, asked.verb) : {}) };
 }
 
 /**

@@ -8,6 +8,11 @@
  * (DESIGN decision 1); introspection answers from a view of it filtered to what the caller may
  * use (schema-view.ts).
  *
+ * A provider's view of an APIExport has the same endpoint at
+ * `/services/apiexport/<export cluster>/<export>/graphql` (every consumer at once: lists, watches)
+ * and `.../clusters/<consumer>/graphql` (one consumer: every operation), from the schema of the
+ * view's API set; the view's checks replace the workspace's RBAC (src/apiexports/provider-view.ts).
+ *
  * GraphiQL's page and assets are served without credentials: they are the same static files for
  * every workspace and reveal nothing (not even whether the workspace exists). The page's own
  * requests carry the Authorization header the user enters in its header editor.
@@ -19,7 +24,8 @@ import type { Logger } from 'pino';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
-import { ANONYMOUS_USER, impersonationHeaders, NO_CREDENTIALS, type AccessControl, type AuthUser, type Sessions } from '../auth/index.js';
+import { parseViewPath, type ProviderViews, type ViewEntry } from '../apiexports/index.js';
+import { ANONYMOUS_USER, impersonationHeaders, NO_CREDENTIALS, type AccessControl, type Attributes, type AuthUser, type Sessions } from '../auth/index.js';
 import { isApiError, readBody, type Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { useFilteredIntrospection } from '../../plugins/filtered-introspection.js';
@@ -29,7 +35,7 @@ import { useQueryLimits } from '../../plugins/query-limits.js';
 import { useWarnings } from '../../plugins/warnings.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import type { GraphQLContext } from './compile.js';
-import { Gate, refuseUpgrade, sendRefusal } from './gate.js';
+import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
 import { visibleSchema } from './visibility.js';
 import { payloadLimitedWebSocket } from './ws-payload-limit.js';
@@ -68,6 +74,8 @@ export interface GraphQLEndpointDeps {
   access?: AccessControl;
   /** Ends subscriptions whose credentials are revoked. */
   sessions?: Sessions;
+  /** Providers' views of their APIExports; without them `/services/apiexport/...` is not answered here. */
+  views?: ProviderViews;
 }
 
 /**
@@ -81,6 +89,8 @@ type ServerContext = {
   user?: AuthUser;
   credentials?: IncomingHttpHeaders;
   authenticated?: AuthUser;
+  /** Set in a provider's view. */
+  view?: ViewEntry;
 };
 
 /**
@@ -90,6 +100,20 @@ type ServerContext = {
 type RequestScope = ServerContext & { request: Request };
 
 const ENDPOINT = /^\/clusters\/([^/]+)\/graphql\/?$/;
+
+/** What a GraphQL endpoint path addresses; undefined for any other path. */
+function addressOf(pathname: string, views: ProviderViews | undefined): Address | undefined {
+  const m = ENDPOINT.exec(pathname);
+  if (m) return m[1] as string;
+  if (!views) return undefined;
+  try {
+    const path = parseViewPath(pathname);
+    return path?.graphql ? { exportCluster: path.exportCluster, exportName: path.exportName, target: path.target } : undefined;
+  } catch {
+    // A malformed view path: REST answers it (after authentication) with kcp's 404.
+    return undefined;
+  }
+}
 
 export interface GraphQLEndpoint {
   /** Answers `/clusters/<x>/graphql` and GraphiQL's assets over HTTP; false for any other path. */
@@ -110,12 +134,14 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     catalog: deps.catalog,
     resolver: deps.resolver,
     access: deps.access,
+    views: deps.views,
     onUnauthenticated: (why) => deps.log.debug?.({ why }, 'graphql: authentication failed'),
   });
   // Whether a request may introspect at all (the operator's switch, which wins); what it then
   // sees depends on the caller (view).
   const introspectionAllowed = (_scope: Readonly<RequestScope>): boolean => settings.introspection === 'enabled';
-  const view = (context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema => visibleSchema(deps.access, context.cluster, context.user, schema);
+  // A provider's view shows its whole schema: its users hold the export's content, not RBAC in the consumers.
+  const view = (context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema => (context.scope ? schema : visibleSchema(deps.access, context.cluster, context.user, schema));
 
   const plugins = [
     // The workspace's schema, resolved by the server per request (HTTP) or per operation (graphql-ws).
@@ -133,9 +159,11 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     useWarnings(),
   ];
   const contextFor = (where: ServerContext, userAgent: string | null): GraphQLContext => {
-    const { user, credentials, cluster } = where;
+    const { user, credentials, cluster, view } = where;
     const authenticated = where.authenticated ?? user;
     const sessions = deps.sessions;
+    // Streams in a view re-check their credentials in the export's workspace, where its owner's are valid.
+    const home = view ? view.view.exportCluster : cluster;
     return {
       registry: deps.registry,
       cluster,
@@ -144,12 +172,15 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       // Per-field checks only under RBAC: with AlwaysAllow every field of an authenticated caller is
       // allowed, and building each field's attributes would be pure cost.
       ...(deps.access?.authorizer ? { access: deps.access } : {}),
+      // A view's checks are not RBAC's: the consumer's binding is checked under AlwaysAllow too.
+      ...(view ? { access: { authorize: (_cluster: string, attributes: Attributes) => view.authorize(attributes) }, scope: (type, verb) => view.scope(type, verb) } : {}),
       ...(user ? { user } : {}),
-      ...(sessions && authenticated && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster }, authenticated, end) } : {}),
+      ...(sessions && authenticated && credentials ? { trackCredentials: (end: () => void) => sessions.track({ headers: credentials, cluster: home }, authenticated, end) } : {}),
     };
   };
   const yoga = createYoga<ServerContext, GraphQLContext>({
-    graphqlEndpoint: '/clusters/:cluster/graphql',
+    // Every path the server hands yoga: /clusters/<x>/graphql and a provider view's.
+    graphqlEndpoint: '/:path+/graphql',
     context: (initial) => contextFor(initial, initial.request.headers.get('user-agent')),
     graphiql: (request) => graphiqlOptions(new URL(request.url).pathname),
     renderGraphiQL,
@@ -193,8 +224,8 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   return {
     async http(req, res, url) {
       if (url.pathname.startsWith(GRAPHIQL_ASSETS_PATH) && (await serveGraphiQLAsset(req, res, url))) return true;
-      const m = ENDPOINT.exec(url.pathname);
-      if (!m) return false;
+      const address = addressOf(url.pathname, deps.views);
+      if (address === undefined) return false;
       if (isGraphiQLPage(req)) {
         const html = await renderGraphiQL(graphiqlOptions(url.pathname));
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -204,7 +235,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       let where: ServerContext;
       try {
         const user = await gate.authenticate({ headers: req.headers, socket: req.socket });
-        where = { ...(await gate.place(m[1] as string, user, impersonationHeaders(req))), ...(user ? { authenticated: user, credentials: req.headers } : {}) };
+        where = { ...(await gate.place(address, user, impersonationHeaders(req))), ...(user ? { authenticated: user, credentials: req.headers } : {}) };
       } catch (err) {
         if (!isApiError(err)) throw err;
         sendRefusal(res, err);
@@ -227,17 +258,17 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       return true;
     },
     async upgrade(req, socket, head) {
-      const m = ENDPOINT.exec(new URL(req.url ?? '/', 'http://atoll.invalid').pathname);
-      if (!m) return false;
+      const address = addressOf(new URL(req.url ?? '/', 'http://atoll.invalid').pathname, deps.views);
+      if (address === undefined) return false;
       const impersonation = impersonationHeaders(req);
-      const conn: Connection = { raw: m[1] as string, headers: req.headers, ...(impersonation ? { impersonation } : {}) };
+      const conn: Connection = { address, headers: req.headers, ...(impersonation ? { impersonation } : {}) };
       try {
-        if (!gate.enabled) conn.placed = await gate.place(conn.raw, undefined);
+        if (!gate.enabled) conn.placed = await gate.place(conn.address, undefined);
         else {
           // A caller who identified itself at the upgrade learns at once what its first operation
           // would (403, or 404 for admins), as REST would answer it.
           const user = await authenticateUpgrade(gate, req);
-          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.raw, user, impersonation);
+          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.address, user, impersonation);
         }
       } catch (err) {
         if (!isApiError(err)) throw err;

@@ -1,15 +1,17 @@
 /**
  * The GraphQL endpoint's side of the request gate (src/auth/access): authenticate, then find the
- * workspace and enter it, in that order, so nothing about a workspace is revealed to a caller who
- * has not authenticated, and an unknown workspace and a closed one look alike (the gate answers
- * both with the same 403; only users who may enter every workspace learn "not found"). Refusals
- * are the gate's ApiErrors, answered as GraphQL error bodies with the HTTP status REST would use.
+ * workspace (or a provider's view) and enter it, in that order, so nothing about a workspace is
+ * revealed to a caller who has not authenticated, and an unknown workspace and a closed one look
+ * alike (the gate answers both with the same 403; only users who may enter every workspace learn
+ * "not found"). Refusals are the gate's ApiErrors, answered as GraphQL error bodies with the HTTP
+ * status REST would use.
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import { nonResourceAttributes, type AccessControl, type AuthRequest, type AuthUser, type ImpersonationHeaders } from '../auth/index.js';
 import type { ApiCatalog } from '../apis/index.js';
+import type { ProviderViews, ViewAddress, ViewEntry } from '../apiexports/index.js';
 import { ApiError, isApiError } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { schemaFor } from './compile.js';
@@ -19,12 +21,22 @@ import { toGraphQLError } from './errors.js';
 export interface Placed {
   cluster: string;
   schema: GraphQLSchema;
+  /** Set for a provider's view: `cluster` is its consumer (or ALL_CLUSTERS), `schema` the view's. */
+  view?: ViewEntry;
 }
+
+/**
+ * What a GraphQL path addresses: a workspace, by the `/clusters/<raw>` segment as the client wrote
+ * it, or a provider's view of an APIExport.
+ */
+export type Address = string | ViewAddress;
 
 export interface GateDeps {
   catalog: ApiCatalog;
   resolver: ClusterResolver;
   access?: AccessControl | undefined;
+  /** Providers' views; without them no view is served. */
+  views?: ProviderViews | undefined;
   /** Told why an authentication failed (clients are not). */
   onUnauthenticated?: (why: string) => void;
 }
@@ -56,6 +68,7 @@ export class Gate {
 
   /** The same workspace with the schema of its API set as of now (a CRD may have been added). */
   async refreshed(placed: Placed): Promise<Placed> {
+    if (placed.view) return this.placeView(placed.view.address, undefined, undefined);
     return { cluster: placed.cluster, schema: schemaFor(await this.deps.catalog.forCluster(placed.cluster)) };
   }
 
@@ -63,7 +76,9 @@ export class Gate {
    * The workspace `/clusters/<raw>/graphql` names, entered as `user`, and whom the request acts
    * as there: `user`, or whom `impersonation` names once allowed. Throws 400, 403 or 404 ApiErrors.
    */
-  async place(raw: string, user: AuthUser | undefined, impersonation?: ImpersonationHeaders): Promise<Placed & { user?: AuthUser }> {
+  async place(address: Address, user: AuthUser | undefined, impersonation?: ImpersonationHeaders): Promise<Placed & { user?: AuthUser }> {
+    if (typeof address !== 'string') return this.placeView(address, user, impersonation);
+    const raw = address;
     let ref: string | undefined;
     try {
       ref = decodeURIComponent(raw);
@@ -77,6 +92,20 @@ export class Gate {
     else if (resolved) cluster = resolved;
     else throw new ApiError('NotFound', `workspace "${ref ?? raw}" not found`, { name: ref ?? raw, group: 'tenancy.kcp.io', kind: 'workspaces' });
     return { cluster, schema: schemaFor(await this.deps.catalog.forCluster(cluster)), ...(acting ? { user: acting } : {}) };
+  }
+
+  /**
+   * A provider's view, in REST's order: the content check on the export (here for reading the
+   * endpoint, as for REST's discovery; each field then checks its own verb), then the export
+   * (404). Impersonation is not offered in views.
+   */
+  private placeView(address: ViewAddress, user: AuthUser | undefined, impersonation: ImpersonationHeaders | undefined): Placed & { user?: AuthUser } {
+    const views = this.deps.views;
+    if (!views) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
+    if (impersonation) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
+    if (user) views.checkContent(address.exportCluster, address.exportName, nonResourceAttributes(user, 'get', '/graphql'));
+    const entry = views.enter(address);
+    return { cluster: entry.cluster, schema: schemaFor(entry.view.set), view: entry, ...(user ? { user } : {}) };
   }
 }
 

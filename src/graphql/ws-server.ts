@@ -30,12 +30,12 @@ import { persistedDocument, type PersistedOperationsOptions } from '../../plugin
 import type { GraphQLContext } from './context.js';
 import { connectionCredentials, operationCredentials } from './credentials.js';
 import { toGraphQLError } from './errors.js';
-import type { Gate, Placed } from './gate.js';
+import type { Address, Gate, Placed } from './gate.js';
 
 /** One WebSocket connection, from its upgrade on. */
 export interface Connection {
-  /** The workspace segment of the path, as the client wrote it. */
-  raw: string;
+  /** What the path addresses: the workspace segment as the client wrote it, or a provider's view. */
+  address: Address;
   /** The workspace, when it was placed at the upgrade (servers without authentication). */
   placed?: Placed;
   /** The connection's own credentials: the upgrade's headers, or connectionParams' Authorization. */
@@ -81,7 +81,7 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
     if (!gate.enabled) return gate.refreshed(conn.placed as Placed);
     const { headers: credentials, impersonation } = operationCredentials(extensions) ?? conn;
     const user = await gate.authenticate({ headers: credentials, socket: request.socket });
-    const placed = await gate.place(conn.raw, user, impersonation);
+    const placed = await gate.place(conn.address, user, impersonation);
     return { ...placed, ...(user ? { authenticated: user } : {}), credentials };
   };
 

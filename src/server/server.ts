@@ -15,7 +15,7 @@ import { kubeHandler } from '../kube/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
-import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, maximalPermissionPolicy, startApiControllers } from '../apiexports/index.js';
+import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
   ensureRootCluster,
   requiredLogicalCluster,
@@ -56,6 +56,8 @@ export class AtollServer {
   private readonly crds: CrdCatalog;
   /** What each workspace's APIBindings bind (also: who binds an export, for the provider's view). */
   readonly bindings: BindingCatalog;
+  /** Providers' views of their exports across consumers (`/services/apiexport/...`, REST and GraphQL). */
+  private readonly views: ProviderViews;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
@@ -98,6 +100,7 @@ export class AtollServer {
       this.registry.use(bindPermissionGuard(this.auth.authorizer, this.resolver));
       this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
     }
+    this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -113,7 +116,7 @@ export class AtollServer {
       this.auth.trustClientCa(this.pki.ca.cert);
     }
     const auth = this.auth;
-    const access = { access: auth.access, sessions: auth.sessions };
+    const access = { access: auth.access, sessions: auth.sessions, views: this.views };
     const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.graphql = graphql;
     const cors = corsHandler(config.corsAllowedOrigins ?? []);

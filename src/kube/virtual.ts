@@ -1,0 +1,40 @@
+/**
+ * The REST side of a provider's view (src/apiexports/provider-view.ts):
+ * `/services/apiexport/<export cluster>/<export>/clusters/<consumer | *>/<API path>` is served by
+ * the same `serve` as a workspace — discovery, OpenAPI, tables, watch streams, every verb — with
+ * the view's API set and a RequestContext addressing the consumer, or all of them at once.
+ *
+ * The checks run in kcp's order, after authentication: the content check on the export (so
+ * whether an export exists is told only to whoever may use it), then the export itself (404), then
+ * the consumer's binding and claims. Impersonation is not offered here.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseViewPath, viewBase, type ProviderViews } from '../apiexports/index.js';
+import { ANONYMOUS_USER, impersonationHeaders } from '../auth/index.js';
+import { ApiError } from '../registry/index.js';
+import { requestAttributes } from './attributes.js';
+import type { KubeHandlerDeps } from './handler.js';
+import { requestInfoOf, serve, type Where } from './serve.js';
+
+export async function serveProviderView(deps: KubeHandlerDeps & { views: ProviderViews }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  // Authentication comes first, before anything about the path is looked up or revealed.
+  const user = deps.access ? await deps.access.authenticate({ headers: req.headers, socket: req.socket }, (why) => deps.log.debug({ why, url: req.url }, 'authentication failed')) : undefined;
+  const path = parseViewPath(url.pathname);
+  // The GraphQL endpoint answers `.../graphql` before REST is asked; without it there is none.
+  if (!path || path.graphql) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
+  const info = requestInfoOf(req.method ?? 'GET', path.api, url.searchParams);
+  const attributes = requestAttributes(user ?? { name: ANONYMOUS_USER, groups: [] }, info, req.method ?? 'GET', path.api, url.searchParams);
+  if (impersonationHeaders(req)) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
+  deps.views.checkContent(path.exportCluster, path.exportName, attributes);
+  const entry = deps.views.enter(path);
+  entry.view.checkTarget(entry.target, attributes);
+  const where: Where = {
+    cluster: entry.cluster,
+    base: viewBase(path),
+    user,
+    authenticated: user,
+    scope: (t, verb) => entry.scope(t, verb),
+    credentialsCluster: path.exportCluster,
+  };
+  await serve(deps, req, res, url, where, entry.view.set, info);
+}
