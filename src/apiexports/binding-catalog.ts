@@ -192,11 +192,31 @@ export class BindingCatalog implements TypeSource {
         keys.push(`${b.exportCluster}/${r.schema.name}/${r.schema.UID}@${r.schema.identityHash}`);
       }
     }
-    const out: ClusterTypes = { key: keys.join(','), types };
+    const key = keys.join(',');
     // A schema the watch has not delivered yet is looked for again on the next request.
-    if (complete) this.derived.set(entry, out);
+    if (!complete) return { key, types };
+    const out = shared(sharedTypes, key, () => ({ key, types }));
+    this.derived.set(entry, out);
     return out;
   }
+}
+
+/**
+ * What the bindings of one export have in common, kept once: ten thousand consumers of an export
+ * then cost a pointer each instead of their own copies of its schema names, UIDs and identity.
+ * Keys come from what the controller wrote from real exports, so the map stays small; past its
+ * bound, records simply keep their own copies.
+ */
+const MAX_SHARED = 10_000;
+const sharedParts = new Map<string, Pick<BindingRecord, 'exportCluster' | 'exportName' | 'resources' | 'key'>>();
+const sharedTypes = new Map<string, ClusterTypes>();
+
+function shared<T>(map: Map<string, T>, key: string, make: () => T): T {
+  const hit = map.get(key);
+  if (hit) return hit;
+  const made = make();
+  if (map.size < MAX_SHARED) map.set(key, made);
+  return made;
 }
 
 function exportRecord(o: KubeObject): ExportRecord {
@@ -218,6 +238,7 @@ function record(o: KubeObject, key: ObjectKey): BindingRecord | undefined {
   const claims = (bindingSpecOf(o).permissionClaims ?? []).filter(
     (c) => c.state === 'Accepted' && applied.some((a) => a.group === c.group && a.resource === c.resource && (a.identityHash ?? '') === (c.identityHash ?? '')),
   );
-  const summary = JSON.stringify([status.apiExportClusterName, exportName, resources.map((r) => [r.group, r.resource, r.schema]), claims]);
-  return { name: key.name, exportCluster: status.apiExportClusterName, exportName, resources, claims, key: summary };
+  const base = JSON.stringify([status.apiExportClusterName, exportName, resources]);
+  const parts = shared(sharedParts, base, () => ({ exportCluster: status.apiExportClusterName as string, exportName, resources, key: base }));
+  return { name: key.name, ...parts, claims, key: claims.length === 0 ? parts.key : JSON.stringify([base, claims]) };
 }

@@ -62,7 +62,8 @@ export class BindingController {
   constructor(private readonly options: BindingControllerOptions) {
     const log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
-      concurrency: options.concurrency ?? 16,
+      // As the workspace controller: a binding's writes wait for a group commit, so many in flight fill each commit.
+      concurrency: options.concurrency ?? 128,
       maxDelayMs: 10_000,
       handle: (item) => this.reconcile(item),
       onError: (item, err) => log.warn({ ...item, err: describeError(err) }, 'APIBinding reconcile failed; retrying'),
