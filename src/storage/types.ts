@@ -68,6 +68,11 @@ export interface StoreEvent {
   object: KubeObject;
   /** The object before the write (MODIFIED, DELETED). */
   prevObject?: KubeObject;
+  /**
+   * Length of `object`'s stored encoding, known when it was written or read: what queuing this
+   * event for a watcher costs, roughly (the hub bounds each watcher's queue by it).
+   */
+  bytes: number;
 }
 
 export type WatchEventType = ChangeType | 'BOOKMARK';
@@ -163,6 +168,11 @@ export interface HistoryOptions {
 export interface WatchHubOptions {
   /** Events a watcher may have queued before it is cut off with TooSlow (default 10,000). */
   maxQueuedEvents?: number;
+  /**
+   * Bytes of objects (their stored encoding) a watcher may have queued before it is cut off with
+   * TooSlow (default 64 MiB). One event is always allowed, whatever its size.
+   */
+  maxQueuedBytes?: number;
   /** How often idle bookmark-watchers get a BOOKMARK (default 60 s). */
   bookmarkIntervalMs?: number;
 }

@@ -5,8 +5,10 @@
  * fast as its consumer pulls, so a watch from an old revision costs bounded memory. Once it has
  * read up to the newest published revision it switches to live mode in the same synchronous step
  * (publishing is synchronous too), so no event is missed or seen twice. A live watcher whose
- * consumer falls `maxQueuedEvents` behind is cut off with TooSlow carrying the revision to resume
- * from. Watchers are indexed by (cluster, resource) so a write only visits watchers that can want it.
+ * consumer falls `maxQueuedEvents` events or `maxQueuedBytes` bytes of objects behind is cut off
+ * with TooSlow carrying the revision to resume from: the count alone would let 10,000 queued
+ * 1 MiB objects pin 10 GB for one stalled client. Watchers are indexed by (cluster, resource) so a
+ * write only visits watchers that can want it.
  */
 import { StorageError } from './errors.js';
 import { compileFilter, type ObjectPredicate } from './filter.js';
@@ -31,6 +33,7 @@ export class WatchHub {
   private published: number;
   private closed = false;
   readonly maxQueuedEvents: number;
+  readonly maxQueuedBytes: number;
 
   constructor(
     private readonly source: ChangeSource,
@@ -39,6 +42,7 @@ export class WatchHub {
   ) {
     this.published = startRevision;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 10_000;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), options.bookmarkIntervalMs ?? 60_000);
     this.bookmarkTimer.unref();
   }
@@ -112,7 +116,11 @@ type Waiter = { resolve: (r: IteratorResult<WatchEvent>) => void; reject: (e: un
 
 class HubWatcher implements Watch {
   private queue: (WatchEvent | undefined)[] = [];
+  /** Each queued event's size (StoreEvent.bytes), index for index with `queue`. */
+  private sizes: number[] = [];
   private head = 0;
+  /** Sum of the sizes of the events not yet delivered. */
+  private queuedBytes = 0;
   private mode: 'catchup' | 'live' | 'done';
   /** Highest revision this watcher has examined (whether or not it matched). */
   private examined: number;
@@ -144,8 +152,10 @@ class HubWatcher implements Watch {
     return this.queue.length - this.head;
   }
 
-  private push(event: WatchEvent): void {
+  private push(event: WatchEvent, bytes: number): void {
     this.queue.push(event);
+    this.sizes.push(bytes);
+    this.queuedBytes += bytes;
     const waiter = this.waiter;
     if (waiter) {
       this.waiter = undefined;
@@ -155,14 +165,15 @@ class HubWatcher implements Watch {
 
   private shift(): WatchEvent {
     const event = this.queue[this.head] as WatchEvent;
+    this.queuedBytes -= this.sizes[this.head] as number;
     this.queue[this.head++] = undefined;
     // Drop references to delivered events promptly: 10,000 watchers each holding a backlog of
     // consumed events would pin gigabytes.
     if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
+      this.clearQueue();
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
     if (event.revision > this.consumed) this.consumed = event.revision;
@@ -180,20 +191,20 @@ class HubWatcher implements Watch {
       event.type === 'DELETED'
         ? this.matches(event.key, event.object)
         : event.type === 'MODIFIED' && event.prevObject !== undefined && this.matches(event.key, event.prevObject);
-    const { revision, key } = event;
+    const { revision, key, bytes } = event;
     // Plain literals with one property order: spread-built objects each get their own hidden
     // class in V8, which made fan-out to 10,000 watchers several times slower.
     if (now) {
-      this.push({ type: before ? 'MODIFIED' : 'ADDED', revision, key, object: event.object });
+      this.push({ type: before ? 'MODIFIED' : 'ADDED', revision, key, object: event.object }, bytes);
     } else if (before) {
       // An object that stops matching leaves this watcher's view: DELETED with its last matching
-      // state, stamped with the revision at which it left.
+      // state, stamped with the revision at which it left (sized as the new state: close enough).
       const last = event.type === 'DELETED' ? event.object : (event.prevObject as StoreEvent['object']);
       const object =
         event.type === 'DELETED'
           ? last
           : { ...last, metadata: { ...last.metadata, resourceVersion: String(event.revision) } };
-      this.push({ type: 'DELETED', revision, key, object });
+      this.push({ type: 'DELETED', revision, key, object }, bytes);
     }
   }
 
@@ -201,21 +212,22 @@ class HubWatcher implements Watch {
   offerLive(event: StoreEvent): void {
     if (this.mode !== 'live' || event.revision <= this.examined) return;
     this.offer(event);
-    if (this.pending > this.hub.maxQueuedEvents) {
-      this.fail(
-        new StorageError(
-          'TooSlow',
-          `watcher fell more than ${this.hub.maxQueuedEvents} events behind and was closed; watch again from revision ${this.consumed}`,
-          this.consumed,
-        ),
-      );
+    const { maxQueuedEvents, maxQueuedBytes } = this.hub;
+    const behind =
+      this.pending > maxQueuedEvents
+        ? `${maxQueuedEvents} events`
+        : this.pending > 1 && this.queuedBytes > maxQueuedBytes
+          ? `${maxQueuedBytes} bytes of objects`
+          : undefined;
+    if (behind !== undefined) {
+      this.fail(new StorageError('TooSlow', `watcher fell more than ${behind} behind and was closed; watch again from revision ${this.consumed}`, this.consumed));
     }
   }
 
   /** @internal */
   offerBookmark(revision: number): void {
     if (this.options.bookmarks && this.mode === 'live' && this.pending === 0 && revision >= this.examined) {
-      this.push({ type: 'BOOKMARK', revision });
+      this.push({ type: 'BOOKMARK', revision }, 0);
     }
   }
 
@@ -223,14 +235,21 @@ class HubWatcher implements Watch {
     if (this.reading || this.mode !== 'catchup') return;
     this.reading = true;
     try {
-      while (this.mode === 'catchup' && this.pending < CATCH_UP_PAGE) {
+      // Half the byte budget at most, as a page is far below the event budget: a watcher that
+      // turns live with a full queue would be cut off by the next write.
+      const budget = this.hub.maxQueuedBytes / 2;
+      while (this.mode === 'catchup' && this.pending < CATCH_UP_PAGE && this.queuedBytes < budget) {
         if (this.examined < this.source.compactedRevision) {
           this.fail(expired(this.examined, this.source.compactedRevision));
           return;
         }
         const events = await this.source.readChanges(this.examined, CATCH_UP_PAGE);
         if (this.mode !== 'catchup') return;
-        for (const e of events) if (e.revision > this.examined) this.offer(e);
+        for (const e of events) {
+          // Past the budget the rest of the page is left for the next read (from `examined`).
+          if (this.pending > 0 && this.queuedBytes >= budget) break;
+          if (e.revision > this.examined) this.offer(e);
+        }
         // Same synchronous step as the check: nothing can be published in between.
         if (this.examined >= this.hub.revision) this.mode = 'live';
         else if (events.length === 0) await new Promise((r) => setImmediate(r));
@@ -245,8 +264,7 @@ class HubWatcher implements Watch {
   private fail(err: StorageError): void {
     if (this.mode === 'done') return;
     this.failure = err;
-    this.queue = [];
-    this.head = 0;
+    this.clearQueue();
     this.end();
   }
 
@@ -296,9 +314,15 @@ class HubWatcher implements Watch {
 
   close(): void {
     this.failure = undefined;
-    this.queue = [];
-    this.head = 0;
+    this.clearQueue();
     this.end();
+  }
+
+  private clearQueue(): void {
+    this.queue = [];
+    this.sizes = [];
+    this.head = 0;
+    this.queuedBytes = 0;
   }
 
   [Symbol.asyncIterator](): this {

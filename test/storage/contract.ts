@@ -504,6 +504,36 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
         again.close();
       });
 
+      it('cuts off a consumer whose queued events hold more bytes than allowed, however few they are', async () => {
+        const s = await open({ watch: { maxQueuedBytes: 64 * 1024 } });
+        const w = s.watch({ cluster: 'c1', resource: 'configmaps' });
+        const first = await s.create(key('first'), obj('first'));
+        expect((await take(w, 1))[0]?.revision).toBe(rv(first));
+        const big = 'x'.repeat(16 * 1024);
+        for (let i = 0; i < 6; i++) await s.create(key(`big${i}`), obj(`big${i}`, undefined, { big }));
+        const err = await w.next().catch((e: unknown) => e);
+        expect(isTooSlow(err)).toBe(true);
+        expect((err as StorageError).message).toContain(`more than ${64 * 1024} bytes`);
+        expect((err as StorageError).revision).toBe(rv(first));
+      });
+
+      it('holds one event of any size, and catches up from history within the byte budget', async () => {
+        const s = await open({ watch: { maxQueuedBytes: 8 * 1024 } });
+        const start = s.revision;
+        const live = s.watch({ cluster: 'c1', resource: 'configmaps' });
+        const big = 'x'.repeat(16 * 1024);
+        for (let i = 0; i < 6; i++) {
+          await s.create(key(`big${i}`), obj(`big${i}`, undefined, { big }));
+          // A consumer that keeps up is never cut off, even by an event larger than the budget.
+          expect((await take(live, 1))[0]?.key?.name).toBe(`big${i}`);
+        }
+        live.close();
+        // Catching up reads only as far as the budget allows, then waits for the consumer.
+        const behind = s.watch({ cluster: 'c1', resource: 'configmaps', fromRevision: start });
+        expect((await take(behind, 6)).map((e) => e.key?.name)).toEqual(['big0', 'big1', 'big2', 'big3', 'big4', 'big5']);
+        behind.close();
+      });
+
       it('delivers every event exactly once, in revision order, under concurrent writers', async () => {
         const s = await open();
         const start = s.revision;

@@ -387,11 +387,12 @@ export class EmbeddedStore implements Store {
       this.sql.remove.run(key.cluster, key.resource, key.namespace, key.name);
       this.sql.logChange.run(revision, 2, ts, key.cluster, key.resource, key.namespace, key.name, null, row!.value);
       this.rev = revision;
-      return [{ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev }, undefined];
+      return [{ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev, bytes: Buffer.byteLength(row!.value) }, undefined];
     }
     const object = stamp(write.object, revision);
     const text = JSON.stringify(object);
-    if (Buffer.byteLength(text) > this.maxObjectBytes) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.maxObjectBytes) {
       throw new StorageError('TooLarge', `object is larger than the ${this.maxObjectBytes} bytes a store entry may hold`);
     }
     if (write.op === 'create') {
@@ -403,7 +404,7 @@ export class EmbeddedStore implements Store {
     }
     this.rev = revision;
     const event: StoreEvent =
-      write.op === 'create' ? { type: 'ADDED', revision, key, object } : { type: 'MODIFIED', revision, key, object, prevObject: existing };
+      write.op === 'create' ? { type: 'ADDED', revision, key, object, bytes } : { type: 'MODIFIED', revision, key, object, prevObject: existing, bytes };
     return [event, text];
   }
 
@@ -420,7 +421,7 @@ export class EmbeddedStore implements Store {
       this.sql.logChange.run(revision, 2, ts, cluster, resource, namespace, name, null, row.value);
       const prev = JSON.parse(row.value) as KubeObject;
       const key = { cluster, resource, namespace, name };
-      events.push({ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev });
+      events.push({ type: 'DELETED', revision, key, object: stamp(prev, revision), prevObject: prev, bytes: Buffer.byteLength(row.value) });
       this.rev = revision;
     }
     return { revision: this.rev, deleted: rows.length };
@@ -558,5 +559,6 @@ function toEvent(row: ChangeRow): StoreEvent {
   const key = { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name };
   const prevObject = row.prev === null ? undefined : (JSON.parse(row.prev) as KubeObject);
   const object = type === 'DELETED' ? stamp(prevObject as KubeObject, row.rev) : (JSON.parse(row.value as string) as KubeObject);
-  return prevObject ? { type, revision: row.rev, key, object, prevObject } : { type, revision: row.rev, key, object };
+  const bytes = Buffer.byteLength((type === 'DELETED' ? row.prev : row.value) ?? '');
+  return prevObject ? { type, revision: row.rev, key, object, prevObject, bytes } : { type, revision: row.rev, key, object, bytes };
 }
