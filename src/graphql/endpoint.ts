@@ -38,6 +38,7 @@ import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
 import { visibleSchema } from './visibility.js';
+import type { WsLimits } from './ws-transport.js';
 import { payloadLimitedWebSocket } from './ws-payload-limit.js';
 import { serveGraphQLWs, type Connection, type OperationScope } from './ws-server.js';
 
@@ -58,6 +59,8 @@ export interface GraphQLSettings {
    * several requests than as one huge one.
    */
   maxBodyBytes: number;
+  /** graphql-ws keep-alive and send-buffer bound (not command-line options; defaults in ws-transport.ts). */
+  ws?: WsLimits;
 }
 
 export const DEFAULT_GRAPHQL_SETTINGS: GraphQLSettings = { introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000, maxBodyBytes: 1024 * 1024 };
@@ -219,6 +222,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     getEnveloped: (scope: OperationScope) => yoga.getEnveloped(scope),
     persisted,
     view,
+    ...(settings.ws ? { limits: settings.ws } : {}),
   });
 
   return {

@@ -20,14 +20,16 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_MANY_REQUESTS'
+  | 'TOO_SLOW'
   | 'TIMEOUT'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /**
  * Reasons a client can act on. Gone (a compacted resourceVersion) is EXPIRED like Expired: both
- * mean "re-list". TooManyRequests (a watcher that fell behind), Timeout (a resourceVersion from
- * the future) and ServiceUnavailable (shutting down) say "retry", so they are not masked either.
+ * mean "re-list". TooManyRequests, Timeout (a resourceVersion from the future) and
+ * ServiceUnavailable (shutting down) say "retry", so they are not masked either (a watcher that
+ * fell behind is TooManyRequests too, but answered as TOO_SLOW: see fromApiError).
  * Media-type reasons cannot arise over GraphQL and fall back to BAD_REQUEST.
  */
 const CODES: Record<StatusReason, ErrorCode> = {
@@ -70,7 +72,11 @@ export function toGraphQLError(err: unknown): GraphQLError {
 }
 
 function fromApiError(err: ApiError): GraphQLError {
-  const extensions: Record<string, unknown> = { code: CODES[err.reason], status: err.code };
+  // A watch cut off for falling behind is TOO_SLOW, not TOO_MANY_REQUESTS (a rate limit): the
+  // client subscribes again from `resourceVersion`, at once.
+  const code: ErrorCode = err.resumeFrom !== undefined ? 'TOO_SLOW' : CODES[err.reason];
+  const extensions: Record<string, unknown> = { code, status: err.code };
+  if (err.resumeFrom !== undefined) extensions.resourceVersion = err.resumeFrom;
   const causes: ErrorCause[] | undefined = err.details?.causes?.map((c) => ({
     reason: c.reason,
     message: c.message,

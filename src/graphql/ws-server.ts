@@ -18,11 +18,13 @@
  *
  * A subscription whose credentials are revoked ends by itself with an UNAUTHENTICATED error
  * (subscription-fields.ts); the socket stays open for the others, which may use other credentials.
+ * One whose client reads too slowly ends with TOO_SLOW when the watch hub cuts its watch off; a
+ * socket whose unsent data outgrows a bound is closed, and only dead peers are torn down by the
+ * keep-alive (ws-transport.ts).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { AuthUser, ImpersonationHeaders } from '../auth/index.js';
 import { executionSchema } from '../../plugins/filtered-introspection.js';
@@ -31,6 +33,7 @@ import type { GraphQLContext } from './context.js';
 import { connectionCredentials, operationCredentials } from './credentials.js';
 import { toGraphQLError } from './errors.js';
 import type { Address, Gate, Placed } from './gate.js';
+import { serveSockets, type WsLimits } from './ws-transport.js';
 
 /** One WebSocket connection, from its upgrade on. */
 export interface Connection {
@@ -69,6 +72,7 @@ export interface WsServerDeps {
   persisted: PersistedOperationsOptions | undefined;
   /** The schema a caller's introspection sees. */
   view(context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema;
+  limits?: WsLimits;
 }
 
 export function serveGraphQLWs(deps: WsServerDeps): void {
@@ -85,7 +89,8 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
     return { ...placed, ...(user ? { authenticated: user } : {}), credentials };
   };
 
-  useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+  serveSockets<Record<string, unknown> | undefined>(
+    deps.wss,
     {
       onConnect: async (ctx) => {
         const conn = connections.get(ctx.extra.request);
@@ -134,7 +139,7 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
         return { schema: chosen.schema, document, contextValue, operationName: params.operationName, variableValues: params.variables };
       },
     },
-    deps.wss,
+    deps.limits,
   );
 }
 

@@ -118,6 +118,11 @@ const CODES: Record<StatusReason, number> = {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: number;
+  /**
+   * A watch cut off because its client fell behind: the resourceVersion to watch again from (it
+   * needs no re-list). REST says it in the message; GraphQL in `extensions.resourceVersion`.
+   */
+  resumeFrom?: string;
 
   constructor(
     readonly reason: StatusReason,
@@ -191,6 +196,9 @@ export const errors = {
   expired: (message: string): ApiError => new ApiError('Expired', message),
   gone: (message: string): ApiError => new ApiError('Gone', message),
   tooLarge: (message: string): ApiError => new ApiError('RequestEntityTooLarge', message),
+  // Not a 410: the client resumes from `resourceVersion` without re-listing.
+  watchTooSlow: (message: string, resourceVersion: string): ApiError =>
+    Object.assign(new ApiError('TooManyRequests', message, { retryAfterSeconds: 0 }), { resumeFrom: resourceVersion }),
   internal: (message: string): ApiError =>
     new ApiError('InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: 'UnexpectedServerResponse', message }] }),
 };
@@ -213,8 +221,7 @@ export function fromStorage(err: unknown, t: ErrorTarget, name: string): ApiErro
     case 'Expired':
       return errors.expired(err.message);
     case 'TooSlow':
-      // Not a 410: the client may resume from the revision in the message without re-listing.
-      return new ApiError('TooManyRequests', err.message, { retryAfterSeconds: 0 });
+      return errors.watchTooSlow(err.message, String(err.revision));
     case 'InvalidContinue':
       return errors.badRequest(err.message);
     case 'RevisionTooLarge':

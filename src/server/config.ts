@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
+import type { WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
 
@@ -28,6 +29,8 @@ export interface ServerConfig {
   auth?: AuthSettings;
   /** Regular expressions of the browser origins that may call the API cross-origin (CORS); none when absent. */
   corsAllowedOrigins?: string[];
+  /** The watch hub's limits per watcher (events and bytes queued for a consumer that falls behind). */
+  watch?: WatchHubOptions;
 }
 
 export class ConfigError extends Error {

@@ -80,7 +80,7 @@ export class AtollServer {
     private readonly config: ServerConfig,
     private readonly log: Logger,
   ) {
-    this.store = new EmbeddedStore({ dataDir: config.dataDir });
+    this.store = new EmbeddedStore({ dataDir: config.dataDir, ...(config.watch ? { watch: config.watch } : {}) });
     // Nothing may be created in a logical cluster that does not exist (or was just purged).
     this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster });
     this.registry.use(namespaceLifecycle(this.registry));

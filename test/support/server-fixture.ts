@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { GraphQLSettings } from '../../src/graphql/index.js';
 import { AtollServer, type AuthSettings } from '../../src/server/index.js';
+import type { WatchHubOptions } from '../../src/storage/index.js';
 import { eventually } from './eventually.js';
 import { fetchTrusting, type Fetch } from './tls-fetch.js';
 
@@ -46,17 +47,19 @@ export interface ServerFixture {
 /**
  * `graphql` overrides the GraphQL settings (introspection, persisted operations); `auth` the
  * authentication and authorization settings (default: RBAC, no anonymous requests, as `npm start`).
- * The server speaks plain HTTP unless `tls` (kubectl sends bearer tokens over TLS only).
+ * The server speaks plain HTTP unless `tls` (kubectl sends bearer tokens over TLS only). `watch`
+ * sets the watch hub's limits (small ones let a test make a watcher fall behind with few writes).
  */
-export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings>; tls?: boolean } = {}): ServerFixture {
+export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings>; tls?: boolean; watch?: WatchHubOptions } = {}): ServerFixture {
   let tlsFetch: Fetch | undefined;
   let server: AtollServer | undefined;
   let dataDir = '';
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-ws-'));
     const graphql = options.graphql ? { graphql: options.graphql } : {};
+    const watch = options.watch ? { watch: options.watch } : {};
     const auth: AuthSettings = { anonymous: false, authorization: 'RBAC', ...options.auth };
-    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, tls: options.tls ?? false, ...graphql }, pino({ level: 'silent' }));
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, tls: options.tls ?? false, ...graphql, ...watch }, pino({ level: 'silent' }));
     await server.start();
     if (server.pki) tlsFetch = fetchTrusting(server.pki.ca.cert);
   });

@@ -1,0 +1,108 @@
+/**
+ * graphql-ws on `ws` sockets: what graphql-ws' `useServer` does (protocol negotiation, one
+ * graphql-ws server per connection), with a keep-alive that tells a dead peer from a slow reader
+ * and a bound on the data waiting to be sent on a socket.
+ *
+ * graphql-ws' own keep-alive pings every 12 s and terminates a socket whose pong has not come 12 s
+ * later. A client that merely stopped reading cannot answer either — its pong waits behind the
+ * events queued for it — so it was torn down too, and with it the events still queued and the
+ * TOO_SLOW error the watch hub had meanwhile ended its subscription with: the client read what its
+ * kernel held, then an abnormal closure (1006), and never learnt where to resume. Here a socket that
+ * has not answered its last ping is terminated only when nothing waits to be sent to it, nor did at
+ * the previous ping (a client that has just caught up meets the ping behind the data): that is a
+ * dead peer. A socket with data waiting has a slow reader, who gets what it was sent, errors
+ * included, whenever it reads again. That costs bounded memory: each subscription's watch is cut
+ * off at the hub's limits, graphql-ws sends one message per subscription at a time, and a socket
+ * holding more than `maxBufferedBytes` unsent (many subscriptions, big objects) is closed with
+ * CLOSE_TOO_SLOW. A dead peer with data waiting is TCP's to detect.
+ */
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+/** Close code for a socket whose unsent data outgrew the bound (graphql-ws leaves 4xxx to applications). */
+export const CLOSE_TOO_SLOW = 4413;
+
+export interface WsLimits {
+  /** Ping interval; a socket that answers no ping for two of them, with nothing waiting to be sent, is terminated (default 12 s). */
+  keepAliveMs?: number;
+  /** Bytes waiting to be sent on one socket beyond which it is closed with CLOSE_TOO_SLOW (default 16 MiB). */
+  maxBufferedBytes?: number;
+}
+
+export const DEFAULT_KEEPALIVE_MS = 12_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export type SocketExtra = { socket: WebSocket; request: IncomingMessage };
+
+/** Serves graphql-ws on every connection of `wss` (which must be graphql-ws' only user). */
+export function serveSockets<P extends Record<string, unknown> | undefined>(wss: WebSocketServer, options: ServerOptions<P, SocketExtra>, limits: WsLimits = {}): void {
+  const server = makeServer(options);
+  const keepAliveMs = limits.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
+  const maxBufferedBytes = limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    // ws closes the connection itself after an error (a protocol violation, a reset); graphql-ws'
+    // useServer also closed it, as an internal error.
+    socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
+    const stopKeepAlive = keepAlive(socket, keepAliveMs);
+    let ended = false;
+    /** Ends every operation of the connection (graphql-ws returns their iterators), once. */
+    const end = (code: number, reason: string): void => {
+      if (ended) return;
+      ended = true;
+      stopKeepAlive();
+      void closed(code, reason);
+    };
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) {
+              resolve();
+              return;
+            }
+            socket.send(data, (err) => (err ? reject(err) : resolve()));
+            if (socket.bufferedAmount > maxBufferedBytes) {
+              // The close frame goes after the data, so a client that reads again gets both; ws
+              // destroys the socket if the close is not answered within 30 s. The operations end
+              // now: until the socket has closed they would run on, sending nothing.
+              const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
+              socket.close(CLOSE_TOO_SLOW, reason);
+              end(CLOSE_TOO_SLOW, reason);
+            }
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', (data) => {
+            cb(String(data)).catch(() => socket.close(CloseCode.InternalServerError, 'Internal server error'));
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => end(code, String(reason)));
+  });
+}
+
+/** Pings `socket` every `intervalMs` and terminates it when it is dead (see above); returns what stops it. */
+function keepAlive(socket: WebSocket, intervalMs: number): () => void {
+  let awaitingPong = false;
+  /** Data was waiting at the last tick: a client that has just read it may not have reached the ping yet. */
+  let backlogged = false;
+  socket.on('pong', () => {
+    awaitingPong = false;
+  });
+  const timer = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    const waiting = socket.bufferedAmount > 0;
+    if (!awaitingPong) {
+      awaitingPong = true;
+      socket.ping();
+    } else if (!waiting && !backlogged) {
+      socket.terminate();
+    }
+    backlogged = waiting;
+  }, intervalMs);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,204 @@
+/**
+ * Subscribers that stop reading while writes go on. Each subscribes without a resourceVersion, so
+ * the namespace's big ConfigMaps come first (as ADDED) and fill the socket's buffers at once; small
+ * writes then pile up in the watch hub until it cuts the watch off (at 20 events here). When the
+ * client reads again it gets every event it was sent, then a TOO_SLOW error naming the
+ * resourceVersion to resume from, then complete — over graphql-ws (whose keep-alive must not tear
+ * such a client down meanwhile) and SSE alike; a REST watch gets the same as an ERROR event. A
+ * graphql-ws socket whose unsent data outgrows its bound is closed with 4413 after that data.
+ */
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { DEFAULT_GRAPHQL_SETTINGS } from '../../src/graphql/index.js';
+import { CLOSE_TOO_SLOW } from '../../src/graphql/ws-transport.js';
+import { EmbeddedStore } from '../../src/storage/index.js';
+import { eventually } from '../support/eventually.js';
+import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
+
+const KEEPALIVE_MS = 500;
+const MAX_BUFFERED = 1024 * 1024;
+const fx = useServer({
+  watch: { maxQueuedEvents: 20 },
+  graphql: { ...DEFAULT_GRAPHQL_SETTINGS, ws: { keepAliveMs: KEEPALIVE_MS, maxBufferedBytes: MAX_BUFFERED } },
+});
+const WS = 'root:slow';
+/** With `data`: the big ConfigMaps' events are as big as they are. */
+const LIST = (rv?: string): string =>
+  `subscription { v1_configmaps(namespace: "default"${rv ? `, resourceVersion: "${rv}"` : ''}) { type object { metadata { name resourceVersion } data } } }`;
+
+interface Meta {
+  name: string;
+  resourceVersion: string;
+}
+interface Payload {
+  data?: { v1_configmaps: { type: string; object: { metadata: Meta; data?: unknown } } | null } | null;
+  errors?: { message: string; extensions?: { code?: string; resourceVersion?: string; status?: number } }[];
+}
+type Message = { id?: string; type: string; payload?: Payload };
+
+/** The server's own watchers (controllers, caches). */
+let idle: number;
+
+beforeAll(async () => {
+  await fx.workspace('root', 'slow');
+  // 12 × 512 KiB: more than the kernel buffers a socket (a few MB), so a subscriber that does not
+  // read has data waiting on the server as soon as it is sent the current objects.
+  const big = 'x'.repeat(512 * 1024);
+  for (let i = 0; i < 12; i++) {
+    expect((await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: `fill-${String(i).padStart(2, '0')}` }, data: { big } })).status).toBe(201);
+  }
+  idle = watchers();
+});
+
+const watchers = (): number => (fx.server.store as EmbeddedStore).watcherCount;
+
+/** The namespace's ConfigMaps as a subscription without resourceVersion starts: its ADDED events, and the list's revision. */
+async function current(): Promise<{ objects: Meta[]; rv: string }> {
+  const list = await fx.call('GET', CONFIGMAPS(WS));
+  const items = (list.body.items ?? []) as unknown as { metadata: Meta }[];
+  return { objects: items.map((o) => ({ name: o.metadata.name, resourceVersion: o.metadata.resourceVersion })), rv: list.body.metadata?.resourceVersion as string };
+}
+
+let written = 0;
+/** Small writes until the hub is down to `base` watchers again (it cut the test's off); returns them in order. */
+async function writeUntilCutOff(base: number): Promise<Meta[]> {
+  const writes: Meta[] = [];
+  while (watchers() > base) {
+    if (writes.length > 1_000) throw new Error('the hub never cut the watcher off');
+    const r = await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: `w-${written++}` } });
+    expect(r.status).toBe(201);
+    writes.push({ name: r.body.metadata?.name as string, resourceVersion: r.body.metadata?.resourceVersion as string });
+  }
+  return writes;
+}
+
+/** A graphql-transport-ws client on a raw socket, so that it can stop reading (pause the socket). */
+async function rawClient(): Promise<{ ws: WebSocket; messages: Message[]; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(`${fx.base.replace('http', 'ws')}/clusters/${WS}/graphql`, 'graphql-transport-ws');
+  opened.push(ws);
+  const messages: Message[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Message));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: fx.headers.authorization } }));
+  await eventually(() => expect(messages.some((m) => m.type === 'connection_ack')).toBe(true));
+  return { ws, messages, closed };
+}
+
+const payloadsOf = (messages: Message[], id: string): Payload[] => messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload as Payload);
+const metaOf = (p: Payload | undefined): Meta | undefined => p?.data?.v1_configmaps?.object.metadata;
+
+/** Every current object as ADDED, in order, then the TOO_SLOW error telling to resume from the list's revision. */
+function expectObjectsThenTooSlow(payloads: Payload[], start: { objects: Meta[]; rv: string }): void {
+  expect(payloads.slice(0, -1).map(metaOf)).toEqual(start.objects);
+  const error = payloads.at(-1)?.errors?.[0];
+  expect(error?.message).toMatch(/fell more than 20 events behind/);
+  expect(error?.extensions).toMatchObject({ code: 'TOO_SLOW', status: 429, resourceVersion: start.rv });
+}
+
+const opened: (WebSocket | http.IncomingMessage)[] = [];
+afterEach(async () => {
+  for (const client of opened.splice(0)) {
+    if (client instanceof WebSocket) client.terminate();
+    else client.destroy();
+  }
+  // Every test starts with the server's own watchers only.
+  await eventually(() => expect(watchers()).toBe(idle));
+});
+
+describe('a subscriber that stops reading', () => {
+  it('over graphql-ws gets its events, then TOO_SLOW with the resourceVersion to resume from, then complete', async () => {
+    const base = idle;
+    const { ws, messages } = await rawClient();
+    const start = await current();
+    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: LIST() } }));
+    ws.pause();
+    await eventually(() => expect(watchers()).toBe(base + 1));
+    const writes = await writeUntilCutOff(base);
+    // Keep-alive rounds without a pong: the client reads slowly, it is not dead, so it stays.
+    await sleep(KEEPALIVE_MS * 4);
+    ws.resume();
+    await eventually(() => expect(messages.at(-1)?.type).toBe('complete'));
+    const payloads = payloadsOf(messages, '1');
+    expectObjectsThenTooSlow(payloads, start);
+
+    // Subscribing again from that resourceVersion picks up with the first write it missed.
+    ws.send(JSON.stringify({ id: '2', type: 'subscribe', payload: { query: LIST(start.rv) } }));
+    await eventually(() => expect(payloadsOf(messages, '2').length).toBeGreaterThan(0));
+    expect(metaOf(payloadsOf(messages, '2')[0])).toEqual(writes[0]);
+  });
+
+  it('over SSE gets its events, then TOO_SLOW with the resourceVersion to resume from, then complete', async () => {
+    const base = idle;
+    const start = await current();
+    const body = JSON.stringify({ query: LIST() });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${fx.base}/clusters/${WS}/graphql`, { method: 'POST', headers: { ...fx.headers, 'content-type': 'application/json', accept: 'text/event-stream' } }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    opened.push(res);
+    expect(res.statusCode).toBe(200);
+    res.pause();
+    await eventually(() => expect(watchers()).toBe(base + 1));
+    await writeUntilCutOff(base);
+    res.resume();
+    let text = '';
+    for await (const chunk of res) text += String(chunk);
+    const blocks = text.split('\n\n').filter((b) => b.startsWith('event:'));
+    expect(blocks.at(-1)).toBe('event: complete\ndata:');
+    const payloads = blocks.slice(0, -1).map((b) => JSON.parse(b.slice(b.indexOf('data:') + 5)) as Payload);
+    expectObjectsThenTooSlow(payloads, start);
+  });
+
+  it('over a REST watch gets its events, then an ERROR event saying where to resume', async () => {
+    const base = idle;
+    const start = await current();
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${fx.base}${CONFIGMAPS(WS)}?watch=1`, { headers: fx.headers }, resolve).on('error', reject));
+    opened.push(res);
+    expect(res.statusCode).toBe(200);
+    res.pause();
+    await eventually(() => expect(watchers()).toBe(base + 1));
+    await writeUntilCutOff(base);
+    res.resume();
+    let text = '';
+    for await (const chunk of res) text += String(chunk);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata?: Meta; message?: string } });
+    expect(lines.slice(0, -1).map((l) => ({ name: l.object.metadata?.name, resourceVersion: l.object.metadata?.resourceVersion }))).toEqual(start.objects);
+    expect(lines.at(-1)).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 429, reason: 'TooManyRequests' } });
+    expect(lines.at(-1)?.object.message).toContain(`watch again from revision ${start.rv}`);
+  });
+});
+
+describe('a graphql-ws socket whose unsent data outgrows its bound', () => {
+  it('is closed with 4413 after the events it holds, and its subscriptions end at once', async () => {
+    const base = idle;
+    const { ws, messages, closed } = await rawClient();
+    const { rv } = await current();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const id of ids) ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: LIST(rv) } }));
+    await eventually(() => expect(watchers()).toBe(base + ids.length));
+    ws.pause();
+    // Each subscription has one message in flight: together they outgrow the bound. The socket is
+    // closed and its subscriptions end while the client still does not read (the hub would cut
+    // them off too, but only after 20 more writes).
+    const big = 'x'.repeat(512 * 1024);
+    const writes: Meta[] = [];
+    while (watchers() > base) {
+      if (writes.length > 10) throw new Error('the subscriptions did not end');
+      const r = await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: `big-${written++}` }, data: { big } });
+      writes.push({ name: r.body.metadata?.name as string, resourceVersion: r.body.metadata?.resourceVersion as string });
+    }
+    ws.resume();
+    const { code, reason } = await closed;
+    expect(code).toBe(CLOSE_TOO_SLOW);
+    expect(reason).toContain(`over ${MAX_BUFFERED} bytes unsent`);
+    for (const id of ids) {
+      const events = payloadsOf(messages, id).map(metaOf);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events).toEqual(writes.slice(0, events.length));
+    }
+  });
+});
