@@ -715,7 +715,7 @@ export type TenancyKcpIoV1alpha1WorkspaceTypeInput = {
 export type TenancyKcpIoV1alpha1WorkspaceTypeSpecDefaultApiBindingsInput = {
   /** Name of the APIExport. */
   export?: InputMaybe<Scalars['String']['input']>;
-  /** Path of the workspace holding the export. */
+  /** Path of the workspace holding the export; empty for the workspace holding this type. */
   path?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -727,6 +727,8 @@ export type TenancyKcpIoV1alpha1WorkspaceTypeSpecExtendInput = {
 
 /** The type’s rules. */
 export type TenancyKcpIoV1alpha1WorkspaceTypeSpecInput = {
+  /** InitializeOnly (bind when the workspace is created) or Maintain. */
+  defaultAPIBindingLifecycle?: InputMaybe<Scalars['String']['input']>;
   /** APIExports bound in every new workspace of this type. */
   defaultAPIBindings?: InputMaybe<Array<TenancyKcpIoV1alpha1WorkspaceTypeSpecDefaultApiBindingsInput>>;
   /** The type given to child workspaces that name none. */

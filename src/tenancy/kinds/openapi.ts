@@ -85,9 +85,14 @@ const schemas: Record<string, OpenApiSchema> = {
             items: {
               type: 'object',
               description: 'An APIExport to bind.',
-              properties: { path: b.str('Path of the workspace holding the export.'), export: b.str('Name of the APIExport.') },
+              properties: {
+                path: b.str('Path of the workspace holding the export; empty for the workspace holding this type.'),
+                export: b.str('Name of the APIExport.'),
+              },
+              required: ['export'],
             },
           },
+          defaultAPIBindingLifecycle: b.str('InitializeOnly (bind when the workspace is created) or Maintain.', { enum: ['InitializeOnly', 'Maintain'] }),
         },
       },
       status: {

@@ -16,8 +16,14 @@ export interface WorkspaceTypeSpec {
   defaultChildWorkspaceType?: TypeReference;
   limitAllowedChildren?: { types?: TypeReference[]; none?: boolean };
   limitAllowedParents?: { types?: TypeReference[]; none?: boolean };
+  /** APIExports every new workspace of the type binds (kcp's `system:apibindings` initializer); inherited through `extend.with`. */
   defaultAPIBindings?: { path?: string; export: string }[];
+  defaultAPIBindingLifecycle?: 'InitializeOnly' | 'Maintain';
 }
+
+/** A workspace path in kcp's CRD pattern (a bad one would leave workspaces of the type initializing forever). */
+const PATH = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(:[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const defaultBinding = z.strictObject({ path: z.string().regex(PATH, `should match '${PATH.source}'`).optional(), export: z.string().min(1) });
 
 const limit = z.strictObject({ types: z.array(typeReference).optional(), none: z.boolean().optional() }).optional();
 
@@ -30,8 +36,8 @@ const schema = kindSchema({
       defaultChildWorkspaceType: typeReference.optional(),
       limitAllowedChildren: limit,
       limitAllowedParents: limit,
-      defaultAPIBindings: z.array(z.strictObject({ path: z.string().optional(), export: z.string().min(1) })).optional(),
-      defaultAPIBindingLifecycle: z.string().optional(),
+      defaultAPIBindings: z.array(defaultBinding).optional(),
+      defaultAPIBindingLifecycle: z.enum(['InitializeOnly', 'Maintain']).optional(),
     })
     .optional(),
   status: z.strictObject({ conditions: conditionList, virtualWorkspaces: z.array(z.record(z.string(), z.unknown())).optional() }).optional(),
