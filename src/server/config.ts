@@ -7,12 +7,14 @@
  * `--graphql-max-body-bytes`/ATOLL_GRAPHQL_MAX_BODY_BYTES,
  * and the security settings `--plain-http`/ATOLL_PLAIN_HTTP, `--token-auth-file`/ATOLL_TOKEN_AUTH_FILE,
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
- * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS.
+ * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS,
+ * and the watch limits `--watch-max-queued-events`/ATOLL_WATCH_MAX_QUEUED_EVENTS and
+ * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
-import type { WatchHubOptions } from '../storage/index.js';
+import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
 
@@ -41,7 +43,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
-                    [--cors-allowed-origins REGEXP,...]
+                    [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -76,7 +78,11 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --cors-allowed-origins
                comma-separated regular expressions (RE2) matched against a browser's Origin
                header; matching origins may call the API cross-origin, each must pin the host,
-               e.g. //app\\.example\\.com$ (env ATOLL_CORS_ALLOWED_ORIGINS, default none)`;
+               e.g. //app\\.example\\.com$ (env ATOLL_CORS_ALLOWED_ORIGINS, default none)
+  --watch-max-queued-events, --watch-max-queued-bytes
+               events, and bytes of objects, that may wait for one watch or subscription whose client
+               reads too slowly before it is ended, told where to resume (env ATOLL_WATCH_MAX_QUEUED_EVENTS,
+               default ${DEFAULT_MAX_QUEUED_EVENTS}; ATOLL_WATCH_MAX_QUEUED_BYTES, default ${DEFAULT_MAX_QUEUED_BYTES})`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -100,6 +106,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'anonymous-auth': { type: 'boolean' },
         'authorization-mode': { type: 'string' },
         'cors-allowed-origins': { type: 'string' },
+        'watch-max-queued-events': { type: 'string' },
+        'watch-max-queued-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -146,6 +154,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   const corsAllowedOrigins = corsText === '' ? [] : corsText.split(',').map((p) => p.trim());
   const corsError = corsPatternsError(corsAllowedOrigins);
   if (corsError) throw new ConfigError(corsError);
+  const queuedEventsText = values['watch-max-queued-events'] ?? env.ATOLL_WATCH_MAX_QUEUED_EVENTS ?? String(DEFAULT_MAX_QUEUED_EVENTS);
+  const maxQueuedEvents = Number(queuedEventsText);
+  if (!/^\d+$/.test(queuedEventsText) || maxQueuedEvents < 100 || maxQueuedEvents > 10_000_000) {
+    throw new ConfigError(`invalid watch queue limit "${queuedEventsText}": expected events between 100 and 10000000`);
+  }
+  const queuedBytesText = values['watch-max-queued-bytes'] ?? env.ATOLL_WATCH_MAX_QUEUED_BYTES ?? String(DEFAULT_MAX_QUEUED_BYTES);
+  const maxQueuedBytes = Number(queuedBytesText);
+  if (!/^\d+$/.test(queuedBytesText) || maxQueuedBytes < 1024 * 1024 || maxQueuedBytes > 2 ** 34) {
+    throw new ConfigError(`invalid watch queue limit "${queuedBytesText}": expected bytes between 1048576 and 17179869184`);
+  }
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -161,6 +179,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     tls: !plainHttp,
     auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
     ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
+    watch: { maxQueuedEvents, maxQueuedBytes },
   };
 }
 

@@ -4,5 +4,5 @@
  */
 export * from './types.js';
 export * from './errors.js';
-export { WatchHub, type ChangeSource } from './watch-hub.js';
+export { WatchHub, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type ChangeSource } from './watch-hub.js';
 export { EmbeddedStore, DB_FILE, type EmbeddedStoreOptions } from './embedded/index.js';

@@ -23,6 +23,8 @@ export interface ChangeSource {
 }
 
 const CATCH_UP_PAGE = 512;
+export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const ANY = '*';
 
 const indexKey = (cluster: string, resource: string): string => `${cluster}\u0000${resource}`;
@@ -41,8 +43,8 @@ export class WatchHub {
     options: WatchHubOptions = {},
   ) {
     this.published = startRevision;
-    this.maxQueuedEvents = options.maxQueuedEvents ?? 10_000;
-    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    this.maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), options.bookmarkIntervalMs ?? 60_000);
     this.bookmarkTimer.unref();
   }

@@ -86,3 +86,17 @@ describe('security settings', () => {
     expect(() => parse(['--plain-http=yes'])).toThrow(ConfigError);
   });
 });
+
+describe('watch limits', () => {
+  it('default to 10,000 events and 64 MiB per watcher, come from the environment, and flags win', () => {
+    expect(parse([]).watch).toEqual({ maxQueuedEvents: 10_000, maxQueuedBytes: 64 * 1024 * 1024 });
+    const env = { ATOLL_WATCH_MAX_QUEUED_EVENTS: '500', ATOLL_WATCH_MAX_QUEUED_BYTES: '8388608' };
+    expect(parse([], env).watch).toEqual({ maxQueuedEvents: 500, maxQueuedBytes: 8_388_608 });
+    expect(parse(['--watch-max-queued-events', '2000', '--watch-max-queued-bytes', '1048576'], env).watch).toEqual({ maxQueuedEvents: 2000, maxQueuedBytes: 1_048_576 });
+  });
+
+  it('refuse bad values with a clear message', () => {
+    expect(() => parse(['--watch-max-queued-events', '10'])).toThrow(new ConfigError('invalid watch queue limit "10": expected events between 100 and 10000000'));
+    expect(() => parse([], { ATOLL_WATCH_MAX_QUEUED_BYTES: '64MiB' })).toThrow('invalid watch queue limit "64MiB": expected bytes between 1048576 and 17179869184');
+  });
+});
