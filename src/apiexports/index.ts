@@ -6,13 +6,16 @@
 import type { ApiSet } from '../apis/index.js';
 import type { ControllerLog, RunningControllers } from '../controllers/index.js';
 import type { Registry } from '../registry/index.js';
-import type { ClusterResolver } from '../tenancy/index.js';
+import type { ClusterResolver, WorkspaceTypeRules } from '../tenancy/index.js';
+import { ApiBinderInitializer } from './apibinder-initializer.js';
 import { BindingCatalog } from './binding-catalog.js';
 import { BindingController } from './binding-controller.js';
 import { EndpointSliceController } from './endpoint-slice-controller.js';
 import { ExportController } from './export-controller.js';
 
 export { BindingCatalog, type BindingRecord } from './binding-catalog.js';
+export { ApiBinderInitializer, BINDINGS_INITIALIZED, defaultBindingName, MISSING_EXPORT, type ApiBinderInitializerOptions } from './apibinder-initializer.js';
+export { base62Sha224 } from './hash.js';
 export { bindPermissionGuard, crdOverlapGuard } from './admission.js';
 export { boundStorageResource, boundTypes } from './bound-types.js';
 export { claimKey, effectiveVerbs, selects, type AppliedClaim } from './claims.js';
@@ -24,6 +27,8 @@ export * from './kinds/index.js';
 export interface ApiControllersOptions {
   registry: Registry;
   resolver: ClusterResolver;
+  /** Workspace types, for the default APIBindings a new workspace's type chain names. */
+  rules: WorkspaceTypeRules;
   bindings: BindingCatalog;
   apiSet(cluster: string): Promise<ApiSet>;
   /** The provider view's URL of an export (endpoint slices list it). */
@@ -31,7 +36,7 @@ export interface ApiControllersOptions {
   log?: ControllerLog;
 }
 
-/** The export, binding and endpoint-slice controllers, one wildcard watch each. */
+/** The export, binding and endpoint-slice controllers and the default-bindings initializer, on wildcard watches. */
 export function startApiControllers(options: ApiControllersOptions): RunningControllers {
   const { registry, resolver, bindings, log } = options;
   const common = { registry, ...(log ? { log } : {}) };
@@ -49,7 +54,8 @@ export function startApiControllers(options: ApiControllersOptions): RunningCont
     apiSet: options.apiSet,
     onConsumersChanged: (_cluster, name) => slices.exportChanged(name),
   });
-  const all = [exports, slices, binder];
+  const initializer = new ApiBinderInitializer({ ...common, resolver, rules: options.rules });
+  const all = [exports, slices, binder, initializer];
   return {
     synced: Promise.all(all.map((c) => c.synced)).then(() => undefined),
     stop: async () => {

@@ -244,6 +244,7 @@ export class AtollServer {
     const apis = startApiControllers({
       registry: this.registry,
       resolver: this.resolver,
+      rules: this.rules,
       bindings: this.bindings,
       apiSet: (cluster) => this.catalog.forCluster(cluster),
       viewUrl: (cluster, name) => `${this.baseUrl}/services/apiexport/${cluster}/${name}`,

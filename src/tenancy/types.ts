@@ -11,6 +11,11 @@ import { typeSpecOf, workspaceTypes, type TypeReference } from './kinds/index.js
 import type { ClusterResolver } from './resolver.js';
 
 export const ROOT_PATH = 'root';
+/**
+ * kcp's initializer of workspaces whose type chain has `defaultAPIBindings`: its controller (in
+ * src/apiexports) binds them, and the workspace is Ready only once they are bound.
+ */
+export const APIBINDINGS_INITIALIZER = 'system:apibindings';
 const WORKSPACE_TYPE_RESOURCE = groupResource(workspaceTypes);
 /** Bound on cached types (each is one small object); beyond it lookups read the store. */
 const MAX_CACHED = 10_000;
@@ -116,12 +121,14 @@ export class WorkspaceTypeRules {
   /**
    * What a workspace of this type waits for, from one walk of its chain: initializers before it is
    * Ready and terminators before its content is deleted, each the `<path>:<name>` of a type in the
-   * chain that sets `initializer` / `terminator`.
+   * chain that sets `initializer` / `terminator` — and, last (as kcp orders them),
+   * `system:apibindings` when any type in the chain has default APIBindings.
    */
   async lifecycle(ref: TypeReference): Promise<{ initializers: string[]; terminators: string[] }> {
     const chain = await this.chain(ref);
+    const bindings = chain.some((t) => (typeSpecOf(t.object).defaultAPIBindings ?? []).length > 0);
     return {
-      initializers: chain.filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key),
+      initializers: [...chain.filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key), ...(bindings ? [APIBINDINGS_INITIALIZER] : [])],
       terminators: chain.filter((t) => typeSpecOf(t.object).terminator).map((t) => t.key),
     };
   }
