@@ -9,7 +9,7 @@
  * does), unless another binding of the workspace serves the same schema under the same identity.
  */
 import type { ApiSet } from '../apis/index.js';
-import { describeError, hasReason, listPages, rewrite, silentLog, WatchLoop, withoutFinalizer, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { deleteEvery, describeError, getIfExists, rewrite, silentLog, WatchLoop, withoutFinalizer, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import { deepEqual, type KubeObject } from '../meta/index.js';
 import { groupResource, SYSTEM_USER, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -118,13 +118,8 @@ export class BindingController {
   private async reconcile({ cluster, name }: Item): Promise<Outcome> {
     const { registry } = this.options;
     const ctx: RequestContext = { cluster, user: SYSTEM_USER };
-    let binding: KubeObject;
-    try {
-      binding = await registry.get(ctx, apiBindings, undefined, name);
-    } catch (err) {
-      if (hasReason(err, 'NotFound')) return 'done';
-      throw err;
-    }
+    const binding = await getIfExists(registry, ctx, apiBindings, undefined, name);
+    if (!binding) return 'done';
     if (binding.metadata.deletionTimestamp) return this.finalize(ctx, binding);
     const before = bindingStatusOf(binding);
     const status: APIBindingStatus = structuredClone(before);
@@ -192,7 +187,7 @@ export class BindingController {
     const path = ref.path || cluster;
     const exportCluster = await this.options.resolver.resolve(path);
     const exportCtx: RequestContext = { cluster: exportCluster ?? '', user: SYSTEM_USER };
-    const exp = exportCluster ? await this.options.registry.get(exportCtx, apiExports, undefined, ref.name).catch(notFoundAsUndefined) : undefined;
+    const exp = exportCluster ? await getIfExists(this.options.registry, exportCtx, apiExports, undefined, ref.name) : undefined;
     if (!exportCluster || !exp) return invalid('APIExportNotFound', `APIExport ${path}|${ref.name} not found`, true);
     const identityHash = exportStatusOf(exp).identityHash;
     if (!identityHash) {
@@ -200,7 +195,7 @@ export class BindingController {
     }
     const schemas: KubeObject[] = [];
     for (const r of exportSpecOf(exp).resources ?? []) {
-      const schema = await this.options.registry.get(exportCtx, apiResourceSchemas, undefined, r.schema).catch(notFoundAsUndefined);
+      const schema = await getIfExists(this.options.registry, exportCtx, apiResourceSchemas, undefined, r.schema);
       if (!schema) {
         return {
           ...invalid('InternalError', `Invalid APIExport. Please contact the APIExport owner to resolve: APIResourceSchema "${r.schema}" not found`, true),
@@ -253,7 +248,7 @@ export class BindingController {
       if (adopted || !exportCluster) continue;
       const owner = this.options.bindings.typesOfBound(exportCluster, r)?.find((t) => t.storedAs?.owner);
       if (!owner) return 'retry';
-      left += await deleteAll(this.options.registry, ctx, owner);
+      left += await deleteEvery(this.options.registry, ctx, owner);
     }
     if (left > 0) return 'retry';
     await rewrite(this.options.registry, ctx, apiBindings, { namespace: undefined, name: binding.metadata.name ?? '' }, withoutFinalizer(APIBINDING_FINALIZER), {
@@ -262,22 +257,6 @@ export class BindingController {
     if (exportCluster) this.options.onConsumersChanged?.(exportCluster, bindingSpecOf(binding).reference.export?.name ?? '');
     return 'done';
   }
-}
-
-/** Deletes every object of a type in the cluster; returns how many still wait for finalizers. */
-async function deleteAll(registry: Registry, ctx: RequestContext, t: ResourceType): Promise<number> {
-  let left = 0;
-  for await (const page of listPages(registry, ctx, t, {})) {
-    for (const o of page) {
-      try {
-        const r = await registry.delete(ctx, t, o.metadata.namespace, o.metadata.name ?? '');
-        if (!r.deleted) left++;
-      } catch (err) {
-        if (!hasReason(err, 'NotFound')) throw err;
-      }
-    }
-  }
-  return left;
 }
 
 /** The bound resources after a pass: one entry per exported resource, storage versions accumulated. */
@@ -313,9 +292,4 @@ function clashOf(names: Map<string, string>, t: ResourceType): string | undefine
     if (why) return why;
   }
   return undefined;
-}
-
-function notFoundAsUndefined(err: unknown): undefined {
-  if (hasReason(err, 'NotFound')) return undefined;
-  throw err;
 }

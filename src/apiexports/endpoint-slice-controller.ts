@@ -4,7 +4,7 @@
  * least one consumer, as each kcp shard publishes its URL only while it holds a binding of the
  * export. Atoll is one shard; partitions (topology.kcp.io) are not served.
  */
-import { describeError, hasReason, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { describeError, getIfExists, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import { deepEqual, type KubeObject } from '../meta/index.js';
 import { SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -81,22 +81,12 @@ export class EndpointSliceController {
   private async reconcile({ cluster, name }: Item): Promise<Outcome> {
     const { registry, resolver } = this.options;
     const ctx: RequestContext = { cluster, user: SYSTEM_USER };
-    let slice: KubeObject;
-    try {
-      slice = await registry.get(ctx, apiExportEndpointSlices, undefined, name);
-    } catch (err) {
-      if (hasReason(err, 'NotFound')) return 'done';
-      throw err;
-    }
+    const slice = await getIfExists(registry, ctx, apiExportEndpointSlices, undefined, name);
+    if (!slice) return 'done';
     const spec = slice.spec as { export: ExportReference; partition?: string };
     const path = spec.export.path || cluster;
     const exportCluster = await resolver.resolve(path);
-    const exp = exportCluster
-      ? await registry.get({ cluster: exportCluster, user: SYSTEM_USER }, apiExports, undefined, spec.export.name).catch((err: unknown) => {
-          if (hasReason(err, 'NotFound')) return undefined;
-          throw err;
-        })
-      : undefined;
+    const exp = exportCluster ? await getIfExists(registry, { cluster: exportCluster, user: SYSTEM_USER }, apiExports, undefined, spec.export.name) : undefined;
     const before = (slice.status ?? {}) as SliceStatus;
     const status: SliceStatus = structuredClone(before);
     status.conditions = setCondition(

@@ -9,7 +9,7 @@
  * it, so an export whose identity another provider cannot produce cannot be impersonated.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describeError, hasReason, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { describeError, getIfExists, hasReason, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import type { KubeObject } from '../meta/index.js';
 import { namespaces, secrets, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import { logicalClusters, LOGICAL_CLUSTER_NAME, PATH_ANNOTATION } from '../tenancy/index.js';
@@ -74,13 +74,8 @@ export class ExportController {
   private async reconcile({ cluster, name }: Item): Promise<Outcome> {
     const { registry } = this.options;
     const ctx: RequestContext = { cluster, user: SYSTEM_USER };
-    let exp: KubeObject;
-    try {
-      exp = await registry.get(ctx, apiExports, undefined, name);
-    } catch (err) {
-      if (hasReason(err, 'NotFound')) return 'done';
-      throw err;
-    }
+    const exp = await getIfExists(registry, ctx, apiExports, undefined, name);
+    if (!exp) return 'done';
     if (exp.metadata.deletionTimestamp) return 'done';
     const ref = exportSpecOf(exp).identity?.secretRef;
     if (!ref?.name) {
@@ -138,13 +133,8 @@ export class ExportController {
       hash: undefined,
       condition: { type: 'IdentityValid', status: 'False' as const, severity: 'Error' as const, reason: 'IdentityVerificationFailed', message },
     });
-    let secret: KubeObject;
-    try {
-      secret = await this.options.registry.get(ctx, secrets, namespace, secretName);
-    } catch (err) {
-      if (hasReason(err, 'NotFound')) return failed(`secrets "${secretName}" not found`);
-      throw err;
-    }
+    const secret = await getIfExists(this.options.registry, ctx, secrets, namespace, secretName);
+    if (!secret) return failed(`secrets "${secretName}" not found`);
     const key = (secret.data as Record<string, string> | undefined)?.key;
     if (!key) return failed(`secret "${namespace}/${secretName}" has no "key"`);
     const hash = identityHashOf(key);

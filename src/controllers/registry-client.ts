@@ -83,3 +83,32 @@ export function withoutFinalizer(finalizer: string): (o: KubeObject) => KubeObje
     return o;
   };
 }
+
+/** The object, or undefined when it does not exist (other errors are thrown). */
+export async function getIfExists(registry: Registry, ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await registry.get(ctx, t, namespace, name);
+  } catch (err) {
+    if (hasReason(err, 'NotFound')) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Deletes every object of a type in the cluster (a CRD's or a binding's resource going away);
+ * returns how many are still held by finalizers.
+ */
+export async function deleteEvery(registry: Registry, ctx: RequestContext, t: ResourceType): Promise<number> {
+  let left = 0;
+  for await (const page of listPages(registry, ctx, t, {})) {
+    for (const o of page) {
+      try {
+        const r = await registry.delete(ctx, t, o.metadata.namespace, o.metadata.name ?? '');
+        if (!r.deleted) left++;
+      } catch (err) {
+        if (!hasReason(err, 'NotFound')) throw err;
+      }
+    }
+  }
+  return left;
+}

@@ -5,8 +5,9 @@
  * CRD Terminating, deletes every object of the resource, and only then releases the finalizer.
  */
 import {
+  deleteEvery,
   describeError,
-  hasReason,
+  getIfExists,
   listEverywhere,
   listPages,
   rewrite,
@@ -97,13 +98,8 @@ export class CrdController {
   private async reconcile({ cluster, name }: Item): Promise<Outcome> {
     const { registry } = this.options;
     const ctx: RequestContext = { cluster, user: SYSTEM_USER };
-    let crd: KubeObject;
-    try {
-      crd = await registry.get(ctx, customResourceDefinitions, undefined, name);
-    } catch (err) {
-      if (hasReason(err, 'NotFound')) return 'done';
-      throw err;
-    }
+    const crd = await getIfExists(registry, ctx, customResourceDefinitions, undefined, name);
+    if (!crd) return 'done';
     if (crd.metadata.deletionTimestamp) return this.finalize(ctx, crd);
     const conflict = await this.nameConflict(cluster, crd);
     const names = crdSpecOf(crd).names;
@@ -180,20 +176,7 @@ export class CrdController {
       setCondition(status, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }),
     );
     const owner = servedTypes(crdSpecOf(crd)).find((t) => t.storedAs?.owner);
-    let left = 0;
-    if (owner) {
-      const { registry } = this.options;
-      for await (const page of listPages(registry, ctx, owner, {})) {
-        for (const o of page) {
-          try {
-            const r = await registry.delete(ctx, owner, o.metadata.namespace, o.metadata.name ?? '');
-            if (!r.deleted) left++;
-          } catch (err) {
-            if (!hasReason(err, 'NotFound')) throw err;
-          }
-        }
-      }
-    }
+    const left = owner ? await deleteEvery(this.options.registry, ctx, owner) : 0;
     if (left > 0) {
       await this.writeStatus(ctx, crd, (status) =>
         setCondition(status, {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { useServer } from '../support/server-fixture.js';
-import { APIS, bind, boundBinding, publishWidgets, widget, WIDGETS, widgetSchema } from './support.js';
+import { APIS, bind, boundBinding, publishWidgets, widget, widgetCrd, WIDGETS, widgetSchema } from './support.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-apis-'));
 const tokenFile = path.join(dir, 'tokens.csv');
@@ -120,15 +120,7 @@ describe('an export bound by two consumers', () => {
   });
 
   it('refuses a CRD that would take the bound resource', async () => {
-    const crd = await fx.call('POST', '/clusters/root:c1/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      metadata: { name: 'widgets.widgets.example.dev' },
-      spec: {
-        group: 'widgets.example.dev',
-        names: { plural: 'widgets', kind: 'Widget' },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-      },
-    });
+    const crd = await fx.call('POST', '/clusters/root:c1/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetCrd());
     expect(crd.status).toBe(403);
     expect(crd.body.message).toContain('cannot create because resource is bound by APIBinding "widgets"');
   });
@@ -193,15 +185,7 @@ describe('binding rules', () => {
 
   it('conflicts with a CRD already serving the names', async () => {
     await fx.workspace('root', 'k4');
-    const crd = await fx.call('POST', '/clusters/root:k4/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      metadata: { name: 'widgets.widgets.example.dev' },
-      spec: {
-        group: 'widgets.example.dev',
-        names: { plural: 'widgets', kind: 'Widget' },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-      },
-    });
+    const crd = await fx.call('POST', '/clusters/root:k4/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetCrd());
     expect(crd.status).toBe(201);
     await eventually(async () => expect((await fx.call('GET', WIDGETS('root:k4'))).status).toBe(200));
     await fx.call('POST', `${APIS('root:k4')}/apibindings`, { metadata: { name: 'widgets' }, spec: { reference: { export: { path: 'root:p2', name: 'widgets' } } } });

@@ -39,6 +39,17 @@ export function widgetSchema(prefix = 'v1', extra: Record<string, unknown> = {})
   };
 }
 
+/** A CRD of the same group and resource as the exported widgets. */
+export const widgetCrd = () => ({
+  metadata: { name: 'widgets.widgets.example.dev' },
+  spec: {
+    group: 'widgets.example.dev',
+    names: { plural: 'widgets', kind: 'Widget' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+});
+
 export const widget = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'widgets.example.dev/v1', kind: 'Widget', metadata: { name }, spec });
 
 /** Publishes the widgets schema and export `widgets` in the provider workspace; waits for the identity. */
