@@ -11,9 +11,10 @@ import type { OpenApiSchema } from '../../src/meta/index.js';
 import { builtin, builtinResourceTypes, type Registry, type ResourceType } from '../../src/registry/index.js';
 import { tenancyResourceTypes } from '../../src/tenancy/index.js';
 import { customResourceDefinitions } from '../../src/crd/index.js';
+import { apisResourceTypes } from '../../src/apiexports/index.js';
 
 /** What every workspace serves, as the server composes it. */
-export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions];
+export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes];
 export const builtinSet = (): ApiSet => new ApiSet(builtinTypes);
 
 const PROPS = 'com.example.v1.Props';

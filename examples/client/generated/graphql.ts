@@ -185,6 +185,874 @@ export type ApiextensionsK8sIoV1CustomResourceDefinitionStatusInput = {
   storedVersions?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** Binds an APIExport’s resources into this workspace. */
+export type ApisKcpIoV1alpha1ApiBindingInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** What to bind. */
+  spec?: InputMaybe<ApisKcpIoV1alpha1ApiBindingSpecInput>;
+  /** Observed state of the binding. */
+  status?: InputMaybe<ApisKcpIoV1alpha1ApiBindingStatusInput>;
+};
+
+/** What to bind. */
+export type ApisKcpIoV1alpha1ApiBindingSpecInput = {
+  /** The export’s claims this workspace accepts or rejects. */
+  permissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingSpecPermissionClaimsInput>>;
+  /** The APIExport to bind; cannot be changed. */
+  reference?: InputMaybe<ApisKcpIoV1alpha1ApiBindingSpecReferenceInput>;
+};
+
+/** A claim and the answer to it. */
+export type ApisKcpIoV1alpha1ApiBindingSpecPermissionClaimsInput = {
+  /** Claims every object of the resource. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Claims only the objects named here. */
+  resourceSelector?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingSpecPermissionClaimsResourceSelectorInput>>;
+  /** Accepted or Rejected. */
+  state?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Objects by name and namespace; at least one is set. */
+export type ApisKcpIoV1alpha1ApiBindingSpecPermissionClaimsResourceSelectorInput = {
+  /** Name of the claimed objects. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the claimed objects. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The APIExport, by workspace path and name. */
+export type ApisKcpIoV1alpha1ApiBindingSpecReferenceExportInput = {
+  /** Name of the APIExport. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Path of the workspace holding the APIExport, e.g. root:org:ws; empty means this workspace. */
+  path?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The APIExport to bind; cannot be changed. */
+export type ApisKcpIoV1alpha1ApiBindingSpecReferenceInput = {
+  /** The APIExport, by workspace path and name. */
+  export?: InputMaybe<ApisKcpIoV1alpha1ApiBindingSpecReferenceExportInput>;
+};
+
+/** A claim in effect. */
+export type ApisKcpIoV1alpha1ApiBindingStatusAppliedPermissionClaimsInput = {
+  /** Claims every object of the resource. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Claims only the objects named here. */
+  resourceSelector?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusAppliedPermissionClaimsResourceSelectorInput>>;
+};
+
+/** Objects by name and namespace; at least one is set. */
+export type ApisKcpIoV1alpha1ApiBindingStatusAppliedPermissionClaimsResourceSelectorInput = {
+  /** Name of the claimed objects. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the claimed objects. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A bound resource and the schema it is served from. */
+export type ApisKcpIoV1alpha1ApiBindingStatusBoundResourcesInput = {
+  /** API group of the resource. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** The resource (plural). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** The APIResourceSchema the resource is served from. */
+  schema?: InputMaybe<ApisKcpIoV1alpha1ApiBindingStatusBoundResourcesSchemaInput>;
+  /** Versions objects of the resource have been stored in. */
+  storageVersions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The APIResourceSchema the resource is served from. */
+export type ApisKcpIoV1alpha1ApiBindingStatusBoundResourcesSchemaInput = {
+  /** UID of the schema. */
+  UID?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the export. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the schema. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One observed aspect of the object’s state. */
+export type ApisKcpIoV1alpha1ApiBindingStatusConditionsInput = {
+  /** When the status last changed. */
+  lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
+  /** A human-readable explanation. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** A machine-readable word for why the condition is as it is. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
+  /** True, False or Unknown. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of condition, e.g. Ready. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A claim of the export. */
+export type ApisKcpIoV1alpha1ApiBindingStatusExportPermissionClaimsInput = {
+  /** Claims every object of the resource. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Claims only the objects named here. */
+  resourceSelector?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusExportPermissionClaimsResourceSelectorInput>>;
+};
+
+/** Objects by name and namespace; at least one is set. */
+export type ApisKcpIoV1alpha1ApiBindingStatusExportPermissionClaimsResourceSelectorInput = {
+  /** Name of the claimed objects. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the claimed objects. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Observed state of the binding. */
+export type ApisKcpIoV1alpha1ApiBindingStatusInput = {
+  /** Name of the logical cluster holding the bound APIExport. */
+  apiExportClusterName?: InputMaybe<Scalars['String']['input']>;
+  /** Claims in effect. */
+  appliedPermissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusAppliedPermissionClaimsInput>>;
+  /** The resources bound in this workspace. */
+  boundResources?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusBoundResourcesInput>>;
+  /** Observed conditions of the binding. */
+  conditions?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusConditionsInput>>;
+  /** The claims the export makes. */
+  exportPermissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha1ApiBindingStatusExportPermissionClaimsInput>>;
+  /** "", Binding or Bound. */
+  phase?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The URLs of an APIExport’s virtual workspace, on the shards of a partition. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** Which export, on which partition. */
+  spec?: InputMaybe<ApisKcpIoV1alpha1ApiExportEndpointSliceSpecInput>;
+  /** The endpoints. */
+  status?: InputMaybe<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusInput>;
+};
+
+/** The APIExport, by workspace path and name; cannot be changed. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceSpecExportInput = {
+  /** Name of the APIExport. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Path of the workspace holding the APIExport, e.g. root:org:ws; empty means this workspace. */
+  path?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which export, on which partition. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceSpecInput = {
+  /** The APIExport, by workspace path and name; cannot be changed. */
+  export?: InputMaybe<ApisKcpIoV1alpha1ApiExportEndpointSliceSpecExportInput>;
+  /** A topology.kcp.io Partition in this workspace; all shards when empty. */
+  partition?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One observed aspect of the object’s state. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusConditionsInput = {
+  /** When the status last changed. */
+  lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
+  /** A human-readable explanation. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** A machine-readable word for why the condition is as it is. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
+  /** True, False or Unknown. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of condition, e.g. Ready. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An endpoint. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsInput = {
+  /** The shards the endpoint serves. */
+  shards?: InputMaybe<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsInput>;
+  /** The URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The shards the endpoint serves. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsInput = {
+  /** Every shard. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Shards by label. */
+  selector?: InputMaybe<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsSelectorInput>;
+};
+
+/** Shards by label. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsShardsSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The endpoints. */
+export type ApisKcpIoV1alpha1ApiExportEndpointSliceStatusInput = {
+  /** Observed conditions of the slice. */
+  conditions?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusConditionsInput>>;
+  /** The virtual workspace URLs, one per shard with consumers. */
+  endpoints?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportEndpointSliceStatusEndpointsInput>>;
+  /** Label selector of the partition’s shards; empty means all. */
+  shardSelector?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Resources a provider offers for other workspaces to bind. */
+export type ApisKcpIoV1alpha1ApiExportInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** What the export offers. */
+  spec?: InputMaybe<ApisKcpIoV1alpha1ApiExportSpecInput>;
+  /** Observed state of the export. */
+  status?: InputMaybe<ApisKcpIoV1alpha1ApiExportStatusInput>;
+};
+
+/** The secret holding the export’s identity key; created by the system when unset. */
+export type ApisKcpIoV1alpha1ApiExportSpecIdentityInput = {
+  /** Reference to the secret; the key is in its "key" entry. */
+  secretRef?: InputMaybe<ApisKcpIoV1alpha1ApiExportSpecIdentitySecretRefInput>;
+};
+
+/** Reference to the secret; the key is in its "key" entry. */
+export type ApisKcpIoV1alpha1ApiExportSpecIdentitySecretRefInput = {
+  /** Name of the secret. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the secret. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What the export offers. */
+export type ApisKcpIoV1alpha1ApiExportSpecInput = {
+  /** The secret holding the export’s identity key; created by the system when unset. */
+  identity?: InputMaybe<ApisKcpIoV1alpha1ApiExportSpecIdentityInput>;
+  /** Names of the APIResourceSchemas of the exported resources. */
+  latestResourceSchemas?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** An upper bound on what consumers of the export may do, checked in the export’s workspace. */
+  maximalPermissionPolicy?: InputMaybe<ApisKcpIoV1alpha1ApiExportSpecMaximalPermissionPolicyInput>;
+  /** Other resources the provider asks consumers for access to. */
+  permissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportSpecPermissionClaimsInput>>;
+};
+
+/** An upper bound on what consumers of the export may do, checked in the export’s workspace. */
+export type ApisKcpIoV1alpha1ApiExportSpecMaximalPermissionPolicyInput = {
+  /** RBAC in the export’s workspace, for the binding user prefixed with apis.kcp.io:binding:. */
+  local?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** A claimed resource. */
+export type ApisKcpIoV1alpha1ApiExportSpecPermissionClaimsInput = {
+  /** Claims every object of the resource. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Claims only the objects named here. */
+  resourceSelector?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportSpecPermissionClaimsResourceSelectorInput>>;
+};
+
+/** Objects by name and namespace; at least one is set. */
+export type ApisKcpIoV1alpha1ApiExportSpecPermissionClaimsResourceSelectorInput = {
+  /** Name of the claimed objects. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the claimed objects. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One observed aspect of the object’s state. */
+export type ApisKcpIoV1alpha1ApiExportStatusConditionsInput = {
+  /** When the status last changed. */
+  lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
+  /** A human-readable explanation. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** A machine-readable word for why the condition is as it is. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
+  /** True, False or Unknown. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of condition, e.g. Ready. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Observed state of the export. */
+export type ApisKcpIoV1alpha1ApiExportStatusInput = {
+  /** Observed conditions of the export. */
+  conditions?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportStatusConditionsInput>>;
+  /** Hash of the identity key; immutable once set. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** Deprecated: URLs of the export’s virtual workspace; see APIExportEndpointSlice. */
+  virtualWorkspaces?: InputMaybe<Array<ApisKcpIoV1alpha1ApiExportStatusVirtualWorkspacesInput>>;
+};
+
+/** A virtual workspace URL. */
+export type ApisKcpIoV1alpha1ApiExportStatusVirtualWorkspacesInput = {
+  /** The URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An immutable snapshot of a resource’s schema, which APIExports serve. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** The resource: its group, names, scope and versions. */
+  spec?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecInput>;
+};
+
+/** How objects are converted between versions. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionInput = {
+  /** None or Webhook. */
+  strategy?: InputMaybe<Scalars['String']['input']>;
+  /** The conversion webhook. */
+  webhook?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionWebhookInput>;
+};
+
+/** How to reach the webhook. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionWebhookClientConfigInput = {
+  /** PEM CA bundle. */
+  caBundle?: InputMaybe<Scalars['String']['input']>;
+  /** URL of the webhook. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The conversion webhook. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionWebhookInput = {
+  /** How to reach the webhook. */
+  clientConfig?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionWebhookClientConfigInput>;
+  /** ConversionReview versions the webhook accepts. */
+  conversionReviewVersions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The resource: its group, names, scope and versions. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecInput = {
+  /** How objects are converted between versions. */
+  conversion?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecConversionInput>;
+  /** API group of the resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** How object names are validated: DNS1123Subdomain or PathSegmentName. */
+  nameValidation?: InputMaybe<Scalars['String']['input']>;
+  /** Names of the resource. */
+  names?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecNamesInput>;
+  /** Cluster or Namespaced. */
+  scope?: InputMaybe<Scalars['String']['input']>;
+  /** The versions of the resource. */
+  versions?: InputMaybe<Array<ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsInput>>;
+};
+
+/** Names of the resource. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecNamesInput = {
+  /** Categories the resource belongs to, e.g. all. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Kind of the objects, CamelCase. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of lists of the objects. */
+  listKind?: InputMaybe<Scalars['String']['input']>;
+  /** Plural name, lower case; the resource in URLs. */
+  plural?: InputMaybe<Scalars['String']['input']>;
+  /** Short names for kubectl. */
+  shortNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Singular name, lower case. */
+  singular?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A column. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsAdditionalPrinterColumnsInput = {
+  /** What the column shows. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Optional format of the type. */
+  format?: InputMaybe<Scalars['String']['input']>;
+  /** JSONPath of the value, in each object. */
+  jsonPath?: InputMaybe<Scalars['String']['input']>;
+  /** Column header. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** 0 shows the column always; higher only in wide output. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** integer, number, string, boolean or date. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A version of the resource. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsInput = {
+  /** Extra columns of kubectl get. */
+  additionalPrinterColumns?: InputMaybe<Array<ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsAdditionalPrinterColumnsInput>>;
+  /** Whether the version is deprecated. */
+  deprecated?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The warning requests to a deprecated version get. */
+  deprecationWarning?: InputMaybe<Scalars['String']['input']>;
+  /** Version name, e.g. v1 or v1alpha1. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The OpenAPI v3 schema of the version (as a CRD’s openAPIV3Schema). */
+  schema?: InputMaybe<Scalars['JSON']['input']>;
+  /** Fields field selectors may name. */
+  selectableFields?: InputMaybe<Array<ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSelectableFieldsInput>>;
+  /** Whether the version is served. */
+  served?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether objects are stored in this version; exactly one version is. */
+  storage?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Subresources of the version. */
+  subresources?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSubresourcesInput>;
+};
+
+/** A field. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSelectableFieldsInput = {
+  /** JSONPath of the field. */
+  jsonPath?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Subresources of the version. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSubresourcesInput = {
+  /** Serves /scale. */
+  scale?: InputMaybe<ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSubresourcesScaleInput>;
+  /** Serves /status. */
+  status?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** Serves /scale. */
+export type ApisKcpIoV1alpha1ApiResourceSchemaSpecVersionsSubresourcesScaleInput = {
+  /** JSONPath of the label selector string. */
+  labelSelectorPath?: InputMaybe<Scalars['String']['input']>;
+  /** JSONPath of the desired replicas, under .spec. */
+  specReplicasPath?: InputMaybe<Scalars['String']['input']>;
+  /** JSONPath of the observed replicas, under .status. */
+  statusReplicasPath?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Binds an APIExport’s resources into this workspace. */
+export type ApisKcpIoV1alpha2ApiBindingInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** What to bind. */
+  spec?: InputMaybe<ApisKcpIoV1alpha2ApiBindingSpecInput>;
+  /** Observed state of the binding. */
+  status?: InputMaybe<ApisKcpIoV1alpha2ApiBindingStatusInput>;
+};
+
+/** What to bind. */
+export type ApisKcpIoV1alpha2ApiBindingSpecInput = {
+  /** The export’s claims this workspace accepts or rejects. */
+  permissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsInput>>;
+  /** The APIExport to bind; cannot be changed. */
+  reference?: InputMaybe<ApisKcpIoV1alpha2ApiBindingSpecReferenceInput>;
+};
+
+/** The selector default APIBindings accept the claim with; matchAll when unset. */
+export type ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsDefaultSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsDefaultSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsDefaultSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A claim and the answer to it. */
+export type ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsInput = {
+  /** The selector default APIBindings accept the claim with; matchAll when unset. */
+  defaultSelector?: InputMaybe<ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsDefaultSelectorInput>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Which objects of the resource the claim covers; cannot be changed. */
+  selector?: InputMaybe<ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsSelectorInput>;
+  /** Accepted or Rejected. */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** The verbs claimed on the resource; "*" means all. */
+  verbs?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Which objects of the resource the claim covers; cannot be changed. */
+export type ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiBindingSpecPermissionClaimsSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The APIExport, by workspace path and name. */
+export type ApisKcpIoV1alpha2ApiBindingSpecReferenceExportInput = {
+  /** Name of the APIExport. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Path of the workspace holding the APIExport, e.g. root:org:ws; empty means this workspace. */
+  path?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The APIExport to bind; cannot be changed. */
+export type ApisKcpIoV1alpha2ApiBindingSpecReferenceInput = {
+  /** The APIExport, by workspace path and name. */
+  export?: InputMaybe<ApisKcpIoV1alpha2ApiBindingSpecReferenceExportInput>;
+};
+
+/** The selector default APIBindings accept the claim with; matchAll when unset. */
+export type ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsDefaultSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsDefaultSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsDefaultSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A claim in effect. */
+export type ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsInput = {
+  /** The selector default APIBindings accept the claim with; matchAll when unset. */
+  defaultSelector?: InputMaybe<ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsDefaultSelectorInput>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Which objects of the resource the claim covers. */
+  selector?: InputMaybe<ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsSelectorInput>;
+  /** The verbs claimed on the resource; "*" means all. */
+  verbs?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Which objects of the resource the claim covers. */
+export type ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A bound resource and the schema it is served from. */
+export type ApisKcpIoV1alpha2ApiBindingStatusBoundResourcesInput = {
+  /** API group of the resource. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** The resource (plural). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** The APIResourceSchema the resource is served from. */
+  schema?: InputMaybe<ApisKcpIoV1alpha2ApiBindingStatusBoundResourcesSchemaInput>;
+  /** Versions objects of the resource have been stored in. */
+  storageVersions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The APIResourceSchema the resource is served from. */
+export type ApisKcpIoV1alpha2ApiBindingStatusBoundResourcesSchemaInput = {
+  /** UID of the schema. */
+  UID?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the export. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the schema. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One observed aspect of the object’s state. */
+export type ApisKcpIoV1alpha2ApiBindingStatusConditionsInput = {
+  /** When the status last changed. */
+  lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
+  /** A human-readable explanation. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** A machine-readable word for why the condition is as it is. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
+  /** True, False or Unknown. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of condition, e.g. Ready. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The selector default APIBindings accept the claim with; matchAll when unset. */
+export type ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsDefaultSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsDefaultSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsDefaultSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A claim of the export. */
+export type ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsInput = {
+  /** The selector default APIBindings accept the claim with; matchAll when unset. */
+  defaultSelector?: InputMaybe<ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsDefaultSelectorInput>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** The verbs claimed on the resource; "*" means all. */
+  verbs?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Observed state of the binding. */
+export type ApisKcpIoV1alpha2ApiBindingStatusInput = {
+  /** Name of the logical cluster holding the bound APIExport. */
+  apiExportClusterName?: InputMaybe<Scalars['String']['input']>;
+  /** Claims in effect. */
+  appliedPermissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusAppliedPermissionClaimsInput>>;
+  /** The resources bound in this workspace. */
+  boundResources?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusBoundResourcesInput>>;
+  /** Observed conditions of the binding. */
+  conditions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusConditionsInput>>;
+  /** The claims the export makes. */
+  exportPermissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha2ApiBindingStatusExportPermissionClaimsInput>>;
+  /** "", Binding or Bound. */
+  phase?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Resources a provider offers for other workspaces to bind. */
+export type ApisKcpIoV1alpha2ApiExportInput = {
+  /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
+  apiVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of object, in CamelCase. Servers may infer it from the request URL; it cannot be changed. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** The object's standard metadata: name, namespace, labels, annotations, owners and server-set fields. */
+  metadata?: InputMaybe<MetaV1ObjectMetaInput>;
+  /** What the export offers. */
+  spec?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecInput>;
+  /** Observed state of the export. */
+  status?: InputMaybe<ApisKcpIoV1alpha2ApiExportStatusInput>;
+};
+
+/** The secret holding the export’s identity key; created by the system when unset. */
+export type ApisKcpIoV1alpha2ApiExportSpecIdentityInput = {
+  /** Reference to the secret; the key is in its "key" entry. */
+  secretRef?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecIdentitySecretRefInput>;
+};
+
+/** Reference to the secret; the key is in its "key" entry. */
+export type ApisKcpIoV1alpha2ApiExportSpecIdentitySecretRefInput = {
+  /** Name of the secret. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Namespace of the secret. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What the export offers. */
+export type ApisKcpIoV1alpha2ApiExportSpecInput = {
+  /** The secret holding the export’s identity key; created by the system when unset. */
+  identity?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecIdentityInput>;
+  /** An upper bound on what consumers of the export may do, checked in the export’s workspace. */
+  maximalPermissionPolicy?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecMaximalPermissionPolicyInput>;
+  /** Other resources the provider asks consumers for access to. */
+  permissionClaims?: InputMaybe<Array<ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsInput>>;
+  /** The exported resources and the APIResourceSchemas they are served from. */
+  resources?: InputMaybe<Array<ApisKcpIoV1alpha2ApiExportSpecResourcesInput>>;
+};
+
+/** An upper bound on what consumers of the export may do, checked in the export’s workspace. */
+export type ApisKcpIoV1alpha2ApiExportSpecMaximalPermissionPolicyInput = {
+  /** RBAC in the export’s workspace, for the binding user prefixed with apis.kcp.io:binding:. */
+  local?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** The selector default APIBindings accept the claim with; matchAll when unset. */
+export type ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsDefaultSelectorInput = {
+  /** Selects every object; cannot be combined with matchLabels or matchExpressions. */
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Requirements on the objects’ labels, all of them. */
+  matchExpressions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsDefaultSelectorMatchExpressionsInput>>;
+  /** Labels the objects must carry, all of them. */
+  matchLabels?: InputMaybe<Scalars['StringMap']['input']>;
+};
+
+/** A requirement: a label key, an operator and values. */
+export type ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsDefaultSelectorMatchExpressionsInput = {
+  /** The label key. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** In, NotIn, Exists or DoesNotExist. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** The values for In and NotIn; empty for Exists and DoesNotExist. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A claimed resource. */
+export type ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsInput = {
+  /** The selector default APIBindings accept the claim with; matchAll when unset. */
+  defaultSelector?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecPermissionClaimsDefaultSelectorInput>;
+  /** API group of the claimed resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** Identity of the APIExport serving the claimed resource; empty for built-in types. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The claimed resource (plural, lower case). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** The verbs claimed on the resource; "*" means all. */
+  verbs?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** An exported resource. */
+export type ApisKcpIoV1alpha2ApiExportSpecResourcesInput = {
+  /** API group of the resource; empty for the core group. */
+  group?: InputMaybe<Scalars['String']['input']>;
+  /** The resource (plural). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the APIResourceSchema: <prefix>.<name>.<group or core>. */
+  schema?: InputMaybe<Scalars['String']['input']>;
+  /** How objects of the resource are stored: crd (the default) or virtual. */
+  storage?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecResourcesStorageInput>;
+};
+
+/** How objects of the resource are stored: crd (the default) or virtual. */
+export type ApisKcpIoV1alpha2ApiExportSpecResourcesStorageInput = {
+  /** Stored as custom resources in each consumer workspace. */
+  crd?: InputMaybe<Scalars['JSON']['input']>;
+  /** Served from another object’s virtual workspace. */
+  virtual?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecResourcesStorageVirtualInput>;
+};
+
+/** Served from another object’s virtual workspace. */
+export type ApisKcpIoV1alpha2ApiExportSpecResourcesStorageVirtualInput = {
+  /** Identity of the virtual resource. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** The object whose status.url serves the resource. */
+  reference?: InputMaybe<ApisKcpIoV1alpha2ApiExportSpecResourcesStorageVirtualReferenceInput>;
+};
+
+/** The object whose status.url serves the resource. */
+export type ApisKcpIoV1alpha2ApiExportSpecResourcesStorageVirtualReferenceInput = {
+  /** API group of the object. */
+  apiGroup?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of the object. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the object. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One observed aspect of the object’s state. */
+export type ApisKcpIoV1alpha2ApiExportStatusConditionsInput = {
+  /** When the status last changed. */
+  lastTransitionTime?: InputMaybe<Scalars['String']['input']>;
+  /** A human-readable explanation. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** A machine-readable word for why the condition is as it is. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How bad a False condition is: Error, Warning or Info. */
+  severity?: InputMaybe<Scalars['String']['input']>;
+  /** True, False or Unknown. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of condition, e.g. Ready. */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Observed state of the export. */
+export type ApisKcpIoV1alpha2ApiExportStatusInput = {
+  /** Observed conditions of the export. */
+  conditions?: InputMaybe<Array<ApisKcpIoV1alpha2ApiExportStatusConditionsInput>>;
+  /** Hash of the identity key; immutable once set. */
+  identityHash?: InputMaybe<Scalars['String']['input']>;
+  /** Deprecated: URLs of the export’s virtual workspace; see APIExportEndpointSlice. */
+  virtualWorkspaces?: InputMaybe<Array<ApisKcpIoV1alpha2ApiExportStatusVirtualWorkspacesInput>>;
+};
+
+/** A virtual workspace URL. */
+export type ApisKcpIoV1alpha2ApiExportStatusVirtualWorkspacesInput = {
+  /** The URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A time-limited claim one holder renews to keep, used for leader election and node heartbeats. */
 export type CoordinationK8sIoV1LeaseInput = {
   /** The schema version this object is written in: "group/version", or only the version for the core group. Servers convert versions they know and may reject others. */
