@@ -190,13 +190,12 @@ export class Registry {
       return listWithShared(shared, opts, query, (q) => this.list(ctx, storedOnly, q));
     }
     try {
-      const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
-      const visible = ctx.visible;
-      const items = r.clusters ? acrossClusters(ctx, r.items, r.clusters) : visible ? r.items.filter((o) => visible(ctx.cluster, o)) : r.items;
+      const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts, ...(ctx.visible ? { visible: ctx.visible } : {}) });
+      const clusters = r.clusters;
+      const items = clusters ? r.items.map((o, i) => withCluster(o, clusters[i] as string)) : r.items;
       const out: ListResponse = { items: t.storedAs ? items.map((o) => served(t, o)) : items, resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
-      // A filtered page cannot tell how many of the rest the caller will see.
-      if (r.remainingItemCount !== undefined && !ctx.visible) out.remainingItemCount = r.remainingItemCount;
+      if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
       return out;
     } catch (e) {
       throw fromStorage(e, t, '');
@@ -222,13 +221,13 @@ export class Registry {
       cluster: ctx.cluster,
       resource: storageResource(t),
       ...opts,
+      ...(ctx.visible ? { visible: ctx.visible } : {}),
       fromRevision,
       bookmarks: query.allowWatchBookmarks ?? false,
     });
     // Stored namesakes of shared objects are never listed, so no event may speak of them either.
     const w = t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS ? withoutNamesakes(watched, t.shared) : watched;
-    const across = ctx.cluster === ALL_CLUSTERS || ctx.visible ? { visible: ctx.visible, annotate: ctx.cluster === ALL_CLUSTERS } : undefined;
-    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, across);
+    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, ctx.cluster === ALL_CLUSTERS);
   }
 
   async create(
@@ -791,15 +790,6 @@ function storageResource(t: ResourceType): string {
 
 const served = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.fromStored(o) : o);
 
-/** The items of a list across clusters that the caller may see, each annotated with its cluster. */
-function acrossClusters(ctx: RequestContext, items: KubeObject[], clusters: string[]): KubeObject[] {
-  const out: KubeObject[] = [];
-  items.forEach((o, i) => {
-    const cluster = clusters[i] as string;
-    if (!ctx.visible || ctx.visible(cluster, o)) out.push(withCluster(o, cluster));
-  });
-  return out;
-}
 const stored = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.toStored(o) : o);
 
 /** Fields the endpoint resets, so nobody is recorded as owning them: status on the main resource, the rest on /status. */

@@ -4,7 +4,6 @@
  * the watched kind carrying only a resourceVersion (as the apiserver sends them).
  */
 import type { KubeObject } from '../meta/index.js';
-import type { RequestContext } from './registry.js';
 import type { Watch, WatchEventType } from '../storage/index.js';
 import { fromStorage } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
@@ -38,11 +37,8 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
     initialEventsEnd?: string,
     /** Converts stored objects to the served shape (kinds with `storedAs`). */
     private readonly convert?: (o: KubeObject) => KubeObject,
-    /**
-     * Set for a watch across clusters (events are annotated with their cluster) or for a caller
-     * who sees only some objects (`visible`).
-     */
-    private readonly across?: Pick<RequestContext, 'visible'> & { annotate: boolean },
+    /** For a watch across clusters: events are annotated with their cluster. */
+    private readonly annotate = false,
   ) {
     this.endBookmark = initialEventsEnd;
   }
@@ -65,18 +61,12 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
       return { value: { type: 'BOOKMARK', object: this.bookmark(rv, { 'k8s.io/initial-events-end': 'true' }) }, done: false };
     }
     try {
-      while (true) {
-        const r = await this.inner.next();
-        if (r.done) return { value: undefined, done: true };
-        const e = r.value;
-        if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
-        let object = e.object;
-        if (this.across && e.key) {
-          if (this.across.visible && !this.across.visible(e.key.cluster, object)) continue;
-          if (this.across.annotate) object = withCluster(object, e.key.cluster);
-        }
-        return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
-      }
+      const r = await this.inner.next();
+      if (r.done) return { value: undefined, done: true };
+      const e = r.value;
+      if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
+      const object = this.annotate && e.key ? withCluster(e.object, e.key.cluster) : e.object;
+      return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
     } catch (err) {
       throw fromStorage(err, this.type, '');
     }

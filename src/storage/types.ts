@@ -30,6 +30,12 @@ export interface ObjectFilter {
   namespace?: string;
   labelSelector?: LabelSelector;
   fieldSelector?: FieldSelector;
+  /**
+   * Which objects the reader may see at all (a provider sees only its consumers' objects, and of
+   * claimed resources only what each consumer accepted). Like the selectors it shapes pages and
+   * watch transitions: an object that stops being visible is DELETED for the watcher.
+   */
+  visible?: (cluster: string, object: KubeObject) => boolean;
 }
 
 export interface ListOptions extends ObjectFilter {

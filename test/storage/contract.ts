@@ -449,6 +449,32 @@ export function runStoreContract(backend: string, factory: StoreFactory): void {
         w.close();
       });
 
+      it('applies a visibility predicate across clusters: pages filled with visible objects, watch transitions', async () => {
+        const s = await open();
+        let hidden = new Set(['c2']);
+        const visible = (cluster: string, o: { metadata: { labels?: Record<string, string> } }): boolean => !hidden.has(cluster) && o.metadata.labels?.shown !== 'no';
+        for (const c of ['c1', 'c2', 'c3']) for (let i = 0; i < 3; i++) await s.create(key(`o${i}`, { cluster: c }), obj(`o${i}`));
+        const p1 = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps', limit: 4, visible });
+        expect(p1.items).toHaveLength(4);
+        expect(p1.remainingItemCount).toBeUndefined();
+        const p2 = await s.list({ cluster: ALL_CLUSTERS, resource: 'configmaps', limit: 4, visible, continue: p1.continue });
+        expect([...(p1.clusters ?? []), ...(p2.clusters ?? [])]).toEqual(['c1', 'c1', 'c1', 'c3', 'c3', 'c3']);
+        const w = s.watch({ cluster: ALL_CLUSTERS, resource: 'configmaps', visible });
+        const a = await s.create(key('a', { cluster: 'c1' }), obj('a'));
+        await s.create(key('b', { cluster: 'c2' }), obj('b'));
+        const a2 = await s.update(key('a', { cluster: 'c1' }), { ...a, metadata: { ...a.metadata, labels: { shown: 'no' } } });
+        hidden = new Set();
+        const c = await s.create(key('c', { cluster: 'c2' }), obj('c'));
+        const events = await take(w, 3);
+        expect(events.map((e) => [e.type, e.key?.cluster, e.key?.name, e.revision])).toEqual([
+          ['ADDED', 'c1', 'a', rv(a)],
+          ['DELETED', 'c1', 'a', rv(a2)],
+          ['ADDED', 'c2', 'c', rv(c)],
+        ]);
+        await quiet(w);
+        w.close();
+      });
+
       it('sends bookmarks to idle watchers that asked for them', async () => {
         const s = await open({ watch: { bookmarkIntervalMs: 30 } });
         await s.create(key('a'), obj('a'));
