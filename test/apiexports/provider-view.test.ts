@@ -182,6 +182,36 @@ describe('the provider’s view over REST', () => {
     expect(conflict.body.message).toContain('protected label shared must have value yes');
   });
 
+  it('sends DELETED when a claimed object leaves the claim’s selector, ADDED when it comes back', async () => {
+    const cms = `/clusters/root:a/api/v1/namespaces/default/configmaps`;
+    ok(await fx.call('POST', cms, { metadata: { name: 'moving', labels: { shared: 'yes' } } }), 201);
+    const list = ok(await carol('GET', `${view}/*/api/v1/configmaps`));
+    const res = await fx.fetch(`${fx.base}${view}/*/api/v1/configmaps?watch=1&resourceVersion=${(list.metadata as { resourceVersion: string }).resourceVersion}`, {
+      headers: { authorization: 'Bearer carol-token' },
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const seen: string[] = [];
+    let buffered = '';
+    const read = async (): Promise<void> => {
+      const { value } = await reader.read();
+      buffered += new TextDecoder().decode(value);
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const e = JSON.parse(buffered.slice(0, nl)) as { type: string; object: { metadata: { name: string } } };
+        buffered = buffered.slice(nl + 1);
+        seen.push(`${e.type} ${e.object.metadata.name}`);
+      }
+    };
+    try {
+      ok(await fx.call('PATCH', `${cms}/moving`, { metadata: { labels: { shared: 'no' } } }, 'application/merge-patch+json'));
+      ok(await fx.call('PATCH', `${cms}/moving`, { data: { hidden: 'change' } }, 'application/merge-patch+json'));
+      ok(await fx.call('PATCH', `${cms}/moving`, { metadata: { labels: { shared: 'yes' } } }, 'application/merge-patch+json'));
+      while (seen.length < 2) await read();
+      expect(seen).toEqual(['DELETED moving', 'ADDED moving']);
+    } finally {
+      await reader.cancel();
+    }
+  });
+
   it('serves the APIBindings of the export, read-only', async () => {
     const bindings = ok(await carol('GET', `${view}/*${APIS}/apibindings`)).items as { metadata: { name: string; annotations?: Record<string, string> } }[];
     expect(bindings.map(clusterOf).sort()).toEqual([clusters.a, clusters.b].sort());
