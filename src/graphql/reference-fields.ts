@@ -2,8 +2,8 @@
  * Object references resolved in place, so a client reads related objects in one query instead of
  * a round trip per reference: every namespaced kind gets `namespaceObject` (its Namespace), every
  * kind gets `owners` (the objects its `metadata.ownerReferences` name, as the `KubeObject` union
- * of the API set's kinds). Reads go through a per-request DataLoader, so twenty ConfigMaps in one
- * namespace cost one Namespace read, and never through a cache that outlives the request.
+ * of the API set's kinds). Reads go through a DataLoader per execution, so twenty ConfigMaps in
+ * one namespace cost one Namespace read, and never through a cache that outlives the execution.
  */
 import DataLoader from 'dataloader';
 import { resolveSchema, type KubeObject, type OwnerReference } from '../meta/index.js';
@@ -21,31 +21,36 @@ interface Ref {
   name: string;
 }
 
-/** One loader per request context (the Pothos context-cache pattern): nothing leaks across requests. */
-const loaders = new WeakMap<GraphQLContext, DataLoader<Ref, KubeObject | null, string>>();
+/**
+ * One loader per execution: per request for a query or mutation, per event for a subscription.
+ * graphql-js runs each event of a subscription as an execution of its own, on the subscription's
+ * one context, with the event as root value; a loader kept per context served every later event
+ * the objects the first one had read (a Namespace relabelled since, in `namespaceObject`), and
+ * grew with every object the subscription ever referenced.
+ */
+const loaders = new WeakMap<GraphQLContext, { root: unknown; loader: DataLoader<Ref, KubeObject | null, string> }>();
 
-function loaderOf(ctx: GraphQLContext): DataLoader<Ref, KubeObject | null, string> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader<Ref, KubeObject | null, string>(
-      (refs) =>
-        Promise.all(
-          refs.map((r) =>
-            // Authorized per reference (a `get`, as REST would read it): a refused one fails its own
-            // field only, never the batch, and before anything tells whether it exists.
-            Promise.resolve()
-              .then(() => ctx.registry.get(requestContext(ctx, r.type, { verb: 'get', namespace: r.namespace, name: r.name }), r.type, r.namespace, r.name))
-              .catch((err: unknown) => {
-                // A dangling reference reads as null; anything else fails the field.
-                if (isApiError(err) && err.reason === 'NotFound') return null;
-                throw err instanceof Error ? err : new Error(String(err));
-              }),
-          ),
+function loaderOf(ctx: GraphQLContext, root: unknown): DataLoader<Ref, KubeObject | null, string> {
+  const held = loaders.get(ctx);
+  if (held && held.root === root) return held.loader;
+  const loader = new DataLoader<Ref, KubeObject | null, string>(
+    (refs) =>
+      Promise.all(
+        refs.map((r) =>
+          // Authorized per reference (a `get`, as REST would read it): a refused one fails its own
+          // field only, never the batch, and before anything tells whether it exists.
+          Promise.resolve()
+            .then(() => ctx.registry.get(requestContext(ctx, r.type, { verb: 'get', namespace: r.namespace, name: r.name }), r.type, r.namespace, r.name))
+            .catch((err: unknown) => {
+              // A dangling reference reads as null; anything else fails the field.
+              if (isApiError(err) && err.reason === 'NotFound') return null;
+              throw err instanceof Error ? err : new Error(String(err));
+            }),
         ),
-      { cacheKeyFn: (r) => `${r.type.group}/${r.type.resource}/${r.namespace ?? ''}/${r.name}` },
-    );
-    loaders.set(ctx, loader);
-  }
+      ),
+    { cacheKeyFn: (r) => `${r.type.group}/${r.type.resource}/${r.namespace ?? ''}/${r.name}` },
+  );
+  loaders.set(ctx, { root, loader });
   return loader;
 }
 
@@ -71,14 +76,14 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
         type: [anyObject],
         nullable: { list: false, items: false },
         description: 'The objects metadata.ownerReferences name (those that exist and whose kind is served here).',
-        resolve: (o, _args, ctx) =>
+        resolve: (o, _args, ctx, info) =>
           registryCall(async () => {
             const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
             const found = await Promise.all(
               (meta.ownerReferences ?? []).map((r) => {
                 const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
                 if (!owner) return null;
-                return loaderOf(ctx).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
+                return loaderOf(ctx, info.rootValue).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
               }),
             );
             return found.filter((x): x is KubeObject => x !== null) as Obj[];
@@ -91,10 +96,10 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
       f.field({
         type: nsRef,
         description: 'The Namespace this object lives in.',
-        resolve: (o, _args, ctx) =>
+        resolve: (o, _args, ctx, info) =>
           registryCall(async () => {
             const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
-            return namespace ? ((await loaderOf(ctx).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
+            return namespace ? ((await loaderOf(ctx, info.rootValue).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
           }),
       }),
     );
