@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { KubeObject } from '../../meta/index.js';
-import { validateQualifiedName } from '../../meta/index.js';
+import { isPlainObject, validateQualifiedName } from '../../meta/index.js';
 import { checkSchema } from '../schema-check.js';
 import { builtin, kindSchema } from './common.js';
 
@@ -42,11 +42,17 @@ function validate(o: KubeObject) {
   return check;
 }
 
+/**
+ * Runs before validation, on whatever the client sent: a spec or finalizers of the wrong type are
+ * left as they are for validate to refuse.
+ */
 function prepareForCreate(o: KubeObject): void {
-  const spec = (o.spec ?? {}) as NamespaceSpec;
-  const finalizers = spec.finalizers ?? [];
-  o.spec = { ...spec, finalizers: finalizers.includes(NAMESPACE_FINALIZER) ? finalizers : [...finalizers, NAMESPACE_FINALIZER] };
   o.status = { phase: 'Active' };
+  const spec = o.spec ?? {};
+  if (!isPlainObject(spec)) return;
+  const finalizers = (spec as NamespaceSpec).finalizers ?? [];
+  if (!Array.isArray(finalizers)) return;
+  o.spec = { ...spec, finalizers: finalizers.includes(NAMESPACE_FINALIZER) ? finalizers : [...finalizers, NAMESPACE_FINALIZER] };
 }
 
 /** Only the `finalize` subresource changes `spec.finalizers` (as in Kubernetes). */
