@@ -26,6 +26,8 @@ export function decodeContinue(token: string, resource: string): ContinuePositio
   } catch {
     return bad('not a continue token issued by this server');
   }
+  // Any JSON decodes, null and numbers too: only an object can be a token.
+  if (typeof raw !== 'object' || raw === null) bad('malformed token');
   const r = raw as { v?: unknown; r?: unknown; g?: unknown; k?: unknown };
   if (r.v !== 1 || typeof r.r !== 'number' || !Number.isSafeInteger(r.r) || r.r < 0) bad('malformed token');
   if (r.g !== resource) bad('the token belongs to a list of another resource');

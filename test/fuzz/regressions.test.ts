@@ -20,4 +20,11 @@ describe('REST', () => {
     expect(spec.status, JSON.stringify(spec.body)).toBe(422);
   });
 
+  it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
+    for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
+      const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'continue key is not valid: malformed token' });
+    }
+  });
 });
