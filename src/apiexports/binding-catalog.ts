@@ -111,6 +111,15 @@ export class BindingCatalog implements TypeSource {
     return this.exportsChanged;
   }
 
+  /** Every export with that identity, with its cluster and name (exports sharing a secret share it). */
+  exportsOfIdentity(identityHash: string): { cluster: string; name: string; record: ExportRecord }[] {
+    const out: { cluster: string; name: string; record: ExportRecord }[] = [];
+    for (const cluster of this.exports.clusterNames()) {
+      for (const [name, record] of this.exports.entry(cluster)?.values ?? []) if (record.identityHash === identityHash) out.push({ cluster, name, record });
+    }
+    return out;
+  }
+
   /**
    * The schema an export serves group/resource from under `identityHash` (a permission claim names
    * another export's resource so), with that export's cluster.

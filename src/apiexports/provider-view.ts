@@ -23,6 +23,7 @@ import { isValidPath } from '../tenancy/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 import { boundTypes } from './bound-types.js';
 import { claimKey, effectiveVerbs, selects } from './claims.js';
+import { prefixedUser } from './maximal-permission-policy.js';
 import { APIS_GROUP, bindingSpecOf, bindingStatusOf, type PermissionClaim, type PermissionClaimSelector } from './types.js';
 
 export const VIEW_PATH_PREFIX = '/services/apiexport/';
@@ -106,6 +107,12 @@ export class ProviderView {
 
   private roleOf(group: string, resource: string): Role | undefined {
     return this.roles.get(`${group}/${resource}`);
+  }
+
+  /** The claim through which the view serves group/resource, if it is a claimed one. */
+  claimOf(group: string, resource: string): PermissionClaim | undefined {
+    const role = this.roleOf(group, resource);
+    return role?.kind === 'claimed' ? role.claim : undefined;
   }
 
   /** The cluster's accepted claims matching `claim` that grant `verb`. */
@@ -222,6 +229,8 @@ export class ViewEntry {
   authorize(a: Attributes): void {
     this.views.checkContent(this.view.exportCluster, this.view.exportName, a);
     this.view.checkTarget(this.target, a);
+    const claim = a.resourceRequest ? this.view.claimOf(a.apiGroup, a.resource) : undefined;
+    if (claim?.identityHash) this.views.checkClaimedPolicies(claim.identityHash, a);
   }
 
   scope(type: Pick<ResourceType, 'group' | 'resource'>, verb: string): Pick<RequestContext, 'visible' | 'mutate'> {
@@ -246,6 +255,21 @@ export class ProviderViews {
     const decision = authorizer.decide({ cluster: exportCluster, ...content });
     if (decision.allowed) return;
     throw forbidden(a, `${forbiddenMessage(a)}: API export: "${exportName}", workspace: "${exportCluster}" RBAC decision: ${decision.reason}`);
+  }
+
+  /**
+   * kcp's third check: a claimed resource of another export is also limited by the maximal
+   * permission policy of every export with that identity, for the provider's user prefixed
+   * `apis.kcp.io:binding:` — claiming an API gives no more than its owner lets consumers do.
+   */
+  checkClaimedPolicies(identityHash: string, a: Attributes): void {
+    const authorizer = this.options.authorizer;
+    if (!authorizer) return;
+    for (const owner of this.options.bindings.exportsOfIdentity(identityHash)) {
+      if (!owner.record.localPolicy) continue;
+      const decision = authorizer.decide({ ...a, cluster: owner.cluster, user: prefixedUser(a.user) });
+      if (!decision.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${decision.reason}`);
+    }
   }
 
   /** The view at `address` (after the content check); NotFound when no such export has an identity. */

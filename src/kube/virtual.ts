@@ -25,9 +25,10 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
   const info = requestInfoOf(req.method ?? 'GET', path.api, url.searchParams);
   const attributes = requestAttributes(user ?? { name: ANONYMOUS_USER, groups: [] }, info, req.method ?? 'GET', path.api, url.searchParams);
   if (impersonationHeaders(req)) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
+  // The content check first, so whether an export exists is told only to whoever may use it.
   deps.views.checkContent(path.exportCluster, path.exportName, attributes);
   const entry = deps.views.enter(path);
-  entry.view.checkTarget(entry.target, attributes);
+  entry.authorize(attributes);
   const where: Where = {
     cluster: entry.cluster,
     base: viewBase(path),

@@ -247,4 +247,21 @@ describe('the maximal permission policy', () => {
     await eventually(async () => expect((await fx.callAs('bob-token', 'GET', WIDGETS('root:mc'))).status).toBe(200));
     expect((await fx.callAs('bob-token', 'POST', WIDGETS('root:mc'), widget('nope'))).status).toBe(403);
   });
+
+  it('also limits another provider that claims the resource, in its view (kcp’s third check)', async () => {
+    await fx.workspace('root', 'claimer');
+    const identityHash = (await fx.call('GET', `${APIS('root:mp')}/apiexports/widgets`)).body.status?.identityHash;
+    const claim = { group: 'widgets.example.dev', resource: 'widgets', identityHash, verbs: ['*'] };
+    expect((await fx.call('POST', `${APIS('root:claimer')}/apiexports`, { metadata: { name: 'watcher' }, spec: { permissionClaims: [claim] } })).status).toBe(201);
+    await eventually(async () => expect((await fx.call('GET', `${APIS('root:claimer')}/apiexports/watcher`)).body.status?.identityHash).toBeDefined());
+    await bind(fx, 'root:mc', 'root:claimer', 'watcher', { permissionClaims: [{ ...claim, selector: { matchAll: true }, state: 'Accepted' }] });
+    const claimer = String((await fx.call('GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/claimer')).body.spec?.cluster);
+    const mc = String((await fx.call('GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/mc')).body.spec?.cluster);
+    const view = `/services/apiexport/${claimer}/watcher/clusters`;
+    // root:mp lets every consumer's user read widgets, nothing more: so does the claimer's view.
+    await eventually(async () => expect((await fx.call('GET', `${view}/*/apis/widgets.example.dev/v1/widgets`)).status).toBe(200));
+    const write = await fx.call('POST', `${view}/${mc}/apis/widgets.example.dev/v1/namespaces/default/widgets`, widget('claimed'));
+    expect(write.status).toBe(403);
+    expect(write.body.message).toContain('policy');
+  });
 });
