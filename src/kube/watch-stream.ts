@@ -37,7 +37,9 @@ export async function streamWatch(
   };
   req.on('close', stop);
   res.on('close', stop);
-  opts.shutdown?.addEventListener('abort', stop, { once: true });
+  // A watch admitted just as shutdown began finds the signal already aborted: no event will come.
+  if (opts.shutdown?.aborted) stop();
+  else opts.shutdown?.addEventListener('abort', stop, { once: true });
   const timer = opts.timeoutSeconds ? setTimeout(stop, opts.timeoutSeconds * 1000) : undefined;
   let first = true;
 

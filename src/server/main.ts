@@ -4,7 +4,14 @@
  */
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { createLogger } from './logger.js';
-import { AtollServer } from './server.js';
+import { AtollServer, DRAIN_MS } from './server.js';
+
+/**
+ * The last resort: a stop still unfinished this long after the signal (the drain budget, then
+ * closing controllers and the store) ends with the process anyway. Committed writes are safe in
+ * SQLite's WAL, and the data directory's lock goes with the process.
+ */
+const STOP_LIMIT_MS = DRAIN_MS + 10_000;
 
 async function main(): Promise<number> {
   let config;
@@ -37,6 +44,10 @@ async function main(): Promise<number> {
       }
       signalled = true;
       log.info({ signal }, 'signal received');
+      setTimeout(() => {
+        log.error({ ms: STOP_LIMIT_MS }, 'shutdown did not finish in time, exiting now');
+        process.exit(1);
+      }, STOP_LIMIT_MS).unref();
       server.stop().then(resolve, (err: unknown) => {
         log.error({ err }, 'error during shutdown');
         resolve();

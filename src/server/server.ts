@@ -40,8 +40,14 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => b
 /** Served in every workspace: Kubernetes' built-ins, kcp's tenancy kinds, CRDs (and, added by ServerAuth, the access reviews). */
 const BASE_TYPES = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes];
 
-/** How long in-flight requests may take to finish once shutdown begins. */
-const DRAIN_MS = 10_000;
+/**
+ * The drain budget: how long requests in flight may take to finish once shutdown begins. Then the
+ * connections left are closed, so no client (not even one re-watching in a loop) holds the stop.
+ */
+export const DRAIN_MS = 10_000;
+
+/** The answer to a WebSocket upgrade that arrives during the drain. */
+const DRAINING_UPGRADE = 'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n';
 
 /** A listener that only switches a TLS socket's reads onto its stream (see serve()). */
 const ignoreData = (): void => undefined;
@@ -63,6 +69,8 @@ export class AtollServer {
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
+  /** Every connection, TLS ones from before their handshake: what the drain budget's end closes. */
+  private readonly connections = new Set<Socket>();
   private graphql: GraphQLEndpoint | undefined;
   /** Authentication and authorization. */
   readonly auth: ServerAuth;
@@ -135,6 +143,15 @@ export class AtollServer {
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
+      // During the drain nothing new starts (health aside): a watch re-issued on a kept-alive
+      // connection would hold the drain open. The connection closes after this answer.
+      (_req, res) => {
+        if (!this.stopping) return false;
+        res.setHeader('connection', 'close');
+        res.setHeader('retry-after', '1');
+        sendError(res, new ApiError('ServiceUnavailable', 'the server is shutting down'));
+        return true;
+      },
       // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/), and
       // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => graphql.http(req, res, url),
@@ -152,6 +169,10 @@ export class AtollServer {
     };
     const server = this.pki ? https.createServer(serverTlsOptions(this.pki), onRequest) : http.createServer(onRequest);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.stopping) {
+        socket.end(DRAINING_UPGRADE);
+        return;
+      }
       graphql.upgrade(req, socket, head).then(
         (taken) => {
           if (!taken) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
@@ -161,6 +182,10 @@ export class AtollServer {
           socket.destroy();
         },
       );
+    });
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
     });
     // TLS connections are counted once the handshake is done; plain ones at once.
     server.on(this.pki ? 'secureConnection' : 'connection', (socket: Socket) => {
@@ -268,7 +293,12 @@ export class AtollServer {
     this.shutdown.abort();
     this.graphql?.close();
     for (const [socket, requests] of this.inFlight) if (requests === 0) socket.destroy();
-    const timer = setTimeout(() => server?.closeAllConnections(), DRAIN_MS);
+    // The budget spent, what is left is cut off: streams that do not end at shutdown (GraphQL
+    // subscriptions over SSE), slow requests, WebSockets, TLS handshakes never finished.
+    const timer = setTimeout(() => {
+      this.log.warn({ connections: this.connections.size }, 'drain budget spent: closing the connections left');
+      for (const socket of [...this.connections, ...this.inFlight.keys()]) socket.destroy();
+    }, DRAIN_MS);
     timer.unref();
     await closed;
     clearTimeout(timer);
