@@ -33,6 +33,7 @@ import { useIntrospectionControl } from '../../plugins/introspection.js';
 import { PersistedOperations, usePersistedOperationList, type PersistedOperationsOptions } from '../../plugins/persisted-operations.js';
 import { useQueryLimits } from '../../plugins/query-limits.js';
 import { useWarnings } from '../../plugins/warnings.js';
+import { useCodedErrors } from '../../plugins/coded-errors.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
@@ -158,6 +159,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     useIntrospectionControl<RequestScope>(introspectionAllowed),
     useFilteredIntrospection<GraphQLContext & Record<string, unknown>>(view),
     useQueryLimits(),
+    useCodedErrors(),
     useExecutionTimeout(settings.timeoutMs),
     useWarnings(),
   ];
@@ -189,6 +191,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     renderGraphiQL,
     plugins,
     landingPage: false,
+    // No file uploads (graphql-multipart-request): nothing in a schema takes one, and a body that
+    // is no multipart form failed inside yoga's parser as an internal error.
+    multipart: false,
     // yoga's default CORS reflects any Origin with credentials allowed; the server's CORS step
     // (src/server/cors.ts) decides instead, for REST and GraphQL alike.
     cors: false,

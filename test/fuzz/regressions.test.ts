@@ -28,3 +28,62 @@ describe('REST', () => {
     }
   });
 });
+
+describe('GraphQL', () => {
+  const GRAPHQL = '/clusters/root/graphql';
+  type Result = { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+  async function post(body: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; result: Result }> {
+    const res = await fx.fetch(`${fx.base}${GRAPHQL}`, { method: 'POST', headers: { ...fx.headers, ...headers }, body });
+    return { status: res.status, type: res.headers.get('content-type'), result: (await res.json()) as Result };
+  }
+  const TYPENAME = JSON.stringify({ query: '{ __typename }' });
+
+  it('answers a multipart/form-data body that is no multipart form with a coded 4xx, not 500', async () => {
+    for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+      const r = await post(TYPENAME, { 'content-type': type });
+      expect(r.status, JSON.stringify(r.result)).toBe(415);
+      expect(r.result.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('answers a body of an unknown media type with 415 and a coded error that names the accepted ones', async () => {
+    for (const type of ['text/plain', ';;;==']) {
+      const r = await post(TYPENAME, { 'content-type': type });
+      expect(r.status).toBe(415);
+      expect(r.type).toMatch(/^application\/json/);
+      expect(r.result.errors).toEqual([{ message: expect.stringContaining('application/json') as unknown, extensions: { code: 'BAD_REQUEST' } }]);
+    }
+  });
+
+  it('answers an Accept it cannot satisfy with 406 and a coded error, and a subscription asked for as JSON likewise', async () => {
+    const xml = await post(TYPENAME, { 'content-type': 'application/json', accept: 'application/xml' });
+    expect(xml.status).toBe(406);
+    expect(xml.result.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    const subscription = await post(JSON.stringify({ query: 'subscription { v1_configmaps(namespace: "default") { type } }' }), { 'content-type': 'application/json', accept: 'application/json' });
+    expect(subscription.status).toBe(406);
+    expect(subscription.result.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(subscription.result.errors?.[0]?.message).toContain('text/event-stream');
+  });
+
+  it('gives the refusals of the query limits, and of other validation rules that throw a GRAPHQL_VALIDATION_FAILED code, over HTTP and graphql-ws', async () => {
+    const documents = [
+      `{ ${'__typename @include(if: true) '.repeat(21)}}`,
+      `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: v1 { __typename }`).join(' ')} }`,
+      'subscription { v1_configmaps(namespace: "default") @skip { type } }',
+    ];
+    for (const query of documents) {
+      const r = await post(JSON.stringify({ query }), { 'content-type': 'application/json' });
+      expect(r.status, query).toBeLessThan(500);
+      expect(r.result.errors?.map((e) => e.extensions?.code), query).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+    const client = fx.graphqlClient('root');
+    try {
+      for (const query of documents) {
+        const errors = await new Promise<unknown>((resolve) => client.subscribe({ query }, { next: (r) => resolve(r.errors), error: resolve, complete: () => resolve('completed') }));
+        expect(errors, query).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) as unknown })]);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+});
