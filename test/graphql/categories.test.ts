@@ -11,7 +11,18 @@ it('lists the resources of a category and the field that lists each', async () =
   const result = await run(schemaFor(builtinSet()), fx.reg, '{ typeByCategory(name: "kcp") { group version kind resource scope typeName listField } }');
   expect(result.errors).toBeUndefined();
   const entries = (result.data as { typeByCategory: { kind: string; listField: string; typeName: string; scope: string }[] }).typeByCategory;
-  expect(entries.map((e) => e.kind).sort()).toEqual(['LogicalCluster', 'Workspace', 'WorkspaceType']);
+  // kcp's kinds: tenancy, core and apis.kcp.io (APIExport and APIBinding in both served versions).
+  expect(entries.map((e) => e.kind).sort()).toEqual([
+    'APIBinding',
+    'APIBinding',
+    'APIExport',
+    'APIExport',
+    'APIExportEndpointSlice',
+    'APIResourceSchema',
+    'LogicalCluster',
+    'Workspace',
+    'WorkspaceType',
+  ]);
   const ws = entries.find((e) => e.kind === 'Workspace');
   expect(ws).toMatchObject({ typeName: 'TenancyKcpIoV1alpha1Workspace', listField: 'tenancy_kcp_io.v1alpha1.Workspaces', scope: 'Cluster' });
   // The path it names really lists them.
