@@ -307,7 +307,8 @@ export class Registry {
     meta.generation = 1;
     if (t.hasStatus) delete object.status;
     t.strategy.prepareForCreate?.(object);
-    const generated = !meta.name && !!meta.generateName;
+    // Only a string prefix generates a name; validation (after admission's defaults) refuses any other.
+    const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
     if (generated) meta.name = this.generateName(t, meta.generateName as string);
     else if (sharedObject(t, meta.name ?? '')) throw errors.alreadyExists(t, meta.name as string);
     if (!appliedFields) {

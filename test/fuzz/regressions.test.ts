@@ -20,6 +20,17 @@ describe('REST', () => {
     expect(spec.status, JSON.stringify(spec.body)).toBe(422);
   });
 
+  it('refuses a generateName that is not a string with 422 Invalid, not 500 (JSON, and YAML where a number is easily written)', async () => {
+    for (const generateName of [5, ['a-'], { a: 'b' }, true]) {
+      const r = await fx.call('POST', NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { generateName } });
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body).toMatchObject({ kind: 'Status', reason: 'Invalid' });
+      expect(r.body.message).toContain('metadata.generateName');
+    }
+    const yaml = await fx.call('POST', '/clusters/root/api/v1/namespaces/default/configmaps', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: -5e-324}\n', 'application/yaml');
+    expect(yaml.status, JSON.stringify(yaml.body)).toBe(422);
+  });
+
   it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
     for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
       const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);
