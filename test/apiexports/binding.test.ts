@@ -209,6 +209,47 @@ describe('binding rules', () => {
     expect((await fx.call('GET', WIDGETS('root:k5'))).body.items).toEqual([]);
   });
 
+  it('rolls a new schema of the export out to its bindings; the consumer sees which schema it is on', async () => {
+    await fx.workspace('root', 'k6');
+    await bind(fx, 'root:k6', 'root:p2');
+    const v2 = widgetSchema('v2', { label: { type: 'string', default: 'fresh' } });
+    expect((await fx.call('POST', `${APIS('root:p2', 'v1alpha1')}/apiresourceschemas`, v2)).status).toBe(201);
+    const exp = await fx.call('GET', `${APIS('root:p2')}/apiexports/widgets`);
+    const spec = { ...exp.body.spec, resources: [{ name: 'widgets', group: 'widgets.example.dev', schema: 'v2.widgets.widgets.example.dev', storage: { crd: {} } }] };
+    expect((await fx.call('PUT', `${APIS('root:p2')}/apiexports/widgets`, { ...exp.body, spec })).status).toBe(200);
+    await eventually(async () => {
+      const b = await fx.call('GET', `${APIS('root:k6')}/apibindings/widgets`);
+      expect((b.body.status?.boundResources as { schema: { name: string } }[])[0]?.schema.name).toBe('v2.widgets.widgets.example.dev');
+    });
+    await eventually(async () => {
+      const made = await fx.call('POST', WIDGETS('root:k6'), widget(`rolled-${Date.now()}`));
+      expect(made.body.spec).toEqual({ size: 3, label: 'fresh' });
+    });
+  });
+
+  it('conflicts with a built-in resource', async () => {
+    await fx.workspace('root', 'k7');
+    const core = {
+      metadata: { name: 'v1.configmaps.core' },
+      spec: {
+        group: '',
+        names: { plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', listKind: 'ConfigMapList' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }],
+      },
+    };
+    expect((await fx.call('POST', `${APIS('root:p2', 'v1alpha1')}/apiresourceschemas`, core)).status).toBe(201);
+    const exp = { metadata: { name: 'configmaps' }, spec: { resources: [{ name: 'configmaps', group: '', schema: 'v1.configmaps.core', storage: { crd: {} } }] } };
+    expect((await fx.call('POST', `${APIS('root:p2')}/apiexports`, exp)).status).toBe(201);
+    await fx.call('POST', `${APIS('root:k7')}/apibindings`, { metadata: { name: 'cm' }, spec: { reference: { export: { path: 'root:p2', name: 'configmaps' } } } });
+    await eventually(async () => {
+      const got = await fx.call('GET', `${APIS('root:k7')}/apibindings/cm`);
+      expect(cond(got.body, 'InitialBindingCompleted')?.message).toBe('Unable to bind APIs: naming conflict with built-in resource "configmaps": spec.names.plural=configmaps is forbidden');
+    });
+    // The built-in stays what it was.
+    expect((await fx.call('POST', '/clusters/root:k7/api/v1/namespaces/default/configmaps', { metadata: { name: 'plain' }, data: { a: 'b' } })).status).toBe(201);
+  });
+
   it('refuses schemas that are not structural or badly named, and changes of a schema', async () => {
     const bad = widgetSchema('v2');
     (bad.spec.versions[0] as { schema: unknown }).schema = { type: 'object', properties: { spec: { properties: { size: { type: 'integer' } } } } };
