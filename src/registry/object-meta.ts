@@ -70,6 +70,14 @@ export interface MetaRules {
   namespaced: boolean;
 }
 
+/**
+ * The types of metadata's fields, not their syntax: what strategies and mutating admission may
+ * rely on when they add a finalizer or an annotation before validation runs.
+ */
+export function objectMetaTypeErrors(meta: unknown): FieldError[] {
+  return checkSchema(objectMetaSchema, meta, ['metadata']).errors;
+}
+
 /** Shape and syntax of metadata on create and update. `metadata.name` must be set by now. */
 export function validateObjectMeta(meta: unknown, rules: MetaRules): SchemaCheck {
   const check = checkSchema(objectMetaSchema, meta, ['metadata']);

@@ -10,7 +10,7 @@ import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store }
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
+import { objectMetaTypeErrors, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
 import { apiVersionOf, groupResource, hasSubresource, sharedObject, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
@@ -306,6 +306,9 @@ export class Registry {
     meta.creationTimestamp = this.timestamp();
     meta.generation = 1;
     if (t.hasStatus) delete object.status;
+    // Strategies and mutating admission add to metadata's lists and maps (finalizers, annotations)
+    // before validation: a wrong type there would crash them or be silently replaced.
+    this.settle(ctx, t, object, objectMetaTypeErrors(meta), [], options);
     t.strategy.prepareForCreate?.(object);
     // Only a string prefix generates a name; validation (after admission's defaults) refuses any other.
     const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';

@@ -31,6 +31,16 @@ describe('REST', () => {
     expect(yaml.status, JSON.stringify(yaml.body)).toBe(422);
   });
 
+  it('refuses metadata lists and maps of the wrong type with 422 before a strategy or admission builds on them (no 500, no silent repair)', async () => {
+    const WORKSPACES = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces';
+    for (const [field, value] of [['finalizers', false], ['finalizers', 'x'], ['annotations', 'x'], ['annotations', ['a']]] as const) {
+      const r = await fx.call('POST', WORKSPACES, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { generateName: 'fz-', [field]: value } });
+      expect(r.status, `${field}: ${JSON.stringify(value)}: ${JSON.stringify(r.body)}`).toBe(422);
+      expect(r.body).toMatchObject({ kind: 'Status', reason: 'Invalid' });
+      expect(r.body.message).toContain(`metadata.${field}`);
+    }
+  });
+
   it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
     for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
       const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);
