@@ -23,11 +23,20 @@ export function sendObject(
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
-/** Warnings as RFC 7234 Warning headers (code 299), as the apiserver sends them to kubectl. */
+/**
+ * Warnings as RFC 7234 Warning headers (code 299), as the apiserver sends them to kubectl. A
+ * warning may quote what the client sent (a field name in any script, with control characters),
+ * which Node refuses in a header — failing a write already applied with a 500 — or writes as UTF-8
+ * or Latin-1 depending on how the answer is flushed: characters outside printable ASCII are sent
+ * as `\uXXXX` escapes (quoted, so clients unquote them to that text).
+ */
 export function setWarnings(res: ServerResponse, warnings: readonly string[] | undefined): void {
   if (!warnings || warnings.length === 0) return;
   res.setHeader(
     'warning',
-    warnings.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`),
+    warnings.map((w) => {
+      const quoted = w.replace(/["\\]/g, (c) => `\\${c}`);
+      return `299 - "${quoted.replace(/[^\x20-\x7e]/g, (c) => `\\\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+    }),
   );
 }

@@ -41,6 +41,18 @@ describe('REST', () => {
     }
   });
 
+  it('sends a warning about a field named outside Latin-1 or with control characters with escapes, instead of failing the write with 500', async () => {
+    const res = await fx.fetch(`${fx.base}/clusters/root/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { ...fx.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'warn-utf8', 'Ā😀': '', 'a\u0001b': '' } }),
+    });
+    expect(res.status, await res.text()).toBe(201);
+    // A header value reaches fetch as one character per byte: the bytes are UTF-8.
+    expect(res.headers.get('warning')).toBe(String.raw`299 - "unknown field \"metadata.\\u0100\\ud83d\\ude00\"", 299 - "unknown field \"metadata.a\\u0001b\""`);
+    expect((await fx.call('GET', '/clusters/root/api/v1/namespaces/default/configmaps/warn-utf8')).status).toBe(200);
+  });
+
   it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
     for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
       const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);
