@@ -10,6 +10,7 @@ import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store }
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
 import { applyPatch, type PatchType } from './patch/index.js';
+import { show } from './patch/json.js';
 import { objectMetaTypeErrors, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
 import { apiVersionOf, groupResource, hasSubresource, sharedObject, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
@@ -421,10 +422,10 @@ export class Registry {
     const apiVersion = apiVersionOf(view);
     if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a ${view.kind} object`);
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
-      throw errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+      throw errors.badRequest(`the API version in the data (${shownValue(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
     }
     if (body.kind !== undefined && body.kind !== view.kind) {
-      throw errors.badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${view.kind})`);
+      throw errors.badRequest(`the kind in the data (${shownValue(body.kind)}) does not match the expected kind (${view.kind})`);
     }
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
     const object = cloneObject({ ...body, apiVersion, kind: view.kind, metadata: body.metadata ?? {} }) as KubeObject;
@@ -714,10 +715,10 @@ export class Registry {
     if (!isPlainObject(body)) throw errors.badRequest(`the request body must be a ${t.kind} object`);
     const apiVersion = apiVersionOf(t);
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
-      throw errors.badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+      throw errors.badRequest(`the API version in the data (${shownValue(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
     }
     if (body.kind !== undefined && body.kind !== t.kind) {
-      throw errors.badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${t.kind})`);
+      throw errors.badRequest(`the kind in the data (${shownValue(body.kind)}) does not match the expected kind (${t.kind})`);
     }
     if (body.metadata !== undefined && !isPlainObject(body.metadata)) throw errors.badRequest('metadata must be an object');
     const object = cloneObject({ ...body, apiVersion, kind: t.kind, metadata: body.metadata ?? {} }) as KubeObject;
@@ -807,6 +808,9 @@ function specOf(o: KubeObject): Record<string, unknown> {
   const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...rest } = o;
   return rest;
 }
+
+/** A value the client sent, for a message: strings as they are, anything else as JSON (String() of `{"toString": ""}` throws). */
+const shownValue = (v: unknown): string => (typeof v === 'string' ? v : show(v));
 
 function generateName(prefix: string): string {
   let suffix = '';

@@ -53,6 +53,14 @@ describe('REST', () => {
     expect((await fx.call('GET', '/clusters/root/api/v1/namespaces/default/configmaps/warn-utf8')).status).toBe(200);
   });
 
+  it('refuses a kind or apiVersion that is an object which cannot be made a string with 400 BadRequest, not 500', async () => {
+    for (const field of ['kind', 'apiVersion']) {
+      const r = await fx.call('POST', NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'fz-' }, [field]: { toString: '' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.message).toContain('{"toString":""}');
+    }
+  });
+
   it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
     for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
       const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);
