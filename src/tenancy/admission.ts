@@ -9,7 +9,7 @@
  * - `spec.URL` is the system's to set (here, from the parent's path); LogicalClusters are created by the
  *   system only, and deleted through their Workspace unless they say `directlyDeletable`.
  */
-import type { KubeObject } from '../meta/index.js';
+import { isPlainObject, type KubeObject } from '../meta/index.js';
 import { errors, isSystem, type AdmissionHook, type Registry } from '../registry/index.js';
 import {
   LOGICAL_CLUSTER_NAME,
@@ -20,6 +20,7 @@ import {
   PATH_ANNOTATION,
   specOf,
   TYPE_ANNOTATION,
+  typeReference,
   workspaces,
 } from './kinds/index.js';
 import { ROOT_PATH, typeKey, type WorkspaceTypeRules } from './types.js';
@@ -59,6 +60,8 @@ export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmis
     if (!parent) throw errors.forbidden(workspaces, name, `logical cluster ${context.cluster} does not exist`);
     if (parent.deleting) throw errors.forbidden(workspaces, name, `workspace ${parent.path} is being deleted`);
     const spec = specOf(object);
+    // Admission runs before validation: a spec or type reference of the wrong shape is left for it to refuse.
+    if (!isPlainObject(object.spec ?? {}) || (spec.type !== undefined && !typeReference.safeParse(spec.type).success)) return;
     const ref = spec.type ? await rules.complete(spec.type, parent.path) : await rules.defaultChild(parent.type);
     await rules.checkAllowed(name, ref, parent.type);
     object.spec = { ...spec, type: ref };

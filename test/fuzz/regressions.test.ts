@@ -61,6 +61,16 @@ describe('REST', () => {
     }
   });
 
+  it('refuses a Workspace whose spec or spec.type has the wrong shape with 422 before admission defaults the type (no 500, no silent repair)', async () => {
+    const WORKSPACES = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces';
+    for (const spec of [{ type: { path: true } }, { type: { name: 5 } }, { type: 'universal' }, 'abc', ['a']]) {
+      const r = await fx.call('POST', WORKSPACES, { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { generateName: 'fz-' }, spec });
+      expect(r.status, `${JSON.stringify(spec)}: ${JSON.stringify(r.body)}`).toBe(422);
+      expect(r.body).toMatchObject({ kind: 'Status', reason: 'Invalid' });
+      expect(r.body.message).toContain('spec');
+    }
+  });
+
   it('refuses a continue token that decodes to JSON null with 400 BadRequest, not 500', async () => {
     for (const token of [Buffer.from('null').toString('base64url'), Buffer.from('7').toString('base64url'), Buffer.from('"x"').toString('base64url')]) {
       const r = await fx.call('GET', `${NAMESPACES}?limit=1&continue=${token}`);

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { KubeObject } from '../../meta/index.js';
+import { isPlainObject, type KubeObject } from '../../meta/index.js';
 import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { tenancyComponents, TENANCY } from './openapi.js';
 
@@ -75,6 +75,8 @@ export const specOf = (o: KubeObject): WorkspaceSpec => (o.spec ?? {}) as Worksp
 export const statusOf = (o: KubeObject): WorkspaceStatus => (o.status ?? {}) as WorkspaceStatus;
 
 function prepareForCreate(o: KubeObject): void {
+  // Runs before validation: a spec that is no object is left for it to refuse, not spread into one.
+  if (!isPlainObject(o.spec ?? {})) return;
   const spec = specOf(o);
   // The system names the logical cluster; a client-supplied name would let it claim another's.
   o.spec = { ...spec, cluster: newClusterName() };
