@@ -228,6 +228,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     persisted,
     view,
     ...(settings.ws ? { limits: settings.ws } : {}),
+    onInternalError: (err) => deps.log.error({ err }, 'graphql-ws: unexpected error handling a message'),
   });
 
   return {

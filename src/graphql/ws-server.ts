@@ -73,6 +73,8 @@ export interface WsServerDeps {
   /** The schema a caller's introspection sees. */
   view(context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema;
   limits?: WsLimits;
+  /** Hears what went wrong inside graphql-ws' handling of a message. */
+  onInternalError?: (err: unknown) => void;
 }
 
 export function serveGraphQLWs(deps: WsServerDeps): void {
@@ -140,6 +142,7 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
       },
     },
     deps.limits,
+    deps.onInternalError,
   );
 }
 

@@ -35,8 +35,17 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export type SocketExtra = { socket: WebSocket; request: IncomingMessage };
 
-/** Serves graphql-ws on every connection of `wss` (which must be graphql-ws' only user). */
-export function serveSockets<P extends Record<string, unknown> | undefined>(wss: WebSocketServer, options: ServerOptions<P, SocketExtra>, limits: WsLimits = {}): void {
+/**
+ * Serves graphql-ws on every connection of `wss` (which must be graphql-ws' only user).
+ * `onInternalError` hears what graphql-ws' handling of a message threw (a bug of ours: the socket
+ * is closed with 4500, as useServer closed it).
+ */
+export function serveSockets<P extends Record<string, unknown> | undefined>(
+  wss: WebSocketServer,
+  options: ServerOptions<P, SocketExtra>,
+  limits: WsLimits = {},
+  onInternalError: (err: unknown) => void = () => undefined,
+): void {
   const server = makeServer(options);
   const keepAliveMs = limits.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   const maxBufferedBytes = limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
@@ -76,7 +85,10 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(wss:
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on('message', (data) => {
-            cb(String(data)).catch(() => socket.close(CloseCode.InternalServerError, 'Internal server error'));
+            cb(String(data)).catch((err: unknown) => {
+              onInternalError(err);
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
           }),
       },
       { socket, request },
