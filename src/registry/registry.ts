@@ -380,7 +380,7 @@ export class Registry {
     const view = this.viewOf(t, options.subresource);
     const input = view ? this.decodeView(view, body, name) : this.decode(t, body, namespace);
     if (input.metadata.name !== name) {
-      throw errors.badRequest(`the name of the object (${input.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+      throw errors.badRequest(`the name of the object (${shownValue(input.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
     const wanted = input.metadata.resourceVersion || undefined;
     for (let attempt = 1; ; attempt++) {
@@ -569,7 +569,7 @@ export class Registry {
     }
     const config = this.decode(t, body, namespace);
     if (config.metadata.name !== undefined && config.metadata.name !== name) {
-      throw errors.badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+      throw errors.badRequest(`the name of the object (${shownValue(config.metadata.name)}) does not match the name on the URL (${name})`);
     }
     config.metadata.name = name;
     const manager = this.manager(options);
@@ -741,7 +741,11 @@ export class Registry {
 
   /** Throws Invalid for `errs`, then rejects, drops or warns about unknown fields per the request's mode. */
   private settle(ctx: RequestContext, target: ErrorTarget, object: KubeObject, errs: FieldError[], unknown: string[][], options: WriteOptions): void {
-    if (errs.length > 0) throw errors.invalid(target, object.metadata.name ?? object.metadata.generateName ?? '', errs);
+    if (errs.length > 0) {
+      // The name may be among the fields refused: only a string one is quoted.
+      const { name, generateName } = object.metadata as { name?: unknown; generateName?: unknown };
+      throw errors.invalid(target, typeof name === 'string' ? name : typeof generateName === 'string' ? generateName : '', errs);
+    }
     if (unknown.length === 0) return;
     const mode = options.fieldValidation ?? 'Warn';
     const names = unknown.map((p) => p.reduce((out, seg) => (/^\d+$/.test(seg) ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), ''));

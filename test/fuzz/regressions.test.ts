@@ -53,12 +53,23 @@ describe('REST', () => {
     expect((await fx.call('GET', '/clusters/root/api/v1/namespaces/default/configmaps/warn-utf8')).status).toBe(200);
   });
 
-  it('refuses a kind or apiVersion that is an object which cannot be made a string with 400 BadRequest, not 500', async () => {
+  it('refuses a kind, apiVersion or name that is an object which cannot be made a string with 400 BadRequest, not 500', async () => {
     for (const field of ['kind', 'apiVersion']) {
       const r = await fx.call('POST', NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { generateName: 'fz-' }, [field]: { toString: '' } });
       expect(r.status, JSON.stringify(r.body)).toBe(400);
       expect(r.body.message).toContain('{"toString":""}');
     }
+    // The name: on a create it is of the wrong type (422); on an update and an apply it is compared with the URL's.
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: { toString: '' } } };
+    const created = await fx.call('POST', NAMESPACES, body);
+    expect(created.status, JSON.stringify(created.body)).toBe(422);
+    const generated = await fx.call('POST', NAMESPACES, { ...body, metadata: { generateName: { toString: '' } } });
+    expect(generated.status, JSON.stringify(generated.body)).toBe(422);
+    const put = await fx.call('PUT', `${NAMESPACES}/default`, body);
+    expect(put.status, JSON.stringify(put.body)).toBe(400);
+    expect(put.body.message).toBe('the name of the object ({"toString":""}) does not match the name on the URL (default)');
+    const apply = await fx.call('PATCH', `${NAMESPACES}/default?fieldManager=fz`, body, 'application/apply-patch+yaml');
+    expect(apply.status, JSON.stringify(apply.body)).toBe(400);
   });
 
   it('refuses a Workspace whose spec or spec.type has the wrong shape with 422 before admission defaults the type (no 500, no silent repair)', async () => {
