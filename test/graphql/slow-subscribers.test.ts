@@ -62,12 +62,17 @@ async function current(): Promise<{ objects: Meta[]; rv: string }> {
 }
 
 let written = 0;
-/** Small writes until the hub is down to `base` watchers again (it cut the test's off); returns them in order. */
+/**
+ * Writes until the hub is down to `base` watchers again (it cut the test's off); returns them in
+ * order. Each carries 16 KiB, so that even when the kernel's loopback buffers have taken all the
+ * big ConfigMaps (they grow to several MB on an idle machine) the writes fill them within the bound.
+ */
 async function writeUntilCutOff(base: number): Promise<Meta[]> {
   const writes: Meta[] = [];
+  const filler = 'y'.repeat(16 * 1024);
   while (watchers() > base) {
     if (writes.length > 1_000) throw new Error('the hub never cut the watcher off');
-    const r = await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: `w-${written++}` } });
+    const r = await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: `w-${written++}` }, data: { filler } });
     expect(r.status).toBe(201);
     writes.push({ name: r.body.metadata?.name as string, resourceVersion: r.body.metadata?.resourceVersion as string });
   }
