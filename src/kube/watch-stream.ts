@@ -9,6 +9,9 @@ import type { KubeObject } from '../meta/index.js';
 import { ApiError, errors, type RegistryWatch, type ResourceType } from '../registry/index.js';
 import { tableRow, columnDefinitions, type IncludeObject } from './table.js';
 
+/** The longest delay setTimeout keeps: a watch asking for longer ends at it (still beyond any client's wait). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface WatchStreamOptions {
   table?: { version: 'v1' | 'v1beta1'; include: IncludeObject };
   /** Close the stream after this many seconds (the client re-watches). */
@@ -40,7 +43,8 @@ export async function streamWatch(
   // A watch admitted just as shutdown began finds the signal already aborted: no event will come.
   if (opts.shutdown?.aborted) stop();
   else opts.shutdown?.addEventListener('abort', stop, { once: true });
-  const timer = opts.timeoutSeconds ? setTimeout(stop, opts.timeoutSeconds * 1000) : undefined;
+  // setTimeout takes at most 2^31-1 ms (~24.8 days); a longer timeout would fire at once.
+  const timer = opts.timeoutSeconds ? setTimeout(stop, Math.min(opts.timeoutSeconds * 1000, MAX_TIMER_MS)) : undefined;
   let first = true;
 
   const render = (object: KubeObject): object => {

@@ -9,6 +9,9 @@ import { Composer, Lexer, LineCounter, Parser, type CST } from 'yaml';
 import { MAX_NESTING_DEPTH, nestedDeeperThan } from '../meta/index.js';
 import { errors } from './errors.js';
 
+/** How far past the limit a declared body may go and still be read (and dropped) rather than cut off. */
+const LINGER_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads a request body of at most `limit` bytes, counted as they arrive: a chunked body declares
  * no length, and a declared one may lie. Past the limit it stops reading and marks the response
@@ -21,7 +24,14 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
     return errors.tooLarge(`request entity too large: limit is ${limit}`);
   };
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
+  if (Number.isFinite(declared) && declared > limit) {
+    if (declared - limit > LINGER_BYTES) return Promise.reject(tooLarge());
+    // A body declared a little too large is read and dropped while the 413 goes out: closing a
+    // connection with unread data makes the kernel reset it, and a client still sending (fetch,
+    // kubectl) may then see the reset instead of the answer. The connection stays usable.
+    req.resume();
+    return Promise.reject(errors.tooLarge(`request entity too large: limit is ${limit}`));
+  }
   const gone = () => errors.badRequest('the client closed the connection before the request body was complete');
   // Gone before we got to read it (the request waited on authentication): no event will come.
   if (req.destroyed && !req.readableEnded) return Promise.reject(gone());
@@ -74,7 +84,7 @@ export function parseYamlDocuments(source: string, name: (index: number) => stri
   const deep = documentDeeperThan(tokens, MAX_NESTING_DEPTH);
   if (deep !== undefined) throw tooDeep(name(deep));
   const values: unknown[] = [];
-  for (const [i, doc] of Array.from(new Composer({ uniqueKeys: true }).compose(tokens)).entries()) {
+  for (const [i, doc] of Array.from(new Composer({ uniqueKeys: true, logLevel: 'error' }).compose(tokens)).entries()) {
     const e = doc.errors[0];
     if (e) {
       const at = lines.linePos(e.pos[0]);

@@ -63,3 +63,21 @@ it('sends Table watch events with column definitions only in the first', async (
   expect(e2?.object.rows[0]?.cells[0]).toBe('t2');
   controller.abort();
 });
+
+it('keeps a watch whose timeoutSeconds is past what a timer holds open (it used to end at once)', async () => {
+  const base = `${server.baseUrl}/clusters/root/api/v1/namespaces/default/configmaps`;
+  const res = await fetch(`${base}?watch=1&timeoutSeconds=99999999999&resourceVersion=${server.store.revision}`, { headers: bearer(server.adminToken) });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  // Give a wrongly armed timer time to fire before the write the watch must deliver.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await fetch(base, { method: 'POST', headers: json(), body: JSON.stringify({ metadata: { name: 'late' } }) });
+  let text = '';
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  await reader.cancel();
+  expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'late' } } });
+});
