@@ -9,7 +9,7 @@
  * does), unless another binding of the workspace serves the same schema under the same identity.
  */
 import type { ApiSet } from '../apis/index.js';
-import { deleteEvery, describeError, getIfExists, rewrite, silentLog, WatchLoop, withoutFinalizer, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { deleteEvery, describeError, getIfExists, rewrite, silentLog, thisObject, WatchLoop, withoutFinalizer, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import { deepEqual, type KubeObject } from '../meta/index.js';
 import { groupResource, SYSTEM_USER, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -161,7 +161,7 @@ export class BindingController {
         registry,
         ctx,
         apiBindings,
-        { namespace: undefined, name, ...(binding.metadata.uid ? { uid: binding.metadata.uid } : {}) },
+        thisObject(binding),
         (current) => {
           current.status = status as Record<string, unknown>;
           return current;

@@ -4,7 +4,7 @@
  * least one consumer, as each kcp shard publishes its URL only while it holds a binding of the
  * export. Atoll is one shard; partitions (topology.kcp.io) are not served.
  */
-import { describeError, getIfExists, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { describeError, getIfExists, rewrite, silentLog, thisObject, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import { deepEqual, type KubeObject } from '../meta/index.js';
 import { SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -106,7 +106,7 @@ export class EndpointSliceController {
       registry,
       ctx,
       apiExportEndpointSlices,
-      { namespace: undefined, name, ...(slice.metadata.uid ? { uid: slice.metadata.uid } : {}) },
+      thisObject(slice),
       (current) => {
         current.status = status as Record<string, unknown>;
         return current;

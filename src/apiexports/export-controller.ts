@@ -9,7 +9,7 @@
  * it, so an export whose identity another provider cannot produce cannot be impersonated.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describeError, getIfExists, hasReason, rewrite, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { describeError, getIfExists, hasReason, rewrite, silentLog, thisObject, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import type { KubeObject } from '../meta/index.js';
 import { namespaces, secrets, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import { logicalClusters, LOGICAL_CLUSTER_NAME, PATH_ANNOTATION } from '../tenancy/index.js';
@@ -87,7 +87,7 @@ export class ExportController {
       registry,
       ctx,
       apiExports,
-      { namespace: undefined, name, ...(exp.metadata.uid ? { uid: exp.metadata.uid } : {}) },
+      thisObject(exp),
       (current) => {
         const status = structuredClone(exportStatusOf(current));
         if (verdict.hash && !status.identityHash) status.identityHash = verdict.hash;
@@ -117,7 +117,7 @@ export class ExportController {
       registry,
       ctx,
       apiExports,
-      { namespace: undefined, name, ...(exp.metadata.uid ? { uid: exp.metadata.uid } : {}) },
+      thisObject(exp),
       (current) => {
         const spec = exportSpecOf(current);
         if (spec.identity?.secretRef?.name) return undefined;

@@ -40,6 +40,13 @@ export interface ObjectRef {
   uid?: string;
 }
 
+/** This incarnation of a stored object: a namesake created since it was read is left alone. */
+export const thisObject = (o: KubeObject): ObjectRef => ({
+  namespace: o.metadata.namespace,
+  name: o.metadata.name ?? '',
+  ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
+});
+
 /**
  * Applies `change` to the newest copy of an object and writes it back with that copy's
  * resourceVersion, retrying on conflict. `change` returns undefined when nothing needs writing.

@@ -12,6 +12,7 @@ import {
   listPages,
   rewrite,
   silentLog,
+  thisObject,
   WatchLoop,
   withoutFinalizer,
   WorkQueue,
@@ -156,7 +157,7 @@ export class CrdController {
       this.options.registry,
       ctx,
       customResourceDefinitions,
-      { namespace: undefined, name: crd.metadata.name ?? '', ...(crd.metadata.uid ? { uid: crd.metadata.uid } : {}) },
+      thisObject(crd),
       (current) => {
         const before = JSON.stringify(current.status ?? {});
         const status = structuredClone(crdStatusOf(current));
