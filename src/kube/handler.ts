@@ -72,8 +72,15 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
     }
     const set = await deps.catalog.forCluster(cluster);
-    const where: Where = { cluster, base: `/clusters/${encodeURIComponent(clusterRef)}`, user: acting, authenticated: user, refresh: async () => deps.catalog.refresh?.(cluster) };
+    const where: Where = { cluster, base: clusterBase(clusterRef), user: acting, authenticated: user, refresh: async () => deps.catalog.refresh?.(cluster) };
     await serve(deps, req, res, url, where, set, info);
     return true;
   };
 }
+
+/**
+ * The URL prefix of a workspace as clients write it: a path's colons stay as they are (kcp's links
+ * keep them, and client-go strips its own server URL's prefix, written with ':', from the OpenAPI
+ * index's links before following them); anything else in a segment is escaped.
+ */
+const clusterBase = (clusterRef: string): string => `/clusters/${clusterRef.split(':').map(encodeURIComponent).join(':')}`;

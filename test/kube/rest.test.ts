@@ -116,6 +116,26 @@ describe('OpenAPI v3', () => {
     const again = await fetch(`${atoll.url}${entry!.serverRelativeURL}`, { headers: { ...atoll.headers, 'if-none-match': doc.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
   });
+
+  it('links a nested workspace’s documents by its path as clients address it (colons unescaped, as kcp)', async () => {
+    const ws = await call('POST', '/apis/tenancy.kcp.io/v1alpha1/workspaces', { metadata: { name: 'linked' } });
+    expect(ws.status).toBe(201);
+    const prefix = '/clusters/root:linked';
+    let index: { paths: Record<string, { serverRelativeURL: string }> } = { paths: {} };
+    for (let i = 0; i < 200 && !index.paths['api/v1']; i++) {
+      const r = await call('GET', `${atoll.url}${prefix}/openapi/v3`);
+      if (r.status === 200) index = r.body as typeof index;
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    for (const [gv, { serverRelativeURL }] of Object.entries(index.paths)) {
+      // client-go strips the prefix of its own server URL (written with ':') from each link before
+      // requesting it under that URL: a link must start with exactly that prefix.
+      expect(serverRelativeURL.startsWith(`${prefix}/openapi/v3/${gv}?hash=`), serverRelativeURL).toBe(true);
+      const followed = await call('GET', `${atoll.url}${prefix}${serverRelativeURL.slice(prefix.length)}`);
+      expect(followed.status, gv).toBe(200);
+    }
+    expect(Object.keys(index.paths)).toContain('apis/tenancy.kcp.io/v1alpha1');
+  });
 });
 
 describe('verbs', () => {
