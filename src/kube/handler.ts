@@ -9,8 +9,10 @@ import type { ApiCatalog } from '../apis/index.js';
 import { VIEW_PATH_PREFIX, type ProviderViews } from '../apiexports/index.js';
 import { impersonationHeaders, type AccessControl, type Sessions } from '../auth/index.js';
 import { ApiError, errors, type Registry } from '../registry/index.js';
+import { ALL_CLUSTERS } from '../storage/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { requestAttributes } from './attributes.js';
+import { serveEveryCluster } from './every-cluster.js';
 import { sendObject } from './respond.js';
 import { requestInfoOf, serve, type Where } from './serve.js';
 import { versionInfo } from './version.js';
@@ -54,8 +56,12 @@ export function kubeHandler(deps: KubeHandlerDeps) {
     } catch {
       throw errors.badRequest('malformed workspace in the URL');
     }
-    const resolved = await deps.resolver.resolve(clusterRef);
     const info = requestInfoOf(req.method ?? 'GET', m[2] ?? '/', url.searchParams);
+    if (clusterRef === ALL_CLUSTERS) {
+      await serveEveryCluster(deps, req, res, url, user, info);
+      return true;
+    }
+    const resolved = await deps.resolver.resolve(clusterRef);
     let cluster: string;
     // Who the request acts as: the authenticated user, or whom it impersonates.
     let acting = user;
