@@ -11,7 +11,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdminKubeconfig } from '../../src/auth/index.js';
 import { eventually } from '../support/eventually.js';
-import { haveKubectl, KUBECTL, kubectlFor } from '../support/kubectl.js';
+import { BUNDLED_DIR, haveKubectl, KUBECTL, kubectlFor } from '../support/kubectl.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-clients-auth-'));
@@ -98,6 +98,18 @@ describe.skipIf(!haveKubectl)(`kubectl with users of different roles${reason}`, 
     const who = await alice.ok([...at('root:ca'), 'auth', 'whoami', '-o', 'json']);
     const review = JSON.parse(who) as { status: { userInfo: { username: string; uid: string; groups: string[] } } };
     expect(review.status.userInfo).toMatchObject({ username: 'alice', uid: '1001', groups: ['team-a', 'system:authenticated'] });
+  });
+
+  const kubectl127 = path.join(BUNDLED_DIR, 'kubectl.1.27');
+  it.skipIf(!fs.existsSync(kubectl127))(`says who a user is to kubectl 1.27, which asks authentication.k8s.io/v1beta1${fs.existsSync(kubectl127) ? '' : ' (skipped: no bundled kubectl 1.27)'}`, async () => {
+    const old = kubectlFor(kubeconfigFor('alice-127', 'alice-token'), kubectl127);
+    try {
+      const review = JSON.parse(await old.ok([...at('root:ca'), 'auth', 'whoami', '-o', 'json'])) as { apiVersion: string; status: { userInfo: { username: string } } };
+      expect(review.apiVersion).toBe('authentication.k8s.io/v1beta1');
+      expect(review.status.userInfo.username).toBe('alice');
+    } finally {
+      old.cleanup();
+    }
   });
 
   it('issues service-account tokens (kubectl create token) valid only in their own workspace', async () => {

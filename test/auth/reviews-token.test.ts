@@ -136,7 +136,8 @@ describe('withAuthResourceTypes', () => {
       'localsubjectaccessreviews.authorization.k8s.io',
       'selfsubjectrulesreviews.authorization.k8s.io',
       'selfsubjectreviews.authentication.k8s.io',
+      'selfsubjectreviews.authentication.k8s.io',
     ]);
-    expect(types).toHaveLength(builtinResourceTypes.length + 5);
+    expect(types).toHaveLength(builtinResourceTypes.length + 6);
   });
 });

@@ -25,7 +25,8 @@ function tokens(): ServiceAccountTokens {
 }
 
 function kinds() {
-  const byKind = new Map(authResourceTypes({ authorizer: fx.authz, tokens: tokens() }).map((t) => [t.kind, t]));
+  // The v1 kinds (SelfSubjectReview is also served in v1beta1, for kubectl 1.27).
+  const byKind = new Map(authResourceTypes({ authorizer: fx.authz, tokens: tokens() }).filter((t) => t.version === 'v1').map((t) => [t.kind, t]));
   const get = (kind: string) => byKind.get(kind) as ResourceType;
   return {
     ssar: get('SelfSubjectAccessReview'),

@@ -12,7 +12,7 @@ import { builtin, checkSchema, type ResourceType, type Strategy } from '../../re
 import type { ServiceAccountTokens } from '../authn/service-account-tokens.js';
 import { bootstrapPolicyTypes } from '../rbac/bootstrap-objects.js';
 import { localSubjectAccessReview, selfSubjectAccessReview, subjectAccessReview } from './access-reviews.js';
-import { AUTHENTICATION_GROUP, AUTHN, AUTHORIZATION_GROUP, AUTHZ, authComponents } from './openapi.js';
+import { AUTHENTICATION_GROUP, AUTHN, AUTHN_V1BETA1, AUTHORIZATION_GROUP, AUTHZ, authComponents } from './openapi.js';
 import { selfSubjectRulesReview, selfSubjectReview } from './self-reviews.js';
 import {
   selfSubjectAccessReviewSchema,
@@ -34,10 +34,10 @@ export interface AuthResourceDeps {
 
 type Answer = NonNullable<ResourceType['ephemeral']>['create'];
 
-function reviewKind(group: string, schemaPrefix: string, kind: string, namespaced: boolean, schema: Parameters<typeof checkSchema>[0], create: Answer): ResourceType {
+function reviewKind(group: string, schemaPrefix: string, kind: string, namespaced: boolean, schema: Parameters<typeof checkSchema>[0], create: Answer, version = 'v1'): ResourceType {
   const strategy: Strategy = { validate: (o) => checkSchema(schema, o) };
   const t = builtin(
-    { group, version: 'v1', resource: `${kind.toLowerCase()}s`, kind, namespaced, nameRule: 'subdomain', hasStatus: false, schema: { name: `${schemaPrefix}${kind}`, components: authComponents } },
+    { group, version, resource: `${kind.toLowerCase()}s`, kind, namespaced, nameRule: 'subdomain', hasStatus: false, schema: { name: `${schemaPrefix}${kind}`, components: authComponents } },
     strategy,
   );
   return { ...t, ephemeral: { create } };
@@ -53,6 +53,7 @@ export function authResourceTypes({ authorizer, tokens }: AuthResourceDeps): Res
     authz('LocalSubjectAccessReview', true, subjectAccessReviewSchema, localSubjectAccessReview(authorizer)),
     authz('SelfSubjectRulesReview', false, selfSubjectRulesReviewSchema, selfSubjectRulesReview(authorizer)),
     reviewKind(AUTHENTICATION_GROUP, AUTHN, 'SelfSubjectReview', false, selfSubjectReviewSchema, selfSubjectReview()),
+    reviewKind(AUTHENTICATION_GROUP, AUTHN_V1BETA1, 'SelfSubjectReview', false, selfSubjectReviewSchema, selfSubjectReview(), 'v1beta1'),
     serviceAccountsWithTokens(tokens),
     ...bootstrapPolicyTypes(),
   ];

@@ -22,8 +22,11 @@ const extraMap = (description: string): OpenApiSchema => ({
   description,
 });
 
-const review = (group: string, kind: string, description: string, properties: Record<string, OpenApiSchema>, required?: string[]) =>
-  b.kindSchema({ group, version: 'v1', kind, description, properties, ...(required ? { required } : {}) });
+const review = (group: string, kind: string, description: string, properties: Record<string, OpenApiSchema>, required?: string[], version = 'v1') =>
+  b.kindSchema({ group, version, kind, description, properties, ...(required ? { required } : {}) });
+
+/** authentication.k8s.io/v1beta1, where kubectl 1.27's `auth whoami` asks. */
+export const AUTHN_V1BETA1 = 'io.k8s.api.authentication.v1beta1.';
 
 const accessReviewStatus = () => b.refObject(`${AUTHZ}SubjectAccessReviewStatus`, 'The answer, filled in by the server.');
 
@@ -177,6 +180,14 @@ const authentication: Record<string, OpenApiSchema> = {
   [`${AUTHN}SelfSubjectReview`]: review(AUTHENTICATION_GROUP, 'SelfSubjectReview', 'Tells the requesting user who the server thinks they are (`kubectl auth whoami`).', {
     status: b.refObject(`${AUTHN}SelfSubjectReviewStatus`, 'The user, filled in by the server.'),
   }),
+  [`${AUTHN_V1BETA1}SelfSubjectReview`]: review(
+    AUTHENTICATION_GROUP,
+    'SelfSubjectReview',
+    'Tells the requesting user who the server thinks they are (`kubectl auth whoami`; v1beta1, as kubectl 1.27 asks).',
+    { status: b.refObject(`${AUTHN}SelfSubjectReviewStatus`, 'The user, filled in by the server.') },
+    undefined,
+    'v1beta1',
+  ),
   [`${AUTHN}SelfSubjectReviewStatus`]: {
     type: 'object',
     description: 'Who the requesting user is.',

@@ -5,6 +5,7 @@
  */
 import protobuf from 'protobufjs';
 import { authenticationV1 } from './authentication-v1.js';
+import { authenticationV1beta1 } from './authentication-v1beta1.js';
 import { authorizationV1 } from './authorization-v1.js';
 import { intstr, resource, runtime } from './apimachinery.js';
 import { coordinationV1 } from './coordination-v1.js';
@@ -24,6 +25,7 @@ export const GROUPS: readonly GroupDef[] = [
   coordinationV1,
   eventsV1,
   authenticationV1,
+  authenticationV1beta1,
   authorizationV1,
 ];
 
