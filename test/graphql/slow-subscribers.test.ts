@@ -79,6 +79,19 @@ async function writeUntilCutOff(base: number): Promise<Meta[]> {
   return writes;
 }
 
+/** Stops reading a streamed answer until the hub has cut its watcher off, then reads it to the end. */
+async function stallUntilCutOff(res: http.IncomingMessage, base: number): Promise<string> {
+  opened.push(res);
+  expect(res.statusCode).toBe(200);
+  res.pause();
+  await eventually(() => expect(watchers()).toBe(base + 1));
+  await writeUntilCutOff(base);
+  res.resume();
+  let text = '';
+  for await (const chunk of res) text += String(chunk);
+  return text;
+}
+
 /** A graphql-transport-ws client on a raw socket, so that it can stop reading (pause the socket). */
 async function rawClient(): Promise<{ ws: WebSocket; messages: Message[]; closed: Promise<{ code: number; reason: string }> }> {
   const ws = new WebSocket(`${fx.base.replace('http', 'ws')}/clusters/${WS}/graphql`, 'graphql-transport-ws');
@@ -144,14 +157,7 @@ describe('a subscriber that stops reading', () => {
       req.on('error', reject);
       req.end(body);
     });
-    opened.push(res);
-    expect(res.statusCode).toBe(200);
-    res.pause();
-    await eventually(() => expect(watchers()).toBe(base + 1));
-    await writeUntilCutOff(base);
-    res.resume();
-    let text = '';
-    for await (const chunk of res) text += String(chunk);
+    const text = await stallUntilCutOff(res, base);
     const blocks = text.split('\n\n').filter((b) => b.startsWith('event:'));
     expect(blocks.at(-1)).toBe('event: complete\ndata:');
     const payloads = blocks.slice(0, -1).map((b) => JSON.parse(b.slice(b.indexOf('data:') + 5)) as Payload);
@@ -162,14 +168,7 @@ describe('a subscriber that stops reading', () => {
     const base = idle;
     const start = await current();
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${fx.base}${CONFIGMAPS(WS)}?watch=1`, { headers: fx.headers }, resolve).on('error', reject));
-    opened.push(res);
-    expect(res.statusCode).toBe(200);
-    res.pause();
-    await eventually(() => expect(watchers()).toBe(base + 1));
-    await writeUntilCutOff(base);
-    res.resume();
-    let text = '';
-    for await (const chunk of res) text += String(chunk);
+    const text = await stallUntilCutOff(res, base);
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata?: Meta; message?: string } });
     expect(lines.slice(0, -1).map((l) => ({ name: l.object.metadata?.name, resourceVersion: l.object.metadata?.resourceVersion }))).toEqual(start.objects);
     expect(lines.at(-1)).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 429, reason: 'TooManyRequests' } });
