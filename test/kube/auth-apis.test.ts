@@ -5,21 +5,17 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiSet } from '../../src/apis/index.js';
 import { keyId } from '../../src/auth/authn/service-account-keys.js';
 import { ServiceAccountTokens } from '../../src/auth/authn/service-account-tokens.js';
 import { withAuthResourceTypes, type ReviewAuthorizer } from '../../src/auth/reviews/index.js';
 import { compileSchema } from '../../src/graphql/compile.js';
 import { discoveryFor } from '../../src/kube/discovery.js';
-import { kubeHandler } from '../../src/kube/handler.js';
 import { openApiDocument } from '../../src/kube/openapi.js';
 import { KUBE_PROTOBUF } from '../../src/kube/protobuf/index.js';
-import { sendObject } from '../../src/kube/respond.js';
-import { ApiError, builtinResourceTypes, serviceAccounts } from '../../src/registry/index.js';
+import { builtinResourceTypes, serviceAccounts } from '../../src/registry/index.js';
+import { useKubeHandlerServer } from '../support/kube-handler-server.js';
 import { useRegistry } from '../support/registry-fixture.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -114,32 +110,12 @@ describe('GraphQL', () => {
 
 describe('over HTTP', () => {
   const fx = useRegistry();
-  let server: Server;
-  let base = '';
-
-  beforeEach(async () => {
-    const handle = kubeHandler({
-      registry: fx.reg,
-      catalog: { forCluster: () => Promise.resolve(set) },
-      resolver: { resolve: (ref: string) => Promise.resolve(ref === 'ws' ? 'ws' : undefined) },
-      log: pino({ level: 'silent' }),
-    });
-    server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      handle(req, res, url).catch((e: unknown) => {
-        const err = e instanceof ApiError ? e : new ApiError('InternalError', String(e));
-        sendObject(req, res, err.code, err.toStatus());
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clusters/ws`;
-  });
-  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const http = useKubeHandlerServer(fx, set);
 
   async function call(method: string, path: string, body?: unknown, contentType = 'application/json') {
     const init: RequestInit = { method, headers: { 'content-type': contentType } };
     if (body !== undefined) init.body = body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
-    const r = await fetch(`${base}${path}`, init);
+    const r = await fetch(`${http.base()}${path}`, init);
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   }
 
