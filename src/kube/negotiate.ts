@@ -82,3 +82,23 @@ export function acceptsJson(accept: MediaRange[]): boolean {
   if (accept.length === 0) return true;
   return accept.some((m) => isJson(m) || m.type === 'application/vnd.kubernetes.protobuf' || m.type === 'application/yaml');
 }
+
+/** gnostic's protobuf form of OpenAPI v2, as kubectl asks for it. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/**
+ * The spelling it is answered with, as kube-openapi answers: client-go parses a response's
+ * Content-Type with Go's mime package, which refuses the '@' (an error, not a document).
+ */
+export const OPENAPI_V2_PROTOBUF_SENT = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+/** The form of `/openapi/v2` to send: the acceptable one with the highest q (first on a tie). */
+export function openApiV2Format(accept: MediaRange[]): 'json' | 'protobuf' | undefined {
+  if (accept.length === 0) return 'json';
+  let best: { format: 'json' | 'protobuf'; q: number } | undefined;
+  for (const m of accept) {
+    const format = m.type === OPENAPI_V2_PROTOBUF || m.type === OPENAPI_V2_PROTOBUF_SENT ? 'protobuf' : isJson(m) ? 'json' : undefined;
+    const q = m.params.q === undefined ? 1 : Number(m.params.q);
+    if (format && q > 0 && (!best || q > best.q)) best = { format, q };
+  }
+  return best?.format;
+}

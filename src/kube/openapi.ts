@@ -15,8 +15,8 @@ import { KUBE_VERSION } from './version.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
-interface Doc {
-  body: object;
+export interface Doc {
+  body: { paths: Record<string, unknown>; components: { schemas: Record<string, OpenApiSchema> } };
   etag: string;
 }
 
@@ -199,6 +199,11 @@ export function openApiIndex(set: ApiSet, prefix: string): object {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const [gv, doc] of docs) paths[docPath(gv)] = { serverRelativeURL: `${prefix}/openapi/v3/${docPath(gv)}?hash=${doc.etag}` };
   return { paths };
+}
+
+/** Every group-version's document, keyed `v1` or `<group>/<version>` (OpenAPI v2 merges them). */
+export function openApiDocuments(set: ApiSet): ReadonlyMap<string, Doc> {
+  return cache.get(set);
 }
 
 /** The document for `api/v1` or `apis/<group>/<version>`. */

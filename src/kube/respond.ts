@@ -9,6 +9,11 @@ export function sendObject(
   contentType = 'application/json',
   etag?: string,
 ): void {
+  sendBytes(req, res, code, JSON.stringify(body), contentType, etag);
+}
+
+/** A body already encoded (a cached document): 304 when the client holds `etag`, no body for HEAD. */
+export function sendBytes(req: IncomingMessage, res: ServerResponse, code: number, body: string | Buffer, contentType: string, etag?: string): void {
   if (etag) {
     res.setHeader('etag', `"${etag}"`);
     const inm = req.headers['if-none-match'];
@@ -18,9 +23,8 @@ export function sendObject(
       return;
     }
   }
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-  res.end(req.method === 'HEAD' ? undefined : text);
+  res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /**

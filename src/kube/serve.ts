@@ -7,10 +7,11 @@ import type { ApiSet } from '../apis/index.js';
 import type { AuthUser, Sessions } from '../auth/index.js';
 import { ApiError, apiVersionOf, errors, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
-import { aggregatedDiscovery, parseAccept, tableVersion } from './negotiate.js';
+import { aggregatedDiscovery, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_SENT, openApiV2Format, parseAccept, tableVersion } from './negotiate.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
+import { openApiV2 } from './openapi-v2.js';
 import { BadPathError, parseRequestInfo, type RequestInfo } from './request-info.js';
-import { sendObject } from './respond.js';
+import { sendBytes, sendObject } from './respond.js';
 import { handleResource } from './verbs.js';
 import { versionInfo } from './version.js';
 
@@ -110,7 +111,18 @@ export async function serve(
       sendObject(req, res, 200, doc.body, 'application/json', doc.etag);
       return;
     }
-    case 'openapi-v2':
+    case 'openapi-v2': {
+      readOnly();
+      const format = openApiV2Format(accept);
+      if (!format) throw new ApiError('NotAcceptable', `only application/json and ${OPENAPI_V2_PROTOBUF} are served at /openapi/v2`);
+      const doc = openApiV2(set);
+      const { bytes, etag } = format === 'json' ? doc.json : doc.protobuf;
+      // One URL, two forms: caches must key on Accept as well.
+      res.setHeader('vary', 'Accept');
+      res.setHeader('cache-control', 'no-cache, private');
+      sendBytes(req, res, 200, bytes, format === 'json' ? 'application/json' : OPENAPI_V2_PROTOBUF_SENT, etag);
+      return;
+    }
     case 'unknown':
       throw notFound();
     case 'resource': {
