@@ -208,8 +208,8 @@ export class OpenApiV2 {
 const encoded = (bytes: Buffer): Encoded => ({ bytes, etag: createHash('sha512').update(bytes).digest('hex').slice(0, 64).toUpperCase() });
 
 /**
- * Fewer documents are kept than v3 keeps (1,000): each holds its encodings, about 0.5 MB apiece
- * for the built-in set, and kubectl 1.29+ never asks for v2.
+ * Fewer documents are kept than v3 keeps (1,000), as many as kcp keeps OpenAPI services: each
+ * holds its encodings (about 0.85 MB for the built-in set), and kubectl 1.29+ never asks for v2.
  */
 export const OPENAPI_V2_CACHED_SETS = 100;
 

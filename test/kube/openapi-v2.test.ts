@@ -197,6 +197,10 @@ describe('OpenAPI v2', () => {
     expect(post.status).toBe(405);
   });
 
+  it('is not served outside a workspace, as kcp answers OpenAPI without a logical cluster', async () => {
+    for (const path of ['/openapi/v2', '/openapi/v3']) expect((await get(path, { accept: PROTOBUF })).status, path).toBe(404);
+  });
+
   it('serves a nested workspace its own CRDs, and only there', async () => {
     await fx.workspace('root', 'v2crd');
     const crd = await fx.call('POST', '/clusters/root:v2crd/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
