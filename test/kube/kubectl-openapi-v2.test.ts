@@ -1,11 +1,13 @@
 /**
  * kubectl 1.27 and 1.28 fetch OpenAPI v2 (as protobuf) before apply, create -f, replace, diff,
  * edit, explain and apply -k, and fail the command when it is missing: each of those, with the
- * bundled binaries, against a nested workspace serving a CRD. Skipped where the binaries are absent.
+ * bundled binaries, against a nested workspace serving a CRD, and a workspace binding a provider's
+ * API (the README's example). Skipped where the binaries are absent.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../support/atoll-process.js';
 import { useKubectlAtoll } from '../support/kubectl-atoll.js';
 import { BUNDLED_DIR, kubectlFor } from '../support/kubectl.js';
 
@@ -38,12 +40,19 @@ spec:
 describe.skipIf(VERSIONS.length === 0)(`kubectl 1.27 and 1.28 with OpenAPI v2${reason}`, () => {
   const fx = useKubectlAtoll('atoll-kubectl-v2');
   const nested = (args: string[]): string[] => ['--server', `${fx.atoll.url}/clusters/root:legacy`, ...args];
+  const inWs = (ws: string, args: string[]): string[] => ['--server', `${fx.atoll.url}/clusters/root:${ws}`, ...args];
+  const example = (name: string): string => path.join(ROOT_DIR, 'examples/providers', name);
 
   beforeAll(async () => {
-    await fx.k.ok(['create', '-f', fx.file('ws.yaml', 'apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata:\n  name: legacy\n')]);
-    await fx.k.ok(['wait', '--for=jsonpath={.status.phase}=Ready', 'ws/legacy', '--timeout=30s']);
+    for (const ws of ['legacy', 'provider', 'bound']) {
+      await fx.k.ok(['create', '-f', fx.file(`${ws}.yaml`, `apiVersion: tenancy.kcp.io/v1alpha1\nkind: Workspace\nmetadata:\n  name: ${ws}\n`)]);
+    }
+    await fx.k.ok(['wait', '--for=jsonpath={.status.phase}=Ready', 'ws/legacy', 'ws/provider', 'ws/bound', '--timeout=30s']);
     await fx.k.ok(nested(['apply', '-f', fx.file('crd.yaml', CRD)]));
     await fx.k.ok(nested(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s']));
+    await fx.k.ok(inWs('provider', ['apply', '-f', example('widgets-schema.yaml'), '-f', example('widgets-export.yaml')]));
+    await fx.k.ok(inWs('bound', ['apply', '-f', example('widgets-binding.yaml')]));
+    await fx.k.ok(inWs('bound', ['wait', '--for=jsonpath={.status.phase}=Bound', 'apibinding/widgets', '--timeout=30s']));
   });
 
   describe.each(VERSIONS)('kubectl %s', (v) => {
@@ -90,6 +99,20 @@ describe.skipIf(VERSIONS.length === 0)(`kubectl 1.27 and 1.28 with OpenAPI v2${r
         const crd = await k.ok(nested(['explain', 'widgets.spec', '--output=plaintext-openapiv2']));
         expect(crd).toMatch(/KIND:\s+Widget/);
         expect(crd).toMatch(/replicas\s+<integer>\n\s+How many widgets\./);
+      } finally {
+        k.cleanup();
+      }
+    });
+
+    it('applies and explains a bound API (APIBinding)', async () => {
+      const k = kubectl();
+      try {
+        const widget = (extra: string) => fx.file(`bound-${v}.yaml`, `apiVersion: widgets.example.dev/v1\nkind: Widget\nmetadata:\n  name: bw${suffix}\n  namespace: default\nspec:\n  size: 5\n${extra}`);
+        expect(await k.ok(inWs('bound', ['apply', '-f', widget('')]))).toBe(`widget.widgets.example.dev/bw${suffix} created\n`);
+        expect(await k.ok(inWs('bound', ['apply', '-f', widget('  color: red\n')]))).toBe(`widget.widgets.example.dev/bw${suffix} configured\n`);
+        expect((await k.run(inWs('bound', ['apply', '-f', widget('  shade: dark\n')]))).stderr).toContain('unknown field "spec.shade"');
+        const explained = await k.ok(inWs('bound', ['explain', 'widgets.spec', '--output=plaintext-openapiv2']));
+        expect(explained).toMatch(/size\s+<integer>/);
       } finally {
         k.cleanup();
       }
