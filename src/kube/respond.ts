@@ -9,20 +9,28 @@ export function sendObject(
   contentType = 'application/json',
   etag?: string,
 ): void {
-  sendBytes(req, res, code, JSON.stringify(body), contentType, etag);
+  if (notModified(req, res, etag)) return;
+  write(req, res, code, JSON.stringify(body), contentType);
 }
 
-/** A body already encoded (a cached document): 304 when the client holds `etag`, no body for HEAD. */
-export function sendBytes(req: IncomingMessage, res: ServerResponse, code: number, body: string | Buffer, contentType: string, etag?: string): void {
-  if (etag) {
-    res.setHeader('etag', `"${etag}"`);
-    const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${etag}"`)) {
-      res.writeHead(304);
-      res.end();
-      return;
-    }
-  }
+/** A body already encoded (a cached document), as sendObject sends objects. */
+export function sendBytes(req: IncomingMessage, res: ServerResponse, code: number, body: Buffer, contentType: string, etag?: string): void {
+  if (notModified(req, res, etag)) return;
+  write(req, res, code, body, contentType);
+}
+
+/** Tags the response with `etag`, and answers 304 (true) when the client already holds it. */
+function notModified(req: IncomingMessage, res: ServerResponse, etag: string | undefined): boolean {
+  if (!etag) return false;
+  res.setHeader('etag', `"${etag}"`);
+  const inm = req.headers['if-none-match'];
+  if (!inm || !inm.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${etag}"`)) return false;
+  res.writeHead(304);
+  res.end();
+  return true;
+}
+
+function write(req: IncomingMessage, res: ServerResponse, code: number, body: string | Buffer, contentType: string): void {
   res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
