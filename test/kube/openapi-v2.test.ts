@@ -4,8 +4,11 @@
  * protobuf form decoded with protobufjs and compared with the JSON, ETags and 304s, and a nested
  * workspace's CRD. kubectl itself reads it in kubectl-openapi-v2.test.ts.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import protobuf from 'protobufjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { v2Schema } from '../../src/kube/openapi-v2.js';
 import { OPENAPI_V2_PROTO } from '../../src/kube/openapi-v2-proto.js';
@@ -22,7 +25,11 @@ interface V2Doc {
   definitions: Record<string, Obj>;
 }
 
-const fx = useServer();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-openapi-v2-'));
+const tokenFile = path.join(dir, 'tokens.csv');
+fs.writeFileSync(tokenFile, 'reader-token,reader,2001\nstranger-token,stranger,2002\n');
+const fx = useServer({ auth: { tokenFile } });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Response> {
   return fx.fetch(`${fx.base}${path}`, { method, headers: { ...fx.headers, ...headers } });
@@ -195,6 +202,24 @@ describe('OpenAPI v2', () => {
     expect(await r.json()).toMatchObject({ kind: 'Status', reason: 'NotAcceptable', code: 406 });
     const post = await fx.fetch(`${fx.base}/clusters/root/openapi/v2`, { method: 'POST', headers: fx.headers, body: '{}' });
     expect(post.status).toBe(405);
+  });
+
+  it('is authorized as OpenAPI v3 is: anyone who may enter the workspace reads it, nobody else', async () => {
+    await fx.workspace('root', 'v2auth');
+    const binding = await fx.call('POST', '/clusters/root:v2auth/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'reader-access' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:kcp:workspace:access' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'reader' }],
+    });
+    expect(binding.status).toBe(201);
+    const as = (token: string | undefined, v: string) =>
+      fx.fetch(`${fx.base}/clusters/root:v2auth/openapi/${v}`, { headers: { accept: PROTOBUF, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    await eventually(async () => expect((await as('reader-token', 'v3')).status).toBe(200));
+    expect((await as('reader-token', 'v2')).status).toBe(200);
+    for (const v of ['v2', 'v3']) {
+      expect((await as('stranger-token', v)).status, v).toBe(403);
+      expect((await as(undefined, v)).status, v).toBe(401);
+    }
   });
 
   it('is not served outside a workspace, as kcp answers OpenAPI without a logical cluster', async () => {
