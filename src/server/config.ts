@@ -1,6 +1,7 @@
 /**
  * Server configuration from flags and environment (flags win): `--port`/ATOLL_PORT,
- * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL, and the GraphQL
+ * `--data-dir`/ATOLL_DATA_DIR, `--host`/ATOLL_HOST, `--log-level`/ATOLL_LOG_LEVEL,
+ * `--log-format`/ATOLL_LOG_FORMAT, and the GraphQL
  * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
  * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
  * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS,
@@ -17,12 +18,15 @@ import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
+import { isLogFormat, LOG_FORMATS, type LogFormat } from './logger.js';
 
 export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
   logLevel: string;
+  /** JSON lines, readable text, or `auto`: text when standard output is a terminal. */
+  logFormat?: LogFormat;
   /** `graphql.*` settings; DEFAULT_GRAPHQL_SETTINGS when absent. */
   graphql?: GraphQLSettings;
   /** Serve HTTPS with the data directory's generated CA (and accept its client certificates). `npm start` does unless --plain-http. */
@@ -39,7 +43,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info]
+export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info] [--log-format auto]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
@@ -49,6 +53,9 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
   --data-dir   where the embedded store keeps its data (env ATOLL_DATA_DIR, default .atoll)
   --log-level  trace, debug, info, warn, error (env ATOLL_LOG_LEVEL, default info)
+  --log-format json (one JSON object a line), text (readable, with a summary of where things are
+               at start-up) or auto: text on a terminal, json otherwise (env ATOLL_LOG_FORMAT,
+               default auto)
   --graphql-introspection
                enabled or disabled: whether GraphQL clients may query __schema and __type
                (env ATOLL_GRAPHQL_INTROSPECTION, default enabled)
@@ -96,6 +103,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         'graphql-introspection': { type: 'string' },
         'graphql-persisted-operations': { type: 'string' },
         'graphql-only-persisted': { type: 'boolean' },
@@ -122,6 +130,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected 0-65535`);
   const logLevel = values['log-level'] ?? env.ATOLL_LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`invalid log level "${logLevel}": expected one of ${LEVELS.join(', ')}`);
+  const logFormat = values['log-format'] ?? env.ATOLL_LOG_FORMAT ?? 'auto';
+  if (!isLogFormat(logFormat)) throw new ConfigError(`invalid log format "${logFormat}": expected one of ${LOG_FORMATS.join(', ')}`);
   const dataDir = values['data-dir'] ?? env.ATOLL_DATA_DIR ?? '.atoll';
   if (dataDir.trim() === '') throw new ConfigError('the data directory must not be empty');
   const introspection = values['graphql-introspection'] ?? env.ATOLL_GRAPHQL_INTROSPECTION ?? DEFAULT_GRAPHQL_SETTINGS.introspection;
@@ -169,6 +179,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
     dataDir: path.resolve(cwd, dataDir),
     logLevel,
+    logFormat,
     graphql: {
       introspection,
       ...(persistedOperations ? { persistedOperations: path.resolve(cwd, persistedOperations) } : {}),

@@ -3,8 +3,9 @@
  * gracefully on SIGTERM/SIGINT (a second signal exits at once).
  */
 import { ConfigError, parseConfig, USAGE } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, isTextFormat } from './logger.js';
 import { AtollServer, DRAIN_MS } from './server.js';
+import { startupSummary } from './startup-summary.js';
 
 /**
  * The last resort: a stop still unfinished this long after the signal (the drain budget, then
@@ -26,7 +27,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const log = createLogger(config.logLevel);
+  const text = isTextFormat(config.logFormat ?? 'auto', process.stdout.isTTY === true);
+  const log = createLogger(config.logLevel, text);
   let server: AtollServer;
   try {
     server = new AtollServer(config, log);
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
     log.fatal({ err }, `could not start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+  if (text) process.stdout.write(startupSummary({ baseUrl: server.baseUrl, kubeconfig: server.kubeconfigPath, dataDir: config.dataDir }));
   await new Promise<void>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -33,6 +33,7 @@ import { corsHandler } from './cors.js';
 import { healthHandler } from './health.js';
 import { sendError } from './http.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
+import { answerPlainHttp } from './plain-http-on-tls.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -168,6 +169,7 @@ export class AtollServer {
       void this.dispatch(req, res);
     };
     const server = this.pki ? https.createServer(serverTlsOptions(this.pki), onRequest) : http.createServer(onRequest);
+    if (server instanceof https.Server) answerPlainHttp(server);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.stopping) {
         socket.end(DRAINING_UPGRADE);
