@@ -35,6 +35,17 @@ spec:
               properties:
                 color: {type: string, description: The widget's color.}
                 replicas: {type: integer, description: How many widgets.}
+                # Shapes OpenAPI v2 cannot state as v3 does, which kubectl's v2 reader must still take.
+                port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
+                note: {type: string, nullable: true}
+                extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                anything: {x-kubernetes-preserve-unknown-fields: true, type: array, items: {type: string}}
+                labels: {type: object, additionalProperties: {type: string}}
+                parts:
+                  type: array
+                  x-kubernetes-list-type: map
+                  x-kubernetes-list-map-keys: [name]
+                  items: {type: object, required: [name], properties: {name: {type: string}, size: {type: integer, format: int32}}}
 `;
 
 describe.skipIf(VERSIONS.length === 0)(`kubectl 1.27 and 1.28 with OpenAPI v2${reason}`, () => {
@@ -99,6 +110,8 @@ describe.skipIf(VERSIONS.length === 0)(`kubectl 1.27 and 1.28 with OpenAPI v2${r
         const crd = await k.ok(nested(['explain', 'widgets.spec', '--output=plaintext-openapiv2']));
         expect(crd).toMatch(/KIND:\s+Widget/);
         expect(crd).toMatch(/replicas\s+<integer>\n\s+How many widgets\./);
+        expect(crd).toMatch(/parts\s+<\[\]Object>/);
+        expect(crd).toMatch(/labels\s+<map\[string\]string>/);
       } finally {
         k.cleanup();
       }
