@@ -19,7 +19,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -38,6 +38,7 @@ import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
+import { serveLean, type LeanDeps } from './lean-http.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
 import { payloadLimitedWebSocket } from './ws-payload-limit.js';
@@ -148,6 +149,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   const view = (context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema => (context.scope ? schema : visibleSchema(deps.access, context.cluster, context.user, schema));
 
   const plugins = [
+    // Queries and mutations run on graphql-js's executor, as graphql-ws operations do, instead of
+    // yoga's (@graphql-tools/executor): first, so that the plugins below wrap it.
+    { onExecute: ({ setExecuteFn }) => setExecuteFn(execute) } satisfies Plugin,
     // The workspace's schema, resolved by the server per request (HTTP) or per operation (graphql-ws).
     {
       onEnveloped({ context, setSchema }) {
@@ -218,6 +222,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
     ...(deps.access ? { headers: JSON.stringify({ Authorization: 'Bearer ' }, null, 2) } : {}),
   });
 
+  // Persisted operations work on yoga's parameter hooks, which the lean path does not run.
+  const lean: LeanDeps<ServerContext> | undefined = persisted ? undefined : { yoga, onUnexpected: (err) => deps.log.error({ args: [err] }, 'graphql') };
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxBodyBytes, WebSocket: payloadLimitedWebSocket(settings.maxBodyBytes) });
   const connections = new WeakMap<IncomingMessage, Connection>();
   serveGraphQLWs({
@@ -251,10 +258,10 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
         sendRefusal(res, err);
         return true;
       }
+      let body: Buffer<ArrayBuffer> | undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         // Every body yoga reads (POST, SSE subscriptions, persisted operations) is read here
         // first, under the limit; yoga then reads the buffered copy, not the request stream.
-        let body: Buffer<ArrayBuffer>;
         try {
           body = await readBody(req, res, settings.maxBodyBytes);
         } catch (err) {
@@ -262,8 +269,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
           sendRefusal(res, err);
           return true;
         }
-        if (body.length > 0) Object.assign(req, { body: bodyForYoga(body) });
       }
+      if (lean && (await serveLean(lean, req, res, url, where, body))) return true;
+      if (body && body.length > 0) Object.assign(req, { body: bodyForYoga(body) });
       await yoga.handle(req, res, where);
       return true;
     },
