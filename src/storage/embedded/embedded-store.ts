@@ -18,7 +18,6 @@ import { compileFilter, filtersNothing } from '../filter.js';
 import { comparePositions, positionKey, type Position } from '../key-order.js';
 import {
   ALL_CLUSTERS,
-  type ChangeType,
   type CreateOptions,
   type HistoryOptions,
   type ListOptions,
@@ -33,6 +32,7 @@ import {
   type WatchOptions,
 } from '../types.js';
 import { WatchHub } from '../watch-hub.js';
+import { changeEvent, checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
 import { ListQueries, START, type ScanShape } from './list-query.js';
 
@@ -47,7 +47,6 @@ export interface EmbeddedStoreOptions {
   maxBatch?: number;
 }
 
-const CHANGE_TYPES: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
 /** How often history is compacted and, when no write came since the last time, the WAL truncated. */
 const MAINTENANCE_INTERVAL_MS = 10_000;
 /** How often a store whose writes fail tries a tiny write of its own, to notice returning space. */
@@ -528,37 +527,6 @@ export class EmbeddedStore implements Store {
   }
 }
 
-function stamp(object: KubeObject, revision: number): KubeObject {
-  return { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
-}
-
-function checkKey(key: ObjectKey): void {
-  if (!key.cluster || key.cluster === ALL_CLUSTERS || !key.resource || !key.name) {
-    throw new StorageError('Internal', `invalid storage key ${JSON.stringify(key)}`);
-  }
-}
-
-function checkPreconditions(key: ObjectKey, existing: KubeObject, pre: Preconditions | undefined): void {
-  if (!pre) return;
-  if (pre.uid !== undefined && pre.uid !== existing.metadata.uid) {
-    throw new StorageError(
-      'Conflict',
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`,
-    );
-  }
-  if (pre.resourceVersion !== undefined && pre.resourceVersion !== existing.metadata.resourceVersion) {
-    throw new StorageError(
-      'Conflict',
-      `Operation cannot be fulfilled on ${key.resource} "${key.name}": the object has been modified; please apply your changes to the latest version and try again`,
-    );
-  }
-}
-
 function toEvent(row: ChangeRow): StoreEvent {
-  const type = CHANGE_TYPES[row.type] as ChangeType;
-  const key = { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name };
-  const prevObject = row.prev === null ? undefined : (JSON.parse(row.prev) as KubeObject);
-  const object = type === 'DELETED' ? stamp(prevObject as KubeObject, row.rev) : (JSON.parse(row.value as string) as KubeObject);
-  const bytes = Buffer.byteLength((type === 'DELETED' ? row.prev : row.value) ?? '');
-  return prevObject ? { type, revision: row.rev, key, object, prevObject, bytes } : { type, revision: row.rev, key, object, bytes };
+  return changeEvent(row.type, row.rev, { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name }, row.value, row.prev);
 }

@@ -1,0 +1,1 @@
+export { MongoStore, type MongoStoreOptions } from './mongodb-store.js';
