@@ -47,3 +47,37 @@ export function resolveSchema(schema: OpenApiSchema | undefined, components: Ope
   }
   return s;
 }
+
+/**
+ * A self-contained copy of a schema, as a CRD or APIResourceSchema must carry it: every `$ref`
+ * (and its allOf wrapper) replaced by what it names, the wrapper's description and default kept,
+ * `x-kubernetes-group-version-kind` dropped (the schema's own kind says it), `default: {}` dropped
+ * (Kubernetes' OpenAPI marks Go's zero structs so; in a CRD a default must pass the schema, and `{}`
+ * fails one with required fields), and the top-level `metadata` reduced to `type: object` as in a
+ * CRD (the server owns ObjectMeta's schema).
+ */
+export function inlineSchema(schema: OpenApiSchema, components: OpenApiComponents): OpenApiSchema {
+  const out = inlineAt(schema, components, 0);
+  if (out.properties?.metadata) out.properties = { ...out.properties, metadata: { type: 'object' } };
+  return out;
+}
+
+function inlineAt(schema: OpenApiSchema, components: OpenApiComponents, depth: number): OpenApiSchema {
+  if (depth > 32) throw new Error('schema nests more than 32 levels (a cycle?)');
+  const target = resolveSchema(schema, components) ?? {};
+  const { $ref: _ref, allOf: _allOf, 'x-kubernetes-group-version-kind': _gvk, ...own } = target === schema ? schema : { ...target, ...siblings(schema) };
+  const out: OpenApiSchema = { ...own };
+  if (isEmptyObject(out.default)) delete out.default;
+  if (own.properties) out.properties = Object.fromEntries(Object.entries(own.properties).map(([k, v]) => [k, inlineAt(v, components, depth + 1)]));
+  if (own.items) out.items = inlineAt(own.items, components, depth + 1);
+  if (own.additionalProperties && typeof own.additionalProperties === 'object') out.additionalProperties = inlineAt(own.additionalProperties, components, depth + 1);
+  return out;
+}
+
+const isEmptyObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
+/** What a `$ref` wrapper says besides the reference. */
+function siblings(wrapper: OpenApiSchema): OpenApiSchema {
+  const { $ref: _ref, allOf: _allOf, ...rest } = wrapper;
+  return rest;
+}

@@ -11,7 +11,7 @@ it('lists the resources of a category and the field that lists each', async () =
   const result = await run(schemaFor(builtinSet()), fx.reg, '{ typeByCategory(name: "kcp") { group version kind resource scope typeName listField } }');
   expect(result.errors).toBeUndefined();
   const entries = (result.data as { typeByCategory: { kind: string; listField: string; typeName: string; scope: string }[] }).typeByCategory;
-  // kcp's kinds: tenancy, core and apis.kcp.io (APIExport and APIBinding in both served versions).
+  // kcp's kinds: tenancy, topology, core and apis.kcp.io (APIExport and APIBinding in both served versions).
   expect(entries.map((e) => e.kind).sort()).toEqual([
     'APIBinding',
     'APIBinding',
@@ -20,6 +20,8 @@ it('lists the resources of a category and the field that lists each', async () =
     'APIExportEndpointSlice',
     'APIResourceSchema',
     'LogicalCluster',
+    'Partition',
+    'PartitionSet',
     'Workspace',
     'WorkspaceType',
   ]);

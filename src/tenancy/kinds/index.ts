@@ -1,12 +1,14 @@
 /** kcp's tenancy and core kinds, served in every workspace. */
 import type { ResourceType } from '../../registry/index.js';
 import { logicalClusters } from './logical-cluster.js';
+import { partitions, partitionSets } from './topology.js';
 import { workspaces } from './workspace.js';
 import { workspaceTypes } from './workspace-type.js';
 
 export * from './workspace.js';
 export * from './workspace-type.js';
 export * from './logical-cluster.js';
-export { tenancyComponents } from './openapi.js';
+export * from './topology.js';
+export { tenancyComponents, TOPOLOGY } from './openapi.js';
 
-export const tenancyResourceTypes: readonly ResourceType[] = [workspaces, workspaceTypes, logicalClusters];
+export const tenancyResourceTypes: readonly ResourceType[] = [workspaces, workspaceTypes, logicalClusters, partitions, partitionSets];

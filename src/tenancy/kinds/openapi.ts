@@ -8,6 +8,7 @@ import { builtinComponents, schemaBuilders as b } from '../../registry/index.js'
 
 export const TENANCY = 'io.kcp.tenancy.v1alpha1.';
 export const CORE_KCP = 'io.kcp.core.v1alpha1.';
+export const TOPOLOGY = 'io.kcp.topology.v1alpha1.';
 
 const PHASE = 'Scheduling, Initializing, Ready or Unavailable; Terminating, then Deleting once deletion has begun.';
 const typeRef = `${TENANCY}WorkspaceTypeReference`;
@@ -142,6 +143,48 @@ const schemas: Record<string, OpenApiSchema> = {
     },
   }),
 };
+
+schemas[`${TOPOLOGY}Partition`] = b.kindSchema({
+  group: 'topology.kcp.io',
+  version: 'v1alpha1',
+  kind: 'Partition',
+  description: 'A set of shards, chosen by their labels; an APIExportEndpointSlice may name one.',
+  properties: {
+    spec: {
+      type: 'object',
+      description: 'Which shards belong to the partition.',
+      properties: { selector: b.ref(b.LABEL_SELECTOR, 'The labels of the shards in the partition.') },
+    },
+  },
+});
+schemas[`${TOPOLOGY}PartitionSet`] = b.kindSchema({
+  group: 'topology.kcp.io',
+  version: 'v1alpha1',
+  kind: 'PartitionSet',
+  description: 'Divides the shards it selects into partitions, one per distinct value of its dimensions.',
+  properties: {
+    spec: {
+      type: 'object',
+      description: 'The shards to divide, and the shard labels to divide them by.',
+      properties: {
+        dimensions: b.stringList('Shard labels whose distinct values make the partitions.'),
+        shardSelector: b.ref(b.LABEL_SELECTOR, 'Which shards are divided; all when empty.'),
+      },
+    },
+    status: {
+      type: 'object',
+      description: 'What the set observed.',
+      properties: {
+        count: b.int32('How many partitions the set has.'),
+        conditions: b.conditionList('Observed conditions of the set.'),
+      },
+    },
+  },
+  required: ['spec'],
+});
+for (const kind of ['Partition', 'PartitionSet']) {
+  schemas[`${TOPOLOGY}${kind}List`] = b.listSchema('topology.kcp.io', 'v1alpha1', kind, `${TOPOLOGY}${kind}`, `The ${kind} objects.`);
+}
 
 for (const kind of ['Workspace', 'WorkspaceType']) {
   schemas[`${TENANCY}${kind}List`] = b.listSchema('tenancy.kcp.io', 'v1alpha1', kind, `${TENANCY}${kind}`, `The ${kind} objects.`);
