@@ -250,7 +250,10 @@ export class ApiBinderInitializer {
       });
       return 'done';
     }
-    await finishInitializer(this.options.registry, cluster, APIBINDINGS_INITIALIZER);
+    await finishInitializer(this.options.registry, cluster, APIBINDINGS_INITIALIZER, (status) => ({
+      ...status,
+      conditions: setCondition((status.conditions ?? []) as Condition[], { type: BINDINGS_INITIALIZED, status: 'True' }),
+    }));
     this.forget(cluster);
     return 'done';
   }

@@ -13,6 +13,7 @@ import type { KubeObject } from '../meta/index.js';
 import type { ResourceType } from '../registry/index.js';
 import type { ObjectKey, Store } from '../storage/index.js';
 import { boundTypes } from './bound-types.js';
+import { isSystemExport, servedByBuiltin } from './system-exports.js';
 import {
   BINDING_RESOURCE,
   bindingSpecOf,
@@ -237,16 +238,22 @@ function exportRecord(o: KubeObject): ExportRecord {
   return { identityHash, localPolicy, resources, claims, key: JSON.stringify([identityHash, localPolicy, resources, claims]) };
 }
 
-/** What a binding contributes: nothing until the controller resolved its export. */
+/**
+ * What a binding contributes: nothing until the controller resolved its export, and nothing for
+ * kinds the built-ins serve (root's system exports, bound in every workspace: a workspace must not
+ * cost a record for them).
+ */
 function record(o: KubeObject, key: ObjectKey): BindingRecord | undefined {
   const status = bindingStatusOf(o);
   const exportName = bindingSpecOf(o).reference?.export?.name;
-  if (!status.apiExportClusterName || !exportName) return undefined;
-  const resources = status.boundResources ?? [];
+  const exportCluster = status.apiExportClusterName;
+  if (!exportCluster || !exportName) return undefined;
+  const resources = (status.boundResources ?? []).filter((r) => !servedByBuiltin(exportCluster, r.schema.name));
   const applied = status.appliedPermissionClaims ?? [];
   const claims = (bindingSpecOf(o).permissionClaims ?? []).filter(
     (c) => c.state === 'Accepted' && applied.some((a) => a.group === c.group && a.resource === c.resource && (a.identityHash ?? '') === (c.identityHash ?? '')),
   );
+  if (claims.length === 0 && isSystemExport(exportCluster, exportName)) return undefined;
   const base = JSON.stringify([status.apiExportClusterName, exportName, resources]);
   const parts = shared(sharedParts, base, () => ({ exportCluster: status.apiExportClusterName as string, exportName, resources, key: base }));
   return { name: key.name, ...parts, claims, key: claims.length === 0 ? parts.key : JSON.stringify([base, claims]) };

@@ -17,6 +17,7 @@ import type { WatchEvent } from '../storage/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 import { boundStorageResource } from './bound-types.js';
 import { reconcileClaims } from './claims.js';
+import { servedByBuiltin } from './system-exports.js';
 import { isTrue, mirrorReady, setCondition, type ConditionUpdate } from './conditions.js';
 import { APIS_CONTROLLER_MANAGER } from './export-controller.js';
 import { APIBINDING_FINALIZER, apiBindings, apiExports, apiResourceSchemas } from './kinds/index.js';
@@ -216,6 +217,7 @@ export class BindingController {
     const set = await this.options.apiSet(cluster);
     const others = this.options.bindings.bindingsOf(cluster);
     for (const schema of r.schemas) {
+      if (servedByBuiltin(r.exportCluster, schema.metadata.name ?? '')) continue;
       const spec = schemaSpecOf(schema);
       const mine = boundStorageResource(spec.group, spec.names.plural, r.identityHash);
       const names = nameSet(spec.names);
@@ -245,7 +247,7 @@ export class BindingController {
     let left = 0;
     for (const r of status.boundResources ?? []) {
       const adopted = others.some((b) => b.resources.some((x) => x.group === r.group && x.resource === r.resource && x.schema.UID === r.schema.UID && x.schema.identityHash === r.schema.identityHash));
-      if (adopted || !exportCluster) continue;
+      if (adopted || !exportCluster || servedByBuiltin(exportCluster, r.schema.name)) continue;
       const owner = this.options.bindings.typesOfBound(exportCluster, r)?.find((t) => t.storedAs?.owner);
       if (!owner) return 'retry';
       left += await deleteEvery(this.options.registry, ctx, owner);

@@ -15,7 +15,7 @@ import { kubeHandler } from '../kube/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
-import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
+import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, ensureSystemExports, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
   ensureRootCluster,
   requiredLogicalCluster,
@@ -239,6 +239,7 @@ export class AtollServer {
 
   async start(): Promise<void> {
     await ensureRootCluster(this.registry);
+    await ensureSystemExports(this.registry);
     this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });

@@ -4,11 +4,16 @@
  * built-in WorkspaceTypes. Idempotent on every start: missing pieces are created, a type an
  * administrator has edited is left as it is.
  */
+import { deepEqual } from '../meta/index.js';
 import { isApiError, namespaces, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import { LOGICAL_CLUSTER_NAME, logicalClusters, PATH_ANNOTATION, TYPE_ANNOTATION, workspaceTypes, type WorkspaceTypeSpec } from './kinds/index.js';
 
 export const ROOT_CLUSTER = 'root';
 export { LOGICAL_CLUSTER_NAME, LOGICAL_CLUSTER_RESOURCE, PATH_ANNOTATION, logicalClusterKey } from './kinds/logical-cluster.js';
+
+/** Root's system exports (kcp's names), bound in every workspace whose type extends `universal`. */
+export const TENANCY_EXPORT = 'tenancy.kcp.io';
+export const TOPOLOGY_EXPORT = 'topology.kcp.io';
 
 const inRoot = { name: 'root', path: ROOT_CLUSTER };
 const universal = { name: 'universal', path: ROOT_CLUSTER };
@@ -16,14 +21,29 @@ const universal = { name: 'universal', path: ROOT_CLUSTER };
 /** kcp's built-in types (with its workspace-types battery): root's children are organizations, theirs universal. */
 export const BUILTIN_WORKSPACE_TYPES: Readonly<Record<string, WorkspaceTypeSpec>> = {
   root: { defaultChildWorkspaceType: { name: 'organization', path: ROOT_CLUSTER }, limitAllowedParents: { none: true } },
-  // Its initializer creates the `default` namespace; every type below extends it.
-  universal: { initializer: true, defaultChildWorkspaceType: universal },
+  // Its initializer creates the `default` namespace; every type below extends it, and so binds the system exports.
+  universal: {
+    initializer: true,
+    defaultChildWorkspaceType: universal,
+    defaultAPIBindings: [
+      { path: ROOT_CLUSTER, export: TENANCY_EXPORT },
+      { path: ROOT_CLUSTER, export: TOPOLOGY_EXPORT },
+    ],
+  },
   organization: { extend: { with: [universal] }, defaultChildWorkspaceType: universal, limitAllowedParents: { types: [inRoot] } },
   team: {
     extend: { with: [universal] },
     defaultChildWorkspaceType: universal,
     limitAllowedParents: { types: [{ name: 'organization', path: ROOT_CLUSTER }, { name: 'team', path: ROOT_CLUSTER }] },
   },
+};
+
+/**
+ * Built-in types as earlier versions created them: a stored type that still reads exactly so was
+ * never edited, and is brought up to date.
+ */
+const EARLIER_BUILTIN_TYPES: Readonly<Record<string, WorkspaceTypeSpec>> = {
+  universal: { initializer: true, defaultChildWorkspaceType: universal },
 };
 
 const ignoreExisting = (e: unknown): void => {
@@ -53,6 +73,13 @@ export async function ensureRootCluster(registry: Registry): Promise<void> {
   }
   await registry.create(ctx, namespaces, undefined, { metadata: { name: 'default' } }).catch(ignoreExisting);
   for (const [name, spec] of Object.entries(BUILTIN_WORKSPACE_TYPES)) {
-    await registry.create(ctx, workspaceTypes, undefined, { metadata: { name }, spec }).catch(ignoreExisting);
+    const created = await registry.create(ctx, workspaceTypes, undefined, { metadata: { name }, spec }).then(
+      () => true,
+      (e: unknown) => (ignoreExisting(e), false),
+    );
+    const earlier = EARLIER_BUILTIN_TYPES[name];
+    if (created || !earlier) continue;
+    const stored = await registry.get(ctx, workspaceTypes, undefined, name);
+    if (deepEqual(stored.spec, earlier)) await registry.update(ctx, workspaceTypes, undefined, name, { ...stored, spec: { ...spec } });
   }
 }

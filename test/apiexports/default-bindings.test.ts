@@ -2,7 +2,7 @@
  * WorkspaceType default APIBindings on a real server: kcp's `system:apibindings` initializer binds
  * the exports a new workspace's type chain names (kcp's binding names and specs, every claim
  * accepted), the workspace turns Ready only once they are bound, and waits while an export is
- * missing. Workspaces of the built-in types are untouched.
+ * missing. Workspaces of the built-in types bind root's system exports (tenancy.kcp.io, topology.kcp.io).
  */
 import { describe, expect, it } from 'vitest';
 import { base62Sha224, defaultBindingName } from '../../src/apiexports/index.js';
@@ -25,10 +25,14 @@ async function workspaceType(ws: string, name: string, spec: Record<string, unkn
   expect(made.status, JSON.stringify(made.body)).toBe(201);
 }
 
-async function bindingsIn(ws: string): Promise<Reply['body'][]> {
+const SYSTEM_EXPORTS = ['tenancy.kcp.io', 'topology.kcp.io'];
+const isSystem = (b: Reply['body']): boolean => SYSTEM_EXPORTS.includes(String((b.spec?.reference as { export?: { name?: string } } | undefined)?.export?.name));
+
+/** The workspace's bindings, by default without the system exports' every workspace has. */
+async function bindingsIn(ws: string, { system = false } = {}): Promise<Reply['body'][]> {
   const list = await fx.call('GET', `${APIS(ws)}/apibindings`);
   expect(list.status, JSON.stringify(list.body)).toBe(200);
-  return list.body.items as Reply['body'][];
+  return (list.body.items as Reply['body'][]).filter((b) => system || !isSystem(b));
 }
 
 describe('Base62Sha224 and default binding names', () => {
@@ -130,12 +134,22 @@ describe('a WorkspaceType with default APIBindings', () => {
     expect((await fx.call('POST', WIDGETS('root:waiting'), widget('w1'))).status).toBe(201);
   });
 
-  it('leaves workspaces of the built-in types alone: no initializer added, no bindings', async () => {
-    await fx.workspace('root', 'plain');
+  it('binds root’s tenancy.kcp.io and topology.kcp.io exports in workspaces of the built-in types, as kcp does', async () => {
+    const ws = await fx.workspace('root', 'plain');
+    const cluster = String(ws.spec?.cluster);
     const lc = await fx.call('GET', LOGICAL_CLUSTER('root:plain'));
-    expect(lc.body.spec?.initializers).toEqual(['root:universal']);
-    expect(cond(lc.body, 'WorkspaceAPIBindingsInitialized')).toBeUndefined();
-    expect(await bindingsIn('root:plain')).toEqual([]);
+    expect(lc.body.spec?.initializers).toEqual(['root:universal', 'system:apibindings']);
+    expect(cond(lc.body, 'WorkspaceAPIBindingsInitialized')?.status).toBe('True');
+    const bindings = await bindingsIn('root:plain', { system: true });
+    expect(bindings.map((b) => b.metadata?.name)).toEqual([defaultBindingName(cluster, 'root', 'tenancy.kcp.io'), defaultBindingName(cluster, 'root', 'topology.kcp.io')]);
+    for (const b of bindings) {
+      expect(b.status?.phase).toBe('Bound');
+      expect(cond(b, 'Ready')?.status).toBe('True');
+      expect(b.status?.apiExportClusterName).toBe('root');
+    }
+    const bound = (b: Reply['body'] | undefined) => ((b?.status?.boundResources ?? []) as { group: string; resource: string }[]).map((r) => `${r.resource}.${r.group}`);
+    expect(bound(bindings[0])).toEqual(['workspaces.tenancy.kcp.io', 'workspacetypes.tenancy.kcp.io']);
+    expect(bound(bindings[1])).toEqual(['partitions.topology.kcp.io', 'partitionsets.topology.kcp.io']);
   });
 
   it('refuses a default binding whose path is not a workspace path', async () => {

@@ -59,7 +59,7 @@ describe.skipIf(!haveKubectl)(`kubectl with APIExports and APIBindings${reason}`
     await eventually(async () => {
       expect(await fx.k.ok([...at('root:consumer'), 'get', 'apibinding', 'widgets', '-o', 'jsonpath={.status.phase}'])).toBe('Bound');
     }, 30_000);
-    expect(await fx.k.ok([...at('root:consumer'), 'get', 'apibindings'])).toMatch(/NAME\s+AGE\s+READY\s*\nwidgets\s+\d+s\s+True/);
+    expect(await fx.k.ok([...at('root:consumer'), 'get', 'apibindings'])).toMatch(/NAME\s+AGE\s+READY\s*\n(.*\n)*widgets\s+\d+s\s+True/);
   });
 
   it('uses the bound resource as any other: api-resources, apply, get with columns, explain', async () => {

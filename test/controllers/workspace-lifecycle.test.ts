@@ -39,6 +39,10 @@ async function setup() {
   registry.useMutating(workspaceDefaulting({ registry, rules, baseUrl: () => 'https://atoll.test' }));
   registry.use(workspaceGuard());
   await ensureRootCluster(registry);
+  // Only the tenancy controllers run here: without the APIs controllers nobody binds root's system
+  // exports, so universal workspaces would wait for that initializer forever.
+  const universal = await registry.get(root, workspaceTypes, undefined, 'universal');
+  await registry.update(root, workspaceTypes, undefined, 'universal', { ...universal, spec: { ...(universal.spec as object), defaultAPIBindings: [] } });
   open = { store, running: [] };
   const start = async (): Promise<RunningControllers> => {
     const c = startTenancyControllers({ registry, rules, baseUrl: () => 'https://atoll.test' });

@@ -36,7 +36,7 @@ describe('creating workspaces', () => {
 
     const lc = await fx.call('GET', LC('root:acme'));
     expect(lc.body.metadata?.annotations).toMatchObject({ 'kcp.io/path': 'root:acme', 'internal.tenancy.kcp.io/type': 'root:organization' });
-    expect(lc.body.spec).toMatchObject({ owner: { cluster: 'root', name: 'acme', resource: 'workspaces', UID: ws.metadata?.uid }, initializers: ['root:universal'] });
+    expect(lc.body.spec).toMatchObject({ owner: { cluster: 'root', name: 'acme', resource: 'workspaces', UID: ws.metadata?.uid }, initializers: ['root:universal', 'system:apibindings'] });
     expect(lc.body.status).toMatchObject({ phase: 'Ready', initializers: [] });
     // The path and the logical cluster name reach the same workspace.
     expect((await fx.call('GET', LC(cluster))).body.metadata?.uid).toBe(lc.body.metadata?.uid);

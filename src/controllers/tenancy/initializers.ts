@@ -2,7 +2,8 @@
  * What an initializer controller does when its work in a logical cluster is done: remove its
  * name from the LogicalCluster's `status.initializers`, and — when it was the last one — move
  * the logical cluster to Ready in the same write (one write instead of kcp's two; the phases an
- * observer sees are the same).
+ * observer sees are the same). `amend` adds the initializer's own last word (a condition) to that
+ * same write.
  */
 import { SYSTEM_USER, type Registry } from '../../registry/index.js';
 import { LOGICAL_CLUSTER_NAME, lcStatusOf, logicalClusters } from '../../tenancy/index.js';
@@ -10,7 +11,12 @@ import { rewrite } from '../registry-client.js';
 
 export const INITIALIZER_MANAGER = 'atoll-workspace-initializer';
 
-export async function finishInitializer(registry: Registry, cluster: string, initializer: string): Promise<void> {
+export async function finishInitializer(
+  registry: Registry,
+  cluster: string,
+  initializer: string,
+  amend: (status: Record<string, unknown>) => Record<string, unknown> = (s) => s,
+): Promise<void> {
   await rewrite(
     registry,
     { cluster, user: SYSTEM_USER },
@@ -21,7 +27,7 @@ export async function finishInitializer(registry: Registry, cluster: string, ini
       const initializers = status.initializers ?? [];
       if (!initializers.includes(initializer)) return undefined;
       const rest = initializers.filter((i) => i !== initializer);
-      lc.status = { ...status, initializers: rest, ...(rest.length === 0 && status.phase === 'Initializing' ? { phase: 'Ready' } : {}) };
+      lc.status = amend({ ...status, initializers: rest, ...(rest.length === 0 && status.phase === 'Initializing' ? { phase: 'Ready' } : {}) });
       return lc;
     },
     { subresource: 'status', fieldManager: INITIALIZER_MANAGER },
