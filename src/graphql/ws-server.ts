@@ -33,6 +33,7 @@ import type { GraphQLContext } from './context.js';
 import { connectionCredentials, operationCredentials } from './credentials.js';
 import { toGraphQLError } from './errors.js';
 import type { Address, Gate, Placed } from './gate.js';
+import { subscribeSharing } from './shared-events.js';
 import { serveSockets, type WsLimits } from './ws-transport.js';
 
 /** One WebSocket connection, from its upgrade on. */
@@ -94,6 +95,8 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
   serveSockets<Record<string, unknown> | undefined>(
     deps.wss,
     {
+      // One execution per event and distinct operation, shared by the subscriptions that run it.
+      subscribe: subscribeSharing,
       onConnect: async (ctx) => {
         const conn = connections.get(ctx.extra.request);
         const credentials = connectionCredentials(ctx.connectionParams);
