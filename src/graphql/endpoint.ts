@@ -21,7 +21,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Duplex } from 'node:stream';
 import { execute, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
 import { parseViewPath, type ProviderViews, type ViewEntry } from '../apiexports/index.js';
@@ -37,7 +37,7 @@ import { useCodedErrors } from '../../plugins/coded-errors.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
-import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
+import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
@@ -214,12 +214,12 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
    * set headers — with authentication on, its header editor starts with the Authorization header
    * to complete. Its assets come from this server (./graphiql.ts), not from a CDN.
    */
-  const graphiqlOptions = (pathname: string): GraphiQLOptions => ({
+  const graphiqlOptions = (pathname: string): AtollGraphiQLOptions => ({
     title: 'Atoll GraphiQL',
     endpoint: pathname,
     subscriptionsProtocol: 'WS',
     isHeadersEditorEnabled: true,
-    ...(deps.access ? { headers: JSON.stringify({ Authorization: 'Bearer ' }, null, 2) } : {}),
+    ...(deps.access ? { headers: JSON.stringify({ Authorization: 'Bearer ' }, null, 2), tokenHint: true } : {}),
   });
 
   // Persisted operations work on yoga's parameter hooks, which the lean path does not run.

@@ -7,6 +7,13 @@
  * gzip-compressed for clients that accept it. The page itself (`render`) is small: it links those
  * assets and starts GraphiQL with the options yoga hands it.
  *
+ * Two things the stock page lacks for a first run against a server that wants credentials: it
+ * says where a token comes from (`tokenHint`, beside the title), and it fetches the schema again
+ * once the header editor changes — GraphiQL fetches it on load only, so after pasting a token
+ * the docs and completion kept `Error fetching schema` until a reload. The page clicks GraphiQL's
+ * own re-fetch button (its only handle on the schema from outside React), when the headers have
+ * stopped changing and parse.
+ *
  * The package is about 9 MB of JavaScript, so it is loaded on the first GraphiQL page or asset
  * request, never at server start.
  */
@@ -69,6 +76,19 @@ function assets(): Promise<Assets> {
   return loading;
 }
 
+export interface AtollGraphiQLOptions extends GraphiQLOptions {
+  /** Say on the page where a token comes from (when requests need credentials). */
+  tokenHint?: boolean;
+}
+
+/** Where a token comes from, shown beside the title (yoga renders the title as HTML). */
+const TOKEN_HINT =
+  '<small class="atoll-token-hint" style="margin-left:1em;font-weight:normal">needs a token in Headers: ' +
+  "the admin's is <code>pki/admin.token</code> in the server's data directory (<code>.atoll/pki/admin.token</code> by default)</small>";
+
+/** How long the header editor must be still before the schema is fetched again with its headers. */
+const REFETCH_AFTER_MS = 500;
+
 /** `<` escaped, so no string in the options can close the script element they sit in. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
@@ -76,10 +96,12 @@ const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The GraphiQL page for yoga's `renderGraphiQL`: every asset from this server. */
-export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
+export async function renderGraphiQL(options: AtollGraphiQLOptions): Promise<string> {
   const { url } = await assets();
   const workers = { editorWorkerService: url['editor.worker.js'], json: url['json.worker.js'], graphql: url['graphql.worker.js'] };
+  const { tokenHint, ...yogaOptions } = options;
   const title = escapeHtml(options.title ?? 'GraphiQL');
+  const shown = tokenHint ? { ...yogaOptions, title: `${title}${TOKEN_HINT}` } : yogaOptions;
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -100,7 +122,19 @@ export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> 
     </script>
     <script src="${url['graphiql.js']}"></script>
     <script>
-      YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), ${scriptJson(options)});
+      let refetch;
+      const onEditHeaders = (headers) => {
+        clearTimeout(refetch);
+        refetch = setTimeout(() => {
+          try {
+            JSON.parse(headers || '{}');
+          } catch {
+            return;
+          }
+          document.querySelector('button[aria-label^="Re-fetch GraphQL schema"]')?.click();
+        }, ${REFETCH_AFTER_MS});
+      };
+      YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), { ...${scriptJson(shown)}, onEditHeaders });
     </script>
   </body>
 </html>

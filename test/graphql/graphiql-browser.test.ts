@@ -1,7 +1,8 @@
 /**
  * GraphiQL in a real browser (Debian's headless Chromium, driven by playwright-core): the page a
  * workspace serves loads with nothing from outside the server, runs a query typed into its editor
- * and shows the result, sends the headers typed into its header editor, and runs a subscription
+ * and shows the result, sends the headers typed into its header editor (and fetches the schema
+ * again with them, with no reload), says where a token comes from, and runs a subscription
  * over graphql-ws. The browser tests are skipped when /usr/bin/chromium is not installed (`.ci/run`
  * installs it); the page and its assets are also checked over plain HTTP.
  */
@@ -132,6 +133,18 @@ describe.skipIf(!haveChromium)(`GraphiQL in headless Chromium (needs ${CHROMIUM}
     const outside = requested.filter((u) => !u.startsWith(`${fx.base}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(outside).toEqual([]);
     expect(requested.some((u) => u.includes('/graphiql/assets/graphiql.'))).toBe(true);
+  });
+
+  // The first run: the page loaded without credentials, so the schema could not be fetched.
+  it('says where a token comes from, and fetches the schema again once the headers carry one', async () => {
+    await expect.poll(() => page.locator('.atoll-token-hint').innerText()).toContain('.atoll/pki/admin.token');
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await expect.poll(() => page.locator('.graphiql-doc-explorer').innerText()).toContain('Error fetching schema');
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await setEditor('.graphiql-editor-tool .graphiql-editor:not(.hidden)', `{"Authorization": "Bearer ${fx.adminToken}"}`);
+    // No reload: the docs show the schema's root types.
+    await expect.poll(() => page.locator('.graphiql-doc-explorer').innerText(), { timeout: 15_000 }).toContain('Query');
+    expect(await page.locator('.graphiql-doc-explorer').innerText()).not.toContain('Error fetching schema');
   });
 
   it('runs a query typed into the editor, with the headers typed into the header editor', async () => {
