@@ -140,7 +140,9 @@ export class ApiBinderInitializer {
           return revisionOf(BINDING_RESOURCE);
         },
         onEvent: (e: WatchEvent) => {
-          if (e.key && this.pending.has(e.key.cluster)) this.queue.add(e.key.cluster, e.key.cluster);
+          // What a waiting workspace needs to hear: a binding done, or one gone (to create again).
+          const news = e.type === 'DELETED' || (e.object !== undefined && fullyBound(e.object));
+          if (e.key && news && this.pending.has(e.key.cluster)) this.queue.add(e.key.cluster, e.key.cluster);
         },
       }),
       new WatchLoop({
@@ -209,6 +211,7 @@ export class ApiBinderInitializer {
       if (ref) byRef.set(refKey(ref.path ?? '', ref.name), b);
     }
     const errors: string[] = [];
+    let created = false;
     let missing = false;
     const required: Wanted[] = [];
     for (const w of wanted) {
@@ -223,6 +226,7 @@ export class ApiBinderInitializer {
       if (byName.has(name)) continue;
       try {
         await this.options.registry.create(this.system(cluster), apiBindings, undefined, { metadata: { name }, spec: bindingSpec(w, exp) }, { fieldManager: APIS_CONTROLLER_MANAGER });
+        created = true;
       } catch (err) {
         if (!hasReason(err, 'AlreadyExists')) errors.push(describeError(err));
       }
@@ -240,6 +244,8 @@ export class ApiBinderInitializer {
       if (!b) incomplete.push(`for APIExport ${w.path}|${w.exportName}`);
       else if (!fullyBound(b)) incomplete.push(b.metadata.name ?? '');
     }
+    // Bindings created in this pass are being bound as it ends: saying so would be a write per workspace for a moment's news.
+    if (incomplete.length > 0 && created) return 'done';
     if (incomplete.length > 0) {
       // The bindings' own events bring this workspace back: nothing waits on a timer.
       await this.report(cluster, {

@@ -17,7 +17,7 @@ import type { WatchEvent } from '../storage/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 import { boundStorageResource } from './bound-types.js';
 import { reconcileClaims } from './claims.js';
-import { servedByBuiltin } from './system-exports.js';
+import { isSystemExport, servedByBuiltin } from './system-exports.js';
 import { isTrue, mirrorReady, setCondition, type ConditionUpdate } from './conditions.js';
 import { APIS_CONTROLLER_MANAGER } from './export-controller.js';
 import { APIBINDING_FINALIZER, apiBindings, apiExports, apiResourceSchemas } from './kinds/index.js';
@@ -58,6 +58,11 @@ type Resolution =
 export class BindingController {
   private readonly queue: WorkQueue<Item>;
   private readonly loops: WatchLoop[];
+  /**
+   * The resourceVersion of each status this controller just wrote, by `<cluster>/<name>`: the
+   * watch event of that write has nothing new to reconcile (the pass that wrote it saw it all).
+   */
+  private readonly written = new Map<string, string>();
   readonly synced: Promise<void>;
 
   constructor(private readonly options: BindingControllerOptions) {
@@ -86,7 +91,14 @@ export class BindingController {
         resource: BINDING_RESOURCE,
         resync: () => everyBinding(() => true),
         onEvent: (e: WatchEvent) => {
-          if (e.key && e.type !== 'DELETED') consider(e.key.cluster, e.key.name);
+          if (!e.key) return;
+          const key = `${e.key.cluster}/${e.key.name}`;
+          const own = this.written.get(key);
+          if (own !== undefined) {
+            this.written.delete(key);
+            if (own === e.object?.metadata.resourceVersion) return;
+          }
+          if (e.type !== 'DELETED') consider(e.key.cluster, e.key.name);
         },
       }),
       // An export's change (new schemas, claims, its identity) rolls out to the bindings of it.
@@ -158,7 +170,7 @@ export class BindingController {
     }
     status.conditions = mirrorReady(status.conditions ?? [], 'InitialBindingCompleted');
     if (!deepEqual(status, before)) {
-      await rewrite(
+      const wrote = await rewrite(
         registry,
         ctx,
         apiBindings,
@@ -167,10 +179,14 @@ export class BindingController {
           current.status = status as Record<string, unknown>;
           return current;
         },
-        { subresource: 'status', fieldManager: APIS_CONTROLLER_MANAGER },
+        { subresource: 'status', fieldManager: APIS_CONTROLLER_MANAGER, read: binding },
       );
-      if (before.phase !== status.phase && status.apiExportClusterName) {
-        this.options.onConsumersChanged?.(status.apiExportClusterName, bindingSpecOf(binding).reference.export?.name ?? '');
+      const rv = wrote?.metadata.resourceVersion;
+      if (rv && outcome === 'done') this.written.set(`${cluster}/${name}`, rv);
+      // Root's system exports have no view to list their consumers in (their bindings are no consumers there).
+      const exportName = bindingSpecOf(binding).reference.export?.name ?? '';
+      if (before.phase !== status.phase && status.apiExportClusterName && !isSystemExport(status.apiExportClusterName, exportName)) {
+        this.options.onConsumersChanged?.(status.apiExportClusterName, exportName);
       }
     }
     return outcome;
@@ -196,7 +212,8 @@ export class BindingController {
     }
     const schemas: KubeObject[] = [];
     for (const r of exportSpecOf(exp).resources ?? []) {
-      const schema = await getIfExists(this.options.registry, exportCtx, apiResourceSchemas, undefined, r.schema);
+      // Schemas never change (their spec is immutable): the watch-fed catalog's copy is as good as a read.
+      const schema = this.options.bindings.schema(exportCluster, r.schema) ?? (await getIfExists(this.options.registry, exportCtx, apiResourceSchemas, undefined, r.schema));
       if (!schema) {
         return {
           ...invalid('InternalError', `Invalid APIExport. Please contact the APIExport owner to resolve: APIResourceSchema "${r.schema}" not found`, true),
@@ -214,10 +231,11 @@ export class BindingController {
    * binding already serves one of their names in the same group. Undefined when nothing clashes.
    */
   private async conflicts(cluster: string, bindingName: string, r: Extract<Resolution, { ok: true }>): Promise<string | undefined> {
+    const schemas = r.schemas.filter((schema) => !servedByBuiltin(r.exportCluster, schema.metadata.name ?? ''));
+    if (schemas.length === 0) return undefined;
     const set = await this.options.apiSet(cluster);
     const others = this.options.bindings.bindingsOf(cluster);
-    for (const schema of r.schemas) {
-      if (servedByBuiltin(r.exportCluster, schema.metadata.name ?? '')) continue;
+    for (const schema of schemas) {
       const spec = schemaSpecOf(schema);
       const mine = boundStorageResource(spec.group, spec.names.plural, r.identityHash);
       const names = nameSet(spec.names);

@@ -24,7 +24,7 @@ export { WatchLoop, type WatchLoopOptions } from './watch-loop.js';
 export { WorkQueue, type Outcome } from './work-queue.js';
 export { listEverywhere } from './cluster-list.js';
 export { ClusterIndex, type ClusterEntry, type ClusterIndexOptions } from './cluster-index.js';
-export { deleteEvery, getIfExists, hasReason, listPages, rewrite, thisObject, withoutFinalizer } from './registry-client.js';
+export { deleteEvery, getIfExists, hasReason, listPages, rewrite, thisObject, withoutFinalizer, type RewriteOptions } from './registry-client.js';
 
 export interface ControllerOptions {
   registry: Registry;

@@ -47,6 +47,14 @@ export const thisObject = (o: KubeObject): ObjectRef => ({
   ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
 });
 
+export interface RewriteOptions extends UpdateOptions {
+  /**
+   * The copy the caller just read: the first attempt writes on it instead of reading again (a
+   * controller's pass already holds it); a conflict then reads the newest copy as usual.
+   */
+  read?: KubeObject;
+}
+
 /**
  * Applies `change` to the newest copy of an object and writes it back with that copy's
  * resourceVersion, retrying on conflict. `change` returns undefined when nothing needs writing.
@@ -58,12 +66,12 @@ export async function rewrite(
   t: ResourceType,
   ref: ObjectRef,
   change: (current: KubeObject) => KubeObject | undefined,
-  options: UpdateOptions = {},
+  { read, ...options }: RewriteOptions = {},
 ): Promise<KubeObject | undefined> {
   for (let attempt = 1; ; attempt++) {
     let current: KubeObject;
     try {
-      current = await registry.get(ctx, t, ref.namespace, ref.name);
+      current = attempt === 1 && read ? read : await registry.get(ctx, t, ref.namespace, ref.name);
     } catch (err) {
       if (hasReason(err, 'NotFound')) return undefined;
       throw err;
