@@ -25,16 +25,20 @@ export const scalars = {
   StringMap: 'Record<string, string>',
 } as const;
 
-/** One generated module: the schema's input types and enums, each operation's result and variables types, and its typed document. */
+/**
+ * One generated module: each operation's result and variables types, the input types and enums
+ * its variables use, and its typed document. `typescript-operations` (6.x) writes the input types
+ * and enums itself; adding the `typescript` plugin as well, as setups for 5.x did, declares each of
+ * them twice (TS2300: Duplicate identifier).
+ */
 export const typedDocuments = {
-  plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+  plugins: ['typescript-operations', 'typed-document-node'],
   config: {
     scalars,
     // A scalar without a mapping above fails the run instead of becoming `any`.
     strictScalars: true,
-    // Object types are not emitted, only what operations need (inputs, enums, results).
-    onlyOperationTypes: true,
-    enumsAsTypes: true,
+    // Enums as unions of string literals.
+    enumType: 'string-literal',
     skipTypename: true,
     useTypeImports: true,
   },

@@ -19,6 +19,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLE = path.join(ROOT, 'examples/client');
 const CODEGEN_BIN = path.join(ROOT, 'node_modules/@graphql-codegen/cli/cjs/bin.js');
 const TSC_BIN = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+const SYSTEM_CAS = '/etc/ssl/certs/ca-certificates.crt';
 
 interface Run {
   code: number;
@@ -136,5 +137,54 @@ describe('codegen.ts and the generated example client', () => {
     expect(rest.body.metadata?.uid).toBe(report.created.uid);
     expect(rest.body.metadata?.resourceVersion).toBe(report.created.resourceVersion);
     expect(rest.body.data).toEqual({ color: 'blue' });
+  });
+});
+
+describe('a project of its own reusing typedDocuments, from a workspace served over HTTPS', () => {
+  const fx = useServer({ tls: true });
+  let dir = '';
+
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  // What the README and schema/README.md tell a user to do: their own codegen.ts importing
+  // typedDocuments, the current GraphQL Code Generator CLI, the workspace's https:// URL, the token,
+  // and the server's CA through NODE_EXTRA_CA_CERTS (here a bundle, as when one was already set).
+  it('generates typed documents that compile, with the CLI and the documented environment', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-codegen-own-'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { rootDir: '.', noEmit: true, sourceMap: false }, include: ['generated/*.ts'] }),
+    );
+    fs.writeFileSync(path.join(dir, 'ops.graphql'), 'query Names($ns: String!) { v1 { ConfigMaps(namespace: $ns) { items { metadata { name labels } } } } }\n');
+    fs.writeFileSync(
+      path.join(dir, 'codegen.ts'),
+      `import type { CodegenConfig } from '@graphql-codegen/cli';
+import { typedDocuments } from ${JSON.stringify(path.join(ROOT, 'codegen.ts'))};
+
+const config: CodegenConfig = {
+  schema: { [process.env.ATOLL_GRAPHQL_URL as string]: { headers: { Authorization: \`Bearer \${process.env.ATOLL_TOKEN}\` } } },
+  documents: ['ops.graphql'],
+  generates: { 'generated/graphql.ts': typedDocuments },
+};
+export default config;
+`,
+    );
+    // The machine's CAs first, as a value NODE_EXTRA_CA_CERTS had before would name them.
+    const system = fs.existsSync(SYSTEM_CAS) ? fs.readFileSync(SYSTEM_CAS, 'utf8') : '';
+    fs.writeFileSync(path.join(dir, 'ca-bundle.crt'), `${system}\n${fx.server.pki?.ca.cert ?? ''}`);
+    await fx.workspace('root', 'own');
+    expect(fx.base).toMatch(/^https:/);
+    const env = { ...process.env, ATOLL_GRAPHQL_URL: `${fx.base}/clusters/root:own/graphql`, ATOLL_TOKEN: fx.adminToken, NODE_EXTRA_CA_CERTS: path.join(dir, 'ca-bundle.crt') };
+    const generated = await run([CODEGEN_BIN, '--config', 'codegen.ts'], dir, env);
+    expect(generated.code, generated.stdout + generated.stderr).toBe(0);
+    const module = fs.readFileSync(path.join(dir, 'generated/graphql.ts'), 'utf8');
+    expect(module).toContain('export const NamesDocument');
+    expect(module).toContain('labels: Record<string, string> | null');
+    const compiled = await run([TSC_BIN, '-p', 'tsconfig.json'], dir);
+    expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
   });
 });
