@@ -8,6 +8,7 @@ import { SYSTEM_MASTERS, type UserInfo } from '../../registry/index.js';
 import { ADMIN_GROUP } from '../authn/types.js';
 import type { Grant, Policy } from './policy.js';
 import { addUnique, ruleAllows } from './rules.js';
+import { systemStatusRefusal } from './system-status.js';
 import type { Attributes, Decision, NonResourceRule, ResourceRule, Rule, SubjectRules } from './types.js';
 
 /** How Kubernetes names the binding that allowed a request (rbac's binding describers). */
@@ -56,6 +57,8 @@ export interface EvaluationOptions {
 export function evaluate(policy: Policy, a: Attributes, options: EvaluationOptions = {}): Decision {
   // An always-allow group, before RBAC (kcp and the apiserver both authorize it first, and say nothing).
   if (isAlwaysAllowed(a.user)) return { allowed: true, reason: '' };
+  const refusal = systemStatusRefusal(a);
+  if (refusal !== undefined) return { allowed: false, reason: `${forbiddenMessage(a)}: ${refusal}` };
   const errors: string[] = [];
   for (const grant of policy.grants(a.user, a.resourceRequest ? a.namespace : '', options.byName ?? true)) {
     const r = policy.roleRules(grant.binding.roleRef, grant.binding.namespace);

@@ -1,0 +1,61 @@
+/**
+ * The workspace lifecycle as kcp has it (issue 15, item 6), against the real server: what a
+ * workspace admin may not write, full updates of a LogicalCluster, type references and initializer
+ * names, WorkspaceType status, the required-groups annotation, and LogicalCluster finalizers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { useServer, WORKSPACES } from '../support/server-fixture.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-kcp-lifecycle-'));
+const tokenFile = path.join(dir, 'tokens.csv');
+fs.writeFileSync(tokenFile, ['ann-token,ann,2001,"eng,ops"', 'bob-token,bob,2002,"eng"'].join('\n') + '\n');
+
+const fx = useServer({ auth: { tokenFile } });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const TYPES = (ws: string): string => `/clusters/${ws}/apis/tenancy.kcp.io/v1alpha1/workspacetypes`;
+const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
+
+/** Makes `name` cluster-admin of the workspace (what kcp makes a workspace's creator) and waits until it counts. */
+async function makeAdmin(ws: string, name: string, token: string): Promise<void> {
+  const r = await fx.call('POST', `/clusters/${ws}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings`, {
+    metadata: { name: `${name}-admin` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [user(name)],
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  await eventually(async () => expect((await fx.callAs(token, 'GET', TYPES(ws))).status).toBe(200));
+}
+
+describe('what a workspace admin may not write', () => {
+  beforeAll(async () => {
+    await fx.workspace('root', 'org');
+    await makeAdmin('root:org', 'ann', 'ann-token');
+  });
+
+  it('refuses Workspace and WorkspaceType status writes with 403, as kcp; the system still writes them', async () => {
+    const created = await fx.callAs('ann-token', 'POST', WORKSPACES('root:org'), { metadata: { name: 'child' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ws = (await fx.callAs('ann-token', 'GET', `${WORKSPACES('root:org')}/child`)).body;
+    const put = await fx.callAs('ann-token', 'PUT', `${WORKSPACES('root:org')}/child/status`, { ...ws, status: { phase: 'Ready' } });
+    expect(put.status, JSON.stringify(put.body)).toBe(403);
+    expect(put.body).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
+    expect(put.body.message).toContain('cannot update resource "workspaces/status" in API group "tenancy.kcp.io"');
+    const patch = await fx.callAs('ann-token', 'PATCH', `${WORKSPACES('root:org')}/child/status`, { status: { phase: 'Ready' } }, 'application/merge-patch+json');
+    expect(patch.status).toBe(403);
+    // Reading it is RBAC's question, and the admin may.
+    expect((await fx.callAs('ann-token', 'GET', `${WORKSPACES('root:org')}/child/status`)).status).toBe(200);
+
+    const type = await fx.callAs('ann-token', 'POST', TYPES('root:org'), { metadata: { name: 'custom' } });
+    expect(type.status, JSON.stringify(type.body)).toBe(201);
+    const typeStatus = await fx.callAs('ann-token', 'PATCH', `${TYPES('root:org')}/custom/status`, { status: { conditions: [] } }, 'application/merge-patch+json');
+    expect(typeStatus.status).toBe(403);
+    expect(typeStatus.body.message).toContain('workspacetypes/status');
+    // The platform admin (system:kcp:admin) is not refused.
+    expect((await fx.call('PATCH', `${TYPES('root:org')}/custom/status`, { status: { conditions: [] } }, 'application/merge-patch+json')).status).toBe(200);
+  });
+});
