@@ -1,4 +1,4 @@
-// Lint rules that keep the layering of DESIGN.md honest: no `any`, and imports only point down.
+// Lint rules that keep the layering of docs/DESIGN.md honest: no `any`, and imports only point down.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -25,7 +25,7 @@ const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({
       {
         patterns: banned.map((b) => ({
           group: [`**/${b}/*`, `**/${b}`],
-          message: `src/${layer} sits below src/${b}; dependencies point downwards only (DESIGN.md).`,
+          message: `src/${layer} sits below src/${b}; dependencies point downwards only (docs/DESIGN.md).`,
         })),
       },
     ],

@@ -29,6 +29,12 @@ export interface QueryLimits {
  */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 15, maxAliases: 30, maxDirectives: 20, maxTokens: 5_000, maxCost: 10_000, maxNesting: MAX_NESTING_DEPTH };
 
+/**
+ * What replaces graphql-js's "Did you mean ...?" in validation errors. graphql-armor's own mask,
+ * a bare `[Suggestion hidden]`, left users wondering what was hidden and why.
+ */
+export const SUGGESTION_HIDDEN = "[Suggestion hidden: this server names no fields in errors; its schema is in GraphiQL's docs or by introspection]";
+
 export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plugin {
   const nesting: Plugin = {
     onParse({ parseFn, setParseFn }) {
@@ -47,7 +53,7 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plug
           maxDirectives: { n: limits.maxDirectives },
           maxTokens: { n: limits.maxTokens },
           costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
-          blockFieldSuggestion: { enabled: true },
+          blockFieldSuggestion: { enabled: true, mask: SUGGESTION_HIDDEN },
         }),
       );
       // Added after graphql-armor (whose own plugins go right after it), so the parse function

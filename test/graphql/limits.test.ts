@@ -48,6 +48,8 @@ describe('query limits', () => {
     const r = await query('{ v1 { Namespac { items { metadata { name } } } } }');
     expect(messages(r)).toContain('Cannot query field');
     expect(messages(r)).not.toMatch(/Did you mean/);
+    // What stands in for the suggestion says why, and where the names are.
+    expect(messages(r)).toContain('[Suggestion hidden: this server names no fields in errors; its schema is in GraphiQL\'s docs or by introspection]');
   });
 
   it('refuses oversized bodies with 413 and stays healthy', async () => {
