@@ -18,6 +18,7 @@ const fx = useServer({ auth: { tokenFile } });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const TYPES = (ws: string): string => `/clusters/${ws}/apis/tenancy.kcp.io/v1alpha1/workspacetypes`;
+const LC = (ws: string): string => `/clusters/${ws}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster`;
 const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
 
 /** Makes `name` cluster-admin of the workspace (what kcp makes a workspace's creator) and waits until it counts. */
@@ -57,5 +58,23 @@ describe('what a workspace admin may not write', () => {
     expect(typeStatus.body.message).toContain('workspacetypes/status');
     // The platform admin (system:kcp:admin) is not refused.
     expect((await fx.call('PATCH', `${TYPES('root:org')}/custom/status`, { status: { conditions: [] } }, 'application/merge-patch+json')).status).toBe(200);
+  });
+});
+
+describe('LogicalCluster updates', () => {
+  it('accepts a full update that keeps the owner, and refuses one that changes it', async () => {
+    await fx.workspace('root', 'lc-put');
+    const lc = (await fx.call('GET', LC('root:lc-put'))).body;
+    const labelled = { ...lc, metadata: { ...lc.metadata, labels: { team: 'a' } } };
+    const put = await fx.call('PUT', LC('root:lc-put'), labelled);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body.metadata?.labels).toEqual({ team: 'a' });
+    // The same owner written with its fields in another order is the same owner.
+    const owner = (put.body.spec as { owner: Record<string, string> }).owner;
+    const reordered = Object.fromEntries(Object.entries(owner).reverse());
+    const again = await fx.call('PUT', LC('root:lc-put'), { ...put.body, spec: { ...put.body.spec, owner: reordered } });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const stolen = await fx.call('PUT', LC('root:lc-put'), { ...again.body, spec: { ...again.body.spec, owner: { ...owner, name: 'other' } } });
+    expect(stolen.status).toBe(422);
   });
 });

@@ -6,7 +6,7 @@
  * object by itself: it only starts that sequence.
  */
 import { z } from 'zod';
-import type { KubeObject } from '../../meta/index.js';
+import { deepEqual, type KubeObject } from '../../meta/index.js';
 import type { ObjectKey } from '../../storage/index.js';
 import { builtin, checkSchema, groupResource, kindSchema, type FieldError } from '../../registry/index.js';
 import { CORE_KCP, tenancyComponents } from './openapi.js';
@@ -102,8 +102,8 @@ function validateUpdate(o: KubeObject, old: KubeObject): FieldError[] {
       errs.push({ type: 'FieldValueInvalid', field: `metadata.annotations[${key}]`, value: now, detail: 'field is immutable' });
     }
   }
-  const sameOwner = JSON.stringify(lcSpecOf(o).owner ?? null) === JSON.stringify(lcSpecOf(old).owner ?? null);
-  if (!sameOwner) errs.push({ type: 'FieldValueInvalid', field: 'spec.owner', value: lcSpecOf(o).owner, detail: 'field is immutable' });
+  // Compared as values: a client's full update writes the owner back with its keys in its own order.
+  if (!deepEqual(lcSpecOf(o).owner ?? null, lcSpecOf(old).owner ?? null)) errs.push({ type: 'FieldValueInvalid', field: 'spec.owner', value: lcSpecOf(o).owner, detail: 'field is immutable' });
   return errs;
 }
 
