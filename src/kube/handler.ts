@@ -10,10 +10,11 @@ import { VIEW_PATH_PREFIX, type ProviderViews } from '../apiexports/index.js';
 import { impersonationHeaders, type AccessControl, type Sessions } from '../auth/index.js';
 import { ApiError, errors, type Registry } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
-import type { ClusterResolver } from '../tenancy/index.js';
+import { HOME_NAME, homeNotReady, ROOT_CLUSTER, type ClusterResolver, type HomeWorkspaces } from '../tenancy/index.js';
 import { requestAttributes } from './attributes.js';
 import { serveEveryCluster } from './every-cluster.js';
 import { sendObject } from './respond.js';
+import type { RequestInfo } from './request-info.js';
 import { requestInfoOf, serve, type Where } from './serve.js';
 import { versionInfo } from './version.js';
 import { serveProviderView } from './virtual.js';
@@ -31,6 +32,13 @@ export interface KubeHandlerDeps {
   sessions?: Sessions;
   /** Providers' views of their APIExports (`/services/apiexport/...`); not served without. */
   views?: ProviderViews;
+  /** Home workspaces (`workspaces/~` in root); without it `~` is just a name that does not exist. */
+  home?: HomeWorkspaces;
+  /**
+   * The server's `/healthz`, `/livez` and `/readyz` (true when it answered `url`), which a
+   * workspace serves below its own path once entered, as kcp does.
+   */
+  health?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
 const CLUSTERS = /^\/clusters\/([^/]+)(\/.*)?$/;
@@ -62,6 +70,14 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       return true;
     }
     const resolved = await deps.resolver.resolve(clusterRef);
+    if (deps.home && deps.access && user && resolved === ROOT_CLUSTER && isHomeRequest(info)) {
+      // Before the entry check, as kcp's filter: asking for one's home needs no access to root, only `create workspaces/~` there.
+      deps.access.authorize(ROOT_CLUSTER, requestAttributes(user, { ...info, verb: 'create' }, 'POST', m[2] ?? '/', url.searchParams));
+      const answer = await deps.home.home(user);
+      if (!answer.ready) throw homeNotReady();
+      sendObject(req, res, 200, answer.workspace);
+      return true;
+    }
     let cluster: string;
     // Who the request acts as: the authenticated user, or whom it impersonates.
     let acting = user;
@@ -77,6 +93,7 @@ export function kubeHandler(deps: KubeHandlerDeps) {
     } else {
       throw new ApiError('NotFound', `workspace "${clusterRef}" not found`, { name: clusterRef, group: 'tenancy.kcp.io', kind: 'workspaces' });
     }
+    if (deps.health?.(req, res, new URL(`${m[2] ?? '/'}${url.search}`, url))) return true;
     const set = await deps.catalog.forCluster(cluster);
     const where: Where = { cluster, base: clusterBase(clusterRef), user: acting, authenticated: user, refresh: async () => deps.catalog.refresh?.(cluster) };
     await serve(deps, req, res, url, where, set, info);
@@ -89,4 +106,8 @@ export function kubeHandler(deps: KubeHandlerDeps) {
  * keep them, and client-go strips its own server URL's prefix, written with ':', from the OpenAPI
  * index's links before following them); anything else in a segment is escaped.
  */
+/** `GET workspaces/~` of tenancy.kcp.io: what `kubectl ws` asks for the user's home. */
+const isHomeRequest = (info: RequestInfo): info is Extract<RequestInfo, { kind: 'resource' }> =>
+  info.kind === 'resource' && info.verb === 'get' && info.group === 'tenancy.kcp.io' && info.resource === 'workspaces' && info.name === HOME_NAME && !info.subresource;
+
 const clusterBase = (clusterRef: string): string => `/clusters/${clusterRef.split(':').map(encodeURIComponent).join(':')}`;

@@ -10,7 +10,7 @@
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
  * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS,
  * and the watch limits `--watch-max-queued-events`/ATOLL_WATCH_MAX_QUEUED_EVENTS and
- * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES.
+ * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES, and `--enable-home-workspaces`/ATOLL_ENABLE_HOME_WORKSPACES.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,8 @@ export interface ServerConfig {
   corsAllowedOrigins?: string[];
   /** The watch hub's limits per watcher (events and bytes queued for a consumer that falls behind). */
   watch?: WatchHubOptions;
+  /** Home workspaces made on a user's first `workspaces/~` (kcp's `--enable-home-workspaces`); on unless false. */
+  homeWorkspaces?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +50,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
+                    [--enable-home-workspaces true|false]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -89,7 +92,11 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --watch-max-queued-events, --watch-max-queued-bytes
                events, and bytes of objects, that may wait for one watch or subscription whose client
                reads too slowly before it is ended, told where to resume (env ATOLL_WATCH_MAX_QUEUED_EVENTS,
-               default ${DEFAULT_MAX_QUEUED_EVENTS}; ATOLL_WATCH_MAX_QUEUED_BYTES, default ${DEFAULT_MAX_QUEUED_BYTES})`;
+               default ${DEFAULT_MAX_QUEUED_EVENTS}; ATOLL_WATCH_MAX_QUEUED_BYTES, default ${DEFAULT_MAX_QUEUED_BYTES})
+  --enable-home-workspaces
+               true or false: a user's first request for workspaces/~ in root (kubectl ws without an
+               argument) creates the user's home workspace, user:<name>, with the user its admin
+               (env ATOLL_ENABLE_HOME_WORKSPACES, default true)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -116,6 +123,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'cors-allowed-origins': { type: 'string' },
         'watch-max-queued-events': { type: 'string' },
         'watch-max-queued-bytes': { type: 'string' },
+        'enable-home-workspaces': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -174,6 +182,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!/^\d+$/.test(queuedBytesText) || maxQueuedBytes < 1024 * 1024 || maxQueuedBytes > 2 ** 34) {
     throw new ConfigError(`invalid watch queue limit "${queuedBytesText}": expected bytes between 1048576 and 17179869184`);
   }
+  const homeText = values['enable-home-workspaces'] ?? env.ATOLL_ENABLE_HOME_WORKSPACES ?? 'true';
+  if (homeText !== 'true' && homeText !== 'false') throw new ConfigError(`invalid home workspaces setting "${homeText}": expected true or false`);
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -191,6 +201,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
     ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
     watch: { maxQueuedEvents, maxQueuedBytes },
+    homeWorkspaces: homeText === 'true',
   };
 }
 

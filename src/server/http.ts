@@ -16,5 +16,8 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
 /** Any error as a Kubernetes Status; unexpected ones are masked (the caller logs them). */
 export function sendError(res: ServerResponse, err: unknown): void {
   const api = err instanceof ApiError ? err : errors.internal('an unexpected error occurred; see the server log');
+  // As the apiserver: a Status that says when to retry says it in the header too, which client-go obeys.
+  const retryAfter = api.details?.retryAfterSeconds;
+  if (retryAfter !== undefined && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
   sendJson(res, api.code, api.toStatus());
 }

@@ -17,7 +17,9 @@ import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
 import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, ensureSystemExports, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
+  ensureHomeCreatorRole,
   ensureRootCluster,
+  HomeWorkspaces,
   requiredLogicalCluster,
   storeResolver,
   tenancyResourceTypes,
@@ -65,6 +67,8 @@ export class AtollServer {
   readonly bindings: BindingCatalog;
   /** Providers' views of their exports across consumers (`/services/apiexport/...`, REST and GraphQL). */
   private readonly views: ProviderViews;
+  /** Home workspaces (`kubectl ws` without an argument); off with --enable-home-workspaces=false. */
+  private readonly home: HomeWorkspaces | undefined;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
   private controllers: RunningControllers[] = [];
@@ -110,6 +114,7 @@ export class AtollServer {
       this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
     }
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
+    if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl });
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -157,7 +162,7 @@ export class AtollServer {
       // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, ...access }),
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, ...access, ...(this.home ? { home: this.home } : {}) }),
       // Everything else is unknown.
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
@@ -240,6 +245,7 @@ export class AtollServer {
   async start(): Promise<void> {
     await ensureRootCluster(this.registry);
     await ensureSystemExports(this.registry);
+    if (this.home) await ensureHomeCreatorRole(this.registry);
     this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });

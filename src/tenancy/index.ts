@@ -4,3 +4,5 @@ export * from './resolver.js';
 export * from './types.js';
 export * from './admission.js';
 export * from './kinds/index.js';
+export * from './home-name.js';
+export * from './home.js';

@@ -1,12 +1,13 @@
 /**
  * Resolves the `<path-or-cluster-name>` of `/clusters/<...>` to a logical cluster name, as kcp
- * does: `root` and logical cluster names resolve directly; a path `root:org:team` walks the
+ * does: `root` and logical cluster names resolve directly, `user:<name>` is that user's home; a path `root:org:team` walks the
  * Workspace objects from its first segment, each naming the next logical cluster. A logical
  * cluster exists while its `cluster` LogicalCluster object does, so a workspace still being
  * scheduled, or already purged, does not resolve. Every step is a keyed store read — no cache to
  * go stale, and a workspace is reachable the moment its logical cluster exists.
  */
 import type { ObjectKey, Store } from '../storage/index.js';
+import { HOME_PATH_PREFIX, homeClusterName } from './home-name.js';
 import { specOf, WORKSPACE_RESOURCE } from './kinds/index.js';
 import { LOGICAL_CLUSTER_RESOURCE, logicalClusterKey, ROOT_CLUSTER } from './root.js';
 
@@ -30,8 +31,14 @@ export function storeResolver(store: Store): ClusterResolver {
   return {
     async resolve(pathOrName) {
       if (!isValidPath(pathOrName)) return undefined;
-      const [first, ...names] = pathOrName.split(':') as [string, ...string[]];
+      const [first, ...rest] = pathOrName.split(':') as [string, ...string[]];
       let cluster = first;
+      let names = rest;
+      // kcp's `user:<name>:...`: a path from the user's home workspace.
+      if (first === HOME_PATH_PREFIX && rest.length > 0) {
+        cluster = homeClusterName(rest[0] as string);
+        names = rest.slice(1);
+      }
       for (const name of names) {
         const ws = await store.get({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
         const next = ws ? specOf(ws).cluster : undefined;

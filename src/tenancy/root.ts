@@ -31,6 +31,8 @@ export const BUILTIN_WORKSPACE_TYPES: Readonly<Record<string, WorkspaceTypeSpec>
     ],
   },
   organization: { extend: { with: [universal] }, defaultChildWorkspaceType: universal, limitAllowedParents: { types: [inRoot] } },
+  // A user's home (made on first ask, no parent): kcp's `root:home`.
+  home: { extend: { with: [universal] }, defaultChildWorkspaceType: universal, limitAllowedParents: { none: true } },
   team: {
     extend: { with: [universal] },
     defaultChildWorkspaceType: universal,

@@ -50,7 +50,7 @@ export interface ServerFixture {
  * The server speaks plain HTTP unless `tls` (kubectl sends bearer tokens over TLS only). `watch`
  * sets the watch hub's limits (small ones let a test make a watcher fall behind with few writes).
  */
-export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings>; tls?: boolean; watch?: WatchHubOptions } = {}): ServerFixture {
+export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<AuthSettings>; tls?: boolean; watch?: WatchHubOptions; homeWorkspaces?: boolean } = {}): ServerFixture {
   let tlsFetch: Fetch | undefined;
   let server: AtollServer | undefined;
   let dataDir = '';
@@ -59,7 +59,8 @@ export function useServer(options: { graphql?: GraphQLSettings; auth?: Partial<A
     const graphql = options.graphql ? { graphql: options.graphql } : {};
     const watch = options.watch ? { watch: options.watch } : {};
     const auth: AuthSettings = { anonymous: false, authorization: 'RBAC', ...options.auth };
-    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, tls: options.tls ?? false, ...graphql, ...watch }, pino({ level: 'silent' }));
+    const home = options.homeWorkspaces === undefined ? {} : { homeWorkspaces: options.homeWorkspaces };
+    server = new AtollServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', auth, tls: options.tls ?? false, ...graphql, ...watch, ...home }, pino({ level: 'silent' }));
     await server.start();
     if (server.pki) tlsFetch = fetchTrusting(server.pki.ca.cert);
   });
