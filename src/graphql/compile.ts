@@ -53,7 +53,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
  * kept than other derived values; an evicted set recompiles in tens of milliseconds on next use.
  */
 const MAX_SCHEMAS = 200;
-const schemas = new DerivedCache<GraphQLSchema>((set) => compileSchema(set), MAX_SCHEMAS);
+const schemas = new DerivedCache<GraphQLSchema>((set) => compileSchema(set), MAX_SCHEMAS, 'graphql_schema');
 
 /** The schema of an API set, compiled on first use and shared by every set with its fingerprint. */
 export function schemaFor(set: ApiSet): GraphQLSchema {

@@ -110,7 +110,7 @@ function build(set: ApiSet): DiscoveryDocs {
   };
 }
 
-const cache = new DerivedCache(build);
+const cache = new DerivedCache(build, undefined, 'discovery');
 
 export function discoveryFor(set: ApiSet): DiscoveryDocs {
   return cache.get(set);

@@ -213,7 +213,7 @@ const encoded = (bytes: Buffer): Encoded => ({ bytes, etag: createHash('sha512')
  */
 export const OPENAPI_V2_CACHED_SETS = 100;
 
-const cache = new DerivedCache((set) => new OpenApiV2(buildOpenApiV2(set)), OPENAPI_V2_CACHED_SETS);
+const cache = new DerivedCache((set) => new OpenApiV2(buildOpenApiV2(set)), OPENAPI_V2_CACHED_SETS, 'openapi_v2');
 
 /** The API set's v2 document (built on first use, then shared by every workspace with the same set). */
 export function openApiV2(set: ApiSet): OpenApiV2 {

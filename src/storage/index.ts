@@ -4,5 +4,6 @@
  */
 export * from './types.js';
 export * from './errors.js';
+export { COMMIT_CHANNEL, publishCommit, type CommitMessage } from './commit-channel.js';
 export { WatchHub, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type ChangeSource } from './watch-hub.js';
 export { EmbeddedStore, DB_FILE, type EmbeddedStoreOptions } from './embedded/index.js';

@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import type { KubeObject } from '../../meta/index.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
+import { publishCommit } from '../commit-channel.js';
 import { StorageError } from '../errors.js';
 import { compileFilter, filtersNothing } from '../filter.js';
 import { comparePositions, positionKey, type Position } from '../key-order.js';
@@ -329,6 +330,7 @@ export class EmbeddedStore implements Store {
       const results: (WriteResult | Written | StorageError)[] = [];
       const events: StoreEvent[] = [];
       const startRev = this.rev;
+      const started = performance.now();
       try {
         this.commitBatch(batch, results, events);
       } catch (err) {
@@ -339,6 +341,7 @@ export class EmbeddedStore implements Store {
         continue;
       }
       this.writeSucceeded();
+      publishCommit(batch.length, (performance.now() - started) / 1000);
       // Committed and durable: publish first so a writer that reacts to its answer by watching
       // from the returned revision finds the hub already there.
       this.hub.publish(events);
