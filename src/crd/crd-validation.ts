@@ -34,13 +34,46 @@ function kindName(field: string, value: string | undefined): FieldError[] {
   return DNS1035.test(value.toLowerCase()) ? [] : [invalid(field, value, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?')];
 }
 
+/**
+ * The groups Kubernetes serves itself, which kcp lets a workspace define by CRD (that is how
+ * Deployments come into a kcp workspace): its apiextensions fork skips the group's DNS and dot
+ * rules for exactly these (validation.isKubernetesAPIGroup). kcp also lists the core group "";
+ * Atoll does not serve custom resources under /api/v1, so that one stays refused.
+ */
+const KUBERNETES_API_GROUPS = new Set([
+  'admissionregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'extensions',
+  'flowcontrol.apiserver.k8s.io',
+  'imagepolicy.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+function groupErrors(group: string): FieldError[] {
+  if (KUBERNETES_API_GROUPS.has(group)) return [];
+  const dns = validateDNS1123Subdomain(group);
+  if (dns.length > 0) return [invalid('spec.group', group, dns.join(','))];
+  return group.includes('.') ? [] : [invalid('spec.group', group, 'should be a domain with at least one dot')];
+}
+
 export function validateCrd(o: KubeObject): FieldError[] {
   const spec = o.spec as CrdSpec;
   const errs: FieldError[] = [];
   if (!spec.group) errs.push(required('spec.group'));
   else {
-    errs.push(...validateDNS1123Subdomain(spec.group).map((d) => invalid('spec.group', spec.group, d)));
-    if (!spec.group.includes('.')) errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
+    errs.push(...groupErrors(spec.group));
   }
   const n = spec.names;
   errs.push(...validateCrdNames(n));

@@ -6,7 +6,7 @@
 export { customResourceDefinitions } from './crd-kind.js';
 export { CrdCatalog, CRD_RESOURCE, type CrdCatalogOptions } from './catalog.js';
 export { CrdController, CRD_CONTROLLER_MANAGER, type CrdControllerOptions } from './controller.js';
-export { crdTerminationGuard } from './admission.js';
+export { crdTerminationGuard, reservedCrdAnnotationsGuard } from './admission.js';
 export { servedTypes, specHash } from './served-types.js';
 export * from './crd-types.js';
 export type { JSONSchemaProps, ValidationRule } from './schema-types.js';

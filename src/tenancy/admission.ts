@@ -5,6 +5,7 @@
  * - A new Workspace gets its type from the parent workspace's type when it names none; a type
  *   named without a path is looked up from the parent up to root; the type must exist and allow
  *   this parent (and the parent's type this child) — else Invalid / Forbidden, nothing written.
+ *   A reference the client wrote is kept as written (kcp does not fill in the path it found).
  * - No workspace may be created inside a logical cluster that is being deleted.
  * - `spec.URL` is the system's to set (here, from the parent's path); LogicalClusters are created by the
  *   system only, and deleted through their Workspace unless they say `directlyDeletable`.
@@ -22,8 +23,9 @@ import {
   TYPE_ANNOTATION,
   typeReference,
   workspaces,
+  type TypeReference,
 } from './kinds/index.js';
-import { ROOT_PATH, typeKey, type WorkspaceTypeRules } from './types.js';
+import { ROOT_PATH, type WorkspaceTypeRules } from './types.js';
 
 export interface WorkspaceAdmissionOptions {
   registry: Registry;
@@ -51,6 +53,12 @@ export async function placeOf(registry: Registry, cluster: string): Promise<Clus
   };
 }
 
+/** The type each Workspace being created resolved to, for the admission steps after defaulting. */
+const admittedTypes = new WeakMap<KubeObject, Required<TypeReference>>();
+
+/** The type a Workspace in creation resolved to (with the path where it was found), once defaulting ran. */
+export const admittedType = (object: KubeObject): Required<TypeReference> | undefined => admittedTypes.get(object);
+
 /** Mutating hook: defaults and checks a new Workspace's type. */
 export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmissionOptions): AdmissionHook {
   return async ({ operation, type, context, object }) => {
@@ -64,7 +72,8 @@ export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmis
     if (!isPlainObject(object.spec ?? {}) || (spec.type !== undefined && !typeReference.safeParse(spec.type).success)) return;
     const ref = spec.type ? await rules.complete(spec.type, parent.path) : await rules.defaultChild(parent.type);
     await rules.checkAllowed(name, ref, parent.type);
-    object.spec = { ...spec, type: ref };
+    admittedTypes.set(object, ref);
+    if (!spec.type) object.spec = { ...spec, type: ref };
     // The creator becomes the workspace's admin (scheduling binds it); what a client wrote here
     // would let it name someone else, so the annotation is always the server's.
     const annotations = { ...object.metadata.annotations };
@@ -113,6 +122,3 @@ export const workspaceUrl = (baseUrl: string, path: string): string => `${baseUr
 
 /** `<parent path>:<name>`, the path of a child workspace. */
 export const childPath = (parentPath: string, name: string): string => `${parentPath}:${name}`;
-
-/** The type key a Workspace object names (after admission filled in its path). */
-export const workspaceTypeKey = (ws: KubeObject): string => typeKey(specOf(ws).type ?? { name: 'universal' });

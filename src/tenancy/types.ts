@@ -24,8 +24,17 @@ export interface ResolvedType {
   /** `<path>:<name>`, e.g. `root:universal`. */
   key: string;
   ref: Required<TypeReference>;
+  /** The logical cluster that holds the type (`root` for root's types). */
+  cluster: string;
   object: KubeObject;
 }
+
+/**
+ * The name of a type's initializer or terminator, as kcp makes it: the logical cluster name of the
+ * type's workspace, not its path (`root:universal`; `2x7…:project` for a type in `root:org`), so it
+ * stays the same however the workspace is reached.
+ */
+export const lifecycleName = (t: ResolvedType): string => `${t.cluster}:${t.ref.name}`;
 
 export const typeKey = (ref: TypeReference): string => `${ref.path || ROOT_PATH}:${ref.name}`;
 
@@ -55,7 +64,7 @@ export class WorkspaceTypeRules {
     if (!cluster) return undefined;
     try {
       const object = await this.registry.get({ cluster }, workspaceTypes, undefined, full.name);
-      const found = { key, ref: full, object };
+      const found = { key, ref: full, cluster, object };
       if (this.cache && generation === this.generation && this.cache.size < MAX_CACHED) this.cache.set(key, found);
       return found;
     } catch (e) {
@@ -120,7 +129,7 @@ export class WorkspaceTypeRules {
 
   /**
    * What a workspace of this type waits for, from one walk of its chain: initializers before it is
-   * Ready and terminators before its content is deleted, each the `<path>:<name>` of a type in the
+   * Ready and terminators before its content is deleted, each the `lifecycleName` of a type in the
    * chain that sets `initializer` / `terminator` — and, last (as kcp orders them),
    * `system:apibindings` when any type in the chain has default APIBindings.
    */
@@ -128,8 +137,8 @@ export class WorkspaceTypeRules {
     const chain = await this.chain(ref);
     const bindings = chain.some((t) => (typeSpecOf(t.object).defaultAPIBindings ?? []).length > 0);
     return {
-      initializers: [...chain.filter((t) => typeSpecOf(t.object).initializer).map((t) => t.key), ...(bindings ? [APIBINDINGS_INITIALIZER] : [])],
-      terminators: chain.filter((t) => typeSpecOf(t.object).terminator).map((t) => t.key),
+      initializers: [...chain.filter((t) => typeSpecOf(t.object).initializer).map(lifecycleName), ...(bindings ? [APIBINDINGS_INITIALIZER] : [])],
+      terminators: chain.filter((t) => typeSpecOf(t.object).terminator).map(lifecycleName),
     };
   }
 

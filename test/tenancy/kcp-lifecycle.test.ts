@@ -78,3 +78,38 @@ describe('LogicalCluster updates', () => {
     expect(stolen.status).toBe(422);
   });
 });
+
+describe('types and initializers', () => {
+  it('keeps the type reference as written, names initializers <cluster of the type>:<type>, and goes Ready once the initializer is removed', async () => {
+    const org = await fx.workspace('root', 'typed-org');
+    const orgCluster = org.spec?.cluster as string;
+    const made = await fx.call('POST', TYPES('root:typed-org'), {
+      metadata: { name: 'gated' },
+      spec: { initializer: true, extend: { with: [{ name: 'universal', path: 'root' }] } },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const bare = await fx.call('POST', WORKSPACES('root:typed-org'), { metadata: { name: 'bare' }, spec: { type: { name: 'gated' } } });
+    expect(bare.status, JSON.stringify(bare.body)).toBe(201);
+    expect(bare.body.spec?.type).toEqual({ name: 'gated' });
+    const pathed = await fx.call('POST', WORKSPACES('root:typed-org'), { metadata: { name: 'pathed' }, spec: { type: { name: 'gated', path: 'root:typed-org' } } });
+    expect(pathed.body.spec?.type).toEqual({ name: 'gated', path: 'root:typed-org' });
+
+    for (const name of ['bare', 'pathed']) {
+      const lc = (await fx.call('GET', LC(`root:typed-org:${name}`))).body;
+      expect(lc.spec?.initializers).toEqual([`${orgCluster}:gated`, 'root:universal', 'system:apibindings']);
+      expect(lc.metadata?.annotations?.['internal.tenancy.kcp.io/type']).toBe('root:typed-org:gated');
+    }
+    // universal and the API bindings finish by themselves; the type's own initializer is someone else's.
+    await eventually(async () => {
+      const ws = await fx.call('GET', `${WORKSPACES('root:typed-org')}/bare`);
+      expect(ws.body.status).toMatchObject({ phase: 'Initializing', initializers: [`${orgCluster}:gated`] });
+    });
+    const removed = await fx.call('PATCH', `${LC('root:typed-org:bare')}/status`, { status: { initializers: [] } }, 'application/merge-patch+json');
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    await eventually(async () => {
+      const ws = await fx.call('GET', `${WORKSPACES('root:typed-org')}/bare`);
+      expect(ws.body.status).toMatchObject({ phase: 'Ready', initializers: [] });
+    });
+    expect((await fx.call('GET', LC('root:typed-org:bare'))).body.status?.phase).toBe('Ready');
+  });
+});

@@ -46,7 +46,8 @@ describe('creating workspaces', () => {
   it('defaults child types along the tree and nests to any depth', async () => {
     await fx.workspace('root', 'deep');
     const team = await fx.workspace('root:deep', 'team-a', { name: 'team' });
-    expect(team.spec?.type).toEqual({ name: 'team', path: 'root' });
+    // A reference the client wrote stays as written; a defaulted one names its path.
+    expect(team.spec?.type).toEqual({ name: 'team' });
     const child = await fx.workspace('root:deep:team-a', 'sub');
     expect(child.spec?.type).toEqual({ name: 'universal', path: 'root' });
     const leaf = await fx.workspace('root:deep:team-a:sub', 'leaf');
@@ -76,7 +77,9 @@ describe('creating workspaces', () => {
     });
     expect(made.status).toBe(201);
     const project = await fx.workspace('root:typed', 'p1', { name: 'project' });
-    expect(project.spec?.type).toEqual({ name: 'project', path: 'root:typed' });
+    expect(project.spec?.type).toEqual({ name: 'project' });
+    const lc = await fx.call('GET', LC('root:typed:p1'));
+    expect(lc.body.metadata?.annotations?.['internal.tenancy.kcp.io/type']).toBe('root:typed:project');
     // The default namespace comes from universal, which project extends.
     expect((await fx.call('GET', '/clusters/root:typed:p1/api/v1/namespaces/default')).status).toBe(200);
   });

@@ -6,11 +6,11 @@
  * bootstrap policy cannot grant that itself, since it applies in every workspace and a type of
  * the same name elsewhere would be opened up too.
  *
- * Runs after defaulting, which has completed `spec.type` with the path of the workspace that
- * defines it. Atoll's own controllers (system:masters) pass.
+ * Runs after defaulting, which found the workspace that defines the type (a reference written
+ * without a path is kept so in `spec.type`). Atoll's own controllers (system:masters) pass.
  */
 import { errors, isSystem, type AdmissionHook } from '../../registry/index.js';
-import { BUILTIN_WORKSPACE_TYPES, ROOT_PATH, specOf, workspaces, workspaceTypes, type ClusterResolver } from '../../tenancy/index.js';
+import { admittedType, BUILTIN_WORKSPACE_TYPES, ROOT_PATH, specOf, workspaces, workspaceTypes, type ClusterResolver } from '../../tenancy/index.js';
 import type { Authorizer } from './authorizer.js';
 import { forbiddenMessage } from './evaluator.js';
 import { resourceAttributes } from './types.js';
@@ -18,7 +18,7 @@ import { resourceAttributes } from './types.js';
 export function workspaceTypeUseGuard(authorizer: Authorizer, resolver: ClusterResolver): AdmissionHook {
   return async ({ operation, type, context, object }) => {
     if (operation !== 'CREATE' || type !== workspaces || !object || isSystem(context)) return;
-    const ref = specOf(object).type;
+    const ref = admittedType(object) ?? specOf(object).type;
     if (!ref) return;
     const path = ref.path ?? ROOT_PATH;
     if (path === ROOT_PATH && Object.hasOwn(BUILTIN_WORKSPACE_TYPES, ref.name)) return;

@@ -41,7 +41,7 @@ import {
   WORKSPACE_FINALIZER,
   WORKSPACE_RESOURCE,
   workspaces,
-  workspaceTypeKey,
+  typeKey,
   workspaceUrl,
   type LogicalClusterSpec,
   type WorkspaceStatus,
@@ -200,7 +200,8 @@ export class WorkspaceLifecycle {
   private async schedule(cluster: string, ws: KubeObject, child: string): Promise<void> {
     const parent = await placeOf(this.registry, cluster);
     if (!parent || parent.deleting) return;
-    const type = specOf(ws).type ?? { name: 'universal' };
+    // Found again as admission found it: a reference written without a path is kept so.
+    const type = await this.options.rules.complete(specOf(ws).type ?? { name: 'universal' }, parent.path);
     const { initializers, terminators } = await this.options.rules.lifecycle(type);
     const spec: LogicalClusterSpec = {
       owner: { apiVersion: 'tenancy.kcp.io/v1alpha1', resource: 'workspaces', name: ws.metadata.name ?? '', cluster, UID: ws.metadata.uid ?? '' },
@@ -210,7 +211,7 @@ export class WorkspaceLifecycle {
     const owner = ownerOf(ws);
     const annotations = {
       [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''),
-      [TYPE_ANNOTATION]: workspaceTypeKey(ws),
+      [TYPE_ANNOTATION]: typeKey(type),
       ...(owner ? { [OWNER_ANNOTATION]: ws.metadata.annotations?.[OWNER_ANNOTATION] as string } : {}),
     };
     try {
