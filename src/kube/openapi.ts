@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DerivedCache, type ApiSet } from '../apis/index.js';
 import { REF_PREFIX, type OpenApiComponents, type OpenApiSchema } from '../meta/index.js';
-import { apiVersionOf, subresourcesOf, type ResourceType, type SubresourceAction } from '../registry/index.js';
+import { acceptedPatchMediaTypes, apiVersionOf, subresourcesOf, takesStrategicMerge, type ResourceType, type SubresourceAction } from '../registry/index.js';
 import { KUBE_VERSION } from './version.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -75,10 +75,8 @@ function operations(t: ResourceType, schemaName: string, listName: string | unde
   const patchBody = {
     required: true,
     content: Object.fromEntries(
-      ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'].map((c) => [
-        c,
-        { schema: ref(`${META}Patch`) },
-      ]),
+      // kubectl's client-side apply sends a strategic merge patch when the document offers it.
+      acceptedPatchMediaTypes(takesStrategicMerge(t)).map((c) => [c, { schema: ref(`${META}Patch`) }]),
     ),
   };
   const create = (what: string, name: string, kind = gvk): Operation => {
@@ -189,7 +187,7 @@ function buildDocs(set: ApiSet): Map<string, Doc> {
   return docs;
 }
 
-const cache = new DerivedCache(buildDocs, undefined, 'openapi_v3');
+const cache = new DerivedCache(buildDocs);
 
 const docPath = (gv: string): string => (gv === 'v1' ? 'api/v1' : `apis/${gv}`);
 

@@ -14,6 +14,7 @@ import {
   sharedObject,
   acceptedPatchMediaTypes,
   unsupportedPatchMediaType,
+  takesStrategicMerge,
   type DeleteOptions,
   type FieldValidation,
   type ListQuery,
@@ -247,8 +248,8 @@ async function update(r: ResourceRequest): Promise<void> {
 
 async function patch(r: ResourceRequest): Promise<void> {
   const type = patchTypeOf(r.req.headers['content-type'] ?? '');
-  // Without a schema (custom resources) there is no strategic merge patch, as in Kubernetes.
-  if (!type || (type === 'strategic' && !r.t.schema)) throw unsupportedPatchMediaType(acceptedPatchMediaTypes(r.t.schema !== undefined));
+  const strategic = takesStrategicMerge(r.t);
+  if (!type || (type === 'strategic' && !strategic)) throw unsupportedPatchMediaType(acceptedPatchMediaTypes(strategic));
   const raw = await readBody(r.req, r.res, MAX_BODY_BYTES);
   const body = type === 'apply' ? parseYaml(raw) : parseJson(raw);
   const force = boolParam(r, 'force');

@@ -5,7 +5,7 @@
  * kind-specific rules in each ResourceType's strategy.
  */
 import { randomUUID } from 'node:crypto';
-import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
+import { cloneObject, deepEqual, isPlainObject, rfc3339, span, type KubeObject } from '../meta/index.js';
 import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
@@ -13,7 +13,7 @@ import { applyPatch, type PatchType } from './patch/index.js';
 import { show } from './patch/json.js';
 import { objectMetaTypeErrors, validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from './query.js';
-import { apiVersionOf, groupResource, hasSubresource, sharedObject, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
+import { apiVersionOf, groupResource, hasSubresource, sharedObject, takesStrategicMerge, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { listWithShared, withoutNamesakes } from './shared-objects.js';
 import { RegistryWatch, withCluster } from './watch.js';
@@ -172,6 +172,7 @@ export class Registry {
     return rfc3339(this.now());
   }
 
+  @span('registry.get', traceAttributes)
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     createOnly(t);
     const shared = sharedObject(t, name);
@@ -183,6 +184,7 @@ export class Registry {
     return served(t, found);
   }
 
+  @span('registry.list', traceAttributes)
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
     createOnly(t);
     const opts = parseListQuery(t, query);
@@ -231,6 +233,7 @@ export class Registry {
     return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, ctx.cluster === ALL_CLUSTERS);
   }
 
+  @span('registry.create', traceAttributes)
   async create(
     ctx: RequestContext,
     t: ResourceType,
@@ -366,6 +369,7 @@ export class Registry {
   }
 
   /** Replaces an object (PUT), or only its status with `subresource: 'status'`. */
+  @span('registry.update', traceAttributes)
   async update(
     ctx: RequestContext,
     t: ResourceType,
@@ -503,6 +507,7 @@ export class Registry {
    * PATCH: JSON patch, merge patch, strategic merge patch, or server-side apply (which may create
    * the object). Patches are re-applied to the newest object when another writer got in between.
    */
+  @span('registry.patch', traceAttributes)
   async patch(
     ctx: RequestContext,
     t: ResourceType,
@@ -547,7 +552,7 @@ export class Registry {
       checkPatchedVersion(t, name, input, old);
       return input;
     }
-    const patched = applyPatch(type, old, body, t.schema);
+    const patched = applyPatch(type, old, body, takesStrategicMerge(t) ? t.schema : undefined);
     if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
     checkPatchedVersion(t, name, patched, old);
     const input = this.decode(t, patched, namespace);
@@ -630,6 +635,7 @@ export class Registry {
     return next;
   }
 
+  @span('registry.delete', traceAttributes)
   async delete(
     ctx: RequestContext,
     t: ResourceType,
@@ -821,4 +827,9 @@ function generateName(prefix: string): string {
   for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
   // Like the apiserver, keep the result within 63 characters by trimming the prefix.
   return prefix.slice(0, 63 - suffix.length) + suffix;
+}
+
+/** What a registry span says of its call: the workspace and the resource. */
+function traceAttributes(ctx: RequestContext, t: ResourceType): Record<string, string> {
+  return { 'atoll.cluster': ctx.cluster, 'atoll.group': t.group, 'atoll.resource': t.resource };
 }

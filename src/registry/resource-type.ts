@@ -178,6 +178,40 @@ export interface ResourceType extends ErrorTarget {
  */
 export const ownsStorage = (t: ResourceType): boolean => !t.ephemeral && (!t.storedAs || t.storedAs.owner === true);
 
+/** The API groups of client-go's scheme (k8s.io/client-go/kubernetes/scheme). */
+const CLIENT_GO_GROUPS = new Set([
+  '',
+  'admissionregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'extensions',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+/**
+ * Whether PATCH takes strategic merge patch. The apiserver serves custom resources (CRDs, and so
+ * in kcp every bound resource) without it: 415, and OpenAPI does not offer it. kcp's CRD handler
+ * makes one exception, for CRDs in client-go's groups (a `deployments.apps` CRD), because kubectl
+ * patches those kinds strategically by default; Atoll merges them by the CRD's schema.
+ */
+export const takesStrategicMerge = (t: ResourceType): boolean => t.schema !== undefined && (t.sourceHash === undefined || CLIENT_GO_GROUPS.has(t.group));
+
 /** Subresources a type serves: `status` when it has one, then its kind-specific ones. */
 export function subresourcesOf(t: ResourceType): string[] {
   const s = t.strategy;
