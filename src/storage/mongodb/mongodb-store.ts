@@ -46,7 +46,6 @@ import {
   isDuplicateKey,
   objectId,
   SCHEMA_VERSION,
-  unavailableReason,
   type ChangeDoc,
   type Collections,
   type FenceDoc,
@@ -63,6 +62,11 @@ export interface MongoStoreOptions {
   maxObjectBytes?: number;
   /** Most writes committed in one group (default 1,000). */
   maxBatch?: number;
+  /**
+   * How long one MongoDB operation may take before the caller gets Unavailable (default 30 s). The
+   * driver does not always fail an operation in flight on a connection whose server was killed.
+   */
+  operationTimeoutMs?: number;
 }
 
 const MAINTENANCE_INTERVAL_MS = 10_000;
@@ -118,6 +122,7 @@ export class MongoStore implements Store {
   private readonly minRevisions: number;
   private readonly maxObjectBytes: number;
   private readonly maxBatch: number;
+  private readonly operationTimeoutMs: number;
 
   /** Connects, takes the writer's fence, and replays what a previous writer committed but did not apply. */
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
@@ -153,6 +158,7 @@ export class MongoStore implements Store {
     this.minRevisions = options.history?.minRevisions ?? 10_000;
     this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
     this.maxBatch = options.maxBatch ?? 1_000;
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 30_000;
     // The store sends the bookmarks itself (the hub's own timer is pushed out of the way): a
     // bookmark due while a group is in flight goes out right after it is published, so a watcher
     // is not told a revision that a commit acknowledged a moment later already supersedes.
@@ -183,7 +189,7 @@ export class MongoStore implements Store {
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
     this.checkOpen();
-    const doc = await this.read('get', () => this.cols.objects.findOne({ _id: objectId(key) }, { projection: { v: 1 } }));
+    const doc = await this.read('get', () => this.answer(this.cols.objects.findOne({ _id: objectId(key) }, { projection: { v: 1 } })));
     return doc ? (JSON.parse(doc.v) as KubeObject) : undefined;
   }
 
@@ -269,7 +275,7 @@ export class MongoStore implements Store {
     while (true) {
       const plan = planScan(shape, cursor);
       if (!plan) break;
-      const rows = await this.cols.objects.find(plan.filter, { sort: plan.sort, limit: chunk, projection: { c: 1, ns: 1, n: 1, v: 1 } }).toArray();
+      const rows = await this.answer(this.cols.objects.find(plan.filter, { sort: plan.sort, limit: chunk, projection: { c: 1, ns: 1, n: 1, v: 1 } }).toArray());
       for (const row of rows) {
         const pos: Position = [row.c, row.ns, row.n];
         while (o < older.length && comparePositions((older[o] as { pos: Position }).pos, pos) < 0) {
@@ -298,7 +304,8 @@ export class MongoStore implements Store {
       ...(shape.cluster !== undefined ? { c: shape.cluster } : {}),
       ...(shape.namespace !== undefined ? { ns: shape.namespace } : {}),
     };
-    for await (const row of this.cols.changes.find(filter, { sort: { _id: 1 } }) as AsyncIterable<ChangeDoc>) {
+    const rows = (await this.answer(this.cols.changes.find(filter, { sort: { _id: 1 } }).toArray())) as ChangeDoc[];
+    for (const row of rows) {
       const pos: Position = [row.c, row.ns, row.n];
       if (comparePositions(pos, after) <= 0) continue;
       const k = positionKey(pos);
@@ -310,11 +317,11 @@ export class MongoStore implements Store {
 
   private async countAfter(shape: ScanShape, after: Position, past: Awaited<ReturnType<MongoStore['stateAt']>> | undefined): Promise<number> {
     const plan = planScan(shape, after);
-    let n = plan ? await this.cols.objects.countDocuments(plan.filter) : 0;
+    let n = plan ? await this.answer(this.cols.objects.countDocuments(plan.filter)) : 0;
     if (past) {
       const later = [...past.values()].filter(({ pos }) => comparePositions(pos, after) > 0);
       const ids = later.map(({ pos }) => objectId({ cluster: pos[0], resource: shape.resource, namespace: pos[1], name: pos[2] }));
-      const existing = ids.length > 0 ? await this.cols.objects.countDocuments({ _id: { $in: ids } }) : 0;
+      const existing = ids.length > 0 ? await this.answer(this.cols.objects.countDocuments({ _id: { $in: ids } })) : 0;
       n += later.filter(({ object }) => object !== null).length - existing;
     }
     return n;
@@ -323,7 +330,7 @@ export class MongoStore implements Store {
   /** The change source the watch hub reads history from: published revisions only. */
   async readChanges(after: number, limit: number): Promise<StoreEvent[]> {
     try {
-      const events = await readChangesAfter(this.cols, after, this.rev, limit);
+      const events = await this.answer(readChangesAfter(this.cols, after, this.rev, limit));
       // Compaction deletes records after raising `compacted`: a read it overlapped may have gaps.
       if (after < this.compacted) throw new StorageError('Expired', `too old resource version: ${after} (${this.compacted + 1})`, this.compacted);
       return events;
@@ -422,7 +429,7 @@ export class MongoStore implements Store {
     }
     if (changes.length > 0) {
       try {
-        await this.cols.changes.bulkWrite(
+        await this.answer(this.cols.changes.bulkWrite(
           [
             // The fence first: if another process has opened the store since, the upsert collides
             // with its fence document and the ordered bulk write stops before any record.
@@ -430,7 +437,7 @@ export class MongoStore implements Store {
             ...changes.map((document) => ({ insertOne: { document } })),
           ],
           { ordered: true },
-        );
+        ));
       } catch (err) {
         if (isFenceCollision(err)) {
           this.fenced = `another Atoll process has opened this MongoDB store (fence epoch moved past ${this.epoch}); this process takes no more writes`;
@@ -442,7 +449,7 @@ export class MongoStore implements Store {
       }
       try {
         await this.gate.exclusive(async () => {
-          await applyChanges(this.cols.objects, changes, stored);
+          await this.answer(applyChanges(this.cols.objects, changes, stored));
           this.rev = seq.rev;
           // Committed, applied and durable: publish first so a writer that reacts to its answer
           // by watching from the returned revision finds the hub already there.
@@ -476,7 +483,7 @@ export class MongoStore implements Store {
       if (write.op === 'create' && write.requires) state.set(objectId(write.requires), null);
     }
     const or = [{ _id: { $in: [...state.keys()] } }, ...(clusters.length > 0 ? [{ c: { $in: clusters } }] : [])];
-    for (const doc of await this.cols.objects.find({ $or: or }).toArray()) {
+    for (const doc of await this.answer(this.cols.objects.find({ $or: or }).toArray())) {
       state.set(doc._id, { key: { cluster: doc.c, resource: doc.r, namespace: doc.ns, name: doc.n }, text: doc.v });
     }
     return state;
@@ -564,11 +571,11 @@ export class MongoStore implements Store {
   /** Applies and publishes change records committed after `this.rev` (a commit or apply that failed midway). */
   private async replay(): Promise<void> {
     await this.gate.exclusive(async () => {
-      const last = await replayUnapplied(this.cols, this.rev, (events) => {
+      const last = await this.answer(replayUnapplied(this.cols, this.rev, (events) => {
         if (events.length === 0) return;
         this.rev = (events[events.length - 1] as StoreEvent).revision;
         this.hub.publish(events);
-      });
+      }));
       this.rev = Math.max(this.rev, last);
     });
     this.needsReplay = false;
@@ -588,9 +595,9 @@ export class MongoStore implements Store {
   /** Raises the floor first, so a watch reading history meanwhile notices it, then forgets the records. */
   private async compactTo(revision: number): Promise<void> {
     if (revision <= this.compacted) return;
-    await this.cols.meta.updateOne({ _id: 'store' }, { $max: { compacted: revision } });
+    await this.answer(this.cols.meta.updateOne({ _id: 'store' }, { $max: { compacted: revision } }));
     this.compacted = revision;
-    await this.cols.changes.deleteMany({ _id: { $gt: 0, $lte: revision } });
+    await this.answer(this.cols.changes.deleteMany({ _id: { $gt: 0, $lte: revision } }));
   }
 
   /** On the timer: drops history older than the retention time and beyond the revision floor. */
@@ -599,9 +606,11 @@ export class MongoStore implements Store {
     try {
       const floor = this.rev - this.minRevisions;
       if (floor <= this.compacted) return;
-      const newest = await this.cols.changes
-        .find({ _id: { $gt: this.compacted, $lte: floor }, ts: { $lt: Date.now() - this.retainMs } }, { sort: { _id: -1 }, limit: 1, projection: { _id: 1 } })
-        .toArray();
+      const newest = await this.answer(
+        this.cols.changes
+          .find({ _id: { $gt: this.compacted, $lte: floor }, ts: { $lt: Date.now() - this.retainMs } }, { sort: { _id: -1 }, limit: 1, projection: { _id: 1 } })
+          .toArray(),
+      );
       const rev = newest[0]?._id;
       if (typeof rev === 'number') await this.compactTo(rev);
     } catch (err) {
@@ -611,6 +620,18 @@ export class MongoStore implements Store {
 
   // ---- failures ------------------------------------------------------------------------------
 
+  /** One MongoDB operation, or Unavailable once it has taken operationTimeoutMs. */
+  private answer<T>(operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StorageError('Unavailable', `MongoDB did not answer within ${this.operationTimeoutMs} ms`)),
+        this.operationTimeoutMs,
+      );
+    });
+    return Promise.race([operation, late]).finally(() => clearTimeout(timer));
+  }
+
   /**
    * The caller's error for a failed MongoDB operation. Unreachable MongoDB is Unavailable and
    * marks the store failed (readiness reports it) until the probe finds it back, which it tries
@@ -618,7 +639,7 @@ export class MongoStore implements Store {
    */
   private failed(err: unknown, doing: string): StorageError {
     const error = asStorageError(err, doing);
-    if (error.code === 'Unavailable' && unavailableReason(err) !== undefined && !this.closed) {
+    if (error.code === 'Unavailable' && !this.closed) {
       this.failure = error.message;
       if (!this.probeTimer) {
         this.probeTimer = setInterval(() => void this.probe(), PROBE_INTERVAL_MS);
@@ -640,7 +661,7 @@ export class MongoStore implements Store {
     this.probing = true;
     try {
       if (this.needsReplay && !this.flushing) await this.replay();
-      else await this.cols.db.command({ ping: 1 });
+      else await this.answer(this.cols.db.command({ ping: 1 }));
       this.succeeded();
     } catch {
       // Still unreachable: the next tick tries again.

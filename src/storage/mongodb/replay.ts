@@ -13,21 +13,22 @@ const REPLAY_PAGE = 1_000;
 const keyOf = (c: ChangeDoc) => ({ cluster: c.c, resource: c.r, namespace: c.ns, name: c.n });
 
 /**
- * Brings the objects up to `changes` (in revision order, consecutive): each key's last change
- * counts. Stored states older than the first of the changes are deleted in one operation, then
- * the new states are inserted in one unordered operation; a key that already holds a state from
- * these changes or later keeps it (the insert's duplicate key error is that case). So applying the
- * same records twice, or after newer ones, changes nothing, and a group costs two operations, not
- * one per object (MongoDB-wire servers without index pushdown, FerretDB's, take a scan for each
- * filtered write). `stored`, when known, limits the delete to the keys that exist.
+ * Brings the objects up to `changes` (consecutive revisions, oldest first): each key's last change
+ * counts. Stored states no newer than the last of the changes are deleted in one operation, then
+ * the keys' new states are inserted in one unordered operation. A stored state newer than all of
+ * them (written by a later commit) survives both: the insert's duplicate key error is that case.
+ * So applying the same records twice, or after newer ones, ends in the same objects, and a group
+ * costs two operations, not one per object (MongoDB-wire servers without index pushdown, such as
+ * FerretDB's SQLite handler, scan the collection for each filtered write). `stored`, when known,
+ * limits the delete to the keys that exist.
  */
 export async function applyChanges(objects: Collection<ObjectDoc>, changes: readonly ChangeDoc[], stored?: ReadonlySet<string>): Promise<void> {
-  const first = changes[0]?._id;
-  if (first === undefined) return;
+  const newest = changes[changes.length - 1]?._id;
+  if (newest === undefined) return;
   const last = new Map<string, ChangeDoc>();
   for (const change of changes) last.set(objectId(keyOf(change)), change);
   const stale = [...last.keys()].filter((id) => !stored || stored.has(id));
-  if (stale.length > 0) await objects.deleteMany({ _id: { $in: stale }, rev: { $lt: first } });
+  if (stale.length > 0) await objects.deleteMany({ _id: { $in: stale }, rev: { $lte: newest } });
   const docs: ObjectDoc[] = [];
   for (const [_id, ch] of last) {
     if (ch.t !== 2) docs.push({ _id, c: ch.c, r: ch.r, ns: ch.ns, n: ch.n, rev: ch._id, v: ch.v as string });
