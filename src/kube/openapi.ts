@@ -187,7 +187,7 @@ function buildDocs(set: ApiSet): Map<string, Doc> {
   return docs;
 }
 
-const cache = new DerivedCache(buildDocs);
+const cache = new DerivedCache(buildDocs, undefined, 'openapi_v3');
 
 const docPath = (gv: string): string => (gv === 'v1' ? 'api/v1' : `apis/${gv}`);
 

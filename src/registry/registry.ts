@@ -5,7 +5,7 @@
  * kind-specific rules in each ResourceType's strategy.
  */
 import { randomUUID } from 'node:crypto';
-import { cloneObject, deepEqual, isPlainObject, rfc3339, span, type KubeObject } from '../meta/index.js';
+import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
 import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
@@ -172,7 +172,6 @@ export class Registry {
     return rfc3339(this.now());
   }
 
-  @span('registry.get', traceAttributes)
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     createOnly(t);
     const shared = sharedObject(t, name);
@@ -184,7 +183,6 @@ export class Registry {
     return served(t, found);
   }
 
-  @span('registry.list', traceAttributes)
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
     createOnly(t);
     const opts = parseListQuery(t, query);
@@ -233,7 +231,6 @@ export class Registry {
     return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, ctx.cluster === ALL_CLUSTERS);
   }
 
-  @span('registry.create', traceAttributes)
   async create(
     ctx: RequestContext,
     t: ResourceType,
@@ -369,7 +366,6 @@ export class Registry {
   }
 
   /** Replaces an object (PUT), or only its status with `subresource: 'status'`. */
-  @span('registry.update', traceAttributes)
   async update(
     ctx: RequestContext,
     t: ResourceType,
@@ -507,7 +503,6 @@ export class Registry {
    * PATCH: JSON patch, merge patch, strategic merge patch, or server-side apply (which may create
    * the object). Patches are re-applied to the newest object when another writer got in between.
    */
-  @span('registry.patch', traceAttributes)
   async patch(
     ctx: RequestContext,
     t: ResourceType,
@@ -635,7 +630,6 @@ export class Registry {
     return next;
   }
 
-  @span('registry.delete', traceAttributes)
   async delete(
     ctx: RequestContext,
     t: ResourceType,
@@ -827,9 +821,4 @@ function generateName(prefix: string): string {
   for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
   // Like the apiserver, keep the result within 63 characters by trimming the prefix.
   return prefix.slice(0, 63 - suffix.length) + suffix;
-}
-
-/** What a registry span says of its call: the workspace and the resource. */
-function traceAttributes(ctx: RequestContext, t: ResourceType): Record<string, string> {
-  return { 'atoll.cluster': ctx.cluster, 'atoll.group': t.group, 'atoll.resource': t.resource };
 }

@@ -36,6 +36,8 @@ import { healthHandler } from './health.js';
 import { sendError } from './http.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
+import { requestLabels, ServerMetrics } from './metrics.js';
+import { requestId } from './request-id.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -88,6 +90,8 @@ export class AtollServer {
   kubeconfigPath = '';
   /** The data directory's TLS material, when serving TLS. */
   pki: Pki | undefined;
+  /** Prometheus metrics, served at /metrics; the watchers are counted when scraped. */
+  readonly metrics = new ServerMetrics({ watchers: () => (this.store as Store & { watcherCount?: number }).watcherCount ?? 0 });
 
   constructor(
     private readonly config: ServerConfig,
@@ -150,6 +154,8 @@ export class AtollServer {
           { name: 'shutdown', check: () => !this.stopping },
         ],
       ),
+      // Metrics, for whoever may get /metrics in root (as kube-apiserver's non-resource URL).
+      this.metrics.handler(this.auth.access),
       // During the drain nothing new starts (health aside): a watch re-issued on a kept-alive
       // connection would hold the drain open. The connection closes after this answer.
       (_req, res) => {
@@ -225,6 +231,9 @@ export class AtollServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    // Every answer names its request (kube-apiserver's Audit-Id), and so do the log lines about it.
+    const id = requestId(req);
+    res.setHeader('audit-id', id);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://atoll.invalid');
@@ -235,11 +244,13 @@ export class AtollServer {
     try {
       for (const handle of this.handlers) if (await handle(req, res, url)) break;
     } catch (err) {
-      if (!(err instanceof ApiError)) this.log.error({ err, method: req.method, url: req.url }, 'request failed');
+      if (!(err instanceof ApiError)) this.log.error({ err, requestId: id, method: req.method, url: req.url }, 'request failed');
       if (!res.headersSent) sendError(res, err);
       else res.destroy();
     } finally {
-      this.log.debug({ method: req.method, url: req.url, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, 'request');
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.observe(requestLabels(req, url, res.statusCode), seconds);
+      this.log.debug({ requestId: id, method: req.method, url: req.url, status: res.statusCode, ms: +(seconds * 1000).toFixed(2) }, 'request');
     }
   }
 
@@ -316,6 +327,7 @@ export class AtollServer {
     await this.auth.stop();
     this.stopTypeCache?.();
     await this.store.close();
+    this.metrics.close();
     this.log.info('stopped');
   }
 }
