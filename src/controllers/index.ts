@@ -17,6 +17,12 @@ export {
   namespaceLifecycle,
   type NamespaceLifecycleOptions,
 } from './namespace-lifecycle.js';
+export {
+  DEFAULT_SERVICE_ACCOUNT,
+  NamespaceDefaultsController,
+  ROOT_CA_CONFIGMAP,
+  type NamespaceDefaultsOptions,
+} from './namespace-defaults.js';
 export { describeError, silentLog, type ControllerLog } from './log.js';
 export type { TypesFor } from './resource-lookup.js';
 // Building blocks for controllers of other layers (CRDs).

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitions, reservedCrdAnnotationsGuard } from '../crd/index.js';
-import { namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
+import { NamespaceDefaultsController, namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
@@ -297,7 +297,10 @@ export class AtollServer {
       log,
     });
     this.controllers.push(apis);
-    await Promise.all([tenancy.synced, apis.synced]);
+    // Known once serving: the CA that kube-root-ca.crt publishes.
+    const defaults = new NamespaceDefaultsController({ registry: this.registry, caCert: this.pki?.ca.cert, log });
+    this.controllers.push({ synced: defaults.synced, stop: () => defaults.stop() });
+    await Promise.all([tenancy.synced, apis.synced, defaults.synced]);
     this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');

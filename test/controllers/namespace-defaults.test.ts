@@ -1,0 +1,66 @@
+/**
+ * What the controller manager puts in every namespace (the `default` ServiceAccount, the
+ * `kube-root-ca.crt` ConfigMap), against the real server over TLS, with kubectl where it reads them.
+ */
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { haveKubectl, kubectlFor } from '../support/kubectl.js';
+import { useServer } from '../support/server-fixture.js';
+
+const fx = useServer({ tls: true });
+
+const core = (ws: string, ns: string, resource: string, name = ''): string => `/clusters/${ws}/api/v1/namespaces/${ns}/${resource}${name ? `/${name}` : ''}`;
+const caCert = (): string => fx.server.pki?.ca.cert ?? '';
+
+async function expectDefaults(ws: string, ns: string): Promise<void> {
+  await eventually(async () => {
+    const sa = await fx.call('GET', core(ws, ns, 'serviceaccounts', 'default'));
+    expect(sa.status).toBe(200);
+    const cm = await fx.call('GET', core(ws, ns, 'configmaps', 'kube-root-ca.crt'));
+    expect(cm.status).toBe(200);
+    expect(cm.body.data).toEqual({ 'ca.crt': caCert() });
+  });
+}
+
+describe('namespace defaults', () => {
+  it('every namespace, in root and in new workspaces, gets its default ServiceAccount and kube-root-ca.crt', async () => {
+    expect(caCert()).toContain('BEGIN CERTIFICATE');
+    await expectDefaults('root', 'default');
+    await fx.workspace('root', 'defaults-a');
+    await expectDefaults('root:defaults-a', 'default');
+    expect((await fx.call('POST', '/clusters/root:defaults-a/api/v1/namespaces', { metadata: { name: 'later' } })).status).toBe(201);
+    await expectDefaults('root:defaults-a', 'later');
+  });
+
+  it.skipIf(!haveKubectl)('kubectl get sa,cm shows them', async () => {
+    const k = kubectlFor(fx.server.kubeconfigPath);
+    try {
+      await k.ok(['create', 'namespace', 'from-kubectl']);
+      let out = '';
+      await eventually(async () => {
+        out = await k.ok(['get', 'sa,cm', '-n', 'from-kubectl', '-o', 'name']);
+        expect(out.split('\n').filter(Boolean)).toHaveLength(2);
+      });
+      expect(out.split('\n').filter(Boolean).sort()).toEqual(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('makes them again when deleted, and puts the CA back when the ConfigMap is edited', async () => {
+    await fx.workspace('root', 'defaults-b');
+    const ws = 'root:defaults-b';
+    await expectDefaults(ws, 'default');
+    const before = await fx.call('GET', core(ws, 'default', 'serviceaccounts', 'default'));
+    expect((await fx.call('DELETE', core(ws, 'default', 'serviceaccounts', 'default'))).status).toBe(200);
+    expect((await fx.call('DELETE', core(ws, 'default', 'configmaps', 'kube-root-ca.crt'))).status).toBe(200);
+    await expectDefaults(ws, 'default');
+    const after = await fx.call('GET', core(ws, 'default', 'serviceaccounts', 'default'));
+    expect(after.body.metadata?.uid).not.toBe(before.body.metadata?.uid);
+
+    const cm = await fx.call('GET', core(ws, 'default', 'configmaps', 'kube-root-ca.crt'));
+    const edited = await fx.call('PUT', core(ws, 'default', 'configmaps', 'kube-root-ca.crt'), { ...cm.body, data: { 'ca.crt': 'not a CA', extra: 'x' } });
+    expect(edited.status).toBe(200);
+    await expectDefaults(ws, 'default');
+  });
+});
