@@ -19,7 +19,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { execute, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -38,6 +38,7 @@ import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import type { GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
+import { jitExecute } from './jit-execute.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
@@ -149,9 +150,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   const view = (context: GraphQLContext, schema: GraphQLSchema): GraphQLSchema => (context.scope ? schema : visibleSchema(deps.access, context.cluster, context.user, schema));
 
   const plugins = [
-    // Queries and mutations run on graphql-js's executor, as graphql-ws operations do, instead of
-    // yoga's (@graphql-tools/executor): first, so that the plugins below wrap it.
-    { onExecute: ({ setExecuteFn }) => setExecuteFn(execute) } satisfies Plugin,
+    // Queries and mutations run compiled by graphql-jit (jit-execute.ts) instead of on yoga's
+    // executor (@graphql-tools/executor): first, so that the plugins below wrap it.
+    { onExecute: ({ setExecuteFn }) => setExecuteFn(jitExecute) } satisfies Plugin,
     // The workspace's schema, resolved by the server per request (HTTP) or per operation (graphql-ws).
     {
       onEnveloped({ context, setSchema }) {
