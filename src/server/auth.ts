@@ -18,6 +18,7 @@ import {
   loadServiceAccountKeys,
   rbacEscalationGuard,
   RbacIndex,
+  RequiredGroups,
   ServiceAccountAuthenticator,
   ServiceAccountTokens,
   serviceAccountUserName,
@@ -29,6 +30,7 @@ import {
   type AuthRequest,
   type Authenticator,
   type ReviewAuthorizer,
+  type UnionAuthenticator,
 } from '../auth/index.js';
 import { WatchLoop } from '../controllers/index.js';
 import { groupResource, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
@@ -59,9 +61,12 @@ export class ServerAuth {
   readonly tokens: ServiceAccountTokens;
   readonly authorizer: Authorizer | undefined;
   private readonly index: RbacIndex | undefined;
+  private readonly requiredGroups: RequiredGroups | undefined;
   private readonly tokenFile: TokenFileAuthenticator | undefined;
   private readonly serviceAccounts: ServiceAccountAuthenticator;
   private readonly cache: CachedAuthenticator;
+  /** The union itself, uncached: what TokenReview asks, with the audiences of each review. */
+  private readonly authenticator: UnionAuthenticator;
   private saWatch: WatchLoop | undefined;
   private unwatchFile: (() => void) | undefined;
   /** Set once serving TLS (the CA is made asynchronously, after construction). */
@@ -81,10 +86,12 @@ export class ServerAuth {
     if (this.tokenFile) authenticators.push(this.tokenFile);
     authenticators.push({ authenticate: async (request: AuthRequest) => this.clientCerts?.authenticate(request) });
     const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });
+    this.authenticator = authenticator;
     this.cache = new CachedAuthenticator(authenticator);
     if (settings.authorization === 'RBAC') {
       this.index = new RbacIndex({ store: deps.store });
-      this.authorizer = new Authorizer({ index: this.index });
+      this.requiredGroups = new RequiredGroups({ store: deps.store });
+      this.authorizer = new Authorizer({ index: this.index, requiredGroups: this.requiredGroups });
       deps.registry.use(rbacEscalationGuard(this.authorizer));
       deps.registry.use(workspaceTypeUseGuard(this.authorizer, storeResolver(deps.store)));
     }
@@ -107,12 +114,14 @@ export class ServerAuth {
    * ServiceAccount type with `token` (TokenRequest). Under AlwaysAllow the reviews say yes.
    */
   resourceTypes(base: readonly ResourceType[]): ResourceType[] {
-    return withAuthResourceTypes(base, { authorizer: this.authorizer ?? ALWAYS_ALLOW, tokens: this.tokens });
+    const tokenReviewer = { authenticate: (request: AuthRequest) => this.authenticator.authenticate(request), apiAudiences: this.tokens.apiAudiences };
+    return withAuthResourceTypes(base, { authorizer: this.authorizer ?? ALWAYS_ALLOW, tokens: this.tokens, tokenReviewer });
   }
 
   /** Loads the RBAC objects of every workspace and starts following changes; resolves when current. */
   async start(): Promise<void> {
     await this.index?.start();
+    await this.requiredGroups?.start();
     const { store } = this.deps;
     this.saWatch = new WatchLoop({
       store,
@@ -143,6 +152,7 @@ export class ServerAuth {
     this.sessions.stop();
     await this.saWatch?.stop();
     await this.index?.stop();
+    await this.requiredGroups?.stop();
   }
 
   /** Re-reads the token file now (also done by itself when the file changes); ends streams of removed tokens. */

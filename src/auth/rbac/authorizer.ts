@@ -16,6 +16,7 @@ import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { evaluate, heldRules, isAlwaysAllowed, subjectRules, type EvaluationOptions } from './evaluator.js';
 import type { RoleRules } from './policy.js';
 import type { RbacIndex } from './rbac-index.js';
+import type { RequiredGroups } from './required-groups.js';
 import { nonResourceAttributes, type ClusterAttributes, type Decision, type RoleRefInfo, type Rule, type SubjectRules } from './types.js';
 
 export interface AuthorizerOptions {
@@ -28,6 +29,8 @@ export interface AuthorizerOptions {
    * `authentication.kubernetes.io/cluster-name` extra value.
    */
   serviceAccountCluster?: (user: UserInfo) => string | undefined;
+  /** kcp's `authorization.kcp.io/required-groups` on LogicalClusters, checked at the door; absent: not enforced. */
+  requiredGroups?: RequiredGroups;
 }
 
 /** The non-resource verb and path kcp checks before anything else in a workspace. */
@@ -45,9 +48,11 @@ export class Authorizer {
   readonly cache: DecisionCache | undefined;
   readonly index: RbacIndex;
   private readonly homeOf: (user: UserInfo) => string | undefined;
+  private readonly requiredGroups: RequiredGroups | undefined;
 
   constructor(options: AuthorizerOptions) {
     this.index = options.index;
+    this.requiredGroups = options.requiredGroups;
     this.cache = options.cache === false ? undefined : new DecisionCache(options.cache ?? {});
     this.homeOf = options.serviceAccountCluster ?? clusterOfServiceAccount;
   }
@@ -77,11 +82,14 @@ export class Authorizer {
    * kcp's workspace content check: whether the user may enter the workspace at all — verb
    * `access` on the non-resource path `/` (granted by ClusterRole `system:kcp:workspace:access`,
    * or by `cluster-admin`'s `*`). Members of `system:masters` and of the platform admin group
-   * (`system:kcp:admin`), and the workspace's own service accounts, always may. A user who may
-   * not is refused everything there, discovery included.
+   * (`system:kcp:admin`), and the workspace's own service accounts, always may. A user outside the
+   * LogicalCluster's required groups may not, whatever RBAC says. A user who may not is refused
+   * everything there, discovery included.
    */
   canAccess(cluster: string, user: UserInfo): Decision {
     if (isAlwaysAllowed(user)) return { allowed: true, reason: '' };
+    const refusal = this.requiredGroups?.refusal(cluster, user);
+    if (refusal !== undefined) return { allowed: false, reason: refusal };
     if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
       return { allowed: true, reason: 'service accounts may access their own workspace' };
     }

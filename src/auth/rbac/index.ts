@@ -25,6 +25,7 @@ export { workspaceTypeUseGuard } from './workspace-type-use.js';
 export { describeGrant, evaluate, forbiddenMessage, heldRules, subjectRules, type EvaluationOptions } from './evaluator.js';
 export { Policy, type ClusterObjects, type Grant, type RoleRules } from './policy.js';
 export { RbacIndex, RBAC_RESOURCES, type RbacIndexOptions, type RbacKind } from './rbac-index.js';
+export { parseRequiredGroups, RequiredGroups, REQUIRED_GROUPS_ANNOTATION } from './required-groups.js';
 export { bindingRecord, roleRecord, type BindingRecord, type RoleRecord, type SubjectRecord } from './records.js';
 export { normalizeRule, ruleAllows } from './rules.js';
 export {
