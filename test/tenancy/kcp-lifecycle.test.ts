@@ -113,3 +113,42 @@ describe('types and initializers', () => {
     expect((await fx.call('GET', LC('root:typed-org:bare'))).body.status?.phase).toBe('Ready');
   });
 });
+
+describe('WorkspaceType status', () => {
+  const ready = async (ws: string, name: string) => {
+    const t = await fx.call('GET', `${TYPES(ws)}/${name}`);
+    return ((t.body.status?.conditions ?? []) as { type: string; status: string; message?: string }[]).find((c) => c.type === 'Ready');
+  };
+
+  it('has a Ready condition: True once every type it names resolves, False with the ones that do not', async () => {
+    await eventually(async () => expect(await ready('root', 'universal')).toMatchObject({ status: 'True' }));
+    await fx.workspace('root', 'status-org');
+    const made = await fx.call('POST', TYPES('root:status-org'), {
+      metadata: { name: 'later' },
+      spec: { extend: { with: [{ name: 'universal', path: 'root' }, { name: 'base', path: 'root:status-org' }] } },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    await eventually(async () => expect(await ready('root:status-org', 'later')).toMatchObject({ status: 'False', message: expect.stringContaining('root:status-org:base') }));
+    expect((await fx.call('POST', TYPES('root:status-org'), { metadata: { name: 'base' } })).status).toBe(201);
+    await eventually(async () => expect(await ready('root:status-org', 'later')).toMatchObject({ status: 'True' }));
+    await eventually(async () => expect(await ready('root:status-org', 'base')).toMatchObject({ status: 'True' }));
+  });
+});
+
+describe('required groups', () => {
+  it('lets in only users of one of the groups the LogicalCluster requires, with the 403 of any closed workspace', async () => {
+    await fx.workspace('root', 'guarded');
+    for (const [name, token] of [['ann', 'ann-token'], ['bob', 'bob-token']] as const) await makeAdmin('root:guarded', name, token);
+    const lc = (await fx.call('GET', LC('root:guarded'))).body;
+    // kcp's format: alternatives separated by commas, groups all required within one by semicolons.
+    const annotated = { ...lc, metadata: { ...lc.metadata, annotations: { ...lc.metadata?.annotations, 'authorization.kcp.io/required-groups': 'eng;ops,admins' } } };
+    expect((await fx.call('PUT', LC('root:guarded'), annotated)).status).toBe(200);
+    const url = '/clusters/root:guarded/api/v1/namespaces';
+    await eventually(async () => expect((await fx.callAs('bob-token', 'GET', url)).status).toBe(403));
+    const refused = await fx.callAs('bob-token', 'GET', url);
+    const closed = await fx.callAs('bob-token', 'GET', '/clusters/root:nowhere/api/v1/namespaces');
+    expect(refused.body.message).toBe(closed.body.message?.replace('root:nowhere', 'root:guarded'));
+    expect((await fx.callAs('ann-token', 'GET', url)).status).toBe(200);
+    expect((await fx.call('GET', url)).status).toBe(200);
+  });
+});
