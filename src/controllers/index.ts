@@ -21,6 +21,8 @@ export {
   DEFAULT_SERVICE_ACCOUNT,
   NamespaceDefaultsController,
   ROOT_CA_CONFIGMAP,
+  SERVICE_ACCOUNT_TOKEN_TYPE,
+  type IssueToken,
   type NamespaceDefaultsOptions,
 } from './namespace-defaults.js';
 export { describeError, silentLog, type ControllerLog } from './log.js';

@@ -1,9 +1,13 @@
 /**
- * What Kubernetes' (and kcp's) controller manager puts in every namespace, in one controller:
+ * What Kubernetes' (and kcp's) controller manager puts in every namespace, and the legacy token
+ * controller's work, in one controller:
  *
  * - the `default` ServiceAccount (the serviceaccounts controller);
  * - the `kube-root-ca.crt` ConfigMap whose `ca.crt` is the CA that signs the serving certificate
- *   (the root CA certificate publisher), kept equal to it.
+ *   (the root CA certificate publisher), kept equal to it;
+ * - Secrets of type `kubernetes.io/service-account-token` naming a ServiceAccount get `token`,
+ *   `ca.crt` and `namespace` (the tokens controller); one naming no existing account is deleted,
+ *   and so are an account's token Secrets when the account goes, as that controller does.
  *
  * Both namespace objects are made in one pass of one queue item, so a new namespace (every new
  * workspace's `default`) costs one group commit for the two; both are made again when deleted.
@@ -11,13 +15,16 @@
  * work queue; a namespace costs memory only while its item is pending.
  */
 import type { KubeObject } from '../meta/index.js';
-import { configMaps, groupResource, namespaces, serviceAccounts, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
+import { configMaps, groupResource, namespaces, secrets, serviceAccounts, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import type { WatchEvent } from '../storage/index.js';
 import { listEverywhere } from './cluster-list.js';
 import { describeError, silentLog, type ControllerLog } from './log.js';
-import { getIfExists, hasReason, rewrite, thisObject } from './registry-client.js';
+import { getIfExists, hasReason, listPages, rewrite, thisObject } from './registry-client.js';
 import { WatchLoop } from './watch-loop.js';
 import { WorkQueue, type Outcome } from './work-queue.js';
+import { fillTokenSecret, isTokenSecret, SA_NAME_ANNOTATION, SA_UID_ANNOTATION, type IssueToken } from './token-secrets.js';
+
+export { SERVICE_ACCOUNT_TOKEN_TYPE, type IssueToken } from './token-secrets.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -29,6 +36,8 @@ export interface NamespaceDefaultsOptions {
   registry: Registry;
   /** PEM of the CA that signs the serving certificate; without one (plain HTTP) no ConfigMap is published. */
   caCert?: string | undefined;
+  /** Signs a token for a service account (src/auth's ServiceAccountTokens, lifetime as a legacy token's). */
+  issueToken: IssueToken;
   log?: ControllerLog;
   /** Items worked on at once (default 64: each waits mostly on group commits). */
   concurrency?: number;
@@ -36,13 +45,16 @@ export interface NamespaceDefaultsOptions {
 
 type Item =
   /** `fresh`: the namespace was just created, so its objects are created without looking first. */
-  | { kind: 'namespace'; cluster: string; namespace: string; fresh?: boolean };
+  | { kind: 'namespace'; cluster: string; namespace: string; fresh?: boolean }
+  | { kind: 'secret'; cluster: string; namespace: string; name: string }
+  | { kind: 'account-gone'; cluster: string; namespace: string; name: string; uid: string };
 
 const NAMESPACES = groupResource(namespaces);
 const SERVICE_ACCOUNTS = groupResource(serviceAccounts);
 const CONFIG_MAPS = groupResource(configMaps);
+const SECRETS = groupResource(secrets);
 
-const keyOf = (item: Item): string => `${item.cluster}/${item.namespace}`;
+const keyOf = (item: Item): string => `${item.kind}/${item.cluster}/${item.namespace}/${'name' in item ? item.name : ''}`;
 const system = (cluster: string): RequestContext => ({ cluster, user: SYSTEM_USER });
 
 export class NamespaceDefaultsController {
@@ -87,6 +99,13 @@ export class NamespaceDefaultsController {
         if (!ns.metadata.deletionTimestamp) this.add({ kind: 'namespace', cluster: key.cluster, namespace: key.name });
       },
     });
+    // Token Secrets at the same revision, so the watch that follows misses nothing.
+    await listEverywhere(this.registry.store, SECRETS, {
+      revision: listed.revision,
+      onItem: (key, secret) => {
+        if (isTokenSecret(secret)) this.add({ kind: 'secret', cluster: key.cluster, namespace: key.namespace, name: key.name });
+      },
+    });
     return listed.revision;
   }
 
@@ -99,17 +118,24 @@ export class NamespaceDefaultsController {
         if (e.type === 'ADDED' && !object.metadata.deletionTimestamp) this.add({ kind: 'namespace', cluster, namespace: name, fresh: true });
         return;
       case SERVICE_ACCOUNTS:
-        if (e.type === 'DELETED' && name === DEFAULT_SERVICE_ACCOUNT) this.add({ kind: 'namespace', cluster, namespace });
+        if (e.type !== 'DELETED') return;
+        if (name === DEFAULT_SERVICE_ACCOUNT) this.add({ kind: 'namespace', cluster, namespace });
+        this.add({ kind: 'account-gone', cluster, namespace, name, uid: object.metadata.uid ?? '' });
         return;
       case CONFIG_MAPS:
         // Ours changed or went: put it back. Our own creates come back as ADDED and are passed by.
         if (name === ROOT_CA_CONFIGMAP && e.type !== 'ADDED' && this.caData) this.add({ kind: 'namespace', cluster, namespace });
         return;
+      case SECRETS:
+        if (e.type !== 'DELETED' && isTokenSecret(object)) this.add({ kind: 'secret', cluster, namespace, name });
+        return;
     }
   }
 
   private async sync(item: Item): Promise<Outcome> {
-    await this.syncNamespace(item.cluster, item.namespace, item.fresh === true);
+    if (item.kind === 'namespace') await this.syncNamespace(item.cluster, item.namespace, item.fresh === true);
+    else if (item.kind === 'secret') await this.syncSecret(item.cluster, item.namespace, item.name);
+    else await this.deleteTokensOf(item.cluster, item.namespace, item.name, item.uid);
     return 'done';
   }
 
@@ -176,5 +202,52 @@ export class NamespaceDefaultsController {
       throw err;
     }
     return true;
+  }
+
+  private async syncSecret(cluster: string, namespace: string, name: string): Promise<void> {
+    const ctx = system(cluster);
+    const secret = await getIfExists(this.registry, ctx, secrets, namespace, name);
+    if (!secret || secret.metadata.deletionTimestamp || !isTokenSecret(secret)) return;
+    const annotations = secret.metadata.annotations ?? {};
+    const account = await getIfExists(this.registry, ctx, serviceAccounts, namespace, annotations[SA_NAME_ANNOTATION] ?? '');
+    const uid = annotations[SA_UID_ANNOTATION];
+    if (!account || (uid && account.metadata.uid !== uid)) {
+      await this.deleteSecret(ctx, secret);
+      return;
+    }
+    const filled = await fillTokenSecret(secret, account, { cluster, caCert: this.options.caCert, issueToken: this.options.issueToken });
+    if (!filled) return;
+    try {
+      // On the copy read (its resourceVersion is the precondition): a newer copy has its own event.
+      await this.registry.update(ctx, secrets, namespace, name, filled);
+    } catch (err) {
+      if (!hasReason(err, 'Conflict') && !hasReason(err, 'NotFound')) throw err;
+    }
+  }
+
+  /** The token Secrets of a deleted ServiceAccount go with it (only that incarnation's). */
+  private async deleteTokensOf(cluster: string, namespace: string, name: string, uid: string): Promise<void> {
+    const ctx = system(cluster);
+    try {
+      for await (const page of listPages(this.registry, ctx, secrets, { namespace, fieldSelector: 'type=kubernetes.io/service-account-token' })) {
+        for (const secret of page) {
+          const a = secret.metadata.annotations ?? {};
+          if (a[SA_NAME_ANNOTATION] !== name || (a[SA_UID_ANNOTATION] !== undefined && a[SA_UID_ANNOTATION] !== uid)) continue;
+          await this.deleteSecret(ctx, secret);
+        }
+      }
+    } catch (err) {
+      if (!hasReason(err, 'NotFound')) throw err;
+    }
+  }
+
+  private async deleteSecret(ctx: RequestContext, secret: KubeObject): Promise<void> {
+    const { namespace, name, uid } = thisObject(secret);
+    try {
+      await this.registry.delete(ctx, secrets, namespace, name, { preconditions: { uid } });
+      this.log.info({ cluster: ctx.cluster, namespace, name }, 'deleted a service account token secret whose service account does not exist');
+    } catch (err) {
+      if (!hasReason(err, 'NotFound') && !hasReason(err, 'Conflict')) throw err;
+    }
   }
 }

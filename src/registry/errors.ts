@@ -238,8 +238,9 @@ export function fromStorage(err: unknown, t: ErrorTarget, name: string): ApiErro
       return new ApiError('ServiceUnavailable', 'the server is shutting down');
     case 'Unavailable':
       // 503, not the 500 kube-apiserver gives etcd's "database space exceeded": the condition is
-      // the server's, passes without a restart, and GraphQL would mask a 500's message.
-      return new ApiError('ServiceUnavailable', err.message);
+      // the server's, passes without a restart, and GraphQL would mask a 500's message. Retry-After:
+      // a full disk or a MongoDB that is away (or failing over) is often back within seconds.
+      return new ApiError('ServiceUnavailable', err.message, { retryAfterSeconds: 1 });
     case 'Internal':
       return errors.internal(err.message);
   }

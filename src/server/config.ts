@@ -10,7 +10,8 @@
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
  * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS,
  * and the watch limits `--watch-max-queued-events`/ATOLL_WATCH_MAX_QUEUED_EVENTS and
- * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES, and `--enable-home-workspaces`/ATOLL_ENABLE_HOME_WORKSPACES.
+ * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES, and `--enable-home-workspaces`/ATOLL_ENABLE_HOME_WORKSPACES,
+ * and the store `--store`/ATOLL_STORE (the embedded store, or a MongoDB URL).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +40,8 @@ export interface ServerConfig {
   watch?: WatchHubOptions;
   /** Home workspaces made on a user's first `workspaces/~` (kcp's `--enable-home-workspaces`); on unless false. */
   homeWorkspaces?: boolean;
+  /** A mongodb:// or mongodb+srv:// URL to keep objects in MongoDB; the embedded store in the data directory when absent. */
+  store?: string;
 }
 
 export class ConfigError extends Error {
@@ -50,7 +53,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
-                    [--enable-home-workspaces true|false]
+                    [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -96,7 +99,10 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --enable-home-workspaces
                true or false: a user's first request for workspaces/~ in root (kubectl ws without an
                argument) creates the user's home workspace, user:<name>, with the user its admin
-               (env ATOLL_ENABLE_HOME_WORKSPACES, default true)`;
+               (env ATOLL_ENABLE_HOME_WORKSPACES, default true)
+  --store      where objects are kept: embedded (SQLite in the data directory) or a MongoDB URL,
+               mongodb://host:port/database or mongodb+srv://..., see docs/mongodb.md
+               (env ATOLL_STORE, default embedded)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -124,6 +130,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'watch-max-queued-events': { type: 'string' },
         'watch-max-queued-bytes': { type: 'string' },
         'enable-home-workspaces': { type: 'string' },
+        store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -184,6 +191,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   }
   const homeText = values['enable-home-workspaces'] ?? env.ATOLL_ENABLE_HOME_WORKSPACES ?? 'true';
   if (homeText !== 'true' && homeText !== 'false') throw new ConfigError(`invalid home workspaces setting "${homeText}": expected true or false`);
+  const storeText = values.store ?? (env.ATOLL_STORE || 'embedded');
+  if (storeText !== 'embedded' && !/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(storeText)) {
+    throw new ConfigError(`invalid store "${storeText}": expected embedded or mongodb://host:port/database`);
+  }
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -202,6 +213,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
     watch: { maxQueuedEvents, maxQueuedBytes },
     homeWorkspaces: homeText === 'true',
+    ...(storeText !== 'embedded' ? { store: storeText } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * Entry point of `npm start`: reads flags and environment, starts the server, and shuts it down
  * gracefully on SIGTERM/SIGINT (a second signal exits at once).
  */
+import { MongoStore } from '../storage/mongodb/index.js';
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { createLogger, isTextFormat } from './logger.js';
 import { AtollServer, DRAIN_MS } from './server.js';
@@ -31,7 +32,9 @@ async function main(): Promise<number> {
   const log = createLogger(config.logLevel, text);
   let server: AtollServer;
   try {
-    server = new AtollServer(config, log);
+    // MongoDB is connected to (and the writer's fence taken) before anything is built on the store.
+    const store = config.store ? await MongoStore.open({ url: config.store, ...(config.watch ? { watch: config.watch } : {}) }) : undefined;
+    server = new AtollServer(config, log, store);
     await server.start();
   } catch (err) {
     log.fatal({ err }, `could not start: ${err instanceof Error ? err.message : String(err)}`);

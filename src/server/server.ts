@@ -28,7 +28,7 @@ import {
   WorkspaceTypeRules,
   type ClusterResolver,
 } from '../tenancy/index.js';
-import { ensurePki, serverTlsOptions, type Pki } from '../auth/index.js';
+import { ensurePki, MAX_EXPIRATION_SECONDS, serverTlsOptions, type Pki } from '../auth/index.js';
 import { DEFAULT_AUTH_SETTINGS, ServerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { corsHandler } from './cors.js';
@@ -297,8 +297,14 @@ export class AtollServer {
       log,
     });
     this.controllers.push(apis);
-    // Known once serving: the CA that kube-root-ca.crt publishes.
-    const defaults = new NamespaceDefaultsController({ registry: this.registry, caCert: this.pki?.ca.cert, log });
+    // Known once serving: the CA that kube-root-ca.crt publishes. Legacy token Secrets hold tokens
+    // that do not expire in Kubernetes; ours last the longest a token may (2^32 s).
+    const defaults = new NamespaceDefaultsController({
+      registry: this.registry,
+      caCert: this.pki?.ca.cert,
+      issueToken: async (account) => (await this.auth.tokens.issueToken({ ...account, expirationSeconds: MAX_EXPIRATION_SECONDS })).token,
+      log,
+    });
     this.controllers.push({ synced: defaults.synced, stop: () => defaults.stop() });
     await Promise.all([tenancy.synced, apis.synced, defaults.synced]);
     this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);

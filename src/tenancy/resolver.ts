@@ -6,6 +6,7 @@
  * scheduled, or already purged, does not resolve. Every step is a keyed store read — no cache to
  * go stale, and a workspace is reachable the moment its logical cluster exists.
  */
+import { fromStorage } from '../registry/index.js';
 import type { ObjectKey, Store } from '../storage/index.js';
 import { HOME_PATH_PREFIX, homeClusterName } from './home-name.js';
 import { specOf, WORKSPACE_RESOURCE } from './kinds/index.js';
@@ -28,6 +29,14 @@ export function isValidPath(pathOrName: string): boolean {
 }
 
 export function storeResolver(store: Store): ClusterResolver {
+  // A store that cannot be read (MongoDB away) answers as every registry read does: 503, not 500.
+  const read = async (key: ObjectKey) => {
+    try {
+      return await store.get(key);
+    } catch (err) {
+      throw fromStorage(err, { group: 'tenancy.kcp.io', resource: 'workspaces', kind: 'Workspace' }, key.name);
+    }
+  };
   return {
     async resolve(pathOrName) {
       if (!isValidPath(pathOrName)) return undefined;
@@ -40,12 +49,12 @@ export function storeResolver(store: Store): ClusterResolver {
         names = rest.slice(1);
       }
       for (const name of names) {
-        const ws = await store.get({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
+        const ws = await read({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
         const next = ws ? specOf(ws).cluster : undefined;
         if (!next) return undefined;
         cluster = next;
       }
-      return (await store.get(logicalClusterKey(cluster))) ? cluster : undefined;
+      return (await read(logicalClusterKey(cluster))) ? cluster : undefined;
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * What the controller manager puts in every namespace (the `default` ServiceAccount, the
- * `kube-root-ca.crt` ConfigMap), against the real server over TLS, with kubectl where it reads them.
+ * `kube-root-ca.crt` ConfigMap) and the legacy token controller's Secrets, against the real
+ * server over TLS, with kubectl where it reads them.
  */
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
@@ -11,6 +12,7 @@ const fx = useServer({ tls: true });
 
 const core = (ws: string, ns: string, resource: string, name = ''): string => `/clusters/${ws}/api/v1/namespaces/${ns}/${resource}${name ? `/${name}` : ''}`;
 const caCert = (): string => fx.server.pki?.ca.cert ?? '';
+const decode = (v: unknown): string => Buffer.from(String(v), 'base64').toString('utf8');
 
 async function expectDefaults(ws: string, ns: string): Promise<void> {
   await eventually(async () => {
@@ -62,5 +64,50 @@ describe('namespace defaults', () => {
     const edited = await fx.call('PUT', core(ws, 'default', 'configmaps', 'kube-root-ca.crt'), { ...cm.body, data: { 'ca.crt': 'not a CA', extra: 'x' } });
     expect(edited.status).toBe(200);
     await expectDefaults(ws, 'default');
+  });
+
+  it('fills service-account-token Secrets with a token the server accepts as that account', async () => {
+    await fx.workspace('root', 'tokens');
+    const ws = 'root:tokens';
+    expect((await fx.call('POST', core(ws, 'default', 'serviceaccounts'), { metadata: { name: 'builder' } })).status).toBe(201);
+    const created = await fx.call('POST', core(ws, 'default', 'secrets'), {
+      metadata: { name: 'builder-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } },
+      type: 'kubernetes.io/service-account-token',
+    });
+    expect(created.status).toBe(201);
+    let data: Record<string, string> = {};
+    await eventually(async () => {
+      const got = await fx.call('GET', core(ws, 'default', 'secrets', 'builder-token'));
+      data = (got.body.data ?? {}) as Record<string, string>;
+      expect(Object.keys(data).sort()).toEqual(['ca.crt', 'namespace', 'token']);
+      const sa = await fx.call('GET', core(ws, 'default', 'serviceaccounts', 'builder'));
+      expect(got.body.metadata?.annotations?.['kubernetes.io/service-account.uid']).toBe(sa.body.metadata?.uid);
+    });
+    expect(decode(data['ca.crt'])).toBe(caCert());
+    expect(decode(data.namespace)).toBe('default');
+
+    const whoami = await fx.callAs(decode(data.token), 'POST', `/clusters/${ws}/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    expect(whoami.status).toBe(201);
+    expect(whoami.body.status).toMatchObject({ userInfo: { username: 'system:serviceaccount:default:builder' } });
+
+    // The account goes, and its token Secret with it (as the tokens controller does).
+    expect((await fx.call('DELETE', core(ws, 'default', 'serviceaccounts', 'builder'))).status).toBe(200);
+    await eventually(async () => {
+      expect((await fx.call('GET', core(ws, 'default', 'secrets', 'builder-token'))).status).toBe(404);
+    });
+  });
+
+  it('deletes a service-account-token Secret naming no ServiceAccount', async () => {
+    const created = await fx.call('POST', core('root', 'default', 'secrets'), {
+      metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'nobody' } },
+      type: 'kubernetes.io/service-account-token',
+    });
+    expect(created.status).toBe(201);
+    await eventually(async () => {
+      expect((await fx.call('GET', core('root', 'default', 'secrets', 'orphan-token'))).status).toBe(404);
+    });
   });
 });

@@ -26,6 +26,7 @@ export {
   DEFAULT_ISSUER,
   InvalidTokenError,
   KUBERNETES_CLAIM,
+  MAX_EXPIRATION_SECONDS,
   MIN_EXPIRATION_SECONDS,
   ServiceAccountTokens,
   type IssuedToken,

@@ -123,6 +123,10 @@ const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 116
 
 /** Why an error means MongoDB cannot be reached or cannot take writes at the moment; undefined otherwise. */
 export function unavailableReason(err: unknown): string | undefined {
+  // The driver wraps some network errors (a bulk write's connection closed under it): look inside.
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  if (cause !== undefined && cause !== err && unavailableReason(cause) !== undefined) return unavailableReason(cause);
+  if (err instanceof MongoError && /connection .* closed|ECONNRESET|ECONNREFUSED|EPIPE/.test(err.message)) return `MongoDB connection lost: ${err.message}`;
   if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return `MongoDB is unreachable: ${err.message}`;
   if (err instanceof MongoError) {
     if (typeof err.code === 'number' && TRANSIENT_CODES.has(err.code)) return `MongoDB cannot serve now: ${err.message}`;
