@@ -16,7 +16,7 @@ let databases = 0;
 const freshUrl = (): string => (server as FerretDB).url(`durability${++databases}`);
 const stores: Store[] = [];
 const open = async (url: string): Promise<MongoStore> => {
-  // Seconds, not the default 30 s, for an operation caught on a connection to the killed server.
+  // Seconds, not the default 10 s, for an operation caught on a connection to the killed server.
   const store = await MongoStore.open({ url, operationTimeoutMs: 3_000 });
   stores.push(store);
   return store;

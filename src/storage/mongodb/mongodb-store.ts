@@ -63,7 +63,7 @@ export interface MongoStoreOptions {
   /** Most writes committed in one group (default 1,000). */
   maxBatch?: number;
   /**
-   * How long one MongoDB operation may take before the caller gets Unavailable (default 30 s). The
+   * How long one MongoDB operation may take before the caller gets Unavailable (default 10 s). The
    * driver does not always fail an operation in flight on a connection whose server was killed.
    */
   operationTimeoutMs?: number;
@@ -158,7 +158,7 @@ export class MongoStore implements Store {
     this.minRevisions = options.history?.minRevisions ?? 10_000;
     this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
     this.maxBatch = options.maxBatch ?? 1_000;
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 30_000;
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
     // The store sends the bookmarks itself (the hub's own timer is pushed out of the way): a
     // bookmark due while a group is in flight goes out right after it is published, so a watcher
     // is not told a revision that a commit acknowledged a moment later already supersedes.
