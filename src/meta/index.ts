@@ -7,5 +7,6 @@ export * from './validation.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
 export * from './openapi.js';
+export * from './tracing.js';
 export * from './duration.js';
 export * from './nesting.js';

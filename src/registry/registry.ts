@@ -5,7 +5,7 @@
  * kind-specific rules in each ResourceType's strategy.
  */
 import { randomUUID } from 'node:crypto';
-import { cloneObject, deepEqual, isPlainObject, rfc3339, type KubeObject } from '../meta/index.js';
+import { cloneObject, deepEqual, isPlainObject, rfc3339, traceMethods, type KubeObject } from '../meta/index.js';
 import { ALL_CLUSTERS, isConflict, isAlreadyExists, type ObjectKey, type Store } from '../storage/index.js';
 import { applyConfiguration, defaultFieldManager, trackUpdate } from './apply/index.js';
 import { ApiError, errors, fromStorage, isApiError, type ErrorTarget, type FieldError } from './errors.js';
@@ -821,4 +821,11 @@ function generateName(prefix: string): string {
   for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
   // Like the apiserver, keep the result within 63 characters by trimming the prefix.
   return prefix.slice(0, 63 - suffix.length) + suffix;
+}
+
+traceMethods(Registry.prototype, ['get', 'list', 'create', 'update', 'patch', 'delete'], 'registry', traceAttributes);
+
+/** What a registry span says of its call: the workspace and the resource. */
+function traceAttributes(ctx: RequestContext, t: ResourceType): Record<string, string> {
+  return { 'atoll.cluster': ctx.cluster, 'atoll.group': t.group, 'atoll.resource': t.resource };
 }

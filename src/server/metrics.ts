@@ -154,20 +154,31 @@ export class ServerMetrics {
   }
 }
 
+const HEALTH = /^\/(healthz|readyz|livez)(\/|$)/;
+const WORKSPACE_PATH = /^\/clusters\/[^/]+(\/.*)?$/;
+const VIEW_PATH = /^\/services\/apiexport\/[^/]+\/[^/]+\/clusters\/[^/]+(\/.*)?$/;
+
+/** Which part of the server a path belongs to (for metrics' labels and tracing's spans). */
+export function surfaceOf(path: string): 'health' | 'metrics' | 'graphql' | 'rest' | 'other' {
+  if (HEALTH.test(path)) return 'health';
+  if (path === '/metrics') return 'metrics';
+  if (path.endsWith('/graphql')) return 'graphql';
+  if (WORKSPACE_PATH.test(path) || VIEW_PATH.test(path) || path === '/version' || path.startsWith('/api') || path.startsWith('/openapi/')) return 'rest';
+  return 'other';
+}
+
 /** The labels of a request, from its method, path and query (kube's request info for REST). */
 export function requestLabels(req: IncomingMessage, url: URL, code: number): RequestLabels {
   const status = String(code);
   const path = url.pathname;
   const method = (req.method ?? 'GET').toLowerCase();
-  if (path === '/healthz' || path === '/readyz' || path === '/livez' || path.startsWith('/healthz/') || path.startsWith('/readyz/') || path.startsWith('/livez/')) {
-    return { surface: 'health', verb: method, group: '', resource: '', code: status };
-  }
-  if (path === '/metrics') return { surface: 'metrics', verb: method, group: '', resource: '', code: status };
-  if (/\/graphql$/.test(path)) {
+  const surface = surfaceOf(path);
+  if (surface === 'health' || surface === 'metrics') return { surface, verb: method, group: '', resource: '', code: status };
+  if (surface === 'graphql') {
     const streaming = req.headers.accept?.includes('text/event-stream') === true;
     return { surface: 'graphql', verb: streaming ? 'subscribe' : method, group: '', resource: '', code: status };
   }
-  const rest = /^\/clusters\/[^/]+(\/.*)?$/.exec(path) ?? /^\/services\/apiexport\/[^/]+\/[^/]+\/clusters\/[^/]+(\/.*)?$/.exec(path);
+  const rest = WORKSPACE_PATH.exec(path) ?? VIEW_PATH.exec(path);
   const below = rest ? (rest[1] ?? '/') : path;
   try {
     const info = parseRequestInfo(req.method ?? 'GET', below, url.searchParams);

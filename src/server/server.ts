@@ -12,6 +12,7 @@ import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitio
 import { NamespaceDefaultsController, namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
+import { traced, tracedRequest } from '../meta/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
@@ -36,7 +37,7 @@ import { healthHandler } from './health.js';
 import { sendError } from './http.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
-import { requestLabels, ServerMetrics } from './metrics.js';
+import { requestLabels, ServerMetrics, surfaceOf } from './metrics.js';
 import { requestId } from './request-id.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
@@ -242,7 +243,19 @@ export class AtollServer {
       return;
     }
     try {
-      for (const handle of this.handlers) if (await handle(req, res, url)) break;
+      const handled = async (): Promise<void> => {
+        for (const handle of this.handlers) if (await handle(req, res, url)) break;
+      };
+      // Tracing (off until an OpenTelemetry SDK is registered): a server span per request, and
+      // one for the surface that answers it; the registry and the store add theirs below.
+      await tracedRequest(`HTTP ${req.method ?? 'GET'}`, req.headers, { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'atoll.request_id': id }, async (span) => {
+        const surface = surfaceOf(url.pathname);
+        try {
+          await (surface === 'rest' || surface === 'graphql' ? traced(surface === 'rest' ? 'kube REST' : 'GraphQL', { 'atoll.surface': surface }, handled) : handled());
+        } finally {
+          span.setAttribute('http.response.status_code', res.statusCode);
+        }
+      });
     } catch (err) {
       if (!(err instanceof ApiError)) this.log.error({ err, requestId: id, method: req.method, url: req.url }, 'request failed');
       if (!res.headersSent) sendError(res, err);

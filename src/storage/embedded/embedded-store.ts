@@ -11,7 +11,7 @@
  * restart, and lets every page of a paginated list be read at its first page's revision.
  */
 import type Database from 'better-sqlite3';
-import type { KubeObject } from '../../meta/index.js';
+import { traceMethods, type KubeObject } from '../../meta/index.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { publishCommit } from '../commit-channel.js';
 import { StorageError } from '../errors.js';
@@ -532,4 +532,11 @@ export class EmbeddedStore implements Store {
 
 function toEvent(row: ChangeRow): StoreEvent {
   return changeEvent(row.type, row.rev, { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name }, row.value, row.prev);
+}
+
+traceMethods(EmbeddedStore.prototype, ['get', 'list', 'create', 'update', 'delete'], 'storage', keyAttributes);
+
+/** What a store span says of its call (a write's span lasts until its batch is committed). */
+function keyAttributes(key: ObjectKey): Record<string, string> {
+  return { 'atoll.cluster': key.cluster, 'atoll.resource': key.resource };
 }
