@@ -94,8 +94,8 @@ describe.skipIf(!haveKubectl)(`kubectl with workspaces${reason}`, () => {
 
   it('discovers the tenancy API: workspace types, api-resources and explain', async () => {
     const types = (await fx.k.ok(['get', 'workspacetypes', '-o', 'name'])).trim().split('\n');
-    expect(types.sort()).toEqual(['organization', 'root', 'team', 'universal'].map((t) => `workspacetype.tenancy.kcp.io/${t}`));
-    expect(await fx.k.ok(['get', 'workspacetypes'])).toMatch(/^NAME\s+AGE\norganization\s+/);
+    expect(types.sort()).toEqual(['home', 'organization', 'root', 'team', 'universal'].map((t) => `workspacetype.tenancy.kcp.io/${t}`));
+    expect(await fx.k.ok(['get', 'workspacetypes'])).toMatch(/^NAME\s+AGE\nhome\s+\S+\norganization\s+/);
 
     const resources = await fx.k.ok(['api-resources', '--api-group=tenancy.kcp.io']);
     expect(resources).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/m);

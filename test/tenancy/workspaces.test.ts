@@ -17,7 +17,7 @@ describe('root', () => {
     expect(lc.body.status?.phase).toBe('Ready');
     expect(lc.body.metadata?.annotations).toMatchObject({ 'kcp.io/path': 'root', 'internal.tenancy.kcp.io/type': 'root:root' });
     const types = await fx.call('GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspacetypes');
-    expect(types.body.items?.map((t) => t.metadata.name).sort()).toEqual(['organization', 'root', 'team', 'universal']);
+    expect(types.body.items?.map((t) => t.metadata.name).sort()).toEqual(['home', 'organization', 'root', 'team', 'universal']);
     expect((await fx.call('GET', '/clusters/root/api/v1/namespaces/default')).status).toBe(200);
     // root has no Workspace object anywhere.
     expect((await fx.call('GET', `${WORKSPACES('root')}/root`)).status).toBe(404);
