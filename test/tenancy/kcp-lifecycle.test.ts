@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { useServer, WORKSPACES } from '../support/server-fixture.js';
+import { CONFIGMAPS, useServer, WORKSPACES } from '../support/server-fixture.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-kcp-lifecycle-'));
 const tokenFile = path.join(dir, 'tokens.csv');
@@ -150,5 +150,31 @@ describe('required groups', () => {
     expect(refused.body.message).toBe(closed.body.message?.replace('root:nowhere', 'root:guarded'));
     expect((await fx.callAs('ann-token', 'GET', url)).status).toBe(200);
     expect((await fx.call('GET', url)).status).toBe(200);
+  });
+});
+
+describe('LogicalCluster finalizers', () => {
+  it('keep the workspace and its contents after the delete until they are removed, then it goes', async () => {
+    const heldWs = await fx.workspace('root', 'held-fin');
+    await fx.workspace('root:held-fin', 'inner');
+    await fx.workspace('root', 'plain-fin');
+    const cm = { metadata: { name: 'data' }, data: { a: '1' } };
+    for (const ws of ['root:held-fin', 'root:held-fin:inner', 'root:plain-fin']) expect((await fx.call('POST', CONFIGMAPS(ws), cm)).status).toBe(201);
+    const lc = (await fx.call('GET', LC('root:held-fin'))).body;
+    const put = await fx.call('PUT', LC('root:held-fin'), { ...lc, metadata: { ...lc.metadata, finalizers: ['example.com/cleanup'] } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+
+    for (const name of ['held-fin', 'plain-fin']) expect((await fx.call('DELETE', `${WORKSPACES('root')}/${name}`)).status).toBeLessThan(300);
+    // The one without a finalizer goes; by then the held one has long been looked at, and keeps everything.
+    await eventually(async () => expect((await fx.call('GET', `${WORKSPACES('root')}/plain-fin`)).status).toBe(404));
+    const held = await fx.call('GET', LC('root:held-fin'));
+    expect(held.body.metadata?.deletionTimestamp).toBeDefined();
+    expect((await fx.call('GET', `${WORKSPACES('root')}/held-fin`)).status).toBe(200);
+    for (const ws of ['root:held-fin', 'root:held-fin:inner']) expect((await fx.call('GET', `${CONFIGMAPS(ws)}/data`)).status).toBe(200);
+
+    const released = await fx.call('PUT', LC('root:held-fin'), { ...held.body, metadata: { ...held.body.metadata, finalizers: [] } });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    await eventually(async () => expect((await fx.call('GET', `${WORKSPACES('root')}/held-fin`)).status).toBe(404));
+    expect((await fx.call('GET', `/clusters/${heldWs.spec?.cluster as string}/api/v1/namespaces`)).status).toBe(404);
   });
 });

@@ -10,7 +10,7 @@
  *     Workspace's finalizer once the logical cluster is gone, freeing the name for reuse.
  * LogicalCluster (in its own logical cluster)
  *   - Initializing with no initializers left → Ready;
- *   - deletion: waits for terminators (phase Terminating), then (Deleting) deletes every child
+ *   - deletion: waits for terminators (phase Terminating) and finalizers, then (Deleting) deletes every child
  *     Workspace — each tears down its own subtree the same way — and once none is left purges
  *     the whole logical cluster from the store in one write, LogicalCluster included.
  *
@@ -297,8 +297,10 @@ export class WorkspaceLifecycle {
       if (status.phase === 'Initializing' && (status.initializers ?? []).length === 0) await this.setPhase(cluster, lc, 'Ready');
       return 'done';
     }
-    // Terminator controllers remove their names from status.terminators; their writes bring us back.
-    if ((status.terminators ?? []).length > 0) return 'done';
+    // Terminator controllers remove their names from status.terminators, and whoever put a
+    // finalizer on the LogicalCluster removes it once its outside cleanup ran (kcp keeps the
+    // content until then); their writes bring us back.
+    if ((status.terminators ?? []).length > 0 || (lc.metadata.finalizers ?? []).length > 0) return 'done';
     if (status.phase !== 'Deleting') await this.setPhase(cluster, lc, 'Deleting');
     if (await this.deleteChildren(cluster)) return 'retry';
     const purged = await this.store.purgeCluster(cluster);
