@@ -305,7 +305,8 @@ export class Registry {
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
     meta.creationTimestamp = this.timestamp();
-    meta.generation = 1;
+    if (t.generation === false) delete meta.generation;
+    else meta.generation = 1;
     if (t.hasStatus) delete object.status;
     // Strategies and mutating admission add to metadata's lists and maps (finalizers, annotations)
     // before validation: a wrong type there would crash them or be silently replaced.
@@ -608,7 +609,8 @@ export class Registry {
     // System-owned metadata always comes from the stored object.
     meta.uid ??= o.uid;
     meta.creationTimestamp = o.creationTimestamp;
-    meta.generation = o.generation;
+    if (o.generation === undefined) delete meta.generation;
+    else meta.generation = o.generation;
     if (o.deletionTimestamp) meta.deletionTimestamp = o.deletionTimestamp;
     else delete meta.deletionTimestamp;
     if (o.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
@@ -619,7 +621,7 @@ export class Registry {
       else next.status = old.status;
     }
     t.strategy.prepareForUpdate?.(next, old);
-    if (!deepEqual(specOf(next), specOf(old))) meta.generation = (o.generation ?? 0) + 1;
+    if (t.generation !== false && !deepEqual(specOf(next), specOf(old))) meta.generation = (o.generation ?? 0) + 1;
     return next;
   }
 
@@ -665,7 +667,8 @@ export class Registry {
           }
           next.metadata.deletionTimestamp = this.timestamp();
           next.metadata.deletionGracePeriodSeconds = 0;
-          next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+          // As the apiserver's BeforeDelete: only a kind that keeps a generation moves it.
+          if (old.metadata.generation) next.metadata.generation = old.metadata.generation + 1;
           t.strategy.markDeleting?.(next);
           if (options.dryRun) return { object: next, deleted: false };
           const object = await this.store.update(key, stored(t, next), { resourceVersion: old.metadata.resourceVersion });

@@ -131,6 +131,12 @@ export interface ResourceType extends ErrorTarget {
   nameRule: NameRule;
   /** Whether `/status` is a separate subresource (then the main resource never writes status). */
   hasStatus: boolean;
+  /**
+   * false for kinds Kubernetes keeps no `metadata.generation` for (ConfigMap, Secret, Namespace,
+   * the RBAC kinds, ...: their strategies set none); every other kind (custom resources, kcp's
+   * kinds) starts at 1 and counts changes outside metadata and status.
+   */
+  generation?: boolean;
   /** Field selector keys beyond metadata.name and metadata.namespace. */
   selectableFields: string[];
   /**

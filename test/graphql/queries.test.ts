@@ -25,7 +25,7 @@ describe('single objects', () => {
         ConfigMap: {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: 'web', namespace: 'default', labels: { app: 'web' }, generation: 1 },
+          metadata: { name: 'web', namespace: 'default', labels: { app: 'web' }, generation: null },
           data: { greeting: 'hello' },
         },
       },

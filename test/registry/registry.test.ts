@@ -5,6 +5,9 @@ import { ApiError, configMaps, namespaces, secrets, serviceAccounts } from '../.
 import { ctx, refused, useRegistry } from '../support/registry-fixture.js';
 
 const fx = useRegistry();
+/** The same kinds as if they kept a generation, as custom resources and kcp's kinds do. */
+const trackedConfigMaps = { ...configMaps, generation: true };
+const trackedNamespaces = { ...namespaces, generation: true };
 
 const cm = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   apiVersion: 'v1',
@@ -16,13 +19,24 @@ const cm = (name: string, extra: Record<string, unknown> = {}): Record<string, u
 
 describe('create', () => {
   it('fills uid, creationTimestamp, resourceVersion, generation and the request namespace', async () => {
-    const o = await fx.reg.create(ctx, configMaps, 'default', cm('one'));
+    const o = await fx.reg.create(ctx, trackedConfigMaps, 'default', cm('one'));
     expect(o.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(o.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(o.metadata.resourceVersion).toBe(String(fx.store.revision));
     expect(o.metadata.generation).toBe(1);
     expect(o.metadata.namespace).toBe('default');
-    expect(await fx.reg.get(ctx, configMaps, 'default', 'one')).toEqual(o);
+    expect(await fx.reg.get(ctx, trackedConfigMaps, 'default', 'one')).toEqual(o);
+  });
+
+  it('gives no generation to the kinds Kubernetes keeps none for, whatever the client sends', async () => {
+    const o = await fx.reg.create(ctx, configMaps, 'default', cm('plain', { metadata: { name: 'plain', generation: 7 } }));
+    expect(o.metadata.generation).toBeUndefined();
+    const changed = await fx.reg.update(ctx, configMaps, 'default', 'plain', { ...o, data: { a: '2' } });
+    expect(changed.metadata.generation).toBeUndefined();
+    const ns = await fx.reg.create(ctx, namespaces, undefined, { metadata: { name: 'no-generation' } });
+    expect(ns.metadata.generation).toBeUndefined();
+    const deleting = await fx.reg.delete(ctx, namespaces, undefined, 'no-generation');
+    expect(deleting.object.metadata.generation).toBeUndefined();
   });
 
   it('ignores client-supplied uid and timestamps, and refuses a resourceVersion', async () => {
@@ -184,23 +198,23 @@ describe('built-in kinds', () => {
 });
 
 describe('update', () => {
-  it('bumps generation only when the spec changes', async () => {
-    const ns = await fx.reg.create(ctx, namespaces, undefined, { metadata: { name: 'g' } });
-    const labelled = await fx.reg.update(ctx, namespaces, undefined, 'g', { ...ns, metadata: { ...ns.metadata, labels: { a: 'b' } } });
+  it('bumps generation only when something outside metadata and status changes', async () => {
+    const ns = await fx.reg.create(ctx, trackedNamespaces, undefined, { metadata: { name: 'g' } });
+    const labelled = await fx.reg.update(ctx, trackedNamespaces, undefined, 'g', { ...ns, metadata: { ...ns.metadata, labels: { a: 'b' } } });
     expect(labelled.metadata.generation).toBe(1);
     // spec.finalizers only change through `finalize`, and are spec: generation moves.
-    const ignored = await fx.reg.update(ctx, namespaces, undefined, 'g', { ...labelled, spec: { finalizers: [] } });
+    const ignored = await fx.reg.update(ctx, trackedNamespaces, undefined, 'g', { ...labelled, spec: { finalizers: [] } });
     expect(ignored.spec).toEqual({ finalizers: ['kubernetes'] });
-    const respec = await fx.reg.update(ctx, namespaces, undefined, 'g', { ...labelled, spec: { finalizers: ['kubernetes', 'example.com/x'] } }, { subresource: 'finalize' });
+    const respec = await fx.reg.update(ctx, trackedNamespaces, undefined, 'g', { ...labelled, spec: { finalizers: ['kubernetes', 'example.com/x'] } }, { subresource: 'finalize' });
     expect(respec.spec).toEqual({ finalizers: ['kubernetes', 'example.com/x'] });
-    const c = await fx.reg.create(ctx, configMaps, 'default', cm('c'));
-    const c2 = await fx.reg.update(ctx, configMaps, 'default', 'c', { ...c, data: { a: '2' } });
+    const c = await fx.reg.create(ctx, trackedConfigMaps, 'default', cm('c'));
+    const c2 = await fx.reg.update(ctx, trackedConfigMaps, 'default', 'c', { ...c, data: { a: '2' } });
     expect(c2.metadata.generation).toBe(2);
   });
 
   it('keeps system fields, ignores status on the main resource and everything but status on /status', async () => {
-    const ns = await fx.reg.create(ctx, namespaces, undefined, { metadata: { name: 's' } });
-    const main = await fx.reg.update(ctx, namespaces, undefined, 's', {
+    const ns = await fx.reg.create(ctx, trackedNamespaces, undefined, { metadata: { name: 's' } });
+    const main = await fx.reg.update(ctx, trackedNamespaces, undefined, 's', {
       ...ns,
       metadata: { ...ns.metadata, creationTimestamp: '2001-01-01T00:00:00Z', generation: 99 },
       status: { phase: 'Terminating' },

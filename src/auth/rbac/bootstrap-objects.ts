@@ -35,7 +35,7 @@ function shared(objects: readonly KubeObject[], readOnly: (name: string) => stri
   const byName = new Map<string, KubeObject>();
   for (const o of objects) {
     const name = o.metadata.name ?? '';
-    const metadata = { ...o.metadata, uid: stableUid(o.kind ?? '', name), resourceVersion: RESOURCE_VERSION, creationTimestamp: CREATED, generation: 1 };
+    const metadata = { ...o.metadata, uid: stableUid(o.kind ?? '', name), resourceVersion: RESOURCE_VERSION, creationTimestamp: CREATED };
     byName.set(name, Object.freeze({ ...o, metadata: Object.freeze(metadata) }));
   }
   return { objects: byName, readOnly };

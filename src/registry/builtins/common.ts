@@ -99,7 +99,7 @@ export function immutable(field: string, now: unknown, before: unknown): FieldEr
 /** Fills in the parts of a ResourceType every built-in shares. */
 export function builtin(
   t: Pick<ResourceType, 'group' | 'version' | 'resource' | 'kind' | 'namespaced' | 'nameRule' | 'hasStatus'> &
-    Partial<Pick<ResourceType, 'shortNames' | 'categories' | 'selectableFields' | 'columns' | 'storedAs' | 'schema' | 'fieldSet' | 'fieldLabels'>>,
+    Partial<Pick<ResourceType, 'shortNames' | 'categories' | 'selectableFields' | 'columns' | 'storedAs' | 'schema' | 'fieldSet' | 'fieldLabels' | 'generation'>>,
   strategy: Strategy,
 ): ResourceType {
   return {

@@ -53,6 +53,7 @@ export const configMaps = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     shortNames: ['cm'],
     // Declared "string" like the apiserver's printer, though the cell is a number.
     columns: [{ name: 'Data', type: 'string', description: 'How many keys data and binaryData hold.', priority: 0, cell: (o) => keys(o.data) + keys(o.binaryData) }],

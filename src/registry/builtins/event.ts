@@ -96,6 +96,7 @@ export const events = builtin(
     namespaced: true,
     nameRule: 'path-segment',
     hasStatus: false,
+    generation: false,
     shortNames: ['ev'],
     fieldSet: eventFieldSet,
     selectableFields: [

@@ -85,6 +85,7 @@ export const eventsV1 = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     shortNames: ['ev'],
     selectableFields: Object.keys(EVENTS_V1_FIELD_LABELS),
     fieldLabels: EVENTS_V1_FIELD_LABELS,

@@ -71,6 +71,7 @@ export const leases = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     columns: [
       {
         name: 'Holder',

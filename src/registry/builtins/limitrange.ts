@@ -151,6 +151,7 @@ export const limitRanges = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     shortNames: ['limits'],
     columns: defaultTable,
   },

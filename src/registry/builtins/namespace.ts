@@ -80,6 +80,7 @@ export const namespaces = builtin(
     namespaced: false,
     nameRule: 'label',
     hasStatus: true,
+    generation: false,
     shortNames: ['ns'],
     selectableFields: ['status.phase'],
     columns: [

@@ -118,6 +118,7 @@ export const resourceQuotas = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: true,
+    generation: false,
     shortNames: ['quota'],
     columns: [
       { name: 'Request', type: 'string', description: 'Used and hard amounts of everything but limits.*.', priority: 0, cell: (o) => quotaUsage(o, 'request') },

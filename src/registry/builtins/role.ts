@@ -38,7 +38,7 @@ function validate(o: KubeObject, namespaced: boolean) {
 }
 
 export const roles = builtin(
-  { group: RBAC_GROUP, version: 'v1', resource: 'roles', kind: 'Role', namespaced: true, nameRule: 'path-segment', hasStatus: false, columns: defaultTable },
+  { group: RBAC_GROUP, version: 'v1', resource: 'roles', kind: 'Role', namespaced: true, nameRule: 'path-segment', hasStatus: false, generation: false, columns: defaultTable },
   { validate: (o) => validate(o, true) },
 );
 
@@ -51,6 +51,7 @@ export const clusterRoles = builtin(
     namespaced: false,
     nameRule: 'path-segment',
     hasStatus: false,
+    generation: false,
     columns: defaultTable,
   },
   { validate: (o) => validate(o, false) },

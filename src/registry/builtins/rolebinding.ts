@@ -72,7 +72,7 @@ const columns: PrinterColumn[] = [
 ];
 
 export const roleBindings = builtin(
-  { group: RBAC_GROUP, version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true, nameRule: 'path-segment', hasStatus: false, columns },
+  { group: RBAC_GROUP, version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true, nameRule: 'path-segment', hasStatus: false, generation: false, columns },
   { validate: validator(true), validateUpdate, prepareForCreate: prepare, prepareForUpdate: prepare },
 );
 
@@ -85,6 +85,7 @@ export const clusterRoleBindings = builtin(
     namespaced: false,
     nameRule: 'path-segment',
     hasStatus: false,
+    generation: false,
     columns,
   },
   { validate: validator(false), validateUpdate, prepareForCreate: prepare, prepareForUpdate: prepare },

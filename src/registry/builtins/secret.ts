@@ -79,6 +79,7 @@ export const secrets = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     selectableFields: ['type'],
     columns: [
       { name: 'Type', type: 'string', description: 'The secret’s type, which fixes the keys it must hold.', priority: 0, cell: (o) => (typeof o.type === 'string' ? o.type : '') },

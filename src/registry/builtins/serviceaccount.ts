@@ -19,6 +19,7 @@ export const serviceAccounts = builtin(
     namespaced: true,
     nameRule: 'subdomain',
     hasStatus: false,
+    generation: false,
     shortNames: ['sa'],
     // kubectl 1.32 still prints SECRETS (the count of `secrets`, usually 0 since tokens are no longer auto-created).
     columns: [
