@@ -20,6 +20,7 @@ import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptio
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from './logger.js';
+import { AUDIT_LEVELS, type AuditLevel, type AuditSettings } from './audit.js';
 
 export interface ServerConfig {
   port: number;
@@ -38,6 +39,8 @@ export interface ServerConfig {
   corsAllowedOrigins?: string[];
   /** The watch hub's limits per watcher (events and bytes queued for a consumer that falls behind). */
   watch?: WatchHubOptions;
+  /** The audit log of writes; none when absent. */
+  audit?: AuditSettings;
   /** Home workspaces made on a user's first `workspaces/~` (kcp's `--enable-home-workspaces`); on unless false. */
   homeWorkspaces?: boolean;
   /** A mongodb:// or mongodb+srv:// URL to keep objects in MongoDB; the embedded store in the data directory when absent. */
@@ -53,6 +56,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
+                    [--audit-log-path FILE|-] [--audit-level Metadata]
                     [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
@@ -102,7 +106,13 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                (env ATOLL_ENABLE_HOME_WORKSPACES, default true)
   --store      where objects are kept: embedded (SQLite in the data directory) or a MongoDB URL,
                mongodb://host:port/database or mongodb+srv://..., see docs/mongodb.md
-               (env ATOLL_STORE, default embedded)`;
+               (env ATOLL_STORE, default embedded)
+  --audit-log-path
+               append a JSON line (an audit.k8s.io/v1 Event) per write made for a request to FILE,
+               or to standard output with - (env ATOLL_AUDIT_LOG_PATH, default none: no audit log)
+  --audit-level
+               None, Metadata (who, what, which workspace, the result) or Request (also the
+               object sent) (env ATOLL_AUDIT_LEVEL, default Metadata)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -129,6 +139,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'cors-allowed-origins': { type: 'string' },
         'watch-max-queued-events': { type: 'string' },
         'watch-max-queued-bytes': { type: 'string' },
+        'audit-log-path': { type: 'string' },
+        'audit-level': { type: 'string' },
         'enable-home-workspaces': { type: 'string' },
         store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -195,6 +207,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (storeText !== 'embedded' && !/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(storeText)) {
     throw new ConfigError(`invalid store "${storeText}": expected embedded or mongodb://host:port/database`);
   }
+  const auditPath = values['audit-log-path'] ?? (env.ATOLL_AUDIT_LOG_PATH || undefined);
+  if (auditPath?.trim() === '') throw new ConfigError('the audit log path must not be empty');
+  const auditLevel = values['audit-level'] ?? env.ATOLL_AUDIT_LEVEL ?? 'Metadata';
+  if (!(AUDIT_LEVELS as readonly string[]).includes(auditLevel)) throw new ConfigError(`invalid audit level "${auditLevel}": expected one of ${AUDIT_LEVELS.join(', ')}`);
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -214,6 +230,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     watch: { maxQueuedEvents, maxQueuedBytes },
     homeWorkspaces: homeText === 'true',
     ...(storeText !== 'embedded' ? { store: storeText } : {}),
+    ...(auditPath && auditLevel !== 'None' ? { audit: { path: auditPath === '-' ? '-' : path.resolve(cwd, auditPath), level: auditLevel as AuditLevel } } : {}),
   };
 }
 

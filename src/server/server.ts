@@ -39,6 +39,8 @@ import { writeAdminKubeconfig } from './kubeconfig.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
 import { requestLabels, ServerMetrics, surfaceOf } from './metrics.js';
 import { requestId } from './request-id.js';
+import { AuditLog } from './audit.js';
+import { requestScope, type RequestScope } from './request-scope.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -91,6 +93,8 @@ export class AtollServer {
   kubeconfigPath = '';
   /** The data directory's TLS material, when serving TLS. */
   pki: Pki | undefined;
+  /** The audit log of writes, when configured. */
+  private audit: AuditLog | undefined;
   /** Prometheus metrics, served at /metrics; the watchers are counted when scraped. */
   readonly metrics = new ServerMetrics({ watchers: () => (this.store as Store & { watcherCount?: number }).watcherCount ?? 0 });
 
@@ -248,7 +252,7 @@ export class AtollServer {
       };
       // Tracing (off until an OpenTelemetry SDK is registered): a server span per request, and
       // one for the surface that answers it; the registry and the store add theirs below.
-      await tracedRequest(`HTTP ${req.method ?? 'GET'}`, req.headers, { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'atoll.request_id': id }, async (span) => {
+      const handledTraced = (): Promise<void> => tracedRequest(`HTTP ${req.method ?? 'GET'}`, req.headers, { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'atoll.request_id': id }, async (span) => {
         const surface = surfaceOf(url.pathname);
         try {
           await (surface === 'rest' || surface === 'graphql' ? traced(surface === 'rest' ? 'kube REST' : 'GraphQL', { 'atoll.surface': surface }, handled) : handled());
@@ -256,6 +260,12 @@ export class AtollServer {
           span.setAttribute('http.response.status_code', res.statusCode);
         }
       });
+      // The audit log learns which request a write is for through the request's scope (kept only
+      // when there is an audit log: AsyncLocalStorage costs something on every promise).
+      const scope: RequestScope | undefined = this.audit
+        ? { id, uri: req.url ?? '/', sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', received: new Date() }
+        : undefined;
+      await (scope ? requestScope.run(scope, handledTraced) : handledTraced());
     } catch (err) {
       if (!(err instanceof ApiError)) this.log.error({ err, requestId: id, method: req.method, url: req.url }, 'request failed');
       if (!res.headersSent) sendError(res, err);
@@ -268,6 +278,10 @@ export class AtollServer {
   }
 
   async start(): Promise<void> {
+    if (this.config.audit) {
+      this.audit = new AuditLog(this.config.audit);
+      this.audit.watch(this.registry);
+    }
     await ensureRootCluster(this.registry);
     await ensureSystemExports(this.registry);
     if (this.home) await ensureHomeCreatorRole(this.registry);
@@ -350,6 +364,7 @@ export class AtollServer {
     this.stopTypeCache?.();
     await this.store.close();
     this.metrics.close();
+    this.audit?.close();
     this.log.info('stopped');
   }
 }
