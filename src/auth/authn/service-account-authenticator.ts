@@ -89,7 +89,7 @@ export class ServiceAccountAuthenticator implements Authenticator {
     if (token === undefined || !this.options.tokens.isOurs(token)) return undefined;
     let claims: ServiceAccountClaims;
     try {
-      claims = await this.options.tokens.verify(token);
+      claims = await this.options.tokens.verify(token, request.audiences);
     } catch (err) {
       if (err instanceof InvalidTokenError) return { error: `service account token: ${err.message}` };
       throw err;
@@ -99,7 +99,9 @@ export class ServiceAccountAuthenticator implements Authenticator {
     }
     const problem = await this.checkExists(claims);
     if (problem) return { error: `service account token: ${problem}` };
-    return { user: serviceAccountUser(claims) };
+    // As Kubernetes' JWT authenticator: the token's audiences the request asked for.
+    const wanted = request.audiences ?? this.options.tokens.apiAudiences;
+    return { user: serviceAccountUser(claims), audiences: claims.audiences.filter((a) => wanted.includes(a)) };
   }
 
   /** Drops cached lookups: one service account, a namespace's, a cluster's, or (no cluster) all. */

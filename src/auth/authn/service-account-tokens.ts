@@ -145,8 +145,11 @@ export class ServiceAccountTokens {
     }
   }
 
-  /** Verifies a token of ours; throws InvalidTokenError saying why it is not valid. */
-  async verify(token: string): Promise<ServiceAccountClaims> {
+  /**
+   * Verifies a token of ours for one of `audiences` (default the API audiences); throws
+   * InvalidTokenError saying why it is not valid.
+   */
+  async verify(token: string, audiences: readonly string[] = this.apiAudiences): Promise<ServiceAccountClaims> {
     let payload: JWTPayload;
     try {
       const { kid } = decodeProtectedHeader(token);
@@ -155,13 +158,13 @@ export class ServiceAccountTokens {
       ({ payload } = await jwtVerify(token, key.publicKey, {
         algorithms: [SA_SIGNING_ALG],
         issuer: this.issuer,
-        audience: [...this.apiAudiences],
+        audience: [...audiences],
         currentDate: this.now(),
         clockTolerance: LEEWAY_SECONDS,
         requiredClaims: ['sub', 'exp', 'iat', 'nbf', KUBERNETES_CLAIM, CLUSTER_CLAIM],
       }));
     } catch (err) {
-      throw new InvalidTokenError(describe(err, this.apiAudiences));
+      throw new InvalidTokenError(describe(err, audiences));
     }
     const k8s = payload[KUBERNETES_CLAIM] as KubernetesClaim | undefined;
     const cluster = payload[CLUSTER_CLAIM];

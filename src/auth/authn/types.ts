@@ -23,9 +23,15 @@ export interface AuthRequest {
    * `/clusters/<path>`), when it addresses one. Not the path: `root:org` and its cluster name differ.
    */
   cluster?: string;
+  /**
+   * The audiences a token must be for (a TokenReview's `spec.audiences`); undefined: the server's
+   * API audiences. Only audience-aware authenticators (service account tokens) read it.
+   */
+  audiences?: readonly string[];
 }
 
-export type AuthResult = { user: AuthUser } | { error: string };
+/** A user, with the audiences the credential was found valid for when the authenticator knows them. */
+export type AuthResult = { user: AuthUser; audiences?: readonly string[] } | { error: string };
 
 export interface Authenticator {
   /** undefined: no opinion (no credentials of this kind); `error`: credentials presented but invalid. */

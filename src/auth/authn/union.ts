@@ -24,7 +24,7 @@ export interface UnionOptions {
 }
 
 /** What the union decides: always a user or a refusal (the server answers a refusal with 401). */
-export type AuthDecision = { user: AuthUser } | { error: string };
+export type AuthDecision = { user: AuthUser; audiences?: readonly string[] } | { error: string };
 
 export interface UnionAuthenticator extends Authenticator {
   authenticate(request: AuthRequest): Promise<AuthDecision>;
@@ -49,7 +49,7 @@ export function unionAuthenticator(authenticators: readonly Authenticator[], opt
       for (const authenticator of list) {
         const result = await authenticator.authenticate(request);
         if (result === undefined) continue;
-        if ('user' in result) return { user: withAuthenticatedGroup(result.user) };
+        if ('user' in result) return { ...result, user: withAuthenticatedGroup(result.user) };
         errors.push(result.error);
       }
       if (errors.length > 0) return { error: [...new Set(errors)].join('; ') };

@@ -62,6 +62,11 @@ const ROLES: readonly KubeObject[] = [
     res(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
     res(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
   ]),
+  // For delegated authentication and authorization (proxies, webhooks), bound by whoever needs it.
+  clusterRole('system:auth-delegator', [
+    res(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    res(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
   clusterRole('system:public-info-viewer', [urls(['get'], [...HEALTH, '/version', '/version/'])]),
   // admin ⊇ edit ⊇ view, through labels: edit aggregates into admin, view into edit.
   clusterRole('admin', [], { aggregateFrom: AGGREGATE_TO_ADMIN }),

@@ -19,17 +19,22 @@ import {
   selfSubjectRulesReviewSchema,
   selfSubjectReviewSchema,
   subjectAccessReviewSchema,
+  tokenReviewSchema,
 } from './shapes.js';
 import type { ReviewAuthorizer } from './support.js';
 import { serviceAccountsWithTokens } from './token-request.js';
+import { tokenReview, type TokenReviewer } from './token-review.js';
 
 export { authComponents } from './openapi.js';
 export { serviceAccountsWithTokens, tokenRequestAction } from './token-request.js';
 export type { ReviewAuthorizer } from './support.js';
+export type { TokenReviewer } from './token-review.js';
 
 export interface AuthResourceDeps {
   authorizer: ReviewAuthorizer;
   tokens: ServiceAccountTokens;
+  /** The authenticators TokenReview asks; without them TokenReview is not served. */
+  tokenReviewer?: TokenReviewer;
 }
 
 type Answer = NonNullable<ResourceType['ephemeral']>['create'];
@@ -44,7 +49,7 @@ function reviewKind(group: string, schemaPrefix: string, kind: string, namespace
 }
 
 /** The review kinds, the ServiceAccount type with `token`, and the RBAC types serving the bootstrap policy. */
-export function authResourceTypes({ authorizer, tokens }: AuthResourceDeps): ResourceType[] {
+export function authResourceTypes({ authorizer, tokens, tokenReviewer }: AuthResourceDeps): ResourceType[] {
   const authz = (kind: string, namespaced: boolean, schema: Parameters<typeof checkSchema>[0], create: Answer) =>
     reviewKind(AUTHORIZATION_GROUP, AUTHZ, kind, namespaced, schema, create);
   return [
@@ -54,6 +59,7 @@ export function authResourceTypes({ authorizer, tokens }: AuthResourceDeps): Res
     authz('SelfSubjectRulesReview', false, selfSubjectRulesReviewSchema, selfSubjectRulesReview(authorizer)),
     reviewKind(AUTHENTICATION_GROUP, AUTHN, 'SelfSubjectReview', false, selfSubjectReviewSchema, selfSubjectReview()),
     reviewKind(AUTHENTICATION_GROUP, AUTHN_V1BETA1, 'SelfSubjectReview', false, selfSubjectReviewSchema, selfSubjectReview(), 'v1beta1'),
+    ...(tokenReviewer ? [reviewKind(AUTHENTICATION_GROUP, AUTHN, 'TokenReview', false, tokenReviewSchema, tokenReview(tokenReviewer))] : []),
     serviceAccountsWithTokens(tokens),
     ...bootstrapPolicyTypes(),
   ];

@@ -1,6 +1,6 @@
 /**
  * OpenAPI v3 schemas of the create-only kinds of authorization.k8s.io/v1 (the four access and
- * rules reviews) and authentication.k8s.io/v1 (SelfSubjectReview, TokenRequest), named as in
+ * rules reviews) and authentication.k8s.io/v1 (SelfSubjectReview, TokenRequest, TokenReview), named as in
  * Kubernetes, on top of the built-in components (ObjectMeta & co.), so `kubectl explain` and the
  * OpenAPI documents describe them. Descriptions are Atoll's own.
  */
@@ -231,6 +231,34 @@ const authentication: Record<string, OpenApiSchema> = {
       expirationTimestamp: b.time('When the token expires.'),
     },
     required: ['token', 'expirationTimestamp'],
+  },
+  [`${AUTHN}TokenReview`]: review(
+    AUTHENTICATION_GROUP,
+    'TokenReview',
+    'Asks who a token belongs to, by this server\'s authenticators (what token-checking proxies and webhooks send).',
+    {
+      spec: b.refObject(`${AUTHN}TokenReviewSpec`, 'The token to check.'),
+      status: b.refObject(`${AUTHN}TokenReviewStatus`, 'The answer, filled in by the server.'),
+    },
+    ['spec'],
+  ),
+  [`${AUTHN}TokenReviewSpec`]: {
+    type: 'object',
+    description: 'The token to check.',
+    properties: {
+      token: b.str('The opaque bearer token.'),
+      audiences: b.stringList('The audiences the token must be for (one of them); empty means the API server\'s own.', b.ATOMIC),
+    },
+  },
+  [`${AUTHN}TokenReviewStatus`]: {
+    type: 'object',
+    description: 'Whether the token is valid, and whose it is.',
+    properties: {
+      authenticated: b.bool('True when the token is valid.'),
+      user: b.refObject(`${AUTHN}UserInfo`, 'Whose the token is.'),
+      audiences: b.stringList('The audiences, of those asked for, the token is valid for.', b.ATOMIC),
+      error: b.str('Why the token is not valid.'),
+    },
   },
   [`${AUTHN}BoundObjectReference`]: {
     type: 'object',

@@ -79,6 +79,19 @@ export const tokenRequestSchema = kindSchema({
   status: z.strictObject({ token: str, expirationTimestamp: str }).nullable().optional(),
 });
 
+export const tokenReviewSchema = kindSchema({
+  spec: z.strictObject({ token: str, audiences: strings }).nullable().optional(),
+  status: z
+    .strictObject({
+      authenticated: z.boolean().nullable().optional(),
+      user: z.strictObject({ username: str, uid: str, groups: strings, extra }).nullable().optional(),
+      audiences: strings,
+      error: str,
+    })
+    .nullable()
+    .optional(),
+});
+
 export type ResourceAttributesWire = z.infer<typeof resourceAttributes>;
 export type NonResourceAttributesWire = z.infer<typeof nonResourceAttributes>;
 export type SubjectAccessReviewSpecWire = NonNullable<z.infer<typeof subjectAccessReviewSchema>['spec']>;

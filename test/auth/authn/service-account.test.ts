@@ -112,6 +112,8 @@ describe('ServiceAccount tokens', () => {
         groups: ['system:serviceaccounts', 'system:serviceaccounts:default'],
         extra: { [CLUSTER_NAME_EXTRA]: ['root'], 'authentication.kubernetes.io/credential-id': [`JTI=${String(claims.jti)}`] },
       },
+      // The token's audiences the request asked for: by default the API audience.
+      audiences: [tokens.issuer],
     });
     const viaUnion = await unionAuthenticator([auth]).authenticate(bearer(issued.token, 'root'));
     expect(viaUnion).toMatchObject({ user: { groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] } });
