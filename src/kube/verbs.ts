@@ -269,13 +269,13 @@ async function patch(r: ResourceRequest): Promise<void> {
 }
 
 /** DeleteOptions from the body (kubectl sends one) and the query (curl users do). */
-async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
+async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions & { orphanDependents?: boolean }> {
   const raw = await readBody(r.req, r.res, MAX_BODY_BYTES);
   const format = raw.length > 0 ? bodyFormat(r.req.headers['content-type']) : undefined;
   const body = format === 'yaml' ? parseYaml(raw) : format === 'protobuf' ? decodeKubeProtobufBody(raw) : format === 'json' ? parseJson(raw) : {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the request body must be a DeleteOptions object');
   const b = body as { propagationPolicy?: unknown; orphanDependents?: unknown; preconditions?: { uid?: unknown; resourceVersion?: unknown }; dryRun?: unknown; gracePeriodSeconds?: unknown };
-  const opts: DeleteOptions = {};
+  const opts: DeleteOptions & { orphanDependents?: boolean } = {};
   const policy = param(r, 'propagationPolicy') ?? (typeof b.propagationPolicy === 'string' ? b.propagationPolicy : undefined);
   const orphan = boolParam(r, 'orphanDependents') ?? (typeof b.orphanDependents === 'boolean' ? b.orphanDependents : undefined);
   if (policy !== undefined) {
@@ -286,6 +286,7 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
     opts.propagationPolicy = policy as PropagationPolicy;
   } else if (orphan !== undefined) {
     opts.propagationPolicy = orphan ? 'Orphan' : 'Background';
+    opts.orphanDependents = orphan;
   }
   const grace = intParam(r, 'gracePeriodSeconds') ?? (typeof b.gracePeriodSeconds === 'number' ? b.gracePeriodSeconds : undefined);
   if (grace !== undefined && grace < 0) throw errors.badRequest('gracePeriodSeconds: Invalid value: must be >= 0');
@@ -314,7 +315,9 @@ async function remove(r: ResourceRequest): Promise<void> {
   const opts = await deleteOptions(r);
   const result = await r.registry.delete(r.ctx, r.t, r.info.namespace, r.info.name as string, opts);
   if (result.deleted) reply(r, 200, deletedStatus(r.t, result.object));
-  else replyObject(r, 202, result.object);
+  // An object that waits for finalizers is answered 200 with it, as the apiserver does (and kcp
+  // for a Workspace); 202 only for `orphanDependents: false`, the one case the apiserver keeps.
+  else replyObject(r, opts.orphanDependents === false ? 202 : 200, result.object);
 }
 
 async function deleteCollection(r: ResourceRequest): Promise<void> {

@@ -100,8 +100,10 @@ describe('CustomResourceDefinition lifecycle', () => {
     for (const name of ['a', 'b', 'c']) expect((await fx.call('POST', WIDGETS(ws), { metadata: { name }, spec: {} })).status).toBe(201);
     // A finalizer on one object holds the definition in Terminating.
     expect((await fx.call('POST', WIDGETS(ws), { metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: {} })).status).toBe(201);
-    // Held by its finalizer: accepted, not yet gone.
-    expect((await fx.call('DELETE', `${CRDS(ws)}/widgets.example.com`)).status).toBe(202);
+    // Held by its finalizer: not yet gone, answered 200 with the definition as the apiserver does.
+    const deleting = await fx.call('DELETE', `${CRDS(ws)}/widgets.example.com`);
+    expect(deleting.status).toBe(200);
+    expect(deleting.body.metadata?.deletionTimestamp).toBeDefined();
     await eventually(async () => {
       const got = await fx.call('GET', `${CRDS(ws)}/widgets.example.com`);
       const conditions = (got.body.status?.conditions ?? []) as { type: string; status: string }[];

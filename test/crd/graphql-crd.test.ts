@@ -85,7 +85,7 @@ describe('a CRD on the GraphQL surface', () => {
     await fx.call('POST', CONFIGMAPS(WS), { metadata: { name: 'after' } });
     await eventually(async () => expect(configMapEvents).toContain('ADDED after'));
 
-    expect((await fx.call('DELETE', `${CRDS(WS)}/widgets.example.com`)).status).toBe(202);
+    expect((await fx.call('DELETE', `${CRDS(WS)}/widgets.example.com`)).status).toBe(200);
     await eventually(async () => expect(widgetEvents).toContain('DELETED g1 red'));
     await eventually(async () => expect(await typeFields('ExampleComV1Widget')).toBeNull());
     stopWidgets();

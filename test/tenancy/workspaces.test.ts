@@ -157,8 +157,9 @@ describe('deleting workspaces', () => {
     for (const c of clusters) expect((await fx.call('POST', CONFIGMAPS(c), { metadata: { name: 'data' }, data: { c } })).status).toBe(201);
 
     const del = await fx.call('DELETE', `${WORKSPACES('root')}/doomed`);
-    // 202: the finalizer keeps the Workspace until its logical cluster is gone, as in kcp.
-    expect(del.status).toBe(202);
+    // 200 with the Workspace, as kcp answers: its finalizer keeps it until its logical cluster is gone.
+    expect(del.status).toBe(200);
+    expect(del.body.kind).toBe('Workspace');
     expect(del.body.metadata?.deletionTimestamp).toBeDefined();
     await eventually(async () => expect((await fx.call('GET', `${WORKSPACES('root')}/doomed`)).status).toBe(404));
     for (const c of clusters) {
@@ -183,7 +184,7 @@ describe('deleting workspaces', () => {
     expect(made.status).toBe(201);
     const ws = await fx.workspace('root', 'holding', { name: 'held' });
     expect(ws.status?.terminators).toEqual(['root:held']);
-    expect((await fx.call('DELETE', `${WORKSPACES('root')}/holding`)).status).toBe(202);
+    expect((await fx.call('DELETE', `${WORKSPACES('root')}/holding`)).status).toBe(200);
     await eventually(async () => {
       const got = await fx.call('GET', `${WORKSPACES('root')}/holding`);
       expect(got.body.status?.phase).toBe('Terminating');
