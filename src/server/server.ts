@@ -144,21 +144,22 @@ export class AtollServer {
     const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.graphql = graphql;
     const cors = corsHandler(config.corsAllowedOrigins ?? []);
+    const health = healthHandler(
+      [{ name: 'ping', check: () => true }],
+      [
+        { name: 'store', check: () => this.started },
+        // Fails while the disk takes no writes (full, I/O errors) until a write succeeds again.
+        { name: 'storage', check: () => this.store.writeFailure === undefined },
+        { name: 'shutdown', check: () => !this.stopping },
+      ],
+    );
     this.handlers = [
       // CORS before anything else: it answers allowed origins' preflights (which carry no
       // credentials) and adds its headers to every other answer, REST, GraphQL and health alike.
       ...(cors ? [cors] : []),
       // Then health: probes must answer even when everything behind them is busy (and, as the
       // apiserver's public-info-viewer allows, without credentials).
-      healthHandler(
-        [{ name: 'ping', check: () => true }],
-        [
-          { name: 'store', check: () => this.started },
-          // Fails while the disk takes no writes (full, I/O errors) until a write succeeds again.
-          { name: 'storage', check: () => this.store.writeFailure === undefined },
-          { name: 'shutdown', check: () => !this.stopping },
-        ],
-      ),
+      health,
       // Metrics, for whoever may get /metrics in root (as kube-apiserver's non-resource URL).
       this.metrics.handler(this.auth.access),
       // During the drain nothing new starts (health aside): a watch re-issued on a kept-alive
@@ -173,8 +174,8 @@ export class AtollServer {
       // GraphQL: /clusters/<workspace>/graphql (before REST, which owns the rest of /clusters/), and
       // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => graphql.http(req, res, url),
-      // The Kubernetes REST surface: /clusters/<workspace>/... and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, ...access, ...(this.home ? { home: this.home } : {}) }),
+      // The Kubernetes REST surface: /clusters/<workspace>/... (health too, once entered) and /version.
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, health, ...access, ...(this.home ? { home: this.home } : {}) }),
       // Everything else is unknown.
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));
