@@ -1,5 +1,6 @@
 /**
- * FerretDB (a MongoDB-wire server in Go, SQLite handler) for the MongoDB-backend tests: built once
+ * FerretDB (a MongoDB-wire server in Go, SQLite handler) for the MongoDB-backend tests and
+ * benchmarks (test/support/ferretdb.ts re-exports it): built once
  * by scripts/test-tools/ferretdb.sh (cached under .cache/), started on a free loopback port with a
  * fresh data directory, stopped, killed and restarted on the same data. Where the binary is not
  * cached and Go is absent, `ferretdbUnavailable` says why and the tests that need it skip.
@@ -11,7 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository: the nearest directory up with a package.json (this file also runs as dist/bench/ferretdb.js). */
+function repositoryRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+const ROOT = repositoryRoot();
 const SCRIPT = path.join(ROOT, 'scripts/test-tools/ferretdb.sh');
 export const FERRETDB_BINARY = path.join(ROOT, '.cache/ferretdb/v1.24.2/ferretdb');
 

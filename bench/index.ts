@@ -11,13 +11,14 @@ import { collectGarbage } from './fixtures.js';
 import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
 import { restApi } from './rest-api.js';
+import { storageBackends } from './storage-backends.js';
 import { storageList } from './storage-list.js';
 import { storageMemory } from './storage-memory.js';
 import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

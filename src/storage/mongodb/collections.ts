@@ -75,9 +75,10 @@ export const objectId = (key: ObjectKey): string => JSON.stringify([key.cluster,
  * Connects with journaled, majority-acknowledged writes, and fails operations within seconds
  * while the server is unreachable (they become Unavailable) instead of queuing them for 30 s.
  */
-export async function connect(url: string, appName = 'atoll'): Promise<Collections> {
+export async function connect(url: string, monitorCommands = false): Promise<Collections> {
   const client = new MongoClient(url, {
-    appName,
+    appName: 'atoll',
+    monitorCommands,
     writeConcern: { w: 'majority', journal: true },
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
