@@ -4,7 +4,7 @@
  * is killed and restarted costs no acknowledged write and no watch event (FerretDB stands in).
  */
 import { MongoClient } from 'mongodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StorageError, type Store } from '../../src/storage/index.js';
 import { MongoStore } from '../../src/storage/mongodb/index.js';
 import { eventually } from '../support/eventually.js';
@@ -31,7 +31,22 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: durability 
     await server?.dispose();
   });
   afterEach(async () => {
+    vi.useRealTimers();
     for (const s of stores.splice(0)) await s.close().catch(() => undefined);
+  });
+
+  it('compacts history by the retention policy on its timer, and answers Expired before it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const store = await MongoStore.open({ url: freshUrl(), history: { retainMs: 0, minRevisions: 3 } });
+    stores.push(store);
+    for (let i = 0; i < 10; i++) await store.create(key(`o${i}`), obj(`o${i}`));
+    vi.advanceTimersByTime(10_000);
+    await eventually(() => expect(store.compactedRevision).toBe(7));
+    const err = await store.watch({ cluster: 'c1', resource: 'configmaps', fromRevision: 6 }).next().catch((e: unknown) => e);
+    expect((err as StorageError).code).toBe('Expired');
+    const w = store.watch({ cluster: 'c1', resource: 'configmaps', fromRevision: 7 });
+    expect((await take(w, 3)).map((e) => e.key?.name)).toEqual(['o7', 'o8', 'o9']);
+    w.close();
   });
 
   it('replays change records committed but not applied before a crash, at open, and serves them to watches', async () => {
