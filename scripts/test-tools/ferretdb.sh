@@ -19,6 +19,7 @@ chmod -R u+w "$src"
 echo "$version" > "$src/build/version/version.txt"
 mkdir -p "$(dirname "$out")"
 # CGO off: the SQLite handler is pure Go, and a static binary does not depend on this machine's libc.
-(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$OLDPWD/$out.tmp" ./cmd/ferretdb) >&2
-mv "$out.tmp" "$out"
+# A file of this build's own, renamed into place: test files that start at once may each build it.
+(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$OLDPWD/$out.$$.tmp" ./cmd/ferretdb) >&2
+mv "$out.$$.tmp" "$out"
 echo "$PWD/$out"
