@@ -100,3 +100,19 @@ describe('watch limits', () => {
     expect(() => parse([], { ATOLL_WATCH_MAX_QUEUED_BYTES: '64MiB' })).toThrow('invalid watch queue limit "64MiB": expected bytes between 1048576 and 17179869184');
   });
 });
+
+describe('store', () => {
+  it('defaults to the embedded store, takes a MongoDB URL from the environment, and the flag wins', () => {
+    expect(parse([]).store).toBeUndefined();
+    expect(parse([], { ATOLL_STORE: 'mongodb://db:27017/atoll' }).store).toBe('mongodb://db:27017/atoll');
+    expect(parse(['--store', 'embedded'], { ATOLL_STORE: 'mongodb://db:27017/atoll' }).store).toBeUndefined();
+    expect(parse(['--store', 'mongodb+srv://cluster.example/atoll?retryWrites=false']).store).toBe('mongodb+srv://cluster.example/atoll?retryWrites=false');
+  });
+
+  it('refuses anything else with a clear message', () => {
+    for (const bad of ['sqlite', 'mongodb://db:27017', 'mongodb://db:27017/', 'postgres://db/atoll']) {
+      expect(() => parse(['--store', bad])).toThrow(ConfigError);
+      expect(() => parse(['--store', bad])).toThrow(/expected embedded or mongodb:\/\/host:port\/database/);
+    }
+  });
+});
