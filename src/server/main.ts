@@ -3,6 +3,7 @@
  * gracefully on SIGTERM/SIGINT (a second signal exits at once).
  */
 import { MongoStore } from '../storage/mongodb/index.js';
+import { backupCommand } from './backup.js';
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { createLogger, isTextFormat } from './logger.js';
 import { AtollServer, DRAIN_MS } from './server.js';
@@ -16,6 +17,14 @@ import { startupSummary } from './startup-summary.js';
 const STOP_LIMIT_MS = DRAIN_MS + 10_000;
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'backup') {
+    try {
+      return await backupCommand(process.argv.slice(3), process.cwd(), process.stdout);
+    } catch (err) {
+      process.stderr.write(`atoll backup: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env, process.cwd());

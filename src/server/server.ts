@@ -40,6 +40,7 @@ import { answerPlainHttp } from './plain-http-on-tls.js';
 import { requestLabels, ServerMetrics, surfaceOf } from './metrics.js';
 import { requestId } from './request-id.js';
 import { AuditLog } from './audit.js';
+import { backupHandler } from './backup.js';
 import { requestScope, type RequestScope } from './request-scope.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
@@ -162,6 +163,8 @@ export class AtollServer {
       health,
       // Metrics, for whoever may get /metrics in root (as kube-apiserver's non-resource URL).
       this.metrics.handler(this.auth.access),
+      // A copy of the embedded store, taken while serving, for whoever may get /backup in root.
+      backupHandler({ store: this.store, access: this.auth.access, dataDir: config.dataDir }),
       // During the drain nothing new starts (health aside): a watch re-issued on a kept-alive
       // connection would hold the drain open. The connection closes after this answer.
       (_req, res) => {

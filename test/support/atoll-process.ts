@@ -118,7 +118,7 @@ function kubeconfigCa(file: string): string | undefined {
 export async function requestAtoll(
   p: Pick<AtollProcess, 'url' | 'ca'>,
   urlPath: string,
-  init: { method?: string; headers?: Record<string, string> } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; text: string }> {
   const res = await (p.ca ? fetchTrusting(p.ca) : fetch)(new URL(urlPath, p.url).href, init);
   return { status: res.status, text: await res.text() };
