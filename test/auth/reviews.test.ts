@@ -156,6 +156,31 @@ describe('SubjectAccessReview', () => {
     expect(foreign.status).toEqual({ allowed: false });
   });
 
+  it('honours kcp’s scopes: out of its clusters a user, as a foreign service account, is only system:anonymous with system:authenticated', async () => {
+    await setup(
+      [roleBindings, roleBinding('dev', 'carol-edit', { kind: 'ClusterRole', name: 'edit' }, [U('carol')])],
+      [roleBindings, roleBinding('dev', 'team-view', { kind: 'ClusterRole', name: 'view' }, [G('team')])],
+      [roleBindings, roleBinding('dev', 'authenticated-list', { kind: 'ClusterRole', name: 'view' }, [G('system:authenticated')])],
+    );
+    const { sar } = kinds();
+    const ask = (verb: string, subject: Record<string, unknown>) =>
+      fx.reg.create(as(SYSTEM_USER), sar, undefined, review('SubjectAccessReview', { ...resource(verb, 'configmaps', 'dev'), ...subject }));
+    const carol = (...scopes: string[]) => ({ user: 'carol', groups: ['team'], extra: { 'authentication.kcp.io/scopes': scopes } });
+    expect((await ask('update', carol(`cluster:${CLUSTER}`))).status).toMatchObject({ allowed: true });
+    expect((await ask('update', carol(`cluster:other,cluster:${CLUSTER}`))).status).toMatchObject({ allowed: true });
+    // Values are and'ed: one that leaves this cluster out puts it out of scope.
+    expect((await ask('update', carol(`cluster:${CLUSTER}`, 'cluster:other'))).status).toEqual({ allowed: false });
+    expect((await ask('update', carol('cluster:other'))).status).toEqual({ allowed: false });
+    expect((await ask('get', carol('cluster:other'))).status).toEqual({ allowed: false });
+    // system:authenticated is what stays, when the user had it.
+    const authenticatedCarol = { ...carol('cluster:other'), groups: ['team', 'system:authenticated'] };
+    expect((await ask('get', authenticatedCarol)).status).toMatchObject({ allowed: true });
+    // A service account of another workspace: its other groups do not count either.
+    const foreignBot = { user: 'system:serviceaccount:dev:bot', groups: [SERVICE_ACCOUNTS_GROUP, 'team'], extra: { [CLUSTER_NAME_EXTRA]: ['elsewhere'] } };
+    expect((await ask('get', foreignBot)).status).toEqual({ allowed: false });
+    expect((await ask('get', { ...foreignBot, extra: { [CLUSTER_NAME_EXTRA]: [CLUSTER] } })).status).toMatchObject({ allowed: true });
+  });
+
   it('wants a user or groups', async () => {
     const { sar } = kinds();
     const err = await invalid(() => fx.reg.create(as(bob), sar, undefined, review('SubjectAccessReview', resource('get', 'pods'))));

@@ -3,17 +3,27 @@
  * RBAC objects merged with the shared bootstrap policy (RbacIndex), with a decision cache in
  * front, plus kcp's workspace access check and the rule listing of SelfSubjectRulesReview.
  *
- * Service accounts and workspaces (kcp's rules): a service account may always enter its own
- * workspace; in any other one it is *foreign* — it matches no User or ServiceAccount subject there
- * (another workspace's `default/bot` is not this one's) and loses its `system:serviceaccounts*`
- * groups, so only groups like `system:authenticated` still count. Which workspace a service
- * account belongs to comes from authentication: by default the user's
+ * Service accounts, scopes and workspaces (kcp's IsInScope and scopeDown): a service account may
+ * always enter its own workspace; in any other one it is *foreign*. A user whose `extra` holds
+ * `authentication.kcp.io/scopes` (values and'ed, the `cluster:<name>` entries of one value or'ed)
+ * is itself only in the logical clusters of its scopes. Outside them, as a foreign service
+ * account, a user is only `system:anonymous` with `system:authenticated` (or
+ * `system:unauthenticated` if it had not that group): another workspace's `default/bot` is not
+ * this one's, and none of its other groups count. Which workspace a service account belongs to
+ * comes from authentication: by default the user's
  * `extra["authentication.kubernetes.io/cluster-name"]` (one value), as the authn module sets it.
  */
 import type { UserInfo } from '../../registry/index.js';
-import { CLUSTER_NAME_EXTRA, SERVICE_ACCOUNT_PREFIX, SERVICE_ACCOUNTS_GROUP, type AuthUser } from '../authn/types.js';
+import {
+  ANONYMOUS_USER,
+  AUTHENTICATED_GROUP,
+  CLUSTER_NAME_EXTRA,
+  SERVICE_ACCOUNT_PREFIX,
+  UNAUTHENTICATED_GROUP,
+  type AuthUser,
+} from '../authn/types.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
-import { evaluate, heldRules, isAlwaysAllowed, subjectRules, type EvaluationOptions } from './evaluator.js';
+import { evaluate, forbiddenMessage, heldRules, isAlwaysAllowed, subjectRules } from './evaluator.js';
 import type { RoleRules } from './policy.js';
 import type { RbacIndex } from './rbac-index.js';
 import type { RequiredGroups } from './required-groups.js';
@@ -36,6 +46,13 @@ export interface AuthorizerOptions {
 /** The non-resource verb and path kcp checks before anything else in a workspace. */
 export const ACCESS_VERB = 'access';
 export const ACCESS_PATH = '/';
+
+/** kcp's `extra` key restricting a user to logical clusters (`cluster:<name>`, comma-separated). */
+export const SCOPES_EXTRA = 'authentication.kcp.io/scopes';
+const CLUSTER_SCOPE = 'cluster:';
+
+const SCOPED_DOWN_AUTHENTICATED: UserInfo = Object.freeze({ name: ANONYMOUS_USER, groups: Object.freeze([AUTHENTICATED_GROUP]) }) as UserInfo;
+const SCOPED_DOWN_UNAUTHENTICATED: UserInfo = Object.freeze({ name: ANONYMOUS_USER, groups: Object.freeze([UNAUTHENTICATED_GROUP]) }) as UserInfo;
 
 /** The cluster an authenticated service account names in its `extra` (exactly one value). */
 export function clusterOfServiceAccount(user: UserInfo): string | undefined {
@@ -64,16 +81,19 @@ export class Authorizer {
 
   /** `authorize`, synchronously: everything it reads is in memory. */
   decide(attrs: ClusterAttributes): Decision {
-    const foreign = this.isForeign(attrs.user, attrs.cluster);
-    const evaluated = foreign ? { ...attrs, user: withoutServiceAccountGroups(attrs.user) } : attrs;
-    const options: EvaluationOptions = { byName: !foreign };
+    const user = this.effectiveUser(attrs.user, attrs.cluster);
+    const evaluated = user === attrs.user ? attrs : { ...attrs, user };
+    return user === attrs.user ? this.decideAs(evaluated) : namingAsked(this.decideAs(evaluated), attrs, evaluated);
+  }
+
+  private decideAs(evaluated: ClusterAttributes): Decision {
     const cache = this.cache;
-    if (!cache) return evaluate(this.index.policyFor(attrs.cluster), evaluated, options);
-    const generation = this.index.generation(attrs.cluster);
-    const key = cacheKey(evaluated, foreign);
+    if (!cache) return evaluate(this.index.policyFor(evaluated.cluster), evaluated);
+    const generation = this.index.generation(evaluated.cluster);
+    const key = cacheKey(evaluated);
     const hit = cache.get(key, generation);
     if (hit) return hit;
-    const decision = evaluate(this.index.policyFor(attrs.cluster), evaluated, options);
+    const decision = evaluate(this.index.policyFor(evaluated.cluster), evaluated);
     cache.set(key, generation, decision);
     return decision;
   }
@@ -87,7 +107,7 @@ export class Authorizer {
    * everything there, discovery included.
    */
   canAccess(cluster: string, user: UserInfo): Decision {
-    if (isAlwaysAllowed(user)) return { allowed: true, reason: '' };
+    if (isAlwaysAllowed(this.effectiveUser(user, cluster))) return { allowed: true, reason: '' };
     const refusal = this.requiredGroups?.refusal(cluster, user);
     if (refusal !== undefined) return { allowed: false, reason: refusal };
     if (user.name.startsWith(SERVICE_ACCOUNT_PREFIX) && this.homeOf(user) === cluster) {
@@ -98,28 +118,38 @@ export class Authorizer {
 
   /** What the user may do in the namespace ('' for cluster-wide rules only), as SelfSubjectRulesReview answers. */
   rulesFor(cluster: string, user: UserInfo, namespace: string): SubjectRules {
-    const foreign = this.isForeign(user, cluster);
-    return subjectRules(this.index.policyFor(cluster), foreign ? withoutServiceAccountGroups(user) : user, namespace, { byName: !foreign });
+    return subjectRules(this.index.policyFor(cluster), this.effectiveUser(user, cluster), namespace);
   }
 
   /**
-   * The namespaces where a RoleBinding names the user (a foreign service account by its groups
-   * only). Asking `decide` in '' and in each of them answers "may the user do X somewhere?".
+   * The namespaces where a RoleBinding names the user (who it is in the cluster: see above).
+   * Asking `decide` in '' and in each of them answers "may the user do X somewhere?".
    */
   namespacesWithGrants(cluster: string, user: UserInfo): string[] {
-    const foreign = this.isForeign(user, cluster);
-    return this.index.policyFor(cluster).namespacesBinding(foreign ? withoutServiceAccountGroups(user) : user, !foreign);
+    return this.index.policyFor(cluster).namespacesBinding(this.effectiveUser(user, cluster), true);
   }
 
   /** Every rule the user holds in the namespace (for escalation checks). */
   heldRules(cluster: string, user: UserInfo, namespace: string): { rules: Rule[]; errors: string[] } {
-    const foreign = this.isForeign(user, cluster);
-    return heldRules(this.index.policyFor(cluster), foreign ? withoutServiceAccountGroups(user) : user, namespace, { byName: !foreign });
+    return heldRules(this.index.policyFor(cluster), this.effectiveUser(user, cluster), namespace);
   }
 
   /** The rules a binding in `namespace` ('' for a ClusterRoleBinding) would grant through `ref`. */
   roleRefRules(cluster: string, ref: RoleRefInfo, namespace: string): RoleRules {
     return this.index.policyFor(cluster).roleRules(ref, namespace);
+  }
+
+  /** kcp's IsInScope: not a foreign service account, and every scope value names the cluster. */
+  inScope(user: UserInfo, cluster: string): boolean {
+    if (this.isForeign(user, cluster)) return false;
+    const scopes = (user as AuthUser).extra?.[SCOPES_EXTRA] ?? [];
+    return scopes.every((value) => value.split(',').some((s) => s.startsWith(CLUSTER_SCOPE) && s.slice(CLUSTER_SCOPE.length) === cluster));
+  }
+
+  /** Who the user is in the cluster: itself in scope, else kcp's scopeDown. */
+  effectiveUser(user: UserInfo, cluster: string): UserInfo {
+    if (this.inScope(user, cluster)) return user;
+    return user.groups.includes(AUTHENTICATED_GROUP) ? SCOPED_DOWN_AUTHENTICATED : SCOPED_DOWN_UNAUTHENTICATED;
   }
 
   /** A service account of another logical cluster than `cluster`. */
@@ -130,8 +160,11 @@ export class Authorizer {
   }
 }
 
-function withoutServiceAccountGroups(user: UserInfo): UserInfo {
-  return { ...user, groups: user.groups.filter((g) => g !== SERVICE_ACCOUNTS_GROUP && !g.startsWith(`${SERVICE_ACCOUNTS_GROUP}:`)) };
+/** A refusal of the scoped-down user, worded for the user who asked (as the apiserver words it). */
+function namingAsked(decision: Decision, asked: ClusterAttributes, evaluated: ClusterAttributes): Decision {
+  const said = forbiddenMessage(evaluated);
+  if (decision.allowed || !decision.reason.startsWith(said)) return decision;
+  return { allowed: false, reason: forbiddenMessage(asked) + decision.reason.slice(said.length) };
 }
 
 /**
@@ -151,7 +184,7 @@ function userKey(user: UserInfo): string {
 }
 
 /** JSON for the request's own parts: names may hold any character, so no separator could be trusted. */
-function cacheKey(a: ClusterAttributes, foreign: boolean): string {
+function cacheKey(a: ClusterAttributes): string {
   const what = a.resourceRequest ? JSON.stringify([a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name]) : JSON.stringify([a.verb, a.path]);
-  return `${a.cluster}\n${foreign ? 'f' : 'l'}${userKey(a.user)}${what}`;
+  return `${a.cluster}\n${userKey(a.user)}${what}`;
 }

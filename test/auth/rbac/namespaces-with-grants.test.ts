@@ -38,13 +38,13 @@ describe('Authorizer.namespacesWithGrants', () => {
   const index = { policyFor: () => policy } as unknown as RbacIndex;
   const authz = new Authorizer({ index, cache: false });
 
-  it('matches a foreign service account by its groups only', () => {
+  it('matches a foreign service account as kcp scopes it down: by none of its own name or groups', () => {
     const builder: AuthUser = {
       name: serviceAccountUserName('ci', 'builder'),
       groups: [SERVICE_ACCOUNTS_GROUP, 'team'],
       extra: { [CLUSTER_NAME_EXTRA]: ['home'] },
     };
     expect(authz.namespacesWithGrants('home', builder).sort()).toEqual(['ci', 'ops']);
-    expect(authz.namespacesWithGrants('elsewhere', builder)).toEqual(['ops']);
+    expect(authz.namespacesWithGrants('elsewhere', builder)).toEqual([]);
   });
 });
