@@ -96,6 +96,7 @@ export class ApiBinderInitializer {
     this.store = options.registry.store;
     this.log = options.log ?? silentLog;
     this.queue = new WorkQueue<string>({
+      name: 'apibinder_initializer',
       concurrency: options.concurrency ?? 16,
       maxDelayMs: 30_000,
       handle: (cluster) => this.initialize(cluster),

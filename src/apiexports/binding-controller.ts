@@ -68,6 +68,7 @@ export class BindingController {
   constructor(private readonly options: BindingControllerOptions) {
     const log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
+      name: 'apibinding',
       // As the workspace controller: a binding's writes wait for a group commit, so many in flight fill each commit.
       concurrency: options.concurrency ?? 128,
       maxDelayMs: 10_000,

@@ -48,6 +48,7 @@ export class EndpointSliceController {
   constructor(private readonly options: EndpointSliceControllerOptions) {
     const log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
+      name: 'apiexport_endpointslice',
       concurrency: 4,
       handle: (item) => this.reconcile(item),
       onError: (item, err) => log.warn({ ...item, err: describeError(err) }, 'APIExportEndpointSlice reconcile failed; retrying'),

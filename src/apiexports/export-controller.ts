@@ -44,6 +44,7 @@ export class ExportController {
   constructor(private readonly options: ExportControllerOptions) {
     const log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
+      name: 'apiexport',
       concurrency: 8,
       handle: (item) => this.reconcile(item),
       onError: (item, err) => log.warn({ ...item, err: describeError(err) }, 'APIExport reconcile failed; retrying'),

@@ -77,6 +77,7 @@ export class GarbageCollector {
     this.registry = options.registry;
     this.log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
+      name: 'garbage_collector',
       concurrency: options.concurrency ?? 4,
       minDelayMs: options.minRetryMs ?? 100,
       maxDelayMs: options.maxRetryMs ?? 30_000,

@@ -29,7 +29,7 @@ export { describeError, silentLog, type ControllerLog } from './log.js';
 export type { TypesFor } from './resource-lookup.js';
 // Building blocks for controllers of other layers (CRDs).
 export { WatchLoop, type WatchLoopOptions } from './watch-loop.js';
-export { WorkQueue, type Outcome } from './work-queue.js';
+export { WorkQueue, workQueueDepths, type Outcome } from './work-queue.js';
 export { listEverywhere } from './cluster-list.js';
 export { ClusterIndex, type ClusterEntry, type ClusterIndexOptions } from './cluster-index.js';
 export { deleteEvery, getIfExists, hasReason, listPages, rewrite, thisObject, withoutFinalizer, type RewriteOptions } from './registry-client.js';

@@ -70,6 +70,7 @@ export class NamespaceDefaultsController {
     this.log = options.log ?? silentLog;
     this.caData = options.caCert ? { 'ca.crt': options.caCert } : undefined;
     this.queue = new WorkQueue<Item>({
+      name: 'namespace_defaults',
       concurrency: options.concurrency ?? 64,
       handle: (item) => this.sync(item),
       onError: (item, err) => this.log.warn({ ...item, err: describeError(err) }, 'namespace defaults failed; retrying'),

@@ -64,6 +64,7 @@ export class NamespaceDeletionController {
     this.log = options.log ?? silentLog;
     this.now = options.now ?? (() => new Date());
     this.queue = new WorkQueue<Item>({
+      name: 'namespace_deletion',
       concurrency: options.concurrency ?? 4,
       minDelayMs: options.minRetryMs ?? 100,
       maxDelayMs: options.maxRetryMs ?? 30_000,

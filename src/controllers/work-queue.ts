@@ -16,6 +16,8 @@
 export type Outcome = 'done' | 'retry';
 
 export interface WorkQueueOptions<T> {
+  /** What the metrics call it (`atoll_workqueue_depth{name}`): the controller it serves. */
+  name?: string;
   concurrency: number;
   handle(item: T): Promise<Outcome>;
   /** Called when a handler throws; the item is retried with backoff. */
@@ -36,7 +38,23 @@ interface Entry<T> {
   timer?: NodeJS.Timeout;
 }
 
-export class WorkQueue<T> {
+/** What a live queue tells the metrics. */
+interface Depth {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** Queues that have not been stopped, for the metrics endpoint. */
+const live = new Set<Depth>();
+
+/** Items held by each named kind of queue (summed over its instances): queued, running or waiting to retry. */
+export function workQueueDepths(): Map<string, number> {
+  const depths = new Map<string, number>();
+  for (const q of live) depths.set(q.name, (depths.get(q.name) ?? 0) + q.size);
+  return depths;
+}
+
+export class WorkQueue<T> implements Depth {
   private readonly entries = new Map<string, Entry<T>>();
   /** Keys in state `queued`, in arrival order (a Set: O(1) removal from the front). */
   private readonly ready = new Set<string>();
@@ -46,9 +64,13 @@ export class WorkQueue<T> {
   private readonly minDelay: number;
   private readonly maxDelay: number;
 
+  readonly name: string;
+
   constructor(private readonly options: WorkQueueOptions<T>) {
     this.minDelay = options.minDelayMs ?? 100;
     this.maxDelay = options.maxDelayMs ?? 30_000;
+    this.name = options.name ?? 'unnamed';
+    live.add(this);
   }
 
   /** Queues the item under `key`, or wakes it if it waits for a retry. */
@@ -85,6 +107,7 @@ export class WorkQueue<T> {
   /** Drops everything pending and resolves once running handlers have returned. */
   async stop(): Promise<void> {
     this.stopped = true;
+    live.delete(this);
     for (const entry of this.entries.values()) clearTimeout(entry.timer);
     this.entries.clear();
     this.ready.clear();

@@ -52,6 +52,7 @@ export class CrdController {
     const log = options.log ?? silentLog;
     this.builtins = new Set(options.base.map(groupResource));
     this.queue = new WorkQueue<Item>({
+      name: 'crd',
       concurrency: options.concurrency ?? 16,
       handle: (item) => this.reconcile(item),
       onError: (item, err) => log.warn({ ...item, err: describeError(err) }, 'CRD reconcile failed; retrying'),

@@ -6,7 +6,7 @@
  * into the labels once a request for it was answered other than 404, so probing made-up names
  * adds no series; past MAX_RESOURCES distinct names the rest count as `other`.
  *
- * What lives in lower layers is read when scraped (watchers, the derived caches' sizes and hits)
+ * What lives in lower layers is read when scraped (watchers, work queues, the derived caches)
  * or arrives on a diagnostics channel (the store's commits), so those layers import nothing of
  * this.
  *
@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { derivedCaches } from '../apis/index.js';
 import type { AccessControl } from '../auth/index.js';
+import { workQueueDepths } from '../controllers/index.js';
 import { parseRequestInfo } from '../kube/index.js';
 import { ApiError } from '../registry/index.js';
 import { COMMIT_CHANNEL, type CommitMessage } from '../storage/index.js';
@@ -71,6 +72,16 @@ export class ServerMetrics {
       registers,
       collect() {
         this.set(sources.watchers());
+      },
+    });
+    new Gauge({
+      name: 'atoll_workqueue_depth',
+      help: "Items in each controller's work queue: queued, being handled, or waiting to retry.",
+      labelNames: ['name'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, depth] of workQueueDepths()) this.set({ name }, depth);
       },
     });
     new Gauge({

@@ -85,7 +85,7 @@ describe.skipIf(!GO)(`/metrics${GO ? '' : ' (skipped: no go binary for the Prome
     expect(matching(latency?.metrics ?? [], { verb: 'watch' })).toEqual([]);
   });
 
-  it('reports watchers, the store commits, the derived caches and the process', async () => {
+  it('reports watchers, the store commits, the derived caches, the controllers’ queues and the process', async () => {
     const { families } = await scrape();
     expect(Number(samples(families, 'atoll_watch_hub_watchers')[0]?.value)).toBeGreaterThan(0);
     const commits = samples(families, 'atoll_storage_commit_duration_seconds')[0];
@@ -96,6 +96,10 @@ describe.skipIf(!GO)(`/metrics${GO ? '' : ' (skipped: no go binary for the Prome
     const lookups = matching(samples(families, 'atoll_derived_cache_requests_total'), { cache: 'discovery' });
     expect(lookups.map((s) => s.labels?.result).sort()).toEqual(['hit', 'miss']);
     expect(families.has('process_cpu_user_seconds_total')).toBe(true);
+    // Every controller's queue, by name (idle ones at 0).
+    const queues = samples(families, 'atoll_workqueue_depth').map((s) => s.labels.name);
+    expect(queues).toEqual(expect.arrayContaining(['garbage_collector', 'namespace_deletion', 'workspace_lifecycle', 'crd', 'apibinding']));
+    expect(queues).not.toContain('unnamed');
   });
 
   it('names each request in its answer: the client’s Audit-Id, or a new one', async () => {

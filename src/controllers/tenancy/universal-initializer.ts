@@ -31,6 +31,7 @@ export class UniversalInitializer {
   constructor(private readonly options: UniversalInitializerOptions) {
     const log = options.log ?? silentLog;
     this.queue = new WorkQueue<string>({
+      name: 'universal_initializer',
       concurrency: options.concurrency ?? 64,
       handle: (cluster) => this.initialize(cluster),
       onError: (cluster, err) => log.warn({ cluster, err: describeError(err) }, 'universal initializer failed; retrying'),

@@ -83,6 +83,7 @@ export class WorkspaceLifecycle {
     this.store = options.registry.store;
     this.log = options.log ?? silentLog;
     this.queue = new WorkQueue<Item>({
+      name: 'workspace_lifecycle',
       concurrency: options.concurrency ?? 128,
       handle: (item) => (item.kind === 'ws' ? this.syncWorkspace(item.cluster, item.name) : this.syncLogicalCluster(item.cluster)),
       onError: (item, err) => this.log.warn({ ...item, err: describeError(err) }, 'workspace lifecycle step failed; retrying'),

@@ -62,6 +62,7 @@ export class WorkspaceTypeStatus {
     const store = options.registry.store;
     this.resolver = storeResolver(store);
     this.queue = new WorkQueue({
+      name: 'workspace_type_status',
       concurrency: 8,
       handle: (item) => this.sync(item.cluster, item.name),
       onError: (item, err) => log.warn({ ...item, err: describeError(err) }, 'workspace type status failed; retrying'),
