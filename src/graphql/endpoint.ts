@@ -40,6 +40,7 @@ import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
 import { jitExecute } from './jit-execute.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
+import { subscribeSharing } from './shared-events.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
 import { payloadLimitedWebSocket } from './ws-payload-limit.js';
@@ -151,8 +152,12 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
 
   const plugins = [
     // Queries and mutations run compiled by graphql-jit (jit-execute.ts) instead of on yoga's
-    // executor (@graphql-tools/executor): first, so that the plugins below wrap it.
-    { onExecute: ({ setExecuteFn }) => setExecuteFn(jitExecute) } satisfies Plugin,
+    // executor (@graphql-tools/executor), and subscriptions (SSE) share each event's execution as
+    // graphql-ws's do (shared-events.ts): first, so that the plugins below wrap them.
+    {
+      onExecute: ({ setExecuteFn }) => setExecuteFn(jitExecute),
+      onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribeSharing),
+    } satisfies Plugin,
     // The workspace's schema, resolved by the server per request (HTTP) or per operation (graphql-ws).
     {
       onEnveloped({ context, setSchema }) {
