@@ -99,11 +99,13 @@ export class AtollServer {
   /** Prometheus metrics, served at /metrics; the watchers are counted when scraped. */
   readonly metrics = new ServerMetrics({ watchers: () => (this.store as Store & { watcherCount?: number }).watcherCount ?? 0 });
 
+  /** `store`: an opened store (MongoDB, see main.ts); the embedded store in the data directory when absent. */
   constructor(
     private readonly config: ServerConfig,
     private readonly log: Logger,
+    store?: Store,
   ) {
-    this.store = new EmbeddedStore({ dataDir: config.dataDir, ...(config.watch ? { watch: config.watch } : {}) });
+    this.store = store ?? new EmbeddedStore({ dataDir: config.dataDir, ...(config.watch ? { watch: config.watch } : {}) });
     // Nothing may be created in a logical cluster that does not exist (or was just purged).
     this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster });
     this.registry.use(namespaceLifecycle(this.registry));
