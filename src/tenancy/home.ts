@@ -10,10 +10,11 @@
 import { clusterRoleBindings, clusterRoles, SYSTEM_USER, type Registry, type RequestContext, type UserInfo } from '../registry/index.js';
 import { ApiError, isApiError } from '../registry/index.js';
 import type { KubeObject } from '../meta/index.js';
-import { LOGICAL_CLUSTER_NAME, logicalClusters, OWNER_ANNOTATION, OWNER_BINDING, PATH_ANNOTATION, TYPE_ANNOTATION, lcStatusOf } from './kinds/index.js';
+import { LOGICAL_CLUSTER_NAME, logicalClusters, OWNER_ANNOTATION, PATH_ANNOTATION, TYPE_ANNOTATION, lcStatusOf } from './kinds/index.js';
 import { workspaceUrl } from './admission.js';
 import { ROOT_CLUSTER } from './root.js';
 import { HOME_PATH_PREFIX, homeClusterName } from './home-name.js';
+import { bindWorkspaceOwner } from './owner-binding.js';
 import type { WorkspaceTypeRules } from './types.js';
 
 /** The name a client asks for to mean "my home". */
@@ -59,7 +60,7 @@ export class HomeWorkspaces {
     const status = lcStatusOf(lc);
     if (status.phase !== 'Ready') {
       // Made while the home initializes (its initializers take longer than this), and made again by a later ask if a crash came between.
-      await this.bindOwner(ctx, user.name);
+      await bindWorkspaceOwner(this.options.registry, cluster, user.name);
       return { ready: false };
     }
     return {
@@ -81,16 +82,6 @@ export class HomeWorkspaces {
     });
   }
 
-  private async bindOwner(ctx: RequestContext, username: string): Promise<void> {
-    const binding = {
-      metadata: { name: OWNER_BINDING },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: username }],
-    };
-    await this.options.registry.create(ctx, clusterRoleBindings, undefined, binding).catch((e: unknown) => {
-      if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
-    });
-  }
 }
 
 /** kcp's answer while a home is being made: 429, retried by client-go after `Retry-After`. */

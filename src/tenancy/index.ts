@@ -6,3 +6,4 @@ export * from './admission.js';
 export * from './kinds/index.js';
 export * from './home-name.js';
 export * from './home.js';
+export { bindWorkspaceOwner } from './owner-binding.js';

@@ -22,6 +22,7 @@ import { deepEqual, type KubeObject } from '../../meta/index.js';
 import { clusterRoleBindings, SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
 import type { Store, WatchEvent } from '../../storage/index.js';
 import {
+  bindWorkspaceOwner,
   childPath,
   deletingPhase,
   LOGICAL_CLUSTER_NAME,
@@ -238,16 +239,7 @@ export class WorkspaceLifecycle {
 
   /** `workspace-admin`: the creator is cluster-admin inside its workspace, as kcp binds it. */
   private async bindOwner(child: string, username: string): Promise<void> {
-    const binding = {
-      metadata: { name: OWNER_BINDING },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: username }],
-    };
-    try {
-      await this.registry.create(system(child), clusterRoleBindings, undefined, binding, { fieldManager: MANAGER });
-    } catch (err) {
-      if (!hasReason(err, 'AlreadyExists')) throw err;
-    }
+    await bindWorkspaceOwner(this.registry, child, username, MANAGER);
   }
 
   /** Copies the logical cluster's phase, initializers and terminators into the Workspace's status. */
