@@ -254,7 +254,7 @@ function record(o: KubeObject, key: ObjectKey): BindingRecord | undefined {
     (c) => c.state === 'Accepted' && applied.some((a) => a.group === c.group && a.resource === c.resource && (a.identityHash ?? '') === (c.identityHash ?? '')),
   );
   if (claims.length === 0 && isSystemExport(exportCluster, exportName)) return undefined;
-  const base = JSON.stringify([status.apiExportClusterName, exportName, resources]);
-  const parts = shared(sharedParts, base, () => ({ exportCluster: status.apiExportClusterName as string, exportName, resources, key: base }));
+  const base = JSON.stringify([exportCluster, exportName, resources]);
+  const parts = shared(sharedParts, base, () => ({ exportCluster, exportName, resources, key: base }));
   return { name: key.name, ...parts, claims, key: claims.length === 0 ? parts.key : JSON.stringify([base, claims]) };
 }

@@ -148,7 +148,7 @@ export class EndpointSliceController {
     const found = await getIfExists(this.options.registry, ctx, partitions, undefined, name);
     if (!found) return invalid(`partitions.topology.kcp.io "${name}" not found`);
     try {
-      const selector = labelSelectorFromObject(((found.spec as { selector?: LabelSelectorObject } | undefined)?.selector ?? {}) as LabelSelectorObject);
+      const selector = labelSelectorFromObject((found.spec as { selector?: LabelSelectorObject } | undefined)?.selector ?? {});
       return { condition: valid, selector: selector.toString(), matches: selector.matches(SHARD_LABELS) };
     } catch (err) {
       if (err instanceof SelectorParseError) return invalid(err.message);

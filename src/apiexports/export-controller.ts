@@ -9,9 +9,9 @@
  * it, so an export whose identity another provider cannot produce cannot be impersonated.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describeError, getIfExists, hasReason, rewrite, silentLog, thisObject, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
+import { describeError, getIfExists, rewrite, silentLog, thisObject, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import type { KubeObject } from '../meta/index.js';
-import { namespaces, secrets, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
+import { ignoreAlreadyExists, namespaces, secrets, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import { logicalClusters, LOGICAL_CLUSTER_NAME, PATH_ANNOTATION } from '../tenancy/index.js';
 import type { WatchEvent } from '../storage/index.js';
 import { setCondition } from './conditions.js';
@@ -164,9 +164,5 @@ export class ExportController {
 }
 
 async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    if (!hasReason(err, 'AlreadyExists')) throw err;
-  }
+  await create().catch(ignoreAlreadyExists);
 }

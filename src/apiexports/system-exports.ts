@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import { getIfExists } from '../controllers/index.js';
 import { deepEqual, inlineSchema, type KubeObject } from '../meta/index.js';
-import { clusterRoleBindings, clusterRoles, isApiError, SYSTEM_USER, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
-import { partitions, partitionSets, ROOT_CLUSTER, TENANCY_EXPORT, TOPOLOGY_EXPORT, workspaces, workspaceTypes } from '../tenancy/index.js';
+import { ignoreAlreadyExists, SYSTEM_USER, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
+import { ensureRootGrant, partitions, partitionSets, ROOT_CLUSTER, TENANCY_EXPORT, TOPOLOGY_EXPORT, workspaces, workspaceTypes } from '../tenancy/index.js';
 import { apiExports, apiResourceSchemas } from './kinds/index.js';
 import { exportSpecOf, type APIResourceSchemaSpec, type ExportedResource } from './types.js';
 
@@ -94,37 +94,23 @@ export function isSystemExport(exportCluster: string, exportName: string): boole
   return exportCluster === ROOT_CLUSTER && SYSTEM_EXPORTS.some((e) => e.name === exportName);
 }
 
-const ignoreExisting = (e: unknown): void => {
-  if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
-};
-
 /** Creates what is missing of the system exports in root; points an export at its current schemas. Idempotent. */
 export async function ensureSystemExports(registry: Registry): Promise<void> {
   const ctx: RequestContext = { cluster: ROOT_CLUSTER, user: SYSTEM_USER };
   for (const { exp, schemas } of systemExports()) {
     for (const s of schemas) {
-      await registry.create(ctx, apiResourceSchemas, undefined, { metadata: { name: s.name }, spec: s.spec as unknown as Record<string, unknown> }).catch(ignoreExisting);
+      await registry.create(ctx, apiResourceSchemas, undefined, { metadata: { name: s.name }, spec: s.spec as unknown as Record<string, unknown> }).catch(ignoreAlreadyExists);
     }
     const resources: ExportedResource[] = schemas.map((s) => ({ name: s.spec.names.plural, group: s.spec.group, schema: s.name, storage: { crd: {} } }));
     const current = await getIfExists(registry, ctx, apiExports, undefined, exp.name);
     if (!current) {
-      await registry.create(ctx, apiExports, undefined, { metadata: { name: exp.name }, spec: { resources } }).catch(ignoreExisting);
+      await registry.create(ctx, apiExports, undefined, { metadata: { name: exp.name }, spec: { resources } }).catch(ignoreAlreadyExists);
     } else if (!deepEqual(exportSpecOf(current).resources ?? [], resources)) {
       await registry.update(ctx, apiExports, undefined, exp.name, { ...current, spec: { ...(current.spec as Record<string, unknown>), resources } } as KubeObject);
     }
-    const role = `system:kcp:apiexport:${exp.short}:bind`;
-    await registry
-      .create(ctx, clusterRoles, undefined, {
-        metadata: { name: role },
-        rules: [{ apiGroups: ['apis.kcp.io'], resources: ['apiexports'], resourceNames: [exp.name], verbs: ['bind'] }],
-      })
-      .catch(ignoreExisting);
-    await registry
-      .create(ctx, clusterRoleBindings, undefined, {
-        metadata: { name: role },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
-      })
-      .catch(ignoreExisting);
+    await ensureRootGrant(registry, {
+      role: `system:kcp:apiexport:${exp.short}:bind`,
+      rules: [{ apiGroups: ['apis.kcp.io'], resources: ['apiexports'], resourceNames: [exp.name], verbs: ['bind'] }],
+    });
   }
 }

@@ -153,6 +153,11 @@ export function isApiError(err: unknown): err is ApiError {
   return err instanceof ApiError;
 }
 
+/** For a create that may find its object made already (idempotent start-up, a race): AlreadyExists passes, anything else is thrown. */
+export function ignoreAlreadyExists(err: unknown): void {
+  if (!(isApiError(err) && err.reason === 'AlreadyExists')) throw err;
+}
+
 /** Identifies the resource an error is about, as Status details name it. */
 export interface ErrorTarget {
   group: string;

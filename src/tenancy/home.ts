@@ -7,12 +7,11 @@
  * answer is 429 with `Retry-After: 1`, which client-go retries by itself. A home nobody asked for
  * does not exist and costs nothing; one that exists costs what any workspace costs.
  */
-import { clusterRoleBindings, clusterRoles, SYSTEM_USER, type Registry, type RequestContext, type UserInfo } from '../registry/index.js';
-import { ApiError, isApiError } from '../registry/index.js';
+import { ApiError, ignoreAlreadyExists, SYSTEM_USER, type Registry, type RequestContext, type UserInfo } from '../registry/index.js';
 import type { KubeObject } from '../meta/index.js';
-import { LOGICAL_CLUSTER_NAME, logicalClusters, OWNER_ANNOTATION, PATH_ANNOTATION, TYPE_ANNOTATION, lcStatusOf } from './kinds/index.js';
+import { LOGICAL_CLUSTER_NAME, logicalClusterKey, logicalClusters, OWNER_ANNOTATION, PATH_ANNOTATION, TYPE_ANNOTATION, lcStatusOf } from './kinds/index.js';
 import { workspaceUrl } from './admission.js';
-import { ROOT_CLUSTER } from './root.js';
+import { ensureRootGrant, ROOT_CLUSTER } from './root.js';
 import { HOME_PATH_PREFIX, homeClusterName } from './home-name.js';
 import { bindWorkspaceOwner } from './owner-binding.js';
 import type { WorkspaceTypeRules } from './types.js';
@@ -42,7 +41,8 @@ export class HomeWorkspaces {
   async home(user: UserInfo): Promise<HomeAnswer> {
     const cluster = homeClusterName(user.name);
     const ctx: RequestContext = { cluster, user: SYSTEM_USER };
-    let lc = await this.logicalCluster(ctx);
+    const stored = (): Promise<KubeObject | undefined> => this.options.registry.store.get(logicalClusterKey(cluster));
+    let lc = await stored();
     if (!lc) {
       const { initializers, terminators } = await this.options.rules.lifecycle(HOME_TYPE);
       const annotations = {
@@ -53,8 +53,8 @@ export class HomeWorkspaces {
       lc = await this.options.registry
         .create(ctx, logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec: { initializers, terminators } })
         .catch(async (e: unknown) => {
-          if (isApiError(e) && e.reason === 'AlreadyExists') return (await this.logicalCluster(ctx)) as KubeObject;
-          throw e;
+          ignoreAlreadyExists(e);
+          return (await stored()) as KubeObject;
         });
     }
     const status = lcStatusOf(lc);
@@ -75,13 +75,6 @@ export class HomeWorkspaces {
     };
   }
 
-  private async logicalCluster(ctx: RequestContext): Promise<KubeObject | undefined> {
-    return this.options.registry.get(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME).catch((e: unknown) => {
-      if (isApiError(e) && e.reason === 'NotFound') return undefined;
-      throw e;
-    });
-  }
-
 }
 
 /** kcp's answer while a home is being made: 429, retried by client-go after `Retry-After`. */
@@ -89,16 +82,9 @@ export const homeNotReady = (): ApiError => new ApiError('TooManyRequests', 'Cre
 
 /** kcp's role letting every authenticated user have a home made (an administrator may narrow the binding's subjects). */
 export async function ensureHomeCreatorRole(registry: Registry): Promise<void> {
-  const ctx: RequestContext = { cluster: ROOT_CLUSTER, user: SYSTEM_USER };
-  const ignoreExisting = (e: unknown): void => {
-    if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
-  };
-  const rules = [{ apiGroups: ['tenancy.kcp.io'], resources: ['workspaces'], resourceNames: [HOME_NAME], verbs: ['get', 'create'] }];
-  await registry.create(ctx, clusterRoles, undefined, { metadata: { name: HOME_CREATE_ROLE }, rules }).catch(ignoreExisting);
-  const binding = {
-    metadata: { name: HOME_CREATE_BINDING },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: HOME_CREATE_ROLE },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
-  };
-  await registry.create(ctx, clusterRoleBindings, undefined, binding).catch(ignoreExisting);
+  await ensureRootGrant(registry, {
+    role: HOME_CREATE_ROLE,
+    binding: HOME_CREATE_BINDING,
+    rules: [{ apiGroups: ['tenancy.kcp.io'], resources: ['workspaces'], resourceNames: [HOME_NAME], verbs: ['get', 'create'] }],
+  });
 }

@@ -1,5 +1,5 @@
 /** The creator's `workspace-admin` binding, made by the workspace controller and for home workspaces alike. */
-import { clusterRoleBindings, isApiError, SYSTEM_USER, type Registry } from '../registry/index.js';
+import { clusterRoleBindings, ignoreAlreadyExists, SYSTEM_USER, type Registry } from '../registry/index.js';
 import { OWNER_BINDING } from './kinds/index.js';
 
 /** Makes `username` cluster-admin inside `cluster`, as kcp binds a workspace's creator; an existing binding is left as it is. */
@@ -9,7 +9,5 @@ export async function bindWorkspaceOwner(registry: Registry, cluster: string, us
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: username }],
   };
-  await registry.create({ cluster, user: SYSTEM_USER }, clusterRoleBindings, undefined, binding, fieldManager ? { fieldManager } : {}).catch((e: unknown) => {
-    if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
-  });
+  await registry.create({ cluster, user: SYSTEM_USER }, clusterRoleBindings, undefined, binding, fieldManager ? { fieldManager } : {}).catch(ignoreAlreadyExists);
 }

@@ -5,7 +5,7 @@
  * administrator has edited is left as it is.
  */
 import { deepEqual } from '../meta/index.js';
-import { isApiError, namespaces, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
+import { clusterRoleBindings, clusterRoles, ignoreAlreadyExists, isApiError, namespaces, SYSTEM_USER, type Registry, type RequestContext } from '../registry/index.js';
 import { LOGICAL_CLUSTER_NAME, logicalClusters, PATH_ANNOTATION, TYPE_ANNOTATION, workspaceTypes, type WorkspaceTypeSpec } from './kinds/index.js';
 
 export const ROOT_CLUSTER = 'root';
@@ -48,10 +48,6 @@ const EARLIER_BUILTIN_TYPES: Readonly<Record<string, WorkspaceTypeSpec>> = {
   universal: { initializer: true, defaultChildWorkspaceType: universal },
 };
 
-const ignoreExisting = (e: unknown): void => {
-  if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
-};
-
 export async function ensureRootCluster(registry: Registry): Promise<void> {
   const ctx: RequestContext = { cluster: ROOT_CLUSTER, user: SYSTEM_USER };
   const annotations = { [PATH_ANNOTATION]: ROOT_CLUSTER, [TYPE_ANNOTATION]: `${ROOT_CLUSTER}:root` };
@@ -60,7 +56,7 @@ export async function ensureRootCluster(registry: Registry): Promise<void> {
     throw e;
   });
   lc ??= await registry.create(ctx, logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec: {} }).catch((e: unknown) => {
-    ignoreExisting(e);
+    ignoreAlreadyExists(e);
     return registry.get(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME);
   });
   // A data directory from before workspaces has a root without its type annotation.
@@ -73,15 +69,31 @@ export async function ensureRootCluster(registry: Registry): Promise<void> {
   if ((lc.status as { phase?: string } | undefined)?.phase !== 'Ready') {
     await registry.update(ctx, logicalClusters, undefined, LOGICAL_CLUSTER_NAME, { ...lc, status: { phase: 'Ready' } }, { subresource: 'status' });
   }
-  await registry.create(ctx, namespaces, undefined, { metadata: { name: 'default' } }).catch(ignoreExisting);
+  await registry.create(ctx, namespaces, undefined, { metadata: { name: 'default' } }).catch(ignoreAlreadyExists);
   for (const [name, spec] of Object.entries(BUILTIN_WORKSPACE_TYPES)) {
     const created = await registry.create(ctx, workspaceTypes, undefined, { metadata: { name }, spec }).then(
       () => true,
-      (e: unknown) => (ignoreExisting(e), false),
+      (e: unknown) => (ignoreAlreadyExists(e), false),
     );
     const earlier = EARLIER_BUILTIN_TYPES[name];
     if (created || !earlier) continue;
     const stored = await registry.get(ctx, workspaceTypes, undefined, name);
     if (deepEqual(stored.spec, earlier)) await registry.update(ctx, workspaceTypes, undefined, name, { ...stored, spec: { ...spec } });
   }
+}
+
+/**
+ * A ClusterRole in root granted to every authenticated user, as kcp's root grants binding its
+ * system exports and asking for a home: made when missing, left alone when an administrator has
+ * changed it (narrowed its subjects, say).
+ */
+export async function ensureRootGrant(registry: Registry, grant: { role: string; binding?: string; rules: readonly Record<string, unknown>[] }): Promise<void> {
+  const ctx: RequestContext = { cluster: ROOT_CLUSTER, user: SYSTEM_USER };
+  await registry.create(ctx, clusterRoles, undefined, { metadata: { name: grant.role }, rules: grant.rules }).catch(ignoreAlreadyExists);
+  const binding = {
+    metadata: { name: grant.binding ?? grant.role },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: grant.role },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+  };
+  await registry.create(ctx, clusterRoleBindings, undefined, binding).catch(ignoreAlreadyExists);
 }
