@@ -15,6 +15,7 @@ const forbidden = {
   crd: ['kube', 'graphql', 'server'],
   auth: ['kube', 'graphql', 'server', 'apiexports'],
   apiexports: ['kube', 'graphql', 'server'],
+  admission: ['kube', 'graphql', 'server'],
 };
 
 const layerRules = Object.entries(forbidden).map(([layer, banned]) => ({

@@ -1,0 +1,5 @@
+/**
+ * Admission per workspace: admissionregistration.k8s.io policies and webhooks, and quota, run as
+ * one chain on every write of both surfaces (docs/admission.md).
+ */
+export * from './types.js';
