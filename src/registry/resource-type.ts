@@ -214,9 +214,14 @@ const CLIENT_GO_GROUPS = new Set([
  * Whether PATCH takes strategic merge patch. The apiserver serves custom resources (CRDs, and so
  * in kcp every bound resource) without it: 415, and OpenAPI does not offer it. kcp's CRD handler
  * makes one exception, for CRDs in client-go's groups (a `deployments.apps` CRD), because kubectl
- * patches those kinds strategically by default; Atoll merges them by the CRD's schema.
+ * patches those kinds strategically by default; Atoll merges them by the CRD's schema. kcp's own
+ * kinds (`*.kcp.io`) are custom resources there too, so they take no strategic merge patch even
+ * where Atoll serves them as built-ins.
  */
-export const takesStrategicMerge = (t: ResourceType): boolean => t.schema !== undefined && (t.sourceHash === undefined || CLIENT_GO_GROUPS.has(t.group));
+export const takesStrategicMerge = (t: ResourceType): boolean =>
+  t.schema !== undefined && (t.sourceHash === undefined ? !isKcpGroup(t.group) : CLIENT_GO_GROUPS.has(t.group));
+
+const isKcpGroup = (group: string): boolean => group === 'kcp.io' || group.endsWith('.kcp.io');
 
 /** Subresources a type serves: `status` when it has one, then its kind-specific ones. */
 export function subresourcesOf(t: ResourceType): string[] {

@@ -115,6 +115,26 @@ describe.skipIf(!haveKubectl)(`kubectl with CRDs where kcp allows them${reason}`
     expect(await fx.k.ok([...at, 'get', 'widget', 'w1', '-o', 'jsonpath={.spec.color} {.spec.replicas}'])).toBe('green 4');
   });
 
+  it('refuses strategic merge patch on kcp’s own kinds, which kcp serves as custom resources; merge patch, annotate and apply work', async () => {
+    const ws = { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'patched' } };
+    await fx.k.ok(['apply', '-f', manifest('patched.yaml', ws)]);
+    // `kubectl patch` sends a strategic merge patch unless told otherwise: kcp's users pass --type=merge.
+    const strategic = await fx.k.run(['patch', 'workspace', 'patched', '-p', '{"metadata":{"labels":{"a":"b"}}}']);
+    expect(strategic.code).not.toBe(0);
+    expect(strategic.stderr).toContain(
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+    const patched = await fx.k.run(['patch', 'workspace', 'patched', '--type=merge', '-p', '{"metadata":{"labels":{"a":"b"}}}']);
+    expect(patched.code, said(patched)).toBe(0);
+    const annotated = await fx.k.run(['annotate', 'workspace', 'patched', 'note=kept']);
+    expect(annotated.code, said(annotated)).toBe(0);
+    const reapplied = await fx.k.run(['apply', '-f', manifest('patched2.yaml', { ...ws, metadata: { name: 'patched', labels: { c: 'd' } } })]);
+    expect(reapplied.code, said(reapplied)).toBe(0);
+    expect(await fx.k.ok(['get', 'workspace', 'patched', '-o', 'jsonpath={.metadata.labels.c} {.metadata.annotations.note}'])).toBe('d kept');
+    const binding = await fx.k.run(['patch', 'apibinding', 'tenancy.kcp.io-x', '--type=strategic', '-p', '{}']);
+    expect(binding.code).not.toBe(0);
+  });
+
   it('still refuses a dotless group kcp does not allow, and a CRD carrying a reserved apis.kcp.io annotation', async () => {
     const bare = widgetCrd({ group: 'example' });
     const refused = await fx.k.run([...at, 'apply', '-f', manifest('bare.yaml', bare)]);
