@@ -157,3 +157,16 @@ export function createTypedEnv(selfType: CelType): TypedEnv {
     },
   };
 }
+
+/**
+ * An environment with the Kubernetes libraries and the given variables (name → CEL type name),
+ * metered as the typed ones are: the environment of admission policies, whose `object`, `params`
+ * and the like are dyn as in Kubernetes' policy compiler.
+ */
+export function createVariablesEnv(variables: Readonly<Record<string, string>>): Environment {
+  base ??= createBase();
+  const env = base.clone();
+  for (const [name, type] of Object.entries(variables)) env.registerVariable(name, type);
+  instrument(env);
+  return env;
+}

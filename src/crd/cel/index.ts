@@ -120,8 +120,12 @@ interface CelErrorLike {
   node?: unknown;
 }
 
-function location(text: string, pos: unknown): string {
-  if (typeof pos !== 'number') return '<input>';
+/** Maps a position of the compiled text back to the text the user wrote (they differ when it was rewritten). */
+type PositionMap = (pos: number) => number;
+
+function location(text: string, at: unknown, positionOf?: PositionMap): string {
+  if (typeof at !== 'number') return '<input>';
+  const pos = positionOf ? positionOf(at) : at;
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
@@ -141,7 +145,7 @@ function isKnownFunction(env: Environment, name: string): boolean {
   return knownFunctions.has(name) || ['has', 'all', 'exists', 'exists_one', 'map', 'filter', 'bind', 'orValue', 'or'].includes(name);
 }
 
-function describeError(env: Environment, text: string, e: unknown): string {
+function describeError(env: Environment, text: string, e: unknown, positionOf?: PositionMap): string {
   const err = (typeof e === 'object' && e !== null ? e : {}) as CelErrorLike;
   let summary = typeof err.summary === 'string' ? err.summary : typeof err.message === 'string' ? err.message : String(e);
   const node = err.node as AstNode | undefined;
@@ -151,11 +155,11 @@ function describeError(env: Environment, text: string, e: unknown): string {
   }
   const key = node && (node.op === '.' || node.op === '.?') && Array.isArray(node.args) ? node.args[1] : undefined;
   if (err.code === 'no_such_key' && typeof key === 'string') summary = `undefined field '${key}'`;
-  return `ERROR: ${location(text, err.range?.start)}: ${restoreNames(summary)}`;
+  return `ERROR: ${location(text, err.range?.start, positionOf)}: ${restoreNames(summary)}`;
 }
 
 /** Regular-expression literals are compiled up front, as Kubernetes does, so a bad one is a compile error. */
-function checkRegexLiterals(root: AstNode): string | undefined {
+function checkRegexLiterals(root: AstNode, source = root.input ?? '', positionOf?: PositionMap): string | undefined {
   for (const n of allNodes(root)) {
     const name = callName(n);
     if (name !== REPLACED_METHODS.matches && name !== 'matches' && name !== 'find' && name !== 'findAll') continue;
@@ -163,7 +167,7 @@ function checkRegexLiterals(root: AstNode): string | undefined {
     const pattern = n.op === 'call' ? args[1] : args[0];
     if (pattern?.op !== 'value' || typeof pattern.args !== 'string') continue;
     const compiled = compileRegex(pattern.args);
-    if (typeof compiled === 'string') return `ERROR: ${location(root.input ?? '', pattern.start)}: invalid regular expression: ${compiled}`;
+    if (typeof compiled === 'string') return `ERROR: ${location(source, pattern.start, positionOf)}: invalid regular expression: ${compiled}`;
   }
   return undefined;
 }
@@ -304,7 +308,7 @@ export function runWithCelBudget<T>(fn: () => T, limit: number = PER_OBJECT_LIMI
 
 type Outcome = { value: unknown } | { error: string } | { cost: 'rule' | 'object' };
 
-function evaluate(program: ParseResult, vars: Record<string, unknown>, budget: Budget): Outcome {
+function evaluate(program: ParseResult, vars: Record<string, unknown>, budget: Budget, charge?: (used: number) => void): Outcome {
   const perRule = budget.remaining < PER_RULE_LIMIT ? budget.remaining : PER_RULE_LIMIT;
   const meter: Meter = { used: 0, limit: perRule, exceeded: false };
   const costKind = (): 'rule' | 'object' => (perRule < PER_RULE_LIMIT ? 'object' : 'rule');
@@ -319,7 +323,9 @@ function evaluate(program: ParseResult, vars: Record<string, unknown>, budget: B
     const detail = typeof err.summary === 'string' ? err.summary : e instanceof Error ? e.message : String(e);
     return { error: restoreNames(detail) };
   } finally {
-    budget.remaining -= Math.min(meter.used, meter.limit);
+    const used = Math.min(meter.used, meter.limit);
+    budget.remaining -= used;
+    charge?.(used);
   }
 }
 
@@ -509,3 +515,55 @@ export function compileValidationRules(
 
 /** Kubernetes' escaping of a property name for CEL (undefined when not accessible). */
 export { escapeName };
+
+// ---------------------------------------------------------------------------------------------
+// Expressions outside CRDs (admission policies)
+
+export { createVariablesEnv } from './env.js';
+export { dynToCel } from './types.js';
+export type { AstNode } from './ast.js';
+export { allNodes } from './ast.js';
+
+export interface ExpressionProgram {
+  readonly run: ParseResult;
+  /** The checked result type (`bool`, `string`, `dyn`, `list<...>`, `map<...>`, ...). */
+  readonly type: string;
+  readonly root: AstNode;
+}
+
+/**
+ * Compiles one expression in an environment of `createVariablesEnv` with the checks rules get
+ * (Kubernetes' method names, regular-expression literals, type checking). Errors read as
+ * kube-apiserver's (`compilation failed: ERROR: <input>:1:5: ...`), located in `source` (the
+ * text the user wrote) through `positionOf` when `text` was rewritten from it.
+ */
+export function compileExpressionIn(env: Environment, text: string, source = text, positionOf?: PositionMap): { program: ExpressionProgram } | { error: string } {
+  let run: ParseResult;
+  try {
+    run = env.parse(text);
+  } catch (e) {
+    return { error: `compilation failed: ${describeError(env, source, e, positionOf)}` };
+  }
+  const root = run.ast as unknown as AstNode;
+  renameMethods(root, REPLACED_METHODS);
+  const badRegex = checkRegexLiterals(root, source, positionOf);
+  if (badRegex) return { error: `compilation failed: ${badRegex}` };
+  const checked = run.check();
+  if (!checked.valid) return { error: `compilation failed: ${describeError(env, source, checked.error, positionOf)}` };
+  markChargedNodes(root);
+  return { program: { run, type: checked.type ?? 'dyn', root } };
+}
+
+/** A runtime cost budget shared by the expressions of one evaluation (a policy on one request). */
+export interface CelBudget {
+  remaining: number;
+}
+
+export type CelOutcome = { value: unknown } | { error: string } | { cost: 'rule' | 'object' };
+
+/** Evaluates a compiled expression under the per-expression limit and `budget` (charged what it used). */
+export function evaluateExpression(program: ExpressionProgram, vars: Record<string, unknown>, budget: CelBudget): CelOutcome {
+  return evaluate(program.run, vars, { remaining: budget.remaining, exhausted: false }, (used) => {
+    budget.remaining -= used;
+  });
+}
