@@ -3,3 +3,4 @@
  * one chain on every write of both surfaces (docs/admission.md).
  */
 export * from './types.js';
+export { admissionResourceTypes, ADMISSION_GROUP } from './kinds/index.js';
