@@ -25,6 +25,7 @@ export {
   type IssueToken,
   type NamespaceDefaultsOptions,
 } from './namespace-defaults.js';
+export { isTokenSecret, SA_NAME_ANNOTATION } from './token-secrets.js';
 export { describeError, silentLog, type ControllerLog } from './log.js';
 export type { TypesFor } from './resource-lookup.js';
 // Building blocks for controllers of other layers (CRDs).

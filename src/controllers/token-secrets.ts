@@ -10,8 +10,11 @@ export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 export const SA_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 
-/** Signs a token for a ServiceAccount of a logical cluster; returns the JWT. */
-export type IssueToken = (account: { cluster: string; namespace: string; name: string; uid: string }) => Promise<string>;
+/**
+ * Signs a token for a ServiceAccount of a logical cluster, bound to the Secret that will hold it
+ * (deleting the Secret revokes the token); returns the JWT.
+ */
+export type IssueToken = (account: { cluster: string; namespace: string; name: string; uid: string; secret: { name: string; uid: string } }) => Promise<string>;
 
 export const isTokenSecret = (o: KubeObject): boolean => o.type === SERVICE_ACCOUNT_TOKEN_TYPE;
 
@@ -40,7 +43,8 @@ export async function fillTokenSecret(secret: KubeObject, account: KubeObject, {
     changed = true;
   }
   if (!data.token) {
-    data.token = b64(await issueToken({ cluster, namespace, name, uid }));
+    const secretRef = { name: secret.metadata.name ?? '', uid: secret.metadata.uid ?? '' };
+    data.token = b64(await issueToken({ cluster, namespace, name, uid, secret: secretRef }));
     changed = true;
   }
   if (annotations[SA_NAME_ANNOTATION] !== name || annotations[SA_UID_ANNOTATION] !== uid) {

@@ -32,9 +32,9 @@ import {
   type ReviewAuthorizer,
   type UnionAuthenticator,
 } from '../auth/index.js';
-import { WatchLoop } from '../controllers/index.js';
-import { groupResource, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
-import type { Store } from '../storage/index.js';
+import { isTokenSecret, SA_NAME_ANNOTATION, WatchLoop } from '../controllers/index.js';
+import { groupResource, secrets, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
+import type { ObjectKey, Store, WatchEvent } from '../storage/index.js';
 import { storeResolver } from '../tenancy/index.js';
 
 /** `auth.*` settings (flags --token-auth-file, --anonymous-auth, --authorization-mode). */
@@ -68,6 +68,7 @@ export class ServerAuth {
   /** The union itself, uncached: what TokenReview asks, with the audiences of each review. */
   private readonly authenticator: UnionAuthenticator;
   private saWatch: WatchLoop | undefined;
+  private secretWatch: WatchLoop | undefined;
   private unwatchFile: (() => void) | undefined;
   /** Set once serving TLS (the CA is made asynchronously, after construction). */
   private clientCerts: Authenticator | undefined;
@@ -122,28 +123,24 @@ export class ServerAuth {
   async start(): Promise<void> {
     await this.index?.start();
     await this.requiredGroups?.start();
-    const { store } = this.deps;
-    this.saWatch = new WatchLoop({
-      store,
-      name: 'auth/serviceaccounts',
-      log: this.deps.log.child({ component: 'auth' }),
-      resource: groupResource(serviceAccounts),
-      // A resync means deletions may have gone by unseen: nothing cached about any account stays.
-      resync: async () => {
-        this.serviceAccounts.clear();
-        this.cache.forget();
-        return store.revision;
-      },
-      onEvent: (e) => {
-        if (e.type !== 'DELETED' || !e.key) return;
-        const { cluster, namespace, name } = e.key;
-        this.serviceAccounts.forget(cluster, namespace, name);
-        const user = serviceAccountUserName(namespace ?? '', name);
-        this.cache.forget((u) => u.name === user && u.extra?.[CLUSTER_NAME_EXTRA]?.[0] === cluster);
-        void this.sessions.recheck();
-      },
+    // A deleted ServiceAccount, or a deleted legacy token Secret, revokes its tokens at once: cached
+    // lookups and cached users go, and open streams are re-authenticated.
+    const revoke = (cluster: string, namespace: string, account: string, name: string): void => {
+      this.serviceAccounts.forget(cluster, namespace, name);
+      const user = serviceAccountUserName(namespace, account);
+      this.cache.forget((u) => u.name === user && u.extra?.[CLUSTER_NAME_EXTRA]?.[0] === cluster);
+      void this.sessions.recheck();
+    };
+    this.saWatch = this.followDeletions(groupResource(serviceAccounts), (e) => {
+      const { cluster, namespace, name } = e.key;
+      revoke(cluster, namespace ?? '', name, name);
     });
-    await this.saWatch.synced;
+    this.secretWatch = this.followDeletions(groupResource(secrets), (e) => {
+      if (!e.object || !isTokenSecret(e.object)) return;
+      const { cluster, namespace, name } = e.key;
+      revoke(cluster, namespace ?? '', e.object.metadata.annotations?.[SA_NAME_ANNOTATION] ?? '', name);
+    });
+    await Promise.all([this.saWatch.synced, this.secretWatch.synced]);
     if (this.tokenFile) this.unwatchFile = this.followTokenFile(this.tokenFile);
   }
 
@@ -151,8 +148,29 @@ export class ServerAuth {
     this.unwatchFile?.();
     this.sessions.stop();
     await this.saWatch?.stop();
+    await this.secretWatch?.stop();
     await this.index?.stop();
     await this.requiredGroups?.stop();
+  }
+
+  /** Calls `onDeleted` for each deletion of `resource` in any logical cluster; a resync forgets everything cached. */
+  private followDeletions(resource: string, onDeleted: (e: WatchEvent & { key: ObjectKey }) => void): WatchLoop {
+    const { store } = this.deps;
+    return new WatchLoop({
+      store,
+      name: `auth/${resource}`,
+      log: this.deps.log.child({ component: 'auth' }),
+      resource,
+      // A resync means deletions may have gone by unseen: nothing cached about any account stays.
+      resync: async () => {
+        this.serviceAccounts.clear();
+        this.cache.forget();
+        return store.revision;
+      },
+      onEvent: (e) => {
+        if (e.type === 'DELETED' && e.key) onDeleted({ ...e, key: e.key });
+      },
+    });
   }
 
   /** Re-reads the token file now (also done by itself when the file changes); ends streams of removed tokens. */

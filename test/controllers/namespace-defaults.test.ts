@@ -100,6 +100,34 @@ describe('namespace defaults', () => {
     });
   });
 
+  it('revokes a token Secret’s token when the Secret is deleted, while the account lives on', async () => {
+    await fx.workspace('root', 'revoked');
+    const ws = 'root:revoked';
+    expect((await fx.call('POST', core(ws, 'default', 'serviceaccounts'), { metadata: { name: 'ci' } })).status).toBe(201);
+    const secret = { metadata: { name: 'ci-token', annotations: { 'kubernetes.io/service-account.name': 'ci' } }, type: 'kubernetes.io/service-account-token' };
+    expect((await fx.call('POST', core(ws, 'default', 'secrets'), secret)).status).toBe(201);
+    let token = '';
+    await eventually(async () => {
+      const got = await fx.call('GET', core(ws, 'default', 'secrets', 'ci-token'));
+      token = decode(((got.body.data ?? {}) as Record<string, string>).token ?? '');
+      expect(token).not.toBe('');
+    });
+    const list = () => fx.callAs(token, 'GET', core(ws, 'default', 'configmaps'));
+    expect([200, 403]).toContain((await list()).status); // authenticated (RBAC may still say no)
+    expect((await fx.call('DELETE', core(ws, 'default', 'secrets', 'ci-token'))).status).toBe(200);
+    await eventually(async () => {
+      expect((await list()).status).toBe(401);
+    });
+    // A new Secret of the same name gets a new token; the old one stays revoked.
+    expect((await fx.call('POST', core(ws, 'default', 'secrets'), secret)).status).toBe(201);
+    await eventually(async () => {
+      const got = await fx.call('GET', core(ws, 'default', 'secrets', 'ci-token'));
+      expect(((got.body.data ?? {}) as Record<string, string>).token).toBeDefined();
+    });
+    expect((await list()).status).toBe(401);
+    expect((await fx.call('GET', core(ws, 'default', 'serviceaccounts', 'ci'))).status).toBe(200);
+  });
+
   it('deletes a service-account-token Secret naming no ServiceAccount', async () => {
     const created = await fx.call('POST', core('root', 'default', 'secrets'), {
       metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'nobody' } },

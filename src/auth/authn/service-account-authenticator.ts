@@ -6,7 +6,11 @@
  * workspace (its objects are gone) makes the token invalid. Tokens not ours (not a JWT, another
  * issuer) get no opinion, so other authenticators may take them.
  *
- * Lookup cache: found service accounts are remembered for `cacheTtlMs` (default 5 s, at most
+ * A token kept in a legacy token Secret names that Secret too (as Kubernetes' Secret-bound
+ * tokens do): it is valid only while that Secret exists with the same uid, so deleting the Secret
+ * revokes the token.
+ *
+ * Lookup cache: found service accounts (and Secrets) are remembered for `cacheTtlMs` (default 5 s, at most
  * `cacheSize` entries, oldest dropped first), so a hot client does not pay a store read per
  * request. Only positive results are cached. The price: a deleted service account's tokens keep
  * working for up to the TTL (Kubernetes' informer-backed lookup has the same kind of lag);
@@ -21,7 +25,7 @@
  * `crossCluster: 'mark'` the user is returned as kcp does, and the authorizer must use
  * `isForeignServiceAccount` to keep it from acting as the other cluster's same-named account.
  */
-import { isApiError, serviceAccounts, SYSTEM_USER, type Registry } from '../../registry/index.js';
+import { isApiError, secrets, serviceAccounts, SYSTEM_USER, type Registry, type ResourceType } from '../../registry/index.js';
 import { bearerToken } from './bearer.js';
 import { InvalidTokenError, type ServiceAccountClaims, type ServiceAccountTokens } from './service-account-tokens.js';
 import {
@@ -104,7 +108,7 @@ export class ServiceAccountAuthenticator implements Authenticator {
     return { user: serviceAccountUser(claims), audiences: claims.audiences.filter((a) => wanted.includes(a)) };
   }
 
-  /** Drops cached lookups: one service account, a namespace's, a cluster's, or (no cluster) all. */
+  /** Drops cached lookups: one service account or Secret (by name), a namespace's, a cluster's, or (no cluster) all. */
   forget(cluster?: string, namespace?: string, name?: string): void {
     if (cluster === undefined) return this.cache.clear();
     const prefix = [cluster, namespace, name].filter((p) => p !== undefined).join('\0');
@@ -115,26 +119,34 @@ export class ServiceAccountAuthenticator implements Authenticator {
     this.cache.clear();
   }
 
-  /** undefined when the service account exists with the token's uid, else why not. */
+  /** undefined when the service account (and the Secret a token is bound to) exist with the token's uids, else why not. */
   private async checkExists(claims: ServiceAccountClaims): Promise<string | undefined> {
-    const key = `${claims.cluster}\0${claims.namespace}\0${claims.name}`;
+    const account = await this.checkObject(claims, serviceAccounts, claims.name, claims.uid);
+    if (account !== undefined || !claims.secret) return account;
+    return this.checkObject(claims, secrets, claims.secret.name, claims.secret.uid);
+  }
+
+  private async checkObject(claims: ServiceAccountClaims, t: ResourceType, name: string, wantedUid: string): Promise<string | undefined> {
+    const what = t === secrets ? 'secret' : 'service account';
+    const key = `${claims.cluster}\0${claims.namespace}\0${name}\0${t.resource}`;
     const now = this.nowMs();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now && hit.uid === claims.uid) return undefined;
+    if (hit && hit.until > now && hit.uid === wantedUid) return undefined;
     let uid: string | undefined;
     try {
-      const sa = await this.options.registry.get({ cluster: claims.cluster, user: SYSTEM_USER }, serviceAccounts, claims.namespace, claims.name);
-      uid = sa.metadata.uid;
+      const found = await this.options.registry.get({ cluster: claims.cluster, user: SYSTEM_USER }, t, claims.namespace, name);
+      // A Secret on its way out no longer authenticates (as Kubernetes checks deletionTimestamp).
+      uid = found.metadata.deletionTimestamp ? undefined : found.metadata.uid;
     } catch (err) {
       if (isApiError(err) && err.reason === 'NotFound') {
         this.cache.delete(key);
-        return `service account ${claims.namespace}/${claims.name} has been deleted`;
+        return `${what} ${claims.namespace}/${name} has been deleted`;
       }
       throw err;
     }
-    if (uid !== claims.uid) {
+    if (uid !== wantedUid) {
       this.cache.delete(key);
-      return `service account ${claims.namespace}/${claims.name} has been deleted (a new one has another uid)`;
+      return uid === undefined ? `${what} ${claims.namespace}/${name} is being deleted` : `${what} ${claims.namespace}/${name} has been deleted (a new one has another uid)`;
     }
     if (this.ttl > 0) {
       this.cache.delete(key);

@@ -42,6 +42,11 @@ export interface TokenRequestSpec {
   audiences?: readonly string[];
   /** Defaults to 3600; at least 600; capped at `maxExpirationSeconds` when that is set. */
   expirationSeconds?: number;
+  /**
+   * The Secret the token is kept in (legacy token Secrets): the token then also dies with that
+   * Secret, as a Kubernetes token bound to a Secret does (`kubernetes.io.secret` claim).
+   */
+  secret?: { name: string; uid: string };
 }
 
 export interface IssuedToken {
@@ -61,6 +66,8 @@ export interface ServiceAccountClaims {
   audiences: string[];
   jti?: string;
   expiresAt: Date;
+  /** Set for a token bound to a Secret: it is valid only while that Secret (same uid) exists. */
+  secret?: { name: string; uid: string };
 }
 
 export class InvalidTokenError extends Error {
@@ -81,6 +88,7 @@ export interface ServiceAccountTokenOptions {
 interface KubernetesClaim {
   namespace?: unknown;
   serviceaccount?: { name?: unknown; uid?: unknown };
+  secret?: { name?: unknown; uid?: unknown };
 }
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -120,7 +128,11 @@ export class ServiceAccountTokens {
     const iat = Math.floor(this.now().getTime() / 1000);
     const exp = iat + lifetime;
     const token = await new SignJWT({
-      [KUBERNETES_CLAIM]: { namespace: spec.namespace, serviceaccount: { name: spec.name, uid: spec.uid } },
+      [KUBERNETES_CLAIM]: {
+        namespace: spec.namespace,
+        serviceaccount: { name: spec.name, uid: spec.uid },
+        ...(spec.secret ? { secret: { name: spec.secret.name, uid: spec.secret.uid } } : {}),
+      },
       [CLUSTER_CLAIM]: spec.cluster,
     })
       .setProtectedHeader({ alg: SA_SIGNING_ALG, kid: this.signer.kid, typ: 'JWT' })
@@ -175,6 +187,7 @@ export class ServiceAccountTokens {
       throw new InvalidTokenError('token lacks the service account or logical cluster claims');
     }
     if (payload.sub !== `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`) throw new InvalidTokenError('token subject does not match its service account');
+    const secret = secretOf(k8s?.secret);
     const aud = payload.aud;
     return {
       cluster,
@@ -184,8 +197,17 @@ export class ServiceAccountTokens {
       audiences: Array.isArray(aud) ? aud : aud === undefined ? [] : [aud],
       ...(typeof payload.jti === 'string' ? { jti: payload.jti } : {}),
       expiresAt: new Date((payload.exp ?? 0) * 1000),
+      ...(secret ? { secret } : {}),
     };
   }
+}
+
+/** The Secret a token is bound to, if it names one; a half-named one makes the token invalid. */
+function secretOf(claim: KubernetesClaim['secret']): ServiceAccountClaims['secret'] {
+  if (claim === undefined) return undefined;
+  const { name, uid } = claim;
+  if (!nonEmpty(name) || !nonEmpty(uid)) throw new InvalidTokenError('token names a secret without its name and uid');
+  return { name, uid };
 }
 
 /** jose's failures, in the words Kubernetes' service account authenticator uses. */

@@ -16,7 +16,7 @@ import {
   type AuthResult,
   type ServiceAccountKeys,
 } from '../../../src/auth/authn/index.js';
-import { ApiError, serviceAccounts, type Registry } from '../../../src/registry/index.js';
+import { ApiError, secrets, serviceAccounts, type Registry } from '../../../src/registry/index.js';
 import { useRegistry } from '../../support/registry-fixture.js';
 
 const fx = useRegistry();
@@ -187,6 +187,20 @@ describe('ServiceAccount tokens', () => {
     await fx.reg.delete({ cluster: 'root' }, serviceAccounts, 'default', 'other');
     auth.forget('root', 'default', 'other');
     expect(errorOf(await auth.authenticate(bearer(second.token)))).toMatch(/has been deleted/);
+  });
+
+  it('bound to a Secret (legacy token Secrets) die with that Secret, and stay dead when it is recreated', async () => {
+    const uid = await createSa(fx.reg, 'root');
+    const { tokens, auth } = setup({ cacheTtlMs: 0 });
+    const made = await fx.reg.create({ cluster: 'root' }, secrets, 'default', { metadata: { name: 'robot-token' } });
+    const secret = { name: 'robot-token', uid: made.metadata.uid ?? '' };
+    const { token } = await tokens.issueToken({ cluster: 'root', namespace: 'default', name: 'robot', uid, secret });
+    expect(decodeJwt(token)['kubernetes.io']).toMatchObject({ secret });
+    expect(await auth.authenticate(bearer(token))).toMatchObject({ user: { uid } });
+    await fx.reg.delete({ cluster: 'root' }, secrets, 'default', 'robot-token');
+    expect(errorOf(await auth.authenticate(bearer(token)))).toBe('service account token: secret default/robot-token has been deleted');
+    await fx.reg.create({ cluster: 'root' }, secrets, 'default', { metadata: { name: 'robot-token' } });
+    expect(errorOf(await auth.authenticate(bearer(token)))).toBe('service account token: secret default/robot-token has been deleted (a new one has another uid)');
   });
 
   it('of a deleted service account stay invalid when one with the same name is created again', async () => {
