@@ -1,0 +1,10 @@
+/**
+ * Exports defined as GraphQL SDL: SDL → structural OpenAPI → CustomResourceDefinitions, or
+ * APIResourceSchemas and an APIExport; and back, a CRD or APIResourceSchema → SDL. See
+ * docs/providers.md and schema/atoll-directives.graphql.
+ */
+export { sdlToKinds, convert, pluralOf } from './to-schema.js';
+export { toCrd, toApiResourceSchema, toExportDocuments, defaultExportName, schemaSpec, type ExportDocuments } from './outputs.js';
+export { SdlError, formatProblem, type SdlLocation, type SdlProblem } from './errors.js';
+export { directiveDefinitions, DIRECTIVES_FILE } from './directives.js';
+export type { ConvertedKind, KindVersion, SdlSource } from './model.js';
