@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { isPlainObject, validateDNS1123Label, validateDNS1123Subdomain, type KubeObject } from '../../meta/index.js';
 import { type FieldError, type LabelSelectorValue, type PrinterColumn } from '../../registry/index.js';
+import { webhookUrlProblems } from '../webhooks/destinations.js';
 import { validator, versionsOf } from './policies.js';
 import {
   defaultRules,
@@ -76,21 +77,12 @@ export const webhooksOf = (o: KubeObject): Webhook[] => ((o as { webhooks?: Webh
 
 const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value, detail });
 
-/** apiserver's ValidateWebhookURL, for a URL the server calls itself: https, a host, nothing else in the way. */
+/**
+ * apiserver's ValidateWebhookURL, for a URL the server calls itself: https, a host, nothing else in
+ * the way, and never a link-local or cloud-metadata destination (webhooks/destinations.ts).
+ */
 export function webhookUrlErrors(raw: string, at: string): FieldError[] {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return [invalid(at, raw, 'must be a valid URL')];
-  }
-  const errs: FieldError[] = [];
-  if (url.protocol !== 'https:') errs.push(invalid(at, raw, "'https' is the only allowed URL scheme"));
-  if (url.hostname === '') errs.push(invalid(at, raw, 'host must be specified'));
-  if (url.username !== '' || url.password !== '') errs.push(invalid(at, raw, 'user information is not permitted in the URL'));
-  if (url.hash !== '' || raw.includes('#')) errs.push(invalid(at, raw, 'fragments are not permitted in the URL'));
-  if (url.search !== '' || raw.includes('?')) errs.push(invalid(at, raw, 'query parameters are not permitted in the URL'));
-  return errs;
+  return webhookUrlProblems(raw).map((detail) => invalid(at, raw, detail));
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
