@@ -16,6 +16,7 @@ import { traced, tracedRequest } from '../meta/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
+import { Quotas } from '../admission/quota/index.js';
 import { admissionResourceTypes } from '../admission/index.js';
 import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, ensureSystemExports, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
@@ -78,6 +79,8 @@ export class AtollServer {
   private readonly home: HomeWorkspaces | undefined;
   private readonly resolver: ClusterResolver;
   private readonly rules: WorkspaceTypeRules;
+  /** ResourceQuotas and workspace quotas: the last admission step, and their controller. */
+  private readonly quotas: Quotas;
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
@@ -127,6 +130,9 @@ export class AtollServer {
       this.registry.use(bindPermissionGuard(this.auth.authorizer, this.resolver));
       this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
     }
+    // Last: a create is counted only once everything else has admitted it.
+    this.quotas = new Quotas(this.store);
+    this.registry.use((request) => this.quotas.stage.admit(request));
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
     if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl });
   }
@@ -303,6 +309,8 @@ export class AtollServer {
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
     const crds = new CrdController({ registry: this.registry, base: this.types, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
+    const quota = this.quotas.start({ registry: this.registry, typesFor, log });
+    this.controllers.push({ synced: quota.synced, stop: () => quota.stop() });
     await Promise.all(this.controllers.map((c) => c.synced));
     const server = await this.serve();
     this.http = server;

@@ -40,6 +40,7 @@ import {
   statusOf,
   TYPE_ANNOTATION,
   WORKSPACE_FINALIZER,
+  WORKSPACE_QUOTA_ANNOTATION,
   WORKSPACE_RESOURCE,
   workspaces,
   typeKey,
@@ -211,9 +212,12 @@ export class WorkspaceLifecycle {
       terminators,
     };
     const owner = ownerOf(ws);
+    // The type's workspace quota is copied once: the workspace keeps it if the type changes later.
+    const quota = (await this.options.rules.get(type))?.object.metadata.annotations?.[WORKSPACE_QUOTA_ANNOTATION];
     const annotations = {
       [PATH_ANNOTATION]: childPath(parent.path, ws.metadata.name ?? ''),
       [TYPE_ANNOTATION]: typeKey(type),
+      ...(quota !== undefined ? { [WORKSPACE_QUOTA_ANNOTATION]: quota } : {}),
       ...(owner ? { [OWNER_ANNOTATION]: ws.metadata.annotations?.[OWNER_ANNOTATION] as string } : {}),
     };
     try {

@@ -33,6 +33,7 @@ export { ageColumn, nameColumn } from './columns.js';
 export { labelSelectorSchema, validateLabelSelector, type LabelSelectorValue } from './label-selector-check.js';
 export { eventFromStored, eventToStored, EVENTS_V1_FIELD_LABELS } from './event-conversion.js';
 export { canonicalQuantity, compareQuantities, formatQuantity, parseQuantity, quantityFrom, type Quantity } from './quantity.js';
+export { readQuantity, validateQuotaQuantity, validateQuotaResourceName } from './resource-names.js';
 
 export const builtinResourceTypes: readonly ResourceType[] = [
   namespaces,

@@ -26,7 +26,7 @@ const QUOTA_RESOURCES = new Set([
   'limits.memory',
   'limits.ephemeral-storage',
   'pods',
-  'quotas',
+  'resourcequotas',
   'services',
   'replicationcontrollers',
   'secrets',
@@ -41,7 +41,7 @@ const STANDARD_RESOURCES = new Set([...QUOTA_RESOURCES, 'storage']);
 /** Counted objects, which only come in whole numbers. */
 const INTEGER_RESOURCES = new Set([
   'pods',
-  'quotas',
+  'resourcequotas',
   'services',
   'replicationcontrollers',
   'secrets',

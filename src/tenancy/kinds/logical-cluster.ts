@@ -21,6 +21,12 @@ export const TYPE_ANNOTATION = 'internal.tenancy.kcp.io/type';
  * `{"username":"…","uid":"…"}`. Set by admission from the authenticated user, never by the client.
  */
 export const OWNER_ANNOTATION = 'experimental.tenancy.kcp.io/owner';
+/**
+ * The workspace's own quota (docs/admission.md): JSON `{"count/configmaps":"100",…}` on its
+ * LogicalCluster, which only privileged users may change; on a WorkspaceType, the default copied
+ * to the LogicalCluster of every workspace of that type when it is created.
+ */
+export const WORKSPACE_QUOTA_ANNOTATION = 'quota.atoll.io/workspace-hard';
 /** The ClusterRoleBinding that makes the creator cluster-admin inside the new workspace (kcp's name). */
 export const OWNER_BINDING = 'workspace-admin';
 

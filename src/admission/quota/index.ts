@@ -1,0 +1,33 @@
+/**
+ * Quotas that hold (docs/admission.md): ResourceQuota enforcement and the workspace quota, as the
+ * last validating link of the admission chain, with the controller that keeps quotas' status.
+ */
+import type { Store } from '../../storage/index.js';
+import { QuotaController, type QuotaControllerOptions } from './controller.js';
+import { QuotaLedger, type LedgerOptions } from './ledger.js';
+import { QuotaIndex } from './quota-index.js';
+import { QuotaStage } from './stage.js';
+
+export { QuotaController, QUOTA_RESYNC_MS, type QuotaControllerOptions } from './controller.js';
+export { QuotaLedger, IN_FLIGHT_TTL_MS } from './ledger.js';
+export { QuotaIndex } from './quota-index.js';
+export { QuotaStage } from './stage.js';
+export { chargedNames, exceededMessage, WORKSPACE_QUOTA } from './limits.js';
+export { workspaceLimits } from './workspace-quota.js';
+
+/** The stage and the state it shares with its controller: one per store. */
+export class Quotas {
+  readonly index = new QuotaIndex();
+  readonly ledger: QuotaLedger;
+  readonly stage: QuotaStage;
+
+  constructor(store: Pick<Store, 'get' | 'list'>, options: LedgerOptions = {}) {
+    this.ledger = new QuotaLedger(store, options);
+    this.stage = new QuotaStage(this.index, this.ledger);
+  }
+
+  /** Starts the controller that fills the index and keeps quotas' status. */
+  start(options: Omit<QuotaControllerOptions, 'index' | 'ledger'>): QuotaController {
+    return new QuotaController({ ...options, index: this.index, ledger: this.ledger });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Counting against a quota without ever counting too few. Kubernetes charges a quota's
+ * `status.used` with an optimistic-concurrency write before each object is written; here one
+ * process is the only writer of its store (DESIGN decision 8, the MongoDB backend included), so
+ * the count is taken from the store itself, under a per-quota lock, plus the creates admitted
+ * but not yet written ("in flight"). Admission holds the quota's lock from its count until it has
+ * recorded its own create as in flight, so concurrent creates are admitted one after the other
+ * and the last unit goes to exactly one of them. Nothing is written per create.
+ *
+ * An in-flight create stops counting once the store holds its key at a revision the count
+ * already includes, or when it expires (its write failed after admission: a brief overcount, as
+ * Kubernetes has until its controller recounts). A crash loses only in-flight entries, whose
+ * objects are then either written (and counted by the store) or not: never an undercount.
+ */
+import type { ObjectKey, Store } from '../../storage/index.js';
+import { KeyedLock } from './keyed-lock.js';
+import { exceededMessage, type QuotaLimits } from './limits.js';
+
+/** How long an admitted create may take to reach the store before it stops counting. */
+export const IN_FLIGHT_TTL_MS = 30_000;
+
+interface InFlight {
+  key: ObjectKey;
+  names: readonly string[];
+  expires: number;
+}
+
+/** One quota's share of a create: the resource names of the quota it charges. */
+export interface Charge {
+  limits: QuotaLimits;
+  names: readonly string[];
+}
+
+export interface LedgerOptions {
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** The lock and in-flight key of a quota in a logical cluster (a workspace quota has no namespace). */
+export const quotaKey = (cluster: string, q: Pick<QuotaLimits, 'name' | 'namespace'>): string =>
+  q.namespace === undefined ? cluster : `${cluster}/${q.namespace}/${q.name}`;
+
+export class QuotaLedger {
+  private readonly lock = new KeyedLock();
+  private readonly inFlight = new Map<string, Map<string, InFlight>>();
+  private readonly ttl: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Pick<Store, 'get' | 'list'>,
+    options: LedgerOptions = {},
+  ) {
+    this.ttl = options.ttlMs ?? IN_FLIGHT_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Admits one object stored at `key` against every charge, or throws what `refuse` makes of
+   * Kubernetes' message for the first quota it would exceed. Unless `dryRun`, the object counts
+   * as in flight for each quota until the store holds it.
+   */
+  async charge(cluster: string, charges: readonly Charge[], key: ObjectKey, dryRun: boolean, refuse: (message: string) => Error): Promise<void> {
+    const release = await this.lock.acquire(charges.map((c) => quotaKey(cluster, c.limits)));
+    try {
+      for (const { limits, names } of charges) {
+        const used = await this.countLocked(cluster, limits, new Map(names.map((n) => [n, key.resource])));
+        const exceeded = names.filter((n) => (used.get(n) ?? 0n) + 1n > (limits.hard.get(n) ?? 0n));
+        if (exceeded.length > 0) {
+          const only = (of: (n: string) => bigint): Map<string, bigint> => new Map(exceeded.map((n) => [n, of(n)]));
+          throw refuse(exceededMessage(limits.name, only(() => 1n), only((n) => used.get(n) ?? 0n), only((n) => limits.hard.get(n) ?? 0n)));
+        }
+      }
+      if (dryRun) return;
+      const expires = this.now() + this.ttl;
+      const id = `${key.resource}/${key.namespace}/${key.name}`;
+      for (const { limits, names } of charges) {
+        const k = quotaKey(cluster, limits);
+        const pending = this.inFlight.get(k) ?? new Map<string, InFlight>();
+        pending.set(id, { key, names, expires });
+        this.inFlight.set(k, pending);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * What the quota uses now, for each name: the objects stored under the name's storage resource
+   * (undefined: nothing served counts there) plus the creates in flight. A scoped quota counts nothing.
+   */
+  async usage(cluster: string, limits: QuotaLimits, names: ReadonlyMap<string, string | undefined>): Promise<Map<string, bigint>> {
+    const release = await this.lock.acquire([quotaKey(cluster, limits)]);
+    try {
+      return await this.countLocked(cluster, limits, names);
+    } finally {
+      release();
+    }
+  }
+
+  /** Creates in flight across every quota (for tests and metrics). */
+  get inFlightCount(): number {
+    let n = 0;
+    for (const m of this.inFlight.values()) n += m.size;
+    return n;
+  }
+
+  private async countLocked(cluster: string, limits: QuotaLimits, names: ReadonlyMap<string, string | undefined>): Promise<Map<string, bigint>> {
+    const used = new Map<string, bigint>();
+    const counted = new Map<string, { count: bigint; revision: number }>();
+    for (const [name, storage] of names) {
+      if (storage === undefined || limits.scoped) {
+        used.set(name, 0n);
+        continue;
+      }
+      let c = counted.get(storage);
+      if (!c) {
+        c = await this.count(cluster, storage, limits.namespace);
+        counted.set(storage, c);
+      }
+      used.set(name, c.count);
+    }
+    const k = quotaKey(cluster, limits);
+    const pending = this.inFlight.get(k);
+    if (!pending) return used;
+    const now = this.now();
+    for (const [id, entry] of pending) {
+      if (entry.expires <= now) {
+        pending.delete(id);
+        continue;
+      }
+      const c = counted.get(entry.key.resource);
+      if (!c) continue;
+      const stored = await this.store.get(entry.key);
+      if (stored && Number(stored.metadata.resourceVersion) <= c.revision) {
+        pending.delete(id);
+        continue;
+      }
+      for (const n of entry.names) {
+        const u = used.get(n);
+        if (u !== undefined) used.set(n, u + 1n);
+      }
+    }
+    if (pending.size === 0) this.inFlight.delete(k);
+    return used;
+  }
+
+  /** Objects of one resource in a namespace (or the whole logical cluster): one keyed count in the store. */
+  private async count(cluster: string, resource: string, namespace: string | undefined): Promise<{ count: bigint; revision: number }> {
+    const page = await this.store.list({ cluster, resource, ...(namespace !== undefined ? { namespace } : {}), limit: 1 });
+    return { count: BigInt(page.items.length + (page.remainingItemCount ?? 0)), revision: page.revision };
+  }
+}
