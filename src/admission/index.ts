@@ -3,4 +3,5 @@
  * one chain on every write of both surfaces (docs/admission.md).
  */
 export * from './types.js';
-export { admissionResourceTypes, ADMISSION_GROUP } from './kinds/index.js';
+export { admissionResourceTypes, ADMISSION_GROUP, type MatchResources, type Rule, type Webhook } from './kinds/index.js';
+export * from './matching.js';
