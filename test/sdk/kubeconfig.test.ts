@@ -1,0 +1,56 @@
+/**
+ * The SDK's kubeconfig loader reads what kubectl reads: the server's own admin kubeconfig (token,
+ * CA data), file references relative to the kubeconfig, client certificates, a named context, and
+ * refuses what it cannot do (exec plugins) or find, with the reason.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildAdminKubeconfig } from '../../src/auth/index.js';
+import { connectionFromKubeconfig, loadKubeconfig } from '../../src/sdk/index.js';
+
+const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+describe('the SDK kubeconfig loader', () => {
+  it('reads the admin kubeconfig the server writes', () => {
+    const text = buildAdminKubeconfig({ baseUrl: 'https://127.0.0.1:6443', ca: CA, credentials: { token: 'secret' } });
+    expect(connectionFromKubeconfig(text)).toEqual({ server: 'https://127.0.0.1:6443/clusters/root', ca: CA, token: 'secret' });
+    expect(connectionFromKubeconfig(text, { context: 'base' }).server).toBe('https://127.0.0.1:6443');
+  });
+
+  it('resolves file references against the kubeconfig’s folder, and reads $KUBECONFIG', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-sdk-kubeconfig-'));
+    fs.writeFileSync(path.join(dir, 'ca.crt'), CA);
+    fs.writeFileSync(path.join(dir, 'client.crt'), 'CERT');
+    fs.writeFileSync(path.join(dir, 'client.key'), 'KEY');
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(
+      file,
+      stringify({
+        clusters: [{ name: 'c', cluster: { server: 'https://example.test:6443/', 'certificate-authority': 'ca.crt', 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'u', user: { 'client-certificate': 'client.crt', 'client-key': 'client.key' } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    );
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = `${file}${path.delimiter}/nonexistent`;
+    try {
+      expect(loadKubeconfig()).toEqual({ server: 'https://example.test:6443', ca: CA, insecureSkipTlsVerify: true, clientCertificate: 'CERT', clientKey: 'KEY' });
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses exec plugins, unknown contexts and unreadable files, saying why', () => {
+    const config = (user: Record<string, unknown>) =>
+      stringify({ clusters: [{ name: 'c', cluster: { server: 'https://x' } }], users: [{ name: 'u', user }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' });
+    expect(() => connectionFromKubeconfig(config({ exec: { command: 'gcloud' } }))).toThrow(/exec plugin or auth provider/);
+    expect(() => connectionFromKubeconfig(config({}), { context: 'nope' })).toThrow(/no context named nope/);
+    expect(() => loadKubeconfig({ file: '/nonexistent/kubeconfig' })).toThrow(/cannot read kubeconfig \/nonexistent\/kubeconfig/);
+  });
+});
