@@ -11,10 +11,12 @@
  * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS,
  * and the watch limits `--watch-max-queued-events`/ATOLL_WATCH_MAX_QUEUED_EVENTS and
  * `--watch-max-queued-bytes`/ATOLL_WATCH_MAX_QUEUED_BYTES, and `--enable-home-workspaces`/ATOLL_ENABLE_HOME_WORKSPACES,
- * and the store `--store`/ATOLL_STORE (the embedded store, or a MongoDB URL).
+ * and the store `--store`/ATOLL_STORE (the embedded store, or a MongoDB URL), and where admission
+ * webhooks may be called, `--admission-webhook-allowed-destinations`/ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAllowedDestinations } from '../admission/webhooks/destinations.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
@@ -45,6 +47,11 @@ export interface ServerConfig {
   homeWorkspaces?: boolean;
   /** A mongodb:// or mongodb+srv:// URL to keep objects in MongoDB; the embedded store in the data directory when absent. */
   store?: string;
+  /**
+   * The only destinations admission webhooks may be called at (host names, `*.domain`, addresses,
+   * CIDR ranges); every destination but link-local and metadata ones when absent.
+   */
+  webhookAllowedDestinations?: string[];
 }
 
 export class ConfigError extends Error {
@@ -58,6 +65,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
                     [--audit-log-path FILE|-] [--audit-level Metadata]
                     [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
+                    [--admission-webhook-allowed-destinations HOST|*.DOMAIN|IP|CIDR,...]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -112,7 +120,12 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                or to standard output with - (env ATOLL_AUDIT_LOG_PATH, default none: no audit log)
   --audit-level
                None, Metadata (who, what, which workspace, the result) or Request (also the
-               object sent) (env ATOLL_AUDIT_LEVEL, default Metadata)`;
+               object sent) (env ATOLL_AUDIT_LEVEL, default Metadata)
+  --admission-webhook-allowed-destinations
+               comma-separated host names, *.domain wildcards, IP addresses and CIDR ranges: the only
+               places admission webhooks may be called at, checked on the address a name resolves to
+               when calling (env ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS, default none: any
+               destination but link-local and cloud-metadata addresses, which are always refused)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -143,6 +156,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'audit-level': { type: 'string' },
         'enable-home-workspaces': { type: 'string' },
         store: { type: 'string' },
+        'admission-webhook-allowed-destinations': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -211,6 +225,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (auditPath?.trim() === '') throw new ConfigError('the audit log path must not be empty');
   const auditLevel = values['audit-level'] ?? env.ATOLL_AUDIT_LEVEL ?? 'Metadata';
   if (!(AUDIT_LEVELS as readonly string[]).includes(auditLevel)) throw new ConfigError(`invalid audit level "${auditLevel}": expected one of ${AUDIT_LEVELS.join(', ')}`);
+  const destinations = parseAllowedDestinations(values['admission-webhook-allowed-destinations'] ?? env.ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS);
+  if (destinations.error) throw new ConfigError(destinations.error);
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -230,6 +246,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     watch: { maxQueuedEvents, maxQueuedBytes },
     homeWorkspaces: homeText === 'true',
     ...(storeText !== 'embedded' ? { store: storeText } : {}),
+    ...(destinations.list ? { webhookAllowedDestinations: destinations.list } : {}),
     ...(auditPath && auditLevel !== 'None' ? { audit: { path: auditPath === '-' ? '-' : path.resolve(cwd, auditPath), level: auditLevel as AuditLevel } } : {}),
   };
 }

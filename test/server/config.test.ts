@@ -116,3 +116,13 @@ describe('store', () => {
     }
   });
 });
+
+describe('admission webhook destinations', () => {
+  it('allows every destination but the refused ones by default, takes a list from the environment, and the flag wins', () => {
+    expect(parse([]).webhookAllowedDestinations).toBeUndefined();
+    const env = { ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS: '10.0.0.0/8,hooks.internal' };
+    expect(parse([], env).webhookAllowedDestinations).toEqual(['10.0.0.0/8', 'hooks.internal']);
+    expect(parse(['--admission-webhook-allowed-destinations', '127.0.0.1, *.svc.example'], env).webhookAllowedDestinations).toEqual(['127.0.0.1', '*.svc.example']);
+    expect(() => parse(['--admission-webhook-allowed-destinations', '10.0.0.0/40'])).toThrow('invalid --admission-webhook-allowed-destinations: "10.0.0.0/40" is not a valid CIDR range');
+  });
+});
