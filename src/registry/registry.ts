@@ -55,6 +55,8 @@ export interface RequestContext {
   user?: UserInfo;
   /** Warnings to return to the client (REST `Warning` headers, GraphQL `extensions.warnings`). */
   warnings?: string[];
+  /** Annotations for the request's audit event (admission policies' auditAnnotations and Audit actions). */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface WriteOptions {

@@ -91,7 +91,7 @@ export class AuditLog {
       ...(this.settings.level === 'Request' && shape.body !== undefined ? { requestObject: args[shape.body] } : {}),
       requestReceivedTimestamp: scope.received.toISOString(),
       stageTimestamp: new Date().toISOString(),
-      annotations: { 'kcp.io/cluster': ctx.cluster },
+      annotations: { ...ctx.auditAnnotations, 'kcp.io/cluster': ctx.cluster },
     };
     this.out.write(`${JSON.stringify(event)}\n`);
   }

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../meta/index.js';
 import type { FieldError } from '../../registry/index.js';
 import { compilePolicyExpression, undeclaredVariable, type Want } from './cel-env.js';
 
-interface Expr {
+export interface Expr {
   readonly text: unknown;
   readonly field: string;
   readonly want: Want;
@@ -20,7 +20,8 @@ type Named = { name?: unknown; expression?: unknown };
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-function policyExpressions(spec: Record<string, unknown>): Expr[] {
+/** A policy's expressions other than its variables, with where each sits and what it must give. */
+export function policyExpressions(spec: Record<string, unknown>): Expr[] {
   const out: Expr[] = [];
   list(spec.matchConditions).forEach((c, i) => out.push({ text: (c as Named).expression, field: `spec.matchConditions[${i}].expression`, want: 'bool' }));
   list(spec.validations).forEach((v, i) => {
