@@ -3,6 +3,7 @@
  * APIResourceSchemas and an APIExport; and back, a CRD or APIResourceSchema → SDL. See
  * docs/providers.md and schema/atoll-directives.graphql.
  */
+export { schemasToSdl } from './from-schema.js';
 export { sdlToKinds, convert, pluralOf } from './to-schema.js';
 export { toCrd, toApiResourceSchema, toExportDocuments, defaultExportName, schemaSpec, type ExportDocuments } from './outputs.js';
 export { SdlError, formatProblem, type SdlLocation, type SdlProblem } from './errors.js';

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { APIResourceSchemaSpec, ExportedResource } from '../apiexports/index.js';
 import type { CrdSpec } from '../crd/index.js';
+import { stableStringify } from '../crd/structural/json.js';
 import type { KubeObject } from '../meta/index.js';
 import type { ConvertedKind } from './model.js';
 
@@ -41,8 +42,8 @@ export function schemaSpec(kind: ConvertedKind): APIResourceSchemaSpec {
   return spec;
 }
 
-/** `v` and ten hex digits of the spec's SHA-256: a valid name prefix that changes with the spec. */
-export const schemaPrefix = (spec: APIResourceSchemaSpec): string => `v${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10)}`;
+/** `v` and ten hex digits of the SHA-256 of the spec (keys sorted): a valid name prefix that changes with the spec. */
+export const schemaPrefix = (spec: APIResourceSchemaSpec): string => `v${createHash('sha256').update(stableStringify(spec)).digest('hex').slice(0, 10)}`;
 
 export function toApiResourceSchema(kind: ConvertedKind): KubeObject {
   const spec = schemaSpec(kind);

@@ -432,6 +432,8 @@ class Converter {
           break;
         case 'preserveUnknownFields':
           s['x-kubernetes-preserve-unknown-fields'] = true;
+          // On JSON (no type): an object of any fields, rather than any value.
+          if (s.type === undefined && !s['x-kubernetes-int-or-string']) s.type = 'object';
           break;
         case 'embeddedResource':
           s['x-kubernetes-embedded-resource'] = true;
