@@ -17,7 +17,8 @@ import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } f
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
 import { Quotas } from '../admission/quota/index.js';
-import { admissionResourceTypes } from '../admission/index.js';
+import { AdmissionChain, AdmissionConfigIndex, admissionResourceTypes, equivalentsFrom, matcher, type Matcher } from '../admission/index.js';
+import { MutatingPolicyStage, PolicyStatusController, ValidatingPolicyStage } from '../admission/policies/index.js';
 import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, ensureSystemExports, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
   ensureHomeCreatorRole,
@@ -81,6 +82,12 @@ export class AtollServer {
   private readonly rules: WorkspaceTypeRules;
   /** ResourceQuotas and workspace quotas: the last admission step, and their controller. */
   private readonly quotas: Quotas;
+  /** Every workspace's admission configurations (and its providers'), by one watch per kind. */
+  private readonly admissionIndex: AdmissionConfigIndex;
+  /** The admission chain (docs/admission.md): policies, webhooks, quota; stages join with addMutating/addValidating. */
+  readonly admission: AdmissionChain;
+  /** The rules and selectors matcher the chain's stages share. */
+  readonly admissionMatcher: Matcher;
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
@@ -130,9 +137,18 @@ export class AtollServer {
       this.registry.use(bindPermissionGuard(this.auth.authorizer, this.resolver));
       this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
     }
-    // Last: a create is counted only once everything else has admitted it.
+    // Admission per workspace, after the guards above: policies, webhooks, then quota (last: a create
+    // is counted only once everything else has admitted it); the chain orders its stages itself.
+    this.admissionIndex = new AdmissionConfigIndex({ store: this.store, bindings: this.bindings, log: log.child({ component: 'admission-index' }) });
+    this.admission = new AdmissionChain(this.admissionIndex);
+    const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
+    this.admissionMatcher = matcher(equivalentsFrom(typesFor));
+    const policies = { configs: this.admissionIndex, registry: this.registry, typesFor, matcher: this.admissionMatcher };
+    this.admission.addMutating(new MutatingPolicyStage(policies));
+    this.admission.addValidating(new ValidatingPolicyStage(policies));
     this.quotas = new Quotas(this.store);
-    this.registry.use((request) => this.quotas.stage.admit(request));
+    this.admission.addValidating(this.quotas.stage);
+    this.admission.install(this.registry);
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
     if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl });
   }
@@ -306,6 +322,10 @@ export class AtollServer {
     this.controllers.push({ synced: Promise.resolve(), stop: () => this.crds.stop() });
     await this.bindings.start();
     this.controllers.push({ synced: Promise.resolve(), stop: () => this.bindings.stop() });
+    await this.admissionIndex.start();
+    this.controllers.push({ synced: Promise.resolve(), stop: () => this.admissionIndex.stop() });
+    const policyStatus = new PolicyStatusController({ registry: this.registry, typesFor, log });
+    this.controllers.push({ synced: policyStatus.synced, stop: () => policyStatus.stop() });
     this.controllers.push(startControllers({ registry: this.registry, typesFor, log }));
     const crds = new CrdController({ registry: this.registry, base: this.types, log });
     this.controllers.push({ synced: crds.synced, stop: () => crds.stop() });
