@@ -91,7 +91,13 @@ export class HttpClient {
       if (options.signal?.aborted) return reject(abortError());
       const req = request(`${this.origin}${path}`, { method, headers, agent: this.agent }, resolve);
       req.on('error', reject);
-      options.signal?.addEventListener('abort', () => req.destroy(abortError()), { once: true });
+      const signal = options.signal;
+      if (signal) {
+        // A controller passes one signal to every request: its listener must go with the request.
+        const onAbort = (): void => void req.destroy(abortError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
       req.end(body);
     });
   }

@@ -161,3 +161,12 @@ describe('leader election on a Lease', () => {
     expect((await fx.call('GET', `${LEASES}/abandoned`)).body.spec?.holderIdentity).toBe('usurper');
   });
 });
+
+describe('the HTTP client', () => {
+  it('leaves no abort listener behind on a long-lived signal (a controller’s) once a request is done', async () => {
+    const { getEventListeners } = await import('node:events');
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 20; i++) await http.json('GET', `/clusters/${CONSUMER}/api/v1/namespaces/default`, { signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+});
