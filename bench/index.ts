@@ -4,6 +4,7 @@
  * contains "watch". Figures are printed, never asserted. A suite that fails or times out is
  * reported and the run goes on.
  */
+import { admissionSuite } from './admission.js';
 import { apiBindingsSuite } from './apibindings.js';
 import { authSuite } from './auth.js';
 import { crdSuite } from './crds.js';
@@ -11,6 +12,7 @@ import { collectGarbage } from './fixtures.js';
 import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
 import { restApi } from './rest-api.js';
+import { sdkSuite } from './sdk.js';
 import { storageBackends } from './storage-backends.js';
 import { storageList } from './storage-list.js';
 import { storageMemory } from './storage-memory.js';
@@ -18,7 +20,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, admissionSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

@@ -4,7 +4,7 @@
  * `metadata.generation` is already done, which is what lets a restarted controller relist
  * everything and repeat no work.
  */
-import { Controller, type Connection, type ObjectKey, type ReconcileContext } from '../../src/sdk/index.js';
+import { Controller, type Connection, type ControllerOptions, type ObjectKey, type ReconcileContext } from '../../src/sdk/index.js';
 import { WIDGET_SELECTION, WIDGETS, type Widget, type WidgetStatus } from './widget.js';
 
 export interface WidgetsControllerOptions {
@@ -18,6 +18,8 @@ export interface WidgetsControllerOptions {
   /** Told of every status the controller writes (tests and benchmarks count them). */
   onStatusWritten?(key: ObjectKey, widget: Widget): void;
   onError?(err: unknown, key?: ObjectKey): void;
+  /** Workers and rate limit (the SDK's defaults otherwise). */
+  tuning?: Pick<ControllerOptions<Widget>, 'workers' | 'rateLimit'>;
 }
 
 /** The status a spec gets. */
@@ -59,5 +61,6 @@ export function widgetsController(options: WidgetsControllerOptions): Controller
     reconcile: (ctx, key) => reconcileWidget(ctx, key, options.onStatusWritten),
     ...(options.leaseWorkspace ? { leaderElection: { workspace: options.leaseWorkspace, name: 'widgets-controller', ...(options.identity ? { identity: options.identity } : {}) } } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...options.tuning,
   });
 }
