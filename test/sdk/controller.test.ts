@@ -5,6 +5,7 @@
  * object), finalizer helpers through deletion, and leader election on a Lease with client-go's
  * semantics (one leader; release hands over at once; an unrenewed Lease is taken over).
  */
+import { EventEmitter } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bindConsumer, publishExport, putWidget } from '../../examples/widgets/setup.js';
 import { WIDGETS, type Widget } from '../../examples/widgets/widget.js';
@@ -164,9 +165,8 @@ describe('leader election on a Lease', () => {
 
 describe('the HTTP client', () => {
   it('leaves no abort listener behind on a long-lived signal (a controller’s) once a request is done', async () => {
-    const { getEventListeners } = await import('node:events');
     const signal = new AbortController().signal;
     for (let i = 0; i < 20; i++) await http.json('GET', `/clusters/${CONSUMER}/api/v1/namespaces/default`, { signal });
-    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(EventEmitter.getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });
