@@ -11,7 +11,7 @@ import { ownsStorage, resourceQuotas, SYSTEM_USER, type Registry, type ResourceT
 import { deepEqual, type KubeObject } from '../../meta/index.js';
 import { describeError, hasReason, listEverywhere, silentLog, WatchLoop, WorkQueue, type ControllerLog, type Outcome } from '../../controllers/index.js';
 import { LOGICAL_CLUSTER_RESOURCE } from '../../tenancy/index.js';
-import type { StoreEvent, WatchEvent } from '../../storage/index.js';
+import type { WatchEvent } from '../../storage/index.js';
 import { chargedNames, limitsOfResourceQuota, storageResourceOf } from './limits.js';
 import { quotaKey, type QuotaLedger } from './ledger.js';
 import type { IndexedQuota, QuotaIndex } from './quota-index.js';
@@ -19,6 +19,12 @@ import { workspaceLimits } from './workspace-quota.js';
 
 /** How often every quota is recounted (drift, and creates whose write failed after admission). */
 export const QUOTA_RESYNC_MS = 5 * 60_000;
+
+/**
+ * How long object changes are gathered before their quota is recounted: a burst of creates costs
+ * one recount and one status write, not one each. A timer exists only while changes wait.
+ */
+export const QUOTA_STATUS_DELAY_MS = 250;
 
 const QUOTA_RESOURCE = 'resourcequotas';
 const MANAGER = 'resourcequota-controller';
@@ -31,6 +37,7 @@ export interface QuotaControllerOptions {
   ledger: QuotaLedger;
   log?: ControllerLog;
   resyncMs?: number;
+  statusDelayMs?: number;
 }
 
 export class QuotaController {
@@ -39,6 +46,8 @@ export class QuotaController {
   private readonly queue: WorkQueue<IndexedQuota>;
   private readonly loops: WatchLoop[];
   private readonly timer: NodeJS.Timeout;
+  /** Quotas whose recount waits for more changes, by quota key. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: QuotaControllerOptions) {
     const { registry, index } = options;
@@ -101,6 +110,8 @@ export class QuotaController {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    for (const t of this.soon.values()) clearTimeout(t);
+    this.soon.clear();
     await Promise.all(this.loops.map((l) => l.stop()));
     await this.queue.stop();
   }
@@ -108,6 +119,19 @@ export class QuotaController {
   private enqueue(q: IndexedQuota): void {
     // The workspace quota has no status to keep: admission counts it from the store.
     if (q.limits.namespace !== undefined) this.queue.add(quotaKey(q.cluster, q.limits), q);
+  }
+
+  /** Queues the quota once the changes of the next moment have gathered. */
+  private enqueueSoon(q: IndexedQuota): void {
+    if (q.limits.namespace === undefined) return;
+    const key = quotaKey(q.cluster, q.limits);
+    if (this.soon.has(key)) return;
+    const timer = setTimeout(() => {
+      this.soon.delete(key);
+      this.enqueue(q);
+    }, this.options.statusDelayMs ?? QUOTA_STATUS_DELAY_MS);
+    timer.unref();
+    this.soon.set(key, timer);
   }
 
   private enqueueAll(): void {
@@ -121,11 +145,15 @@ export class QuotaController {
     if (this.options.index.setNamespaced(cluster, namespace, name, limits) && limits) this.enqueue({ cluster, limits });
   }
 
-  /** Object counts move only when objects come and go. */
-  private onChange(e: WatchEvent | StoreEvent): void {
+  /** Object counts move only when objects come and go; a create's ADDED also tells the ledger it was written. */
+  private onChange(e: WatchEvent): void {
     if (e.type !== 'ADDED' && e.type !== 'DELETED') return;
-    if (!e.key) return;
-    for (const q of this.options.index.affected(e.key.cluster, e.key.namespace)) this.enqueue(q);
+    const key = e.key;
+    if (!key) return;
+    for (const q of this.options.index.affected(key.cluster, key.namespace)) {
+      if (e.type === 'ADDED') this.options.ledger.landed(q.cluster, q.limits, key, e.revision);
+      this.enqueueSoon(q);
+    }
   }
 
   /** Recounts one ResourceQuota and writes its status when it changed. */

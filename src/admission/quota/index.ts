@@ -8,7 +8,7 @@ import { QuotaLedger, type LedgerOptions } from './ledger.js';
 import { QuotaIndex } from './quota-index.js';
 import { QuotaStage } from './stage.js';
 
-export { QuotaController, QUOTA_RESYNC_MS, type QuotaControllerOptions } from './controller.js';
+export { QuotaController, QUOTA_RESYNC_MS, QUOTA_STATUS_DELAY_MS, type QuotaControllerOptions } from './controller.js';
 export { QuotaLedger, IN_FLIGHT_TTL_MS } from './ledger.js';
 export { QuotaIndex } from './quota-index.js';
 export { QuotaStage } from './stage.js';
@@ -21,7 +21,7 @@ export class Quotas {
   readonly ledger: QuotaLedger;
   readonly stage: QuotaStage;
 
-  constructor(store: Pick<Store, 'get' | 'list'>, options: LedgerOptions = {}) {
+  constructor(store: Pick<Store, 'get' | 'list' | 'revision'>, options: LedgerOptions = {}) {
     this.ledger = new QuotaLedger(store, options);
     this.stage = new QuotaStage(this.index, this.ledger);
   }

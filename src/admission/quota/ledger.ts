@@ -23,6 +23,13 @@ interface InFlight {
   key: ObjectKey;
   names: readonly string[];
   expires: number;
+  /**
+   * The store's revision when it was admitted: its write comes later, so an object at this key
+   * from this revision or before is another one (and this create will fail, or follow a delete).
+   */
+  after: number;
+  /** The revision the store wrote it at, once the controller's watch has seen it (saves a read). */
+  landed?: number;
 }
 
 /** One quota's share of a create: the resource names of the quota it charges. */
@@ -47,7 +54,7 @@ export class QuotaLedger {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Pick<Store, 'get' | 'list'>,
+    private readonly store: Pick<Store, 'get' | 'list' | 'revision'>,
     options: LedgerOptions = {},
   ) {
     this.ttl = options.ttlMs ?? IN_FLIGHT_TTL_MS;
@@ -72,11 +79,12 @@ export class QuotaLedger {
       }
       if (dryRun) return;
       const expires = this.now() + this.ttl;
-      const id = `${key.resource}/${key.namespace}/${key.name}`;
+      const after = this.store.revision;
+      const id = inFlightId(key);
       for (const { limits, names } of charges) {
         const k = quotaKey(cluster, limits);
         const pending = this.inFlight.get(k) ?? new Map<string, InFlight>();
-        pending.set(id, { key, names, expires });
+        pending.set(id, { key, names, expires, after });
         this.inFlight.set(k, pending);
       }
     } finally {
@@ -95,6 +103,12 @@ export class QuotaLedger {
     } finally {
       release();
     }
+  }
+
+  /** The store wrote `key` at `revision` (an ADDED event): the quota's in-flight create of it, if any, need not be read back. */
+  landed(cluster: string, quota: Pick<QuotaLimits, 'name' | 'namespace'>, key: ObjectKey, revision: number): void {
+    const entry = this.inFlight.get(quotaKey(cluster, quota))?.get(inFlightId(key));
+    if (entry && entry.landed === undefined && revision > entry.after) entry.landed = revision;
   }
 
   /** Creates in flight across every quota (for tests and metrics). */
@@ -130,8 +144,8 @@ export class QuotaLedger {
       }
       const c = counted.get(entry.key.resource);
       if (!c) continue;
-      const stored = await this.store.get(entry.key);
-      if (stored && Number(stored.metadata.resourceVersion) <= c.revision) {
+      const written = entry.landed ?? (await this.writtenAt(entry.key));
+      if (written !== undefined && written > entry.after && written <= c.revision) {
         pending.delete(id);
         continue;
       }
@@ -144,9 +158,16 @@ export class QuotaLedger {
     return used;
   }
 
+  private async writtenAt(key: ObjectKey): Promise<number | undefined> {
+    const stored = await this.store.get(key);
+    return stored ? Number(stored.metadata.resourceVersion) : undefined;
+  }
+
   /** Objects of one resource in a namespace (or the whole logical cluster): one keyed count in the store. */
   private async count(cluster: string, resource: string, namespace: string | undefined): Promise<{ count: bigint; revision: number }> {
     const page = await this.store.list({ cluster, resource, ...(namespace !== undefined ? { namespace } : {}), limit: 1 });
     return { count: BigInt(page.items.length + (page.remainingItemCount ?? 0)), revision: page.revision };
   }
 }
+
+const inFlightId = (key: ObjectKey): string => `${key.resource}/${key.namespace}/${key.name}`;
