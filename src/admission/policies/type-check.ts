@@ -27,7 +27,8 @@ function selection(n: AstNode): { path: string[]; starts: number[] } | undefined
     const [operand, key] = cur.args as unknown[];
     if (typeof key !== 'string') return undefined;
     path.unshift(key);
-    starts.unshift(cur.start ?? 0);
+    // Kubernetes points at the selection's dot: just before the field name, which ends the node.
+    starts.unshift(cur.end === undefined ? (cur.start ?? 0) : cur.end - key.length - (cur.op === '.?' ? 2 : 1));
     cur = operand as AstNode | undefined;
   }
   if (cur?.op !== 'id' || (cur.args !== 'object' && cur.args !== 'oldObject') || path.length === 0) return undefined;

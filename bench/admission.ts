@@ -1,0 +1,170 @@
+/**
+ * Admission (docs/admission.md): what the chain costs a write, and what a policy costs per
+ * workspace.
+ *
+ * - REST creates of ConfigMaps in three workspaces of one in-process server: one without
+ *   policies (the baseline), one with 1 and one with 10 ValidatingAdmissionPolicies (each with its
+ *   binding, all matching ConfigMap creates, each a distinct passing CEL expression over
+ *   `object.data`). Rounds alternate (0, 1, 10, 10, 1, 0, twice) so drift hits all alike;
+ *   CREATE_CONCURRENCY requests in flight. Parts C and D add their variants (a quota, a local
+ *   webhook) to VARIANTS.
+ * - 10,000 workspaces each holding the same policy and binding, in a child process: heap after GC
+ *   with the workspaces alone, then with the policy in every one and a ConfigMap created in each
+ *   (so every workspace's policy has been looked up and evaluated); the difference per workspace,
+ *   and the number of distinct compiled programs (the same expression in every workspace: one).
+ *
+ * ATOLL_BENCH_FULL=1 runs 20,000 creates per variant.
+ */
+import type http from 'node:http';
+import process from 'node:process';
+import { policyProgramCount } from '../src/admission/policies/index.js';
+import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from '../src/admission/kinds/policies.js';
+import { configMaps, type RequestContext, type ResourceType } from '../src/registry/index.js';
+import type { AtollServer } from '../src/server/index.js';
+import { ROOT_CLUSTER, specOf, workspaces } from '../src/tenancy/index.js';
+import { measureInChild, progress, runAsChild } from './child-measure.js';
+import { adminHeaders, settledMemory } from './fixtures.js';
+import { drive, expectStatus, mergeLoads, type LoadResult } from './http-load.js';
+import { figure, note, reportLoads, type Suite } from './report.js';
+import { createAndWait, flat, startServer, withServer } from './workspace-driver.js';
+
+const FULL = process.env.ATOLL_BENCH_FULL === '1';
+const CREATES = FULL ? 20_000 : 4_000;
+const CREATE_CONCURRENCY = 32;
+const WORKSPACES = 10_000;
+const WINDOW = 512;
+const CHILD_TIMEOUT_MS = 15 * 60_000;
+const KiB = 1024;
+
+const VAP = validatingAdmissionPolicies[0] as ResourceType;
+const VAPB = validatingAdmissionPolicyBindings[0] as ResourceType;
+const rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+
+/** A workspace's setup for one variant of the create benchmark. */
+export interface AdmissionVariant {
+  label: string;
+  setup(server: AtollServer, cluster: string): Promise<void>;
+}
+
+/** Policy `i`: a distinct passing expression, so ten policies are ten programs. */
+async function addPolicy(server: AtollServer, cluster: string, i: number, name = `bench-${i}`): Promise<void> {
+  const ctx: RequestContext = { cluster };
+  await server.registry.create(ctx, VAP, undefined, {
+    metadata: { name },
+    spec: { matchConstraints: { resourceRules: rules }, validations: [{ expression: `!has(object.data) || size(object.data) < ${100 + i}`, message: 'too many keys' }] },
+  });
+  await server.registry.create(ctx, VAPB, undefined, { metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } });
+}
+
+const policies = (count: number): AdmissionVariant => ({
+  label: `${count} polic${count === 1 ? 'y' : 'ies'}`,
+  setup: async (server, cluster) => {
+    for (let i = 0; i < count; i++) await addPolicy(server, cluster, i);
+  },
+});
+
+/** Variants after the baseline (parts C and D add theirs here). */
+export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10)];
+
+async function workspaceCluster(server: AtollServer, name: string): Promise<string> {
+  const ws = await server.registry.create({ cluster: ROOT_CLUSTER }, workspaces, undefined, { metadata: { name } });
+  const cluster = specOf(ws).cluster;
+  if (!cluster) throw new Error(`workspace ${name} has no spec.cluster`);
+  // The workspace's default namespace comes with its initialization: wait for it.
+  for (let i = 0; i < 600; i++) {
+    try {
+      await server.registry.get({ cluster }, configMaps, 'default', 'kube-root-ca.crt');
+      return cluster;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`workspace ${name} never got its default namespace`);
+}
+
+async function measureCreates(): Promise<void> {
+  await withServer(async ({ server, dataDir }) => {
+    const headers = adminHeaders(dataDir);
+    const all = [{ label: 'no policies', setup: async () => undefined } as AdmissionVariant, ...VARIANTS];
+    const clusters: string[] = [];
+    for (const [i, v] of all.entries()) {
+      const cluster = await workspaceCluster(server, `adm-bench-${i}`);
+      await v.setup(server, cluster);
+      clusters.push(cluster);
+    }
+    const order = [...all.keys(), ...[...all.keys()].reverse()];
+    const rounds = [...order, ...order];
+    const perRound = Math.ceil(CREATES / (rounds.length / all.length));
+    const runs: LoadResult[][] = all.map(() => []);
+    let seq = 0;
+    for (const [r, v] of [-1, ...rounds].entries()) {
+      const index = v < 0 ? 0 : v;
+      const path = `/clusters/${clusters[index] as string}/api/v1/namespaces/default/configmaps`;
+      let left = v < 0 ? 200 : perRound;
+      const result = await drive(
+        CREATE_CONCURRENCY,
+        () => left-- > 0,
+        async (agent: http.Agent) => {
+          await expectStatus(agent, server.baseUrl, 'POST', path, 201, { metadata: { name: `cm-${seq++}` }, data: { a: '1', b: '2' } }, headers);
+        },
+      );
+      if (r > 0) runs[index]?.push(result);
+    }
+    const [base, ...others] = runs.map((rs, i) => ({ label: all[i]?.label ?? '', result: mergeLoads(rs) }));
+    if (base) reportLoads('ConfigMap creates', base, ...others);
+  });
+}
+
+interface HeapResult {
+  baseline: number;
+  withPolicies: number;
+  programs: number;
+  ms: number;
+}
+
+async function measureWorkspaces(dataDir: string): Promise<HeapResult> {
+  const { server } = await startServer(dataDir);
+  try {
+    const clusters: string[] = [];
+    await createAndWait(server, {
+      total: WORKSPACES,
+      window: WINDOW,
+      next: flat(ROOT_CLUSTER, WORKSPACES, 'w'),
+      onReady: (_parent, child) => clusters.push(child),
+      onProgress: (ready, ms) => progress(`${ready} workspaces Ready in ${(ms / 1000).toFixed(1)} s`),
+      progressEvery: 5_000,
+    });
+    const baseline = (await settledMemory()).heapUsed;
+    const start = performance.now();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < clusters.length) {
+        const cluster = clusters[next++] as string;
+        await addPolicy(server, cluster, 0, 'small-configmaps');
+        await server.registry.create({ cluster }, configMaps, 'default', { metadata: { name: 'probe' }, data: { a: '1' } });
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, worker));
+    const ms = performance.now() - start;
+    const withPolicies = (await settledMemory()).heapUsed;
+    return { baseline, withPolicies, programs: policyProgramCount(), ms };
+  } finally {
+    await server.stop();
+  }
+}
+
+export const admissionSuite: Suite = {
+  name: 'admission',
+  title: 'creates with 0, 1 and 10 validating policies; 10,000 workspaces with one policy each',
+  async run() {
+    await measureCreates();
+    const r = await measureInChild<HeapResult>(import.meta.url, 'admission workspaces', CHILD_TIMEOUT_MS);
+    figure(`heap, ${WORKSPACES} workspaces without policies`, r.baseline / 2 ** 20, 'MiB');
+    figure(`heap per workspace for its policy + binding`, (r.withPolicies - r.baseline) / WORKSPACES / KiB, 'KiB');
+    figure(`policy + binding + first create, per workspace`, r.ms / WORKSPACES, 'ms');
+    figure('distinct compiled CEL programs', r.programs, 'programs');
+    note('the heap figure includes the two stored objects\' share of caches and the ConfigMap each workspace got');
+  },
+};
+
+runAsChild(import.meta.url, measureWorkspaces);
