@@ -17,7 +17,8 @@ import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } f
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
 import { Quotas } from '../admission/quota/index.js';
-import { AdmissionChain, AdmissionConfigIndex, admissionResourceTypes, equivalentsFrom, matcher, type Matcher } from '../admission/index.js';
+import { AdmissionChain, AdmissionConfigIndex, admissionResourceTypes, equivalentsFrom, matcher, namespaceReader, type Matcher } from '../admission/index.js';
+import { DestinationPolicy, MutatingWebhooks, ValidatingWebhooks, WebhookClient } from '../admission/webhooks/index.js';
 import { MutatingPolicyStage, PolicyStatusController, ValidatingPolicyStage } from '../admission/policies/index.js';
 import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard, ensureSystemExports, maximalPermissionPolicy, ProviderViews, startApiControllers } from '../apiexports/index.js';
 import {
@@ -88,6 +89,8 @@ export class AtollServer {
   readonly admission: AdmissionChain;
   /** The rules and selectors matcher the chain's stages share. */
   readonly admissionMatcher: Matcher;
+  /** Admission webhooks' HTTPS connections (closed on stop). */
+  private readonly webhookClient: WebhookClient;
   private controllers: RunningControllers[] = [];
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Map<Socket, number>();
@@ -146,6 +149,10 @@ export class AtollServer {
     const policies = { configs: this.admissionIndex, registry: this.registry, typesFor, matcher: this.admissionMatcher };
     this.admission.addMutating(new MutatingPolicyStage(policies));
     this.admission.addValidating(new ValidatingPolicyStage(policies));
+    this.webhookClient = new WebhookClient({ destinations: new DestinationPolicy(config.webhookAllowedDestinations) });
+    const webhooks = { configs: this.admissionIndex, client: this.webhookClient, matcher: this.admissionMatcher, namespaceOf: namespaceReader(this.registry), logger: log.child({ component: 'admission-webhooks' }) };
+    this.admission.addMutating(new MutatingWebhooks(webhooks));
+    this.admission.addValidating(new ValidatingWebhooks(webhooks));
     this.quotas = new Quotas(this.store);
     this.admission.addValidating(this.quotas.stage);
     this.admission.install(this.registry);
@@ -395,6 +402,7 @@ export class AtollServer {
     await closed;
     clearTimeout(timer);
     await Promise.all(this.controllers.map((c) => c.stop()));
+    this.webhookClient.close();
     await this.auth.stop();
     this.stopTypeCache?.();
     await this.store.close();
