@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { useKubectlAtoll } from '../support/kubectl-atoll.js';
-import { haveKubectl, KUBECTL } from '../support/kubectl.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUNDLED_DIR, haveKubectl, KUBECTL, kubectlFor } from '../support/kubectl.js';
 
 const reason = haveKubectl ? '' : ` (skipped: ${KUBECTL} not found)`;
 const G = 'admissionregistration.k8s.io';
@@ -147,5 +149,22 @@ describe.skipIf(!haveKubectl)(`kubectl with admissionregistration.k8s.io${reason
     const mutation = await refused('bad-map.yaml', { ...map, metadata: { name: 'bad' }, spec: { ...map.spec, mutations: [{ patchType: 'JSONPatch', applyConfiguration: { expression: 'x' } }] } });
     expect(mutation).toContain('spec.mutations[0].jsonPatch: Required value');
     expect(mutation).toContain('spec.mutations[0].applyConfiguration: Forbidden');
+  });
+
+  it('serves kubectl 1.27–1.29 era clients the v1beta1 validating policies', async () => {
+    for (const version of ['1.27', '1.29']) {
+      const binary = path.join(BUNDLED_DIR, `kubectl.${version}`);
+      if (!fs.existsSync(binary)) continue;
+      const old = kubectlFor(fx.atoll.kubeconfig, binary);
+      try {
+        const name = `beta-${version.replace('.', '-')}`;
+        const beta = { ...vap, apiVersion: `${G}/v1beta1`, metadata: { name } };
+        expect(await old.ok(['apply', '-f', manifest(`${name}.yaml`, beta)])).toContain(`validatingadmissionpolicy.admissionregistration.k8s.io/${name} created`);
+        expect(await old.ok(['get', `validatingadmissionpolicies.v1beta1.${G}`, name, '-o', 'jsonpath={.apiVersion} {.spec.failurePolicy}'])).toBe(`${G}/v1beta1 Fail`);
+        expect(await old.ok(['get', 'validatingadmissionpolicies', name])).toMatch(new RegExp(`NAME\\s+VALIDATIONS\\s+PARAMKIND\\s+AGE\\s*\\n${name}\\s+1`));
+      } finally {
+        old.cleanup();
+      }
+    }
   });
 });

@@ -3,10 +3,11 @@
  * resource names, exclusions, matchPolicy Exact/Equivalent, object and namespace selectors (the
  * namespace read once per request, never for cluster-scoped objects or empty selectors).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../src/meta/index.js';
 import { configMaps, events, eventsV1, namespaces, clusterRoles, type AdmissionRequest, type Operation, type ResourceType } from '../../src/registry/index.js';
-import { equivalentsFrom, matcher, ruleMatches, attributesOf, type Webhook } from '../../src/admission/index.js';
+import { equivalentsFrom, matcher, namespaceReader, ruleMatches, attributesOf, type Webhook } from '../../src/admission/index.js';
+import { useRegistry } from '../support/registry-fixture.js';
 
 const cm = (labels: Record<string, string> = {}, name = 'c1'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns1', labels } });
 
@@ -144,5 +145,26 @@ describe('matchPolicy', () => {
     expect(await m.webhookResource(w, req(eventsV1, 'CREATE', { ...ev, apiVersion: 'events.k8s.io/v1' }))).toBe(eventsV1);
     expect(await m.webhookResource({ ...w, matchPolicy: 'Exact' }, req(events, 'CREATE', ev))).toBeUndefined();
     expect(await m.webhookMatches({ ...w, objectSelector: { matchLabels: { a: 'b' } } }, req(eventsV1, 'CREATE', ev), none)).toBe(false);
+  });
+});
+
+describe('namespaceReader', () => {
+  const fx = useRegistry();
+
+  it('reads the request’s namespace once, whichever stage asks, and nothing for cluster-scoped requests', async () => {
+    await fx.reg.create({ cluster: 'c' }, namespaces, undefined, { metadata: { name: 'ns1', labels: { env: 'prod' } } });
+    const get = vi.spyOn(fx.reg, 'get');
+    const reader = namespaceReader(fx.reg);
+    const r = req(configMaps, 'CREATE', cm());
+    const [a, b] = await Promise.all([reader(r)(), reader(r)()]);
+    expect(a?.metadata.labels).toEqual({ env: 'prod' });
+    expect(b).toBe(a);
+    expect(await reader(r)()).toBe(a);
+    expect(get).toHaveBeenCalledTimes(1);
+    // Another request reads again; a missing namespace is undefined; a cluster-scoped request reads nothing.
+    expect((await reader(req(configMaps, 'CREATE', cm()))())?.metadata.name).toBe('ns1');
+    expect(await reader(req(configMaps, 'CREATE', { ...cm(), metadata: { name: 'x', namespace: 'absent' } }))()).toBeUndefined();
+    expect(await reader(req(clusterRoles, 'CREATE', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } }))()).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(3);
   });
 });
