@@ -111,12 +111,12 @@ export class Controller<T extends KubeObject> {
   /**
    * Waits for leadership (with leaderElection), then lists, and resolves once the cache is synced
    * and every object is queued; reconciling goes on until stop(). Resolves false if stopped before
-   * it could lead.
+   * it could lead or sync.
    */
   async start(): Promise<boolean> {
     if (this.elector && !(await this.elector.acquire(() => this.lost()))) return false;
     await this.informer.start();
-    return true;
+    return this.informer.hasSynced;
   }
 
   /** Graceful shutdown: stop watching, let running reconciles finish, release the Lease. Idempotent. */

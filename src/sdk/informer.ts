@@ -57,11 +57,14 @@ export class Informer<T extends KubeObject> {
     this.handlers.push(h);
   }
 
-  /** Starts listing and watching; resolves once the first list is in the cache and handed to the handlers. */
+  /**
+   * Starts listing and watching; resolves once the first list is in the cache and handed to the
+   * handlers, or when stop() comes first (then hasSynced is false).
+   */
   start(): Promise<void> {
     if (this.loop) throw new Error('the informer is already started');
     return new Promise((resolve, reject) => {
-      this.loop = this.run(resolve).catch(reject);
+      this.loop = this.run(resolve).then(resolve, reject);
     });
   }
 

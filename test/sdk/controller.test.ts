@@ -163,6 +163,29 @@ describe('leader election on a Lease', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('stops a controller still waiting for the Lease: start() resolves false and nothing was reconciled', async () => {
+    const now = new Date().toISOString().replace('Z', '000Z');
+    expect((await fx.call('POST', LEASES, { metadata: { name: 'held' }, spec: { holderIdentity: 'other', leaseDurationSeconds: 3600, acquireTime: now, renewTime: now } })).status).toBe(201);
+    let reconciled = 0;
+    const c = new Controller<Widget>({
+      name: 'waiting',
+      connection: { server: fx.base, token: fx.adminToken },
+      view,
+      resource: WIDGETS,
+      reconcile: async () => void reconciled++,
+      leaderElection: { workspace: PROVIDER, name: 'held', identity: 'waiting', retryPeriodMs: 50 },
+    });
+    const started = c.start();
+    await eventually(async () => expect((await fx.call('GET', `${LEASES}/held`)).body.spec?.holderIdentity).toBe('other'));
+    await c.stop();
+    expect(await started).toBe(false);
+    expect(reconciled).toBe(0);
+    expect(c.informer.lists).toBe(0);
+    expect((await fx.call('GET', `${LEASES}/held`)).body.spec?.holderIdentity).toBe('other');
+  });
+});
+
 describe('the HTTP client', () => {
   it('leaves no abort listener behind on a long-lived signal (a controller’s) once a request is done', async () => {
     const signal = new AbortController().signal;
