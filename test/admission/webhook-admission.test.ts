@@ -130,6 +130,27 @@ describe('admission webhooks', () => {
     expect((await fx.call('GET', `${cms('mutate')}/broken`)).status).toBe(404);
   });
 
+  it('refuses a patch that renames the object or does not apply, whatever the failurePolicy', async () => {
+    await namespace('bad-patch');
+    const patch = (ops: unknown[]) => ({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') });
+    await configure('mutating', 'bad-patch', '/bad-patch', (r) =>
+      (r.request.object?.metadata as { name: string }).name === 'rename' ? patch([{ op: 'replace', path: '/metadata/name', value: 'other' }]) : patch([{ op: 'remove', path: '/spec/nothing' }]),
+      { failurePolicy: 'Ignore' },
+    );
+    const renamed = await createCm('bad-patch', 'rename');
+    expect(renamed.status).toBe(503);
+    expect(renamed.body.message).toBe('admission webhook "bad-patch.atoll.test" may not change metadata.name');
+    const broken = await createCm('bad-patch', 'broken');
+    expect(broken.status).toBe(503);
+    expect(broken.body.message).toContain('admission webhook "bad-patch.atoll.test" returned a patch that does not apply');
+  });
+
+  it('sends admission.k8s.io/v1beta1 to a webhook that accepts only it', async () => {
+    await namespace('beta');
+    await configure('validating', 'beta', '/beta', (r) => ({ allowed: r.apiVersion === 'admission.k8s.io/v1beta1', status: { message: `got ${r.apiVersion}` } }), { admissionReviewVersions: ['v1beta1'] });
+    expect((await createCm('beta', 'x')).status).toBe(201);
+  });
+
   it('lets a write through a timed-out webhook with failurePolicy Ignore, and refuses it clearly with Fail', async () => {
     await namespace('slow');
     await configure('validating', 'slow', '/slow', () => ({ hang: true }), { timeoutSeconds: 1, failurePolicy: 'Ignore' });
