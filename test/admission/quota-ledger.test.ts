@@ -62,6 +62,55 @@ describe('QuotaLedger', () => {
     await store.close();
   });
 
+  it('following a watch, keeps counts in memory and moves them with creates and deletes', async () => {
+    const { store, ledger } = setup();
+    ledger.follow(true);
+    await ledger.charge('c1', charges, key('a'), false, refuse);
+    const a = await store.create(key('a'), object('a'));
+    // Written but not yet seen by the watch: still counted once, as in flight.
+    expect(await ledger.usage('c1', quota, names)).toEqual(new Map([['count/configmaps', 1n]]));
+    ledger.observe('ADDED', key('a'), Number(a.metadata.resourceVersion));
+    ledger.landed('c1', quota, key('a'), Number(a.metadata.resourceVersion));
+    expect(await ledger.usage('c1', quota, names)).toEqual(new Map([['count/configmaps', 1n]]));
+    expect(ledger.inFlightCount).toBe(0);
+    const b = await store.create(key('b'), object('b'));
+    ledger.observe('ADDED', key('b'), Number(b.metadata.resourceVersion));
+    await expect(ledger.charge('c1', charges, key('c'), false, refuse)).rejects.toThrow('used: count/configmaps=2');
+    const gone = await store.delete(key('a'));
+    ledger.observe('DELETED', key('a'), Number(gone.metadata.resourceVersion));
+    await ledger.charge('c1', charges, key('c'), false, refuse);
+    await store.close();
+  });
+
+  it('does not lose a change the watch delivers while the store is counting', async () => {
+    const store = new EmbeddedStore();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let listed!: () => void;
+    const counting = new Promise<void>((resolve) => (listed = resolve));
+    const slow = {
+      get: store.get.bind(store),
+      get revision() {
+        return store.revision;
+      },
+      list: async (o: Parameters<EmbeddedStore['list']>[0]) => {
+        const r = await store.list(o);
+        listed();
+        await gate;
+        return r;
+      },
+    };
+    const ledger = new QuotaLedger(slow);
+    ledger.follow(true);
+    const usage = ledger.usage('c1', quota, names);
+    await counting;
+    const a = await store.create(key('a'), object('a'));
+    ledger.observe('ADDED', key('a'), Number(a.metadata.resourceVersion));
+    open();
+    expect(await usage).toEqual(new Map([['count/configmaps', 1n]]));
+    await store.close();
+  });
+
   it('serializes concurrent charges: of 64 at once against 50, exactly 50 are admitted', async () => {
     const { store, ledger } = setup();
     const fifty = { ...quota, hard: new Map([['count/configmaps', 50n]]) };

@@ -88,15 +88,18 @@ export class QuotaController {
       },
       onEvent: (e) => {
         if (!e.key) return;
-        index.setWorkspace(e.key.cluster, e.type === 'DELETED' || !e.object ? undefined : workspaceLimits(e.object));
+        const limits = e.type === 'DELETED' || !e.object ? undefined : workspaceLimits(e.object);
+        index.setWorkspace(e.key.cluster, limits);
+        if (!limits) options.ledger.forget(e.key.cluster, undefined);
       },
     });
     const changes = new WatchLoop({
       store,
       name: 'resourcequota-changes',
       log,
-      // Whatever happened before now is recounted: every quota is queued.
+      // Whatever happened before now is recounted: kept counts are dropped, every quota is queued.
       resync: () => {
+        options.ledger.follow(true);
         this.enqueueAll();
         return Promise.resolve(store.revision);
       },
@@ -104,7 +107,10 @@ export class QuotaController {
     });
     this.loops = [quotas, clusters, changes];
     this.synced = Promise.all(this.loops.map((l) => l.synced)).then(() => undefined);
-    this.timer = setInterval(() => this.enqueueAll(), options.resyncMs ?? QUOTA_RESYNC_MS);
+    this.timer = setInterval(() => {
+      options.ledger.follow(true);
+      this.enqueueAll();
+    }, options.resyncMs ?? QUOTA_RESYNC_MS);
     this.timer.unref();
   }
 
@@ -114,6 +120,7 @@ export class QuotaController {
     this.soon.clear();
     await Promise.all(this.loops.map((l) => l.stop()));
     await this.queue.stop();
+    this.options.ledger.follow(false);
   }
 
   private enqueue(q: IndexedQuota): void {
@@ -142,7 +149,9 @@ export class QuotaController {
     if (!e.key) return;
     const { cluster, namespace, name } = e.key;
     const limits = e.type === 'DELETED' || !e.object ? undefined : limitsOfResourceQuota(e.object);
-    if (this.options.index.setNamespaced(cluster, namespace, name, limits) && limits) this.enqueue({ cluster, limits });
+    const { index, ledger } = this.options;
+    if (index.setNamespaced(cluster, namespace, name, limits) && limits) this.enqueue({ cluster, limits });
+    if (!limits && index.inNamespace(cluster, namespace)[Symbol.iterator]().next().done) ledger.forget(cluster, namespace);
   }
 
   /** Object counts move only when objects come and go; a create's ADDED also tells the ledger it was written. */
@@ -150,6 +159,7 @@ export class QuotaController {
     if (e.type !== 'ADDED' && e.type !== 'DELETED') return;
     const key = e.key;
     if (!key) return;
+    this.options.ledger.observe(e.type, key, e.revision);
     for (const q of this.options.index.affected(key.cluster, key.namespace)) {
       if (e.type === 'ADDED') this.options.ledger.landed(q.cluster, q.limits, key, e.revision);
       this.enqueueSoon(q);

@@ -7,6 +7,11 @@
  * recorded its own create as in flight, so concurrent creates are admitted one after the other
  * and the last unit goes to exactly one of them. Nothing is written per create.
  *
+ * While the quota controller's wildcard watch feeds it (`follow`, `observe`), a count is taken
+ * from the store once per namespace and resource and then moved by the watch's creates and
+ * deletes, so a create costs map lookups, not a count; the creates in flight are then those the
+ * watch has not yet reported written. Without the watch every create counts in the store.
+ *
  * An in-flight create stops counting once the store holds its key at a revision the count
  * already includes, or when it expires (its write failed after admission: a brief overcount, as
  * Kubernetes has until its controller recounts). A crash loses only in-flight entries, whose
@@ -47,9 +52,22 @@ export interface LedgerOptions {
 export const quotaKey = (cluster: string, q: Pick<QuotaLimits, 'name' | 'namespace'>): string =>
   q.namespace === undefined ? cluster : `${cluster}/${q.namespace}/${q.name}`;
 
+/** A count kept in memory: taken from the store once, then moved by the watch's creates and deletes. */
+interface KeptCount {
+  count: bigint;
+  /** The revision the count is exact at. */
+  revision: number;
+  /** Changes the watch delivered while the store was counting, applied once the count is known. */
+  early?: { revision: number; delta: bigint }[];
+  ready: Promise<void>;
+}
+
 export class QuotaLedger {
   private readonly lock = new KeyedLock();
   private readonly inFlight = new Map<string, Map<string, InFlight>>();
+  /** Counts by cluster, namespace ('*': the whole cluster) and resource, while a watch feeds `observe`. */
+  private readonly counts = new Map<string, KeptCount>();
+  private following = false;
   private readonly ttl: number;
   private readonly now: () => number;
 
@@ -111,6 +129,38 @@ export class QuotaLedger {
     if (entry && entry.landed === undefined && revision > entry.after) entry.landed = revision;
   }
 
+  /**
+   * From now on (true) counts are kept in memory, moved by `observe`, which the caller must feed
+   * with every create and delete of the store in revision order (the controller's wildcard watch);
+   * false counts in the store every time. Either way, kept counts are dropped: call it again when
+   * the watch had to list anew (it may have missed changes).
+   */
+  follow(on: boolean): void {
+    this.following = on;
+    this.counts.clear();
+  }
+
+  /** One change from the watch: the kept counts of its namespace and of its whole cluster move with it. */
+  observe(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', key: ObjectKey, revision: number): void {
+    if (this.counts.size === 0 || (type !== 'ADDED' && type !== 'DELETED')) return;
+    const delta = type === 'ADDED' ? 1n : -1n;
+    for (const k of [countKey(key.cluster, key.namespace, key.resource), countKey(key.cluster, undefined, key.resource)]) {
+      const c = this.counts.get(k);
+      if (!c) continue;
+      if (c.early) c.early.push({ revision, delta });
+      else if (revision > c.revision) {
+        c.count += delta;
+        c.revision = revision;
+      }
+    }
+  }
+
+  /** Drops the kept counts of a namespace (undefined: of the whole cluster) that no quota limits any more. */
+  forget(cluster: string, namespace: string | undefined): void {
+    const prefix = countKey(cluster, namespace, '');
+    for (const k of this.counts.keys()) if (k.startsWith(prefix)) this.counts.delete(k);
+  }
+
   /** Creates in flight across every quota (for tests and metrics). */
   get inFlightCount(): number {
     let n = 0;
@@ -144,7 +194,8 @@ export class QuotaLedger {
       }
       const c = counted.get(entry.key.resource);
       if (!c) continue;
-      const written = entry.landed ?? (await this.writtenAt(entry.key));
+      // A kept count moves only with the watch, which also marks the writes it saw: reading back tells nothing more.
+      const written = entry.landed ?? (this.following ? undefined : await this.writtenAt(entry.key));
       if (written !== undefined && written > entry.after && written <= c.revision) {
         pending.delete(id);
         continue;
@@ -163,11 +214,43 @@ export class QuotaLedger {
     return stored ? Number(stored.metadata.resourceVersion) : undefined;
   }
 
-  /** Objects of one resource in a namespace (or the whole logical cluster): one keyed count in the store. */
+  /** Objects of one resource in a namespace (or the whole logical cluster), and the revision that is exact at. */
   private async count(cluster: string, resource: string, namespace: string | undefined): Promise<{ count: bigint; revision: number }> {
+    if (!this.following) return this.countStored(cluster, resource, namespace);
+    const k = countKey(cluster, namespace, resource);
+    let kept = this.counts.get(k);
+    if (!kept) {
+      const entry: KeptCount = { count: 0n, revision: 0, early: [], ready: Promise.resolve() };
+      entry.ready = this.countStored(cluster, resource, namespace).then(
+        ({ count, revision }) => {
+          entry.count = count;
+          entry.revision = revision;
+          for (const e of entry.early ?? []) {
+            if (e.revision <= entry.revision) continue;
+            entry.count += e.delta;
+            entry.revision = e.revision;
+          }
+          delete entry.early;
+        },
+        (err: unknown) => {
+          if (this.counts.get(k) === entry) this.counts.delete(k);
+          throw err;
+        },
+      );
+      this.counts.set(k, entry);
+      kept = entry;
+    }
+    await kept.ready;
+    return { count: kept.count, revision: kept.revision };
+  }
+
+  /** One keyed count in the store. */
+  private async countStored(cluster: string, resource: string, namespace: string | undefined): Promise<{ count: bigint; revision: number }> {
     const page = await this.store.list({ cluster, resource, ...(namespace !== undefined ? { namespace } : {}), limit: 1 });
     return { count: BigInt(page.items.length + (page.remainingItemCount ?? 0)), revision: page.revision };
   }
 }
 
 const inFlightId = (key: ObjectKey): string => `${key.resource}/${key.namespace}/${key.name}`;
+
+const countKey = (cluster: string, namespace: string | undefined, resource: string): string => `${cluster}\u0000${namespace ?? '*'}\u0000${resource}`;
