@@ -12,9 +12,10 @@ import { builtin, builtinResourceTypes, type Registry, type ResourceType } from 
 import { tenancyResourceTypes } from '../../src/tenancy/index.js';
 import { customResourceDefinitions } from '../../src/crd/index.js';
 import { apisResourceTypes } from '../../src/apiexports/index.js';
+import { admissionResourceTypes } from '../../src/admission/index.js';
 
 /** What every workspace serves, as the server composes it. */
-export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes];
+export const builtinTypes: readonly ResourceType[] = [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes, ...admissionResourceTypes];
 export const builtinSet = (): ApiSet => new ApiSet(builtinTypes);
 
 const PROPS = 'com.example.v1.Props';
