@@ -5,6 +5,7 @@
  * reported and the run goes on.
  */
 import { admissionSuite } from './admission.js';
+import { admissionQuota } from './admission-quota.js';
 import { apiBindingsSuite } from './apibindings.js';
 import { authSuite } from './auth.js';
 import { crdSuite } from './crds.js';
@@ -20,7 +21,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, admissionSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, admissionSuite, admissionQuota];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
