@@ -208,6 +208,19 @@ describe('admission webhooks', () => {
     expect((await createCm('elsewhere', 'caught')).status).toBe(201);
   });
 
+  it('never sends writes of admission configurations to webhooks, so a webhook refusing everything can be removed', async () => {
+    await namespace('lockout');
+    routes.set('/lockout', () => ({ allowed: false, status: { message: 'locked out' } }));
+    const config = { metadata: { name: 'lockout', labels: { lockout: 'yes' } }, webhooks: [webhook('lockout', '/lockout', { rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }], namespaceSelector: {}, objectSelector: { matchLabels: { lockout: 'yes' } } })] };
+    const path = `/clusters/${W}${G}/validatingwebhookconfigurations`;
+    expect((await fx.call('POST', path, config)).status).toBe(201);
+    expect((await fx.call('POST', cms('lockout'), { metadata: { name: 'x', labels: { lockout: 'yes' } } })).status).toBe(403);
+    const updated = await fx.call('PUT', `${path}/lockout`, { ...config, metadata: { ...config.metadata, annotations: { changed: 'yes' } } });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect((await fx.call('DELETE', `${path}/lockout`)).status).toBe(200);
+    expect((await fx.call('POST', cms('lockout'), { metadata: { name: 'x', labels: { lockout: 'yes' } } })).status).toBe(201);
+  });
+
   it('reuses its TLS connection to a webhook across writes', async () => {
     await namespace('reuse');
     await configure('validating', 'reuse', '/reuse', () => ({ allowed: true }));
