@@ -171,6 +171,21 @@ describe('the workspace quota', () => {
     expect((await fx.callAs('alice-token', 'POST', `${ns('root:capped')}/secrets`, { metadata: { name: 'five' } })).status).toBe(403);
   });
 
+  it("never refuses what Atoll's own controllers create in a new workspace (its default namespace), only users' creates", async () => {
+    const TYPES = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspacetypes';
+    await created(
+      fx.call('POST', TYPES, {
+        metadata: { name: 'no-namespaces', annotations: { [QUOTA_ANNOTATION]: '{"count/namespaces":"0"}' } },
+        spec: { extend: { with: [{ name: 'universal', path: 'root' }] } },
+      }),
+    );
+    await fx.workspace('root', 'bare', { name: 'no-namespaces', path: 'root' });
+    await eventually(async () => expect((await fx.call('GET', ns('root:bare'))).status).toBe(200));
+    const mine = await fx.call('POST', '/clusters/root:bare/api/v1/namespaces', { metadata: { name: 'mine' } });
+    expect(mine.status).toBe(403);
+    expect(mine.body.message).toBe('namespaces "mine" is forbidden: exceeded quota: workspace, requested: count/namespaces=1, used: count/namespaces=1, limited: count/namespaces=0');
+  });
+
   it('is copied from the WorkspaceType at creation', async () => {
     const TYPES = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspacetypes';
     const invalid = await fx.call('POST', TYPES, { metadata: { name: 'bad-capped', annotations: { [QUOTA_ANNOTATION]: 'nope' } } });

@@ -6,7 +6,7 @@
  * into a quota either.
  */
 import { ALL_CLUSTERS } from '../../storage/index.js';
-import { errors, type AdmissionRequest } from '../../registry/index.js';
+import { errors, SYSTEM_USER, type AdmissionRequest } from '../../registry/index.js';
 import type { ValidatingStage } from '../types.js';
 import { chargedNames, restricted, storageResourceOf } from './limits.js';
 import type { Charge, QuotaLedger } from './ledger.js';
@@ -28,7 +28,13 @@ export class QuotaStage implements ValidatingStage {
     const names = chargedNames(t);
     const namespace = t.namespaced ? (object.metadata.namespace ?? '') : '';
     const charges: Charge[] = [];
+    // Atoll's own controllers make what a workspace needs to work (its default namespace, the
+    // owner's binding, service accounts): counted by the workspace quota, never refused by it —
+    // else a type's small quota would keep its workspaces from initializing (kcp likewise
+    // enforces its object limit only on Ready workspaces). ResourceQuotas apply to them, as in Kubernetes.
+    const own = context.user?.name === SYSTEM_USER.name;
     for (const { limits } of this.index.affected(context.cluster, namespace)) {
+      if (own && limits.namespace === undefined) continue;
       const limited = restricted(limits, names);
       if (limited.length > 0) charges.push({ limits, names: limited });
     }
