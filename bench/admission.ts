@@ -13,25 +13,26 @@
  *   (so every workspace's policy has been looked up and evaluated); the difference per workspace,
  *   and the number of distinct compiled programs (the same expression in every workspace: one).
  *
- * ATOLL_BENCH_FULL=1 runs 20,000 creates per variant.
+ * ATOLL_BENCH_FULL=1 runs 20,000 creates per variant; ATOLL_BENCH_ADMISSION_WORKSPACES sets the
+ * workspace count (default 10,000).
  */
 import type http from 'node:http';
 import process from 'node:process';
 import { policyProgramCount } from '../src/admission/policies/index.js';
 import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from '../src/admission/kinds/policies.js';
-import { configMaps, type RequestContext, type ResourceType } from '../src/registry/index.js';
+import { configMaps, namespaces, type RequestContext, type ResourceType } from '../src/registry/index.js';
 import type { AtollServer } from '../src/server/index.js';
-import { ROOT_CLUSTER, specOf, workspaces } from '../src/tenancy/index.js';
+import { ROOT_CLUSTER } from '../src/tenancy/index.js';
 import { measureInChild, progress, runAsChild } from './child-measure.js';
 import { adminHeaders, settledMemory } from './fixtures.js';
 import { drive, expectStatus, mergeLoads, type LoadResult } from './http-load.js';
 import { figure, note, reportLoads, type Suite } from './report.js';
-import { createAndWait, flat, startServer, withServer } from './workspace-driver.js';
+import { createAndWait, flat, pollUntil, startServer, withServer } from './workspace-driver.js';
 
 const FULL = process.env.ATOLL_BENCH_FULL === '1';
 const CREATES = FULL ? 20_000 : 4_000;
 const CREATE_CONCURRENCY = 32;
-const WORKSPACES = 10_000;
+const WORKSPACES = Number(process.env.ATOLL_BENCH_ADMISSION_WORKSPACES ?? 10_000);
 const WINDOW = 512;
 const CHILD_TIMEOUT_MS = 15 * 60_000;
 const KiB = 1024;
@@ -66,32 +67,29 @@ const policies = (count: number): AdmissionVariant => ({
 /** Variants after the baseline (parts C and D add theirs here). */
 export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10)];
 
-async function workspaceCluster(server: AtollServer, name: string): Promise<string> {
-  const ws = await server.registry.create({ cluster: ROOT_CLUSTER }, workspaces, undefined, { metadata: { name } });
-  const cluster = specOf(ws).cluster;
-  if (!cluster) throw new Error(`workspace ${name} has no spec.cluster`);
-  // The workspace's default namespace comes with its initialization: wait for it.
-  for (let i = 0; i < 600; i++) {
-    try {
-      await server.registry.get({ cluster }, configMaps, 'default', 'kube-root-ca.crt');
-      return cluster;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+/** Creates `count` workspaces and returns their logical clusters, in name order, once Ready. */
+async function benchWorkspaces(server: AtollServer, count: number): Promise<string[]> {
+  const byName = new Map<string, string>();
+  await createAndWait(server, { total: count, window: count, next: flat(ROOT_CLUSTER, count, 'adm-bench-'), onReady: (_parent, child, name) => byName.set(name, child) });
+  const clusters = Array.from({ length: count }, (_, i) => byName.get(`adm-bench-${i}`) as string);
+  // A Ready workspace's default namespace may still be on its way.
+  for (const cluster of clusters) {
+    const there = await pollUntil(
+      () => server.registry.get({ cluster }, namespaces, undefined, 'default').then(() => true, () => false),
+      50,
+      30_000,
+    );
+    if (!there) throw new Error(`workspace ${cluster} never got its default namespace`);
   }
-  throw new Error(`workspace ${name} never got its default namespace`);
+  return clusters;
 }
 
 async function measureCreates(): Promise<void> {
   await withServer(async ({ server, dataDir }) => {
     const headers = adminHeaders(dataDir);
     const all = [{ label: 'no policies', setup: async () => undefined } as AdmissionVariant, ...VARIANTS];
-    const clusters: string[] = [];
-    for (const [i, v] of all.entries()) {
-      const cluster = await workspaceCluster(server, `adm-bench-${i}`);
-      await v.setup(server, cluster);
-      clusters.push(cluster);
-    }
+    const clusters = await benchWorkspaces(server, all.length);
+    for (const [i, v] of all.entries()) await v.setup(server, clusters[i] as string);
     const order = [...all.keys(), ...[...all.keys()].reverse()];
     const rounds = [...order, ...order];
     const perRound = Math.ceil(CREATES / (rounds.length / all.length));
@@ -155,7 +153,7 @@ async function measureWorkspaces(dataDir: string): Promise<HeapResult> {
 
 export const admissionSuite: Suite = {
   name: 'admission',
-  title: 'creates with 0, 1 and 10 validating policies; 10,000 workspaces with one policy each',
+  title: `creates with 0, 1 and 10 validating policies; ${WORKSPACES.toLocaleString('en-US')} workspaces with one policy each`,
   async run() {
     await measureCreates();
     const r = await measureInChild<HeapResult>(import.meta.url, 'admission workspaces', CHILD_TIMEOUT_MS);

@@ -168,8 +168,25 @@ function lazyVariables(defs: ReadonlyMap<string, PolicyProgram>, budget: CelBudg
   return m;
 }
 
+/** `object`, `oldObject` and `request` as CEL values: converted once per request, shared by its policies. */
+export interface RequestValues {
+  readonly object: unknown;
+  readonly oldObject: unknown;
+  readonly request: unknown;
+}
+
+export function requestValues(r: AdmissionRequest): RequestValues {
+  return {
+    object: r.operation === 'DELETE' || r.object === undefined ? null : dynToCel(r.object),
+    oldObject: r.operation === 'CREATE' || r.oldObject === undefined ? null : dynToCel(r.oldObject),
+    request: dynToCel(requestValue(r)),
+  };
+}
+
 export interface ActivationInput {
   request: AdmissionRequest;
+  /** The request's values, when the caller shares them between policies (else converted here). */
+  values?: RequestValues;
   params: unknown;
   namespaceObject: KubeObject | undefined;
   variables: readonly NamedExpression[];
@@ -208,12 +225,13 @@ export function buildActivation(input: ActivationInput): Activation {
   const { request: r } = input;
   const budget: CelBudget = { remaining: POLICY_COST_BUDGET };
   const defs = new Map(input.variables.map((v) => [v.name, v.program]));
+  const values = input.values ?? requestValues(r);
   const vars: Record<string, unknown> = {
-    object: r.operation === 'DELETE' || r.object === undefined ? null : dynToCel(r.object),
-    oldObject: r.operation === 'CREATE' || r.oldObject === undefined ? null : dynToCel(r.oldObject),
+    object: values.object,
+    oldObject: values.oldObject,
     params: input.params === undefined ? null : dynToCel(input.params),
     namespaceObject: input.namespaceObject === undefined ? null : dynToCel(input.namespaceObject),
-    request: dynToCel(requestValue(r)),
+    request: values.request,
     variables: undefined,
   };
   vars.variables = lazyVariables(defs, budget, () => vars);

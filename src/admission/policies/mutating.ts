@@ -18,7 +18,7 @@ import { kindShape } from '../../registry/apply/kind-shape.js';
 import { mergeConfig } from '../../registry/apply/merge.js';
 import { namespaceReader } from '../matching.js';
 import type { MutatingStage } from '../types.js';
-import { buildActivation, celToJson, compilePolicyExpression, run, type NamedExpression } from './cel-env.js';
+import { buildActivation, celToJson, compilePolicyExpression, requestValues, run, type NamedExpression, type RequestValues } from './cel-env.js';
 import { evaluateMatchConditions, type FailurePolicy, type MatchCondition } from './match-conditions.js';
 import {
   PolicyCache,
@@ -100,6 +100,8 @@ export class MutatingPolicyStage implements MutatingStage {
     if (!pairs) return false;
     const namespace = namespaceReader(this.options.registry)(request);
     let changed = false;
+    // The CEL view of the request, shared by the policies until a mutation changes the object.
+    let values: RequestValues | undefined;
     for (const { policy, binding } of pairs) {
       const compiled = this.cache.get(policy.object);
       if (reinvocation && !compiled.reinvoke) continue;
@@ -116,13 +118,15 @@ export class MutatingPolicyStage implements MutatingStage {
       }
       const namespaceObject = compiled.usesNamespace ? await namespace() : undefined;
       for (const param of params.params) {
-        const first = buildActivation({ request, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
+        values ??= requestValues(request);
+        const first = buildActivation({ request, values, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
         const match = evaluateMatchConditions(compiled.matchConditions, first, compiled.failurePolicy);
         if ('error' in match) throw fail(match.error);
         if (!match.matches) continue;
         for (const m of compiled.mutations) {
           // Each mutation sees the object as the previous ones left it.
-          const activation = buildActivation({ request, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
+          values ??= requestValues(request);
+          const activation = buildActivation({ request, values, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
           const r = 'error' in m.compiled ? m.compiled : run(m.compiled.program, activation);
           let next: KubeObject;
           try {
@@ -134,6 +138,7 @@ export class MutatingPolicyStage implements MutatingStage {
           }
           if (deepEqual(next, object)) continue;
           replaceContent(object, next);
+          values = undefined;
           changed = true;
         }
       }

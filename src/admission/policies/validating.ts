@@ -11,7 +11,7 @@
 import { ApiError, type AdmissionRequest, type StatusReason } from '../../registry/index.js';
 import { namespaceReader } from '../matching.js';
 import type { ValidatingStage } from '../types.js';
-import { buildActivation, celToJson, compilePolicyExpression, run, type Activation, type NamedExpression } from './cel-env.js';
+import { buildActivation, celToJson, compilePolicyExpression, requestValues, run, type Activation, type NamedExpression, type RequestValues } from './cel-env.js';
 import { evaluateMatchConditions, type FailurePolicy, type MatchCondition } from './match-conditions.js';
 import {
   PolicyCache,
@@ -127,6 +127,7 @@ export class ValidatingPolicyStage implements ValidatingStage {
     const pairs = policyBindings(this.options.configs, request, ['validatingadmissionpolicies', 'validatingadmissionpolicybindings']);
     if (!pairs) return;
     const namespace = namespaceReader(this.options.registry)(request);
+    let values: RequestValues | undefined;
     const audit: Record<string, string> = {};
     const auditFailures: unknown[] = [];
     try {
@@ -148,7 +149,8 @@ export class ValidatingPolicyStage implements ValidatingStage {
         }
         const namespaceObject = compiled.usesNamespace ? await namespace() : undefined;
         for (const param of params.params) {
-          const activation = buildActivation({ request, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
+          values ??= requestValues(request);
+          const activation = buildActivation({ request, values, params: param, namespaceObject, variables: compiled.variables as NamedExpression[] });
           const match = evaluateMatchConditions(compiled.matchConditions, activation, compiled.failurePolicy);
           if ('error' in match) throw deny(match.error, 'Invalid');
           if (!match.matches) continue;
