@@ -176,11 +176,25 @@ export function matcher(equivalents?: Equivalents): Matcher {
 /** The resource a type is stored as: versions sharing it are equivalent. */
 export const storageResourceOf = (t: ResourceType): string => t.storedAs?.resource ?? groupResource(t);
 
-/** Equivalents from the types a logical cluster serves. */
+/**
+ * Equivalents from the types a logical cluster serves, grouped once per API set (the catalog hands
+ * out the same array until the set changes): a request looks its resource up, it scans nothing.
+ */
 export function equivalentsFrom(typesFor: (cluster: string) => Promise<readonly ResourceType[]>): Equivalents {
+  const grouped = new WeakMap<readonly ResourceType[], Map<string, readonly ResourceType[]>>();
   return async (request) => {
-    const stored = storageResourceOf(request.type);
-    return (await typesFor(request.context.cluster)).filter((t) => storageResourceOf(t) === stored && !t.ephemeral);
+    const types = await typesFor(request.context.cluster);
+    let byStorage = grouped.get(types);
+    if (!byStorage) {
+      byStorage = new Map();
+      for (const t of types) {
+        if (t.ephemeral) continue;
+        const key = storageResourceOf(t);
+        byStorage.set(key, [...(byStorage.get(key) ?? []), t]);
+      }
+      grouped.set(types, byStorage);
+    }
+    return byStorage.get(storageResourceOf(request.type)) ?? [];
   };
 }
 

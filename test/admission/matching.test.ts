@@ -139,6 +139,15 @@ describe('matchPolicy', () => {
     expect(await m.matchesResources({ resourceRules: [modern] }, req(configMaps, 'CREATE', cm()), none)).toBe(false);
   });
 
+  it('groups a workspace’s versions once per API set: requests look their resource up', async () => {
+    const served = [configMaps, events, eventsV1];
+    const lookup = equivalentsFrom(async () => served);
+    const first = await lookup(req(events, 'CREATE', ev));
+    expect(first).toEqual([events, eventsV1]);
+    expect(await lookup(req(eventsV1, 'CREATE', ev))).toBe(first);
+    expect(await lookup(req(configMaps, 'CREATE', cm()))).toEqual([configMaps]);
+  });
+
   it('tells a webhook which version its rules selected', async () => {
     const w: Webhook = { name: 'a.b.c', clientConfig: { url: 'https://x' }, rules: [modern], sideEffects: 'None', admissionReviewVersions: ['v1'], matchPolicy: 'Equivalent' };
     expect(await m.webhookResource(w, req(events, 'CREATE', ev))).toEqual(expect.objectContaining({ group: 'events.k8s.io', version: 'v1', resource: 'events' }));
