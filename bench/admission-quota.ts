@@ -4,11 +4,16 @@
  * in alternating rounds so both see the same machine; the ratio is the quota stage's cost (per
  * create: a lock, one count of the namespace's ConfigMaps in the store, reads of the creates in
  * flight). A third figure creates into a namespace already holding 5,000 counted ConfigMaps: the
- * count is linear in them.
+ * count is taken once and then kept from the watch.
+ *
+ * `quotaVariant` is the same quota as a variant of the admission suite (bench/admission.ts).
  */
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { resourceQuotas, SYSTEM_USER } from '../src/registry/index.js';
+import type { AtollServer } from '../src/server/index.js';
+import type { AdmissionVariant } from './admission.js';
 import { ATOLL_MAIN, ATOLL_READY_MSG, atollArgs, warningLines, withChild } from './child-server.js';
 import { adminHeaders, postableConfigMap, withTempDir } from './fixtures.js';
 import { drive, expectStatus, mergeLoads, type LoadResult } from './http-load.js';
@@ -19,6 +24,23 @@ const ROUNDS = 4;
 const PER_ROUND = 1_000;
 const PRESEEDED = 5_000;
 const API = '/clusters/root/api/v1';
+/** Limits no create of a benchmark reaches: every create is counted, none refused. */
+const HARD = { 'count/configmaps': '1000000', 'count/secrets': '1000' };
+
+/** A ResourceQuota on ConfigMaps in the workspace's `default` namespace, in force once its status is filled. */
+export const quotaVariant: AdmissionVariant = {
+  label: 'a ResourceQuota',
+  async setup(server: AtollServer, cluster: string) {
+    const ctx = { cluster, user: SYSTEM_USER };
+    await server.registry.create(ctx, resourceQuotas, 'default', { metadata: { name: 'objects' }, spec: { hard: HARD } });
+    for (let i = 0; i < 600; i++) {
+      const q = await server.registry.get(ctx, resourceQuotas, 'default', 'objects');
+      if ((q.status as { hard?: unknown } | undefined)?.hard) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the quota of ${cluster} never got its status`);
+  },
+};
 
 async function setUp(url: string, headers: http.OutgoingHttpHeaders): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -27,7 +49,7 @@ async function setUp(url: string, headers: http.OutgoingHttpHeaders): Promise<vo
       await expectStatus(agent, url, 'POST', `${API}/namespaces`, 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, headers);
     }
     for (const ns of ['quota', 'full']) {
-      const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'objects' }, spec: { hard: { 'count/configmaps': '1000000', 'count/secrets': '1000' } } };
+      const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'objects' }, spec: { hard: HARD } };
       await expectStatus(agent, url, 'POST', `${API}/namespaces/${ns}/resourcequotas`, 201, quota, headers);
     }
   } finally {
