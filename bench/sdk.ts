@@ -14,10 +14,8 @@
  * The controller runs in the server's process (two cores shared): throughput and latency include
  * the server's work on the same CPU.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { widgetsController } from '../examples/widgets/controller.js';
+import { exportDocuments } from '../examples/widgets/setup.js';
 import type { Widget } from '../examples/widgets/widget.js';
 import { apiBindings, apiExports, apiResourceSchemas, exportStatusOf } from '../src/apiexports/index.js';
 import { SYSTEM_USER, type RequestContext } from '../src/registry/index.js';
@@ -127,9 +125,9 @@ async function measureReconcile(dataDir: string, consumers: number): Promise<Rec
     await createAndWait(server, { total: consumers + 1, window: WINDOW, next: flat(ROOT_CLUSTER, consumers + 1, 'c-'), onReady: (_p, child) => clusters.push(child) });
     const provider = clusters.pop() as string;
     progress(`${n(consumers)} consumer workspaces Ready`);
-    const yaml = (f: string): Record<string, unknown> => parse(fs.readFileSync(path.join(process.cwd(), 'examples/widgets', f), 'utf8')) as Record<string, unknown>;
-    await server.registry.create(sys(provider), apiResourceSchemas, undefined, yaml('apiresourceschema.yaml'));
-    await server.registry.create(sys(provider), apiExports, undefined, yaml('apiexport.yaml'));
+    const docs = exportDocuments();
+    for (const schema of docs.schemas) await server.registry.create(sys(provider), apiResourceSchemas, undefined, schema);
+    await server.registry.create(sys(provider), apiExports, undefined, docs.export);
     if (!(await pollUntil(async () => !!exportStatusOf(await server.registry.get(sys(provider), apiExports, undefined, 'widgets')).identityHash, 20, 30_000))) throw new Error('the export got no identity');
     let next = 0;
     const bindAll = async (): Promise<void> => {

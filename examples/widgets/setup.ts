@@ -1,13 +1,16 @@
 /**
  * Puts the example in place on a server, idempotently: the provider workspace with the Widget
- * schema and export, consumer workspaces that bind it, and a widget in each.
+ * schema and export (converted from schema.graphql by the SDL converter), consumer workspaces that
+ * bind it, and a widget in each.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { ApiStatusError, type HttpClient } from '../../src/sdk/index.js';
+import { sdlToKinds, toExportDocuments, type ExportDocuments } from '../../src/sdl/index.js';
 
-const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+/** The example's SDL; a compiled copy of this module (dist/examples/…) reads it from the sources. */
+export const SCHEMA_FILE = fileURLToPath(new URL('schema.graphql', import.meta.url)).replace(`${path.sep}dist${path.sep}examples${path.sep}`, `${path.sep}examples${path.sep}`);
 const TENANCY = 'apis/tenancy.kcp.io/v1alpha1/workspaces';
 const FIELD_MANAGER = 'widgets-example';
 
@@ -50,14 +53,18 @@ async function apply(http: HttpClient, collection: string, o: Obj): Promise<void
   await http.json('PATCH', `${collection}/${o.metadata.name}?fieldManager=${FIELD_MANAGER}&force=true`, { body: o, contentType: 'application/apply-patch+yaml' });
 }
 
-const yamlFile = (f: string): Obj => parse(fs.readFileSync(here(f), 'utf8')) as Obj;
+/** The APIResourceSchema(s) and the APIExport `widgets` the SDL converter makes of schema.graphql. */
+export function exportDocuments(file = SCHEMA_FILE): ExportDocuments {
+  return toExportDocuments(sdlToKinds([{ name: file, body: fs.readFileSync(file, 'utf8') }]), 'widgets');
+}
 
 /** The provider workspace with the schema and export; returns its logical cluster name once the export has an identity. */
 export async function publishExport(http: HttpClient, provider: string): Promise<string> {
   const [parent, name] = splitPath(provider);
   const cluster = await ensureWorkspace(http, parent, name);
-  await apply(http, `/clusters/${provider}/apis/apis.kcp.io/v1alpha1/apiresourceschemas`, yamlFile('apiresourceschema.yaml'));
-  await apply(http, `/clusters/${provider}/apis/apis.kcp.io/v1alpha2/apiexports`, yamlFile('apiexport.yaml'));
+  const docs = exportDocuments();
+  for (const schema of docs.schemas) await apply(http, `/clusters/${provider}/apis/apis.kcp.io/v1alpha1/apiresourceschemas`, schema as Obj);
+  await apply(http, `/clusters/${provider}/apis/apis.kcp.io/v1alpha2/apiexports`, docs.export as Obj);
   await until('the export’s identity', async () => (await http.json<Obj>('GET', `/clusters/${provider}/apis/apis.kcp.io/v1alpha2/apiexports/widgets`)).status?.identityHash);
   return cluster;
 }
@@ -77,8 +84,8 @@ export async function putWidget(http: HttpClient, consumer: string, name: string
   await apply(http, `/clusters/${consumer}/apis/widgets.example.dev/v1/namespaces/${namespace}/widgets`, { apiVersion: 'widgets.example.dev/v1', kind: 'Widget', metadata: { name }, spec });
 }
 
-function splitPath(path: string): [string, string] {
-  const i = path.lastIndexOf(':');
-  if (i <= 0) throw new Error(`${path}: a workspace path below root, e.g. root:widgets-provider`);
-  return [path.slice(0, i), path.slice(i + 1)];
+function splitPath(workspace: string): [string, string] {
+  const i = workspace.lastIndexOf(':');
+  if (i <= 0) throw new Error(`${workspace}: a workspace path below root, e.g. root:widgets-provider`);
+  return [workspace.slice(0, i), workspace.slice(i + 1)];
 }

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { widgetsController } from '../../examples/widgets/controller.js';
 import { consumerWidgets } from '../../examples/widgets/frontend.js';
-import { bindConsumer, publishExport, putWidget } from '../../examples/widgets/setup.js';
+import { bindConsumer, exportDocuments, publishExport, putWidget } from '../../examples/widgets/setup.js';
 import type { Widget } from '../../examples/widgets/widget.js';
 import { HttpClient, type Connection, type ObjectKey } from '../../src/sdk/index.js';
 import { eventually } from '../support/eventually.js';
@@ -64,6 +64,13 @@ beforeAll(async () => {
 afterAll(() => http?.close());
 
 describe('the widgets example', () => {
+  it('publishes the export the SDL converter makes of schema.graphql', async () => {
+    const exported = await fx.call('GET', `/clusters/${PROVIDER}/apis/apis.kcp.io/v1alpha2/apiexports/widgets`);
+    const schema = exportDocuments().schemas[0]?.metadata.name;
+    expect(schema).toMatch(/^v[0-9a-f]{10}\.widgets\.widgets\.example\.dev$/);
+    expect((exported.body.spec?.resources as { schema: string }[])[0]?.schema).toBe(schema);
+  });
+
   it('reconciles widgets in both consumers, and a restarted controller catches up without missing or repeating work', async () => {
     await putWidget(http, CONSUMERS[0], 'alpha', { size: 2, color: 'red' });
     await putWidget(http, CONSUMERS[1], 'beta', { size: 5, color: 'blue', tags: ['x'] });
