@@ -60,8 +60,8 @@ interface Noted {
 export class AdmissionConfigIndex implements AdmissionConfigSource {
   private readonly indexes = new Map<ConfigResource, ClusterIndex<ScopedConfig>>();
   private readonly arrays = new WeakMap<ClusterEntry<ScopedConfig>, readonly ScopedConfig[]>();
-  /** Per bindings map of a cluster: group/resource → the export's cluster (null: not bound, or bound from itself). */
-  private readonly exporters = new WeakMap<object, Map<string, string | null>>();
+  /** Per bindings map of a cluster: per type, the export's cluster (null: not bound, or bound from itself). */
+  private readonly exporters = new WeakMap<object, WeakMap<ResourceType, string | null>>();
   private readonly joined = new WeakMap<readonly ScopedConfig[], WeakMap<readonly ScopedConfig[], readonly ScopedConfig[]>>();
   private readonly noted = new Map<string, Noted[]>();
   private readonly settling = new Map<string, Promise<void>>();
@@ -119,15 +119,14 @@ export class AdmissionConfigIndex implements AdmissionConfigSource {
     const bindings = this.options.bindings.bindingsOf(cluster);
     if (!bindings) return null;
     let byResource = this.exporters.get(bindings);
-    if (!byResource) this.exporters.set(bindings, (byResource = new Map()));
-    const key = `${t.resource}.${t.group}`;
-    let exporter = byResource.get(key);
+    if (!byResource) this.exporters.set(bindings, (byResource = new WeakMap()));
+    let exporter = byResource.get(t);
     if (exporter === undefined) {
       exporter = null;
       for (const b of bindings.values()) {
         if (b.exportCluster !== cluster && b.resources.some((r) => r.group === t.group && r.resource === t.resource)) exporter = b.exportCluster;
       }
-      byResource.set(key, exporter);
+      byResource.set(t, exporter);
     }
     return exporter;
   }
