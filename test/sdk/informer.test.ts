@@ -67,8 +67,8 @@ class Flaky implements Transport<Widget> {
 }
 
 describe('the multi-workspace informer', () => {
-  it('lists every consumer once and indexes the cache by workspace and namespace', async () => {
-    const informer = new Informer<Widget>(new RestTransport(http, view, WIDGETS));
+  it('lists every consumer once (in pages) and indexes the cache by workspace and namespace', async () => {
+    const informer = new Informer<Widget>(new RestTransport(http, view, WIDGETS, { pageSize: 1 }));
     const seen = record(informer);
     await informer.start();
     try {
