@@ -64,6 +64,20 @@ describe('MutatingAdmissionPolicy', () => {
     expect(g.data).toEqual({ createV1ConfigMap: { data: { z: '1', count: '1' } } });
   });
 
+  it('reinvokes a policy with reinvocationPolicy IfNeeded after later mutations changed the object', async () => {
+    await fx.workspace('root', 'map-reinvoke');
+    const ws = 'root:map-reinvoke';
+    const label = (expression: string) => [{ patchType: 'ApplyConfiguration', applyConfiguration: { expression } }];
+    // Policies run in name order: "a-reads" first sees no label b; "b-writes" adds it; "a-reads" runs again.
+    await mutatingPolicy(ws, 'a-reads', {
+      reinvocationPolicy: 'IfNeeded',
+      mutations: label(`Object{metadata: Object.metadata{labels: {"a": has(object.metadata.labels) && "b" in object.metadata.labels ? "saw-b" : "no-b"}}}`),
+    });
+    await mutatingPolicy(ws, 'b-writes', { mutations: label('Object{metadata: Object.metadata{labels: {"b": "1"}}}') });
+    const created = await fx.call('POST', CONFIGMAPS(ws), { metadata: { name: 'x' } });
+    expect(created.body.metadata?.labels).toEqual({ a: 'saw-b', b: '1' });
+  });
+
   it('refuses the write when a mutation fails under failurePolicy Fail, and skips it under Ignore', async () => {
     await fx.workspace('root', 'map-fail');
     const ws = 'root:map-fail';
