@@ -121,6 +121,11 @@ export interface AdmissionRequest {
   object?: KubeObject;
   oldObject?: KubeObject;
   dryRun: boolean;
+  /**
+   * The options the operation was asked with (create/update/patch: field manager, field
+   * validation; delete: propagation policy, preconditions), for AdmissionReview's `options`.
+   */
+  options?: WriteOptions | DeleteOptions;
 }
 export type AdmissionHook = (request: AdmissionRequest) => void | Promise<void>;
 
@@ -259,10 +264,10 @@ export class Registry {
     const object = this.decode(t, body, namespace);
     const dryRun = !!options.dryRun;
     t.strategy.prepareForCreate?.(object);
-    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun });
+    for (const hook of this.mutating) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun, options });
     const check = t.strategy.validate(object);
     this.settle(ctx, t, object, check.errors, check.unknownFields, options);
-    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun });
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun, options });
     return ephemeral.create(ctx, object, { dryRun });
   }
 
@@ -287,7 +292,7 @@ export class Registry {
     this.settle(ctx, { group: action.group, resource: `${t.resource}/${sub}`, kind: action.kind }, input, check.errors, check.unknownFields, options);
     const parent = await this.get(ctx, t, namespace, name);
     const dryRun = !!options.dryRun;
-    await this.admit({ operation: 'CREATE', type: t, context: ctx, subresource: sub, object: input, dryRun });
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, subresource: sub, object: input, dryRun, options });
     return action.create(ctx, parent, input, { dryRun });
   }
 
@@ -354,9 +359,9 @@ export class Registry {
 
   /** Mutating admission, validation and validating admission of an object about to be created. */
   private async admitCreate(ctx: RequestContext, t: ResourceType, object: KubeObject, options: WriteOptions): Promise<void> {
-    for (const hook of this.mutatingFor(ctx)) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+    for (const hook of this.mutatingFor(ctx)) await hook({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun, options });
     this.validate(ctx, t, object, undefined, options);
-    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun });
+    await this.admit({ operation: 'CREATE', type: t, context: ctx, object, dryRun: !!options.dryRun, options });
   }
 
   private mutatingFor(ctx: RequestContext): readonly AdmissionHook[] {
@@ -462,10 +467,10 @@ export class Registry {
     if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
     else if (!appliedFields) this.trackManagedFields(t, next, old, options);
     for (const hook of this.mutatingFor(ctx)) {
-      await hook({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
+      await hook({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, options, ...(sub ? { subresource: sub } : {}) });
     }
     this.validate(ctx, t, next, old, options);
-    await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, ...(sub ? { subresource: sub } : {}) });
+    await this.admit({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, options, ...(sub ? { subresource: sub } : {}) });
     if (deepEqual(next, old)) return old;
     if (options.dryRun) return next;
     const key = this.key(ctx, t, namespace, old.metadata.name as string);
@@ -657,7 +662,7 @@ export class Registry {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`,
         );
       }
-      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun });
+      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun, options });
       const gcFinalizer =
         options.propagationPolicy === 'Orphan' ? ORPHAN_FINALIZER : options.propagationPolicy === 'Foreground' ? FOREGROUND_FINALIZER : undefined;
       try {
@@ -697,7 +702,7 @@ export class Registry {
     try {
       const old = await this.store.get(key);
       if (!old) throw refusal(t, name);
-      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun });
+      await this.admit({ operation: 'DELETE', type: t, context: ctx, oldObject: old, dryRun: !!options.dryRun, options });
       if (options.dryRun) return { object: served(t, old), deleted: true };
       const pre = options.preconditions ?? {};
       const object = await this.store.delete(key, { resourceVersion: pre.resourceVersion ?? old.metadata.resourceVersion, ...(pre.uid !== undefined ? { uid: pre.uid } : {}) });

@@ -102,4 +102,19 @@ describe('admission chain', () => {
     expect(calls).toEqual(['policy']);
     expect(await fx.reg.list(ctx, configMaps, { namespace: 'default' } as never).then((l) => l.items.length)).toBe(0);
   });
+
+  it('hands the stages the options the operation was asked with', async () => {
+    const chain = new AdmissionChain();
+    const seen: unknown[] = [];
+    chain.addValidating({ name: 'ValidatingAdmissionWebhook', admit: async (request) => void seen.push([request.operation, request.options]) });
+    chain.install(fx.reg);
+    await fx.reg.create(ctx, configMaps, 'default', { metadata: { name: 'c1' } }, { fieldManager: 'tester', dryRun: true });
+    await fx.reg.create(ctx, configMaps, 'default', { metadata: { name: 'c1' } }, { fieldManager: 'tester' });
+    await fx.reg.delete(ctx, configMaps, 'default', 'c1', { propagationPolicy: 'Foreground' });
+    expect(seen).toEqual([
+      ['CREATE', expect.objectContaining({ fieldManager: 'tester', dryRun: true })],
+      ['CREATE', expect.objectContaining({ fieldManager: 'tester' })],
+      ['DELETE', expect.objectContaining({ propagationPolicy: 'Foreground' })],
+    ]);
+  });
 });
