@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { establish, widgetCrd, WIDGETS } from '../crd/fixtures.js';
 import { eventually } from '../support/eventually.js';
 import { useServer, type Reply } from '../support/server-fixture.js';
 
@@ -105,6 +106,26 @@ describe('ResourceQuota', () => {
     await eventually(async () => expect(await used()).toEqual({ 'count/leases.coordination.k8s.io': '3', 'count/resourcequotas': '1', resourcequotas: '1' }));
     for (const name of ['a', 'b']) expect((await fx.call('DELETE', `${leases}/${name}`)).status).toBe(200);
     await eventually(async () => expect(await used()).toEqual({ 'count/leases.coordination.k8s.io': '1', 'count/resourcequotas': '1', resourcequotas: '1' }));
+  });
+
+  it('counts custom resources as count/<plural>.<group>, and the workspace quota counts them across namespaces', async () => {
+    await fx.workspace('root', 'crs');
+    await establish(fx, 'root:crs', widgetCrd());
+    await quota('root:crs', 'widgets', { hard: { 'count/widgets.example.com': '1' } });
+    const widget = (name: string) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, spec: {} });
+    await created(fx.call('POST', WIDGETS('root:crs'), widget('one')));
+    const two = await fx.call('POST', WIDGETS('root:crs'), widget('two'));
+    expect(two.status, JSON.stringify(two.body)).toBe(403);
+    expect(two.body.message).toBe('widgets.example.com "two" is forbidden: exceeded quota: widgets, requested: count/widgets.example.com=1, used: count/widgets.example.com=1, limited: count/widgets.example.com=1');
+    await eventually(async () => expect((await fx.call('GET', `${ns('root:crs')}/resourcequotas/widgets`)).body.status?.used).toEqual({ 'count/widgets.example.com': '1' }));
+    const hard = JSON.stringify({ 'count/widgets.example.com': '2' });
+    expect((await fx.call('PATCH', LC('root:crs'), { metadata: { annotations: { [QUOTA_ANNOTATION]: hard } } }, MERGE)).status).toBe(200);
+    await created(fx.call('POST', '/clusters/root:crs/api/v1/namespaces', { metadata: { name: 'other' } }));
+    // Once the workspace quota is known, a dry run in the other namespace is refused at 2 of 2.
+    await created(fx.call('POST', WIDGETS('root:crs', 'v1', 'other'), widget('three')));
+    await eventually(async () => expect((await fx.call('POST', `${WIDGETS('root:crs', 'v1', 'other')}?dryRun=All`, widget('four'))).status).toBe(403));
+    const four = await fx.call('POST', WIDGETS('root:crs', 'v1', 'other'), widget('four'));
+    expect(four.body.message).toContain('exceeded quota: workspace, requested: count/widgets.example.com=1, used: count/widgets.example.com=2');
   });
 
   it('does not charge dry-run creates, and refuses them when the quota is spent', async () => {
