@@ -6,8 +6,9 @@
  *   policies (the baseline), one with 1 and one with 10 ValidatingAdmissionPolicies (each with its
  *   binding, all matching ConfigMap creates, each a distinct passing CEL expression over
  *   `object.data`). Rounds alternate (0, 1, 10, 10, 1, 0, twice) so drift hits all alike;
- *   CREATE_CONCURRENCY requests in flight. Parts C and D add their variants (a quota, a local
- *   webhook) to VARIANTS.
+ *   CREATE_CONCURRENCY requests in flight. One more workspace holds one validating webhook, a
+ *   local HTTPS server answering at once (bench/admission-webhook.ts); the quota's variant is
+ *   bench/admission-quota.ts.
  * - 10,000 workspaces each holding the same policy and binding, in a child process: heap after GC
  *   with the workspaces alone, then with the policy in every one and a ConfigMap created in each
  *   (so every workspace's policy has been looked up and evaluated); the difference per workspace,
@@ -23,6 +24,7 @@ import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from '
 import { configMaps, namespaces, type RequestContext, type ResourceType } from '../src/registry/index.js';
 import type { AtollServer } from '../src/server/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
+import { localWebhookVariant } from './admission-webhook.js';
 import { measureInChild, progress, runAsChild } from './child-measure.js';
 import { adminHeaders, settledMemory } from './fixtures.js';
 import { drive, expectStatus, mergeLoads, type LoadResult } from './http-load.js';
@@ -65,7 +67,7 @@ const policies = (count: number): AdmissionVariant => ({
 });
 
 /** Variants after the baseline (parts C and D add theirs here). */
-export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10)];
+export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10), localWebhookVariant];
 
 /** Creates `count` workspaces and returns their logical clusters, in name order, once Ready. */
 async function benchWorkspaces(server: AtollServer, count: number): Promise<string[]> {
@@ -153,7 +155,7 @@ async function measureWorkspaces(dataDir: string): Promise<HeapResult> {
 
 export const admissionSuite: Suite = {
   name: 'admission',
-  title: `creates with 0, 1 and 10 validating policies; ${WORKSPACES.toLocaleString('en-US')} workspaces with one policy each`,
+  title: `creates with 0, 1 and 10 validating policies and one local webhook; ${WORKSPACES.toLocaleString('en-US')} workspaces with one policy each`,
   async run() {
     await measureCreates();
     const r = await measureInChild<HeapResult>(import.meta.url, 'admission workspaces', CHILD_TIMEOUT_MS);
