@@ -163,6 +163,20 @@ describe('admission webhooks', () => {
     expect(refused.body.message).toBe(`failed calling webhook "slow-fail.atoll.test": failed to call webhook: Post "${hook.url('/slow-fail')}": timed out after 1s (timeoutSeconds)`);
   });
 
+  it('lets a write through a dead webhook with failurePolicy Ignore, and names the failure with Fail', async () => {
+    // A port nothing listens on: the connection is refused at once.
+    const dead = { clientConfig: { url: 'https://127.0.0.1:1/dead', caBundle: hook.caBundle } };
+    await namespace('dead');
+    await configure('validating', 'dead', '/dead', () => ({ allowed: true }), { ...dead, failurePolicy: 'Ignore' });
+    expect((await createCm('dead', 'passes')).status).toBe(201);
+    await namespace('dead-fail');
+    await configure('validating', 'dead-fail', '/dead', () => ({ allowed: true }), dead);
+    const refused = await createCm('dead-fail', 'refused');
+    expect(refused.status).toBe(503);
+    expect(refused.body.reason).toBe('ServiceUnavailable');
+    expect(refused.body.message).toContain('failed calling webhook "dead-fail.atoll.test": failed to call webhook: Post "https://127.0.0.1:1/dead": connect ECONNREFUSED');
+  });
+
   it('refuses a write when the webhook answers garbage or breaks the protocol (failurePolicy Fail)', async () => {
     await namespace('garbage');
     await configure('validating', 'garbage', '/garbage', (r) => (r.request.object?.metadata as { name: string }).name === 'html' ? { raw: '<html>oops</html>' } : { raw: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'someone-else', allowed: true } }) });
