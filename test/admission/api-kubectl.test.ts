@@ -128,6 +128,9 @@ describe.skipIf(!haveKubectl)(`kubectl with admissionregistration.k8s.io${reason
     // v1beta1's Some and Unknown are not v1 values.
     const some = await refused('bad-vwc0.yaml', { ...vwc, metadata: { name: 'bad' }, webhooks: [{ ...webhook('a.example.dev'), sideEffects: 'Some' }] });
     expect(some).toContain('webhooks[0].sideEffects: Unsupported value: "Some"');
+    const { sideEffects: _dropped, ...withoutSideEffects } = webhook('b.example.dev');
+    const missing = await refused('bad-vwc1.yaml', { ...vwc, metadata: { name: 'bad' }, webhooks: [withoutSideEffects] });
+    expect(missing).toContain('webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun');
     const sideEffects = await refused('bad-vwc.yaml', {
       ...vwc,
       metadata: { name: 'bad' },

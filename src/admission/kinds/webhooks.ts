@@ -43,8 +43,8 @@ const webhookFields = {
   matchPolicy: z.enum(MATCH_POLICIES).nullable().optional(),
   namespaceSelector: selectorSchema,
   objectSelector: selectorSchema,
-  // Required, with the v1 values only (v1beta1's Some and Unknown are refused).
-  sideEffects: z.enum(SIDE_EFFECTS),
+  // Required (checked with the other rules), with the v1 values only (v1beta1's Some and Unknown are refused).
+  sideEffects: z.enum(SIDE_EFFECTS).optional(),
   timeoutSeconds: z.number().int().nullable().optional(),
   admissionReviewVersions: z.array(z.string()),
   matchConditions,
@@ -66,7 +66,7 @@ export interface Webhook {
   matchPolicy?: string | null;
   namespaceSelector?: LabelSelectorValue | null;
   objectSelector?: LabelSelectorValue | null;
-  sideEffects: string;
+  sideEffects?: string;
   timeoutSeconds?: number | null;
   admissionReviewVersions: string[];
   matchConditions?: NamedExpression[] | null;
@@ -128,6 +128,7 @@ function webhookErrors(w: Webhook, at: string): FieldError[] {
     if (w.name.split('.').length < 3) errs.push(invalid(`${at}.name`, w.name, 'should be a domain with at least three segments separated by dots'));
   }
   errs.push(...clientConfigErrors(w.clientConfig, `${at}.clientConfig`));
+  if (w.sideEffects === undefined) errs.push({ type: 'FieldValueRequired', field: `${at}.sideEffects`, detail: `must specify one of ${SIDE_EFFECTS.join(', ')}` });
   (w.rules ?? []).forEach((r, i) => errs.push(...ruleErrors(r, `${at}.rules[${i}]`)));
   errs.push(...selectorErrors(w.namespaceSelector, `${at}.namespaceSelector`), ...selectorErrors(w.objectSelector, `${at}.objectSelector`));
   if (w.timeoutSeconds !== undefined && w.timeoutSeconds !== null && (w.timeoutSeconds < 1 || w.timeoutSeconds > 30)) {
