@@ -1,9 +1,9 @@
 /**
  * The policies' status controller (Kubernetes' policy type-checking controller): for every
- * ValidatingAdmissionPolicy and MutatingAdmissionPolicy, `status.observedGeneration` and
+ * ValidatingAdmissionPolicy, `status.observedGeneration` and
  * `status.typeChecking.expressionWarnings` — each expression checked against the schemas of the
- * kinds its matchConstraints select in the policy's workspace (type-check.ts). One watch per kind
- * across all logical clusters; a policy is checked when it changes (policies change rarely, and
+ * kinds its matchConstraints select in the policy's workspace (type-check.ts). One watch across
+ * all logical clusters (MutatingAdmissionPolicies have no status, as in Kubernetes); a policy is checked when it changes (policies change rarely, and
  * the check reads only the workspace's API set), not when the matched kinds' schemas change
  * later. Kubernetes sets no conditions on these objects, and neither does this controller.
  */
@@ -11,7 +11,7 @@ import { describeError, listEverywhere, rewrite, silentLog, WatchLoop, WorkQueue
 import { SYSTEM_USER, groupResource, type Registry, type ResourceType } from '../../registry/index.js';
 import type { WatchEvent } from '../../storage/index.js';
 import type { Rule } from '../kinds/index.js';
-import { mutatingAdmissionPolicies, validatingAdmissionPolicies } from '../kinds/policies.js';
+import { validatingAdmissionPolicies } from '../kinds/policies.js';
 import { ruleMatches } from '../matching.js';
 import { expressionWarnings } from './type-check.js';
 
@@ -52,7 +52,7 @@ export class PolicyStatusController {
       handle: (item) => this.sync(item),
       onError: (item, err) => log.warn({ cluster: item.cluster, name: item.name, err: describeError(err) }, 'admission policy status failed; retrying'),
     });
-    this.loops = [validatingAdmissionPolicies[0], mutatingAdmissionPolicies[0]].map((type) => {
+    this.loops = [validatingAdmissionPolicies[0]].map((type) => {
       const t = type as ResourceType;
       const resource = groupResource(t);
       return new WatchLoop({
