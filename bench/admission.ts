@@ -7,8 +7,9 @@
  *   binding, all matching ConfigMap creates, each a distinct passing CEL expression over
  *   `object.data`). Rounds alternate (0, 1, 10, 10, 1, 0, twice) so drift hits all alike;
  *   CREATE_CONCURRENCY requests in flight. One more workspace holds one validating webhook, a
- *   local HTTPS server answering at once (bench/admission-webhook.ts); the quota's variant is
- *   bench/admission-quota.ts.
+ *   local HTTPS server answering at once (bench/admission-webhook.ts); another holds a
+ *   ResourceQuota on ConfigMaps that no create reaches (bench/admission-quota.ts, which also has a
+ *   suite of its own: creates into a namespace holding 5,000 counted objects).
  * - 10,000 workspaces each holding the same policy and binding, in a child process: heap after GC
  *   with the workspaces alone, then with the policy in every one and a ConfigMap created in each
  *   (so every workspace's policy has been looked up and evaluated); the difference per workspace,
@@ -24,6 +25,7 @@ import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from '
 import { configMaps, namespaces, type RequestContext, type ResourceType } from '../src/registry/index.js';
 import type { AtollServer } from '../src/server/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
+import { quotaVariant } from './admission-quota.js';
 import { localWebhookVariant } from './admission-webhook.js';
 import { measureInChild, progress, runAsChild } from './child-measure.js';
 import { adminHeaders, settledMemory } from './fixtures.js';
@@ -67,7 +69,7 @@ const policies = (count: number): AdmissionVariant => ({
 });
 
 /** Variants after the baseline (parts C and D add theirs here). */
-export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10), localWebhookVariant];
+export const VARIANTS: AdmissionVariant[] = [policies(1), policies(10), localWebhookVariant, quotaVariant];
 
 /** Creates `count` workspaces and returns their logical clusters, in name order, once Ready. */
 async function benchWorkspaces(server: AtollServer, count: number): Promise<string[]> {
