@@ -4,8 +4,10 @@
  * docs/providers.md and schema/atoll-directives.graphql.
  */
 export { schemasToSdl } from './from-schema.js';
+export { breakingChanges } from './breaking.js';
 export { sdlToKinds, convert, pluralOf } from './to-schema.js';
 export { toCrd, toApiResourceSchema, toExportDocuments, defaultExportName, schemaSpec, type ExportDocuments } from './outputs.js';
 export { SdlError, formatProblem, type SdlLocation, type SdlProblem } from './errors.js';
 export { directiveDefinitions, DIRECTIVES_FILE } from './directives.js';
 export type { ConvertedKind, KindVersion, SdlSource } from './model.js';
+export { servedSchema, type ServedSchemaOptions } from './served-schema.js';

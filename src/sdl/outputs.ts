@@ -19,7 +19,7 @@ export interface ExportDocuments {
   export: KubeObject;
 }
 
-function crdSpec(kind: ConvertedKind): CrdSpec {
+export function crdSpec(kind: ConvertedKind): CrdSpec {
   const spec: CrdSpec = { group: kind.group, names: kind.names, scope: kind.scope, versions: kind.versions };
   // Versions of one kind differ only in schema: objects convert by apiVersion alone.
   if (kind.versions.length > 1) spec.conversion = { strategy: 'None' };

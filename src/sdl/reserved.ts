@@ -3,10 +3,7 @@
  * workspace may define `deployments.apps` by CRD, as kcp allows, but an export of them would
  * collide with every consumer's own), kcp's groups, and every group Atoll serves built-in kinds in.
  */
-import { apisResourceTypes } from '../apiexports/index.js';
-import { customResourceDefinitions } from '../crd/index.js';
-import { builtinResourceTypes } from '../registry/index.js';
-import { tenancyResourceTypes } from '../tenancy/index.js';
+import { baseTypes } from './base-types.js';
 
 const KUBERNETES_SINGLE_WORD_GROUPS = new Set(['apps', 'batch', 'extensions', 'policy', 'autoscaling']);
 
@@ -16,7 +13,7 @@ let builtinGroups: Map<string, string[]> | undefined;
 function builtins(): Map<string, string[]> {
   if (!builtinGroups) {
     builtinGroups = new Map();
-    for (const t of [...builtinResourceTypes, ...tenancyResourceTypes, customResourceDefinitions, ...apisResourceTypes]) {
+    for (const t of baseTypes()) {
       const list = builtinGroups.get(t.group) ?? [];
       if (!list.includes(t.resource)) list.push(t.resource);
       builtinGroups.set(t.group, list);
