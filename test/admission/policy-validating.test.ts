@@ -102,6 +102,16 @@ describe('ValidatingAdmissionPolicy', () => {
         { message: 'always noted', policy: 'audited', binding: 'audited-binding', expressionIndex: 0, validationActions: ['Audit'] },
       ]);
     });
+    // Deny with Audit: the denied request's audit event still says why.
+    await policy('root:vap-audit', 'no-deny-label', { validations: [{ expression: "!has(object.metadata.labels) || !('deny' in object.metadata.labels)", message: 'deny label' }] }, { validationActions: ['Deny', 'Audit'] });
+    await eventually(async () => {
+      const ctx: RequestContext = { cluster: await clusterOf('vap-audit'), user: { name: 'tester', groups: ['system:masters'] } };
+      await expect(fx.server.registry.create(ctx, configMaps, 'default', configMap(`denied-${Date.now()}`, { a: '1' }, { deny: 'yes' }))).rejects.toThrow(/denied request: deny label/);
+      expect(JSON.parse(ctx.auditAnnotations?.['validation.policy.admission.k8s.io/validation_failure'] ?? '[]')).toEqual([
+        { message: 'always noted', policy: 'audited', binding: 'audited-binding', expressionIndex: 0, validationActions: ['Audit'] },
+        { message: 'deny label', policy: 'no-deny-label', binding: 'no-deny-label-binding', expressionIndex: 0, validationActions: ['Deny', 'Audit'] },
+      ]);
+    });
   });
 
   it('reads params from a ConfigMap (missing params refused under Deny)', async () => {

@@ -156,11 +156,12 @@ export class ValidatingPolicyStage implements ValidatingStage {
           if (!match.matches) continue;
           for (const f of evaluateValidations(compiled, activation)) {
             if (f.error && compiled.failurePolicy === 'Ignore') continue;
-            if (actions.has('Deny')) throw deny(f.message, f.reason);
-            if (actions.has('Warn')) request.context.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policyName}' with binding '${bindingName}': ${f.message}`);
+            // Audit first: a denied request's audit event still records why (the finally below).
             if (actions.has('Audit')) {
               auditFailures.push({ message: f.message, policy: policyName, binding: bindingName, expressionIndex: f.index, validationActions: [...actions] });
             }
+            if (actions.has('Deny')) throw deny(f.message, f.reason);
+            if (actions.has('Warn')) request.context.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policyName}' with binding '${bindingName}': ${f.message}`);
           }
           auditAnnotations(compiled, policyName, activation, audit);
         }
