@@ -12,6 +12,7 @@
  * next request after its creation.
  */
 import type { AdmissionHook, AdmissionRequest, Registry } from '../registry/index.js';
+import { ADMISSION_GROUP } from './kinds/index.js';
 import type { MutatingStage, ValidatingStage } from './types.js';
 
 /** What the chain needs of the configuration index: to note configuration writes and catch up with them. */
@@ -32,6 +33,15 @@ export const STAGE_ORDER: readonly string[] = [
   'ValidatingAdmissionWebhook',
   'ResourceQuota',
 ];
+
+/**
+ * The stages that never see writes of the admission configurations themselves, as the apiserver
+ * exempts them (IsExemptAdmissionConfigurationResource): no policy or webhook can lock the
+ * workspace's admins out of fixing a broken one. Quota still counts them.
+ */
+const EXEMPTING = new Set(['MutatingAdmissionPolicy', 'MutatingAdmissionWebhook', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionWebhook']);
+
+const isConfiguration = (request: AdmissionRequest): boolean => request.type.group === ADMISSION_GROUP;
 
 const rank = (name: string): number => {
   const i = STAGE_ORDER.indexOf(name);
@@ -73,17 +83,24 @@ export class AdmissionChain {
   readonly mutate: AdmissionHook = async (request) => {
     if (this.mutating.length === 0) return;
     if (this.freshness?.unsettled) await this.freshness.settle();
+    const exempt = isConfiguration(request);
     let lastChanged = -1;
     for (let i = 0; i < this.mutating.length; i++) {
-      if (await (this.mutating[i] as MutatingStage).admit(request, false)) lastChanged = i;
+      const stage = this.mutating[i] as MutatingStage;
+      if (exempt && EXEMPTING.has(stage.name)) continue;
+      if (await stage.admit(request, false)) lastChanged = i;
     }
-    for (let i = 0; i <= lastChanged; i++) await (this.mutating[i] as MutatingStage).admit(request, true);
+    for (let i = 0; i <= lastChanged; i++) {
+      const stage = this.mutating[i] as MutatingStage;
+      if (!(exempt && EXEMPTING.has(stage.name))) await stage.admit(request, true);
+    }
   };
 
   /** Runs every validating stage in order; the first to refuse ends the request. */
   readonly validate: AdmissionHook = async (request) => {
     if (this.freshness?.unsettled) await this.freshness.settle();
-    for (const stage of this.validating) await stage.admit(request);
+    const exempt = isConfiguration(request);
+    for (const stage of this.validating) if (!(exempt && EXEMPTING.has(stage.name))) await stage.admit(request);
     // Everything admitted the write: if it is a configuration, the next requests must see it.
     this.freshness?.noteWrite(request);
   };

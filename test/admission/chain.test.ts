@@ -4,7 +4,8 @@
  * stage's change reinvokes the stages before it once; a refusal stops the write.
  */
 import { describe, expect, it } from 'vitest';
-import { AdmissionChain, type MutatingStage, type ValidatingStage } from '../../src/admission/index.js';
+import { AdmissionChain, admissionResourceTypes, type MutatingStage, type ValidatingStage } from '../../src/admission/index.js';
+import type { ResourceType } from '../../src/registry/index.js';
 import type { KubeObject } from '../../src/meta/index.js';
 import { configMaps, errors } from '../../src/registry/index.js';
 import { refused, useRegistry } from '../support/registry-fixture.js';
@@ -116,5 +117,30 @@ describe('admission chain', () => {
       ['CREATE', expect.objectContaining({ fieldManager: 'tester' })],
       ['DELETE', expect.objectContaining({ propagationPolicy: 'Foreground' })],
     ]);
+  });
+
+  it('never runs policies and webhooks on the admission configurations themselves (quota still counts them)', async () => {
+    const chain = new AdmissionChain();
+    const quota: string[] = [];
+    const refuseAll = (name: string): ValidatingStage => ({ name, admit: async (request) => {
+      throw errors.forbidden(request.type, request.object?.metadata.name ?? '', `refused by ${name}`);
+    } });
+    chain.addMutating({ name: 'MutatingAdmissionWebhook', admit: async (request) => {
+      throw errors.forbidden(request.type, request.object?.metadata.name ?? '', 'refused by a mutating webhook');
+    } });
+    chain.addValidating(refuseAll('ValidatingAdmissionPolicy'));
+    chain.addValidating(refuseAll('ValidatingAdmissionWebhook'));
+    chain.addValidating({ name: 'ResourceQuota', admit: async (request) => void quota.push(request.type.resource) });
+    chain.install(fx.reg);
+    const vap = admissionResourceTypes.find((t) => t.resource === 'validatingadmissionpolicies' && t.version === 'v1') as ResourceType;
+    const created = await fx.reg.create(ctx, vap, undefined, {
+      metadata: { name: 'deny-all' },
+      spec: { matchConstraints: { resourceRules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }] }, validations: [{ expression: 'false' }] },
+    });
+    expect(created.metadata.name).toBe('deny-all');
+    await fx.reg.delete(ctx, vap, undefined, 'deny-all');
+    expect(quota).toEqual(['validatingadmissionpolicies', 'validatingadmissionpolicies']);
+    const err = await refused(() => fx.reg.create(ctx, configMaps, 'default', { metadata: { name: 'c1' } }));
+    expect(err.message).toContain('refused by a mutating webhook');
   });
 });
