@@ -10,6 +10,7 @@
  *   local HTTPS server answering at once (bench/admission-webhook.ts); another holds a
  *   ResourceQuota on ConfigMaps that no create reaches (bench/admission-quota.ts, which also has a
  *   suite of its own: creates into a namespace holding 5,000 counted objects).
+ * - the validating policy stage alone, in this process, with 0, 1 and 10 policies (µs per request).
  * - 10,000 workspaces each holding the same policy and binding, in a child process: heap after GC
  *   with the workspaces alone, then with the policy in every one and a ConfigMap created in each
  *   (so every workspace's policy has been looked up and evaluated); the difference per workspace,
@@ -20,9 +21,10 @@
  */
 import type http from 'node:http';
 import process from 'node:process';
-import { policyProgramCount } from '../src/admission/policies/index.js';
+import { matcher, type AdmissionConfigSource, type ScopedConfig } from '../src/admission/index.js';
+import { policyProgramCount, ValidatingPolicyStage } from '../src/admission/policies/index.js';
 import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from '../src/admission/kinds/policies.js';
-import { configMaps, namespaces, type RequestContext, type ResourceType } from '../src/registry/index.js';
+import { configMaps, namespaces, type AdmissionRequest, type Registry, type RequestContext, type ResourceType } from '../src/registry/index.js';
 import type { AtollServer } from '../src/server/index.js';
 import { ROOT_CLUSTER } from '../src/tenancy/index.js';
 import { quotaVariant } from './admission-quota.js';
@@ -39,6 +41,8 @@ const CREATE_CONCURRENCY = 32;
 const WORKSPACES = Number(process.env.ATOLL_BENCH_ADMISSION_WORKSPACES ?? 10_000);
 const WINDOW = 512;
 const CHILD_TIMEOUT_MS = 15 * 60_000;
+const STAGE_WARMUP = 2_000;
+const STAGE_REQUESTS = 20_000;
 const KiB = 1024;
 
 const VAP = validatingAdmissionPolicies[0] as ResourceType;
@@ -117,6 +121,37 @@ async function measureCreates(): Promise<void> {
   });
 }
 
+/**
+ * The validating policy stage alone, in this process (no HTTP, no store): µs per request with
+ * `count` matching policies, over a static configuration source. The HTTP figures above include
+ * everything else a create does and vary with the machine's load; this one isolates the policies.
+ */
+async function stageMicros(count: number): Promise<number> {
+  const policyObjects: ScopedConfig[] = [];
+  const bindingObjects: ScopedConfig[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `p${i}`;
+    policyObjects.push({ cluster: 'c', object: { apiVersion: 'v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec: { matchConstraints: { resourceRules: rules }, validations: [{ expression: `!has(object.data) || size(object.data) < ${100 + i}` }] } } });
+    bindingObjects.push({ cluster: 'c', object: { apiVersion: 'v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } } });
+  }
+  const configs: AdmissionConfigSource = {
+    configs: (r) => (r === 'validatingadmissionpolicies' ? policyObjects : r === 'validatingadmissionpolicybindings' ? bindingObjects : []),
+  };
+  // No params, no namespace selector: the registry and the API set are never consulted.
+  const stage = new ValidatingPolicyStage({ configs, registry: undefined as unknown as Registry, typesFor: async () => [], matcher: matcher() });
+  const request = (): AdmissionRequest => ({
+    operation: 'CREATE',
+    type: configMaps,
+    context: { cluster: 'c', user: { name: 'bench', groups: [] } },
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { a: '1', b: '2' } },
+    dryRun: false,
+  });
+  for (let i = 0; i < STAGE_WARMUP; i++) await stage.admit(request());
+  const start = performance.now();
+  for (let i = 0; i < STAGE_REQUESTS; i++) await stage.admit(request());
+  return ((performance.now() - start) / STAGE_REQUESTS) * 1000;
+}
+
 interface HeapResult {
   baseline: number;
   withPolicies: number;
@@ -160,6 +195,9 @@ export const admissionSuite: Suite = {
   title: `creates with 0, 1 and 10 validating policies and one local webhook; ${WORKSPACES.toLocaleString('en-US')} workspaces with one policy each`,
   async run() {
     await measureCreates();
+    const none = await stageMicros(0);
+    figure('validating policy stage alone, 0 policies', none, 'µs/req');
+    for (const count of [1, 10]) figure(`validating policy stage alone, ${count} polic${count === 1 ? 'y' : 'ies'}`, await stageMicros(count), 'µs/req');
     const r = await measureInChild<HeapResult>(import.meta.url, 'admission workspaces', CHILD_TIMEOUT_MS);
     figure(`heap, ${WORKSPACES} workspaces without policies`, r.baseline / 2 ** 20, 'MiB');
     figure(`heap per workspace for its policy + binding`, (r.withPolicies - r.baseline) / WORKSPACES / KiB, 'KiB');
