@@ -7,8 +7,8 @@
  * adds no series; past MAX_RESOURCES distinct names the rest count as `other`.
  *
  * What lives in lower layers is read when scraped (watchers, work queues, the derived caches)
- * or arrives on a diagnostics channel (the store's commits), so those layers import nothing of
- * this.
+ * or arrives on a diagnostics channel (the store's commits, admission webhook calls), so those
+ * layers import nothing of this.
  *
  * `/metrics` needs what kube-apiserver asks: an authenticated user allowed `get` on the
  * non-resource URL `/metrics` (in root: the platform admin, or a ClusterRole granting it there).
@@ -16,6 +16,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WEBHOOK_CALL_CHANNEL, type WebhookCallMessage } from '../admission/webhooks/index.js';
 import { derivedCaches } from '../apis/index.js';
 import type { AccessControl } from '../auth/index.js';
 import { workQueueDepths } from '../controllers/index.js';
@@ -49,6 +50,7 @@ export class ServerMetrics {
   private readonly latency: Histogram<'surface' | 'verb' | 'group' | 'resource'>;
   private readonly resources = new Set<string>();
   private readonly onCommit: (message: unknown) => void;
+  private readonly onWebhookCall: (message: unknown) => void;
 
   constructor(sources: { watchers: () => number }) {
     const registers = [this.registry];
@@ -124,6 +126,25 @@ export class ServerMetrics {
       commitSize.observe(writes);
     };
     diagnostics.subscribe(COMMIT_CHANNEL, this.onCommit);
+    const webhookCalls = new Counter({
+      name: 'atoll_admission_webhook_calls_total',
+      help: 'Admission webhook calls, by type (validating, mutating) and result (allowed, denied, failed under failurePolicy Fail, ignored under Ignore).',
+      labelNames: ['type', 'result'],
+      registers,
+    });
+    const webhookLatency = new Histogram({
+      name: 'atoll_admission_webhook_duration_seconds',
+      help: 'Time of one admission webhook call, waiting for a connection included, by type.',
+      labelNames: ['type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.onWebhookCall = (message) => {
+      const { type, result, seconds } = message as WebhookCallMessage;
+      webhookCalls.inc({ type, result });
+      webhookLatency.observe({ type }, seconds);
+    };
+    diagnostics.subscribe(WEBHOOK_CALL_CHANNEL, this.onWebhookCall);
   }
 
   /** Counts an answered request. */
@@ -162,6 +183,7 @@ export class ServerMetrics {
 
   close(): void {
     diagnostics.unsubscribe(COMMIT_CHANNEL, this.onCommit);
+    diagnostics.unsubscribe(WEBHOOK_CALL_CHANNEL, this.onWebhookCall);
   }
 }
 

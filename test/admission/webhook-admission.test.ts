@@ -235,6 +235,18 @@ describe('admission webhooks', () => {
     expect((await fx.call('POST', cms('lockout'), { metadata: { name: 'x', labels: { lockout: 'yes' } } })).status).toBe(201);
   });
 
+  it('counts webhook calls by type and result in /metrics, with their durations', async () => {
+    // After the tests above: denials, failures under Fail, ignored failures and patches all happened.
+    const res = await fx.fetch(`${fx.base}/metrics`, { headers: fx.headers });
+    const text = await res.text();
+    const count = (labels: string): number => Number(new RegExp(`^atoll_admission_webhook_calls_total\\{${labels}\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(count('type="validating",result="denied"')).toBeGreaterThan(0);
+    expect(count('type="validating",result="failed"')).toBeGreaterThan(0);
+    expect(count('type="validating",result="ignored"')).toBeGreaterThan(0);
+    expect(count('type="mutating",result="allowed"')).toBeGreaterThan(0);
+    expect(text).toMatch(/^atoll_admission_webhook_duration_seconds_count\{type="validating"\} \d+/m);
+  });
+
   it('reuses its TLS connection to a webhook across writes', async () => {
     await namespace('reuse');
     await configure('validating', 'reuse', '/reuse', () => ({ allowed: true }));

@@ -14,6 +14,7 @@ import { ADMISSION_GROUP, DEFAULT_TIMEOUT_SECONDS, webhooksOf, type Webhook } fr
 import { evaluateMatchConditions, webhookActivation } from '../policies/match-conditions.js';
 import type { Matcher } from '../matching.js';
 import type { AdmissionConfigSource, ScopedConfig } from '../types.js';
+import { publishWebhookCall, type WebhookCallResult } from './call-channel.js';
 import { WebhookCallError, type WebhookClient } from './client.js';
 import { buildReview, readAnswer, reviewVersion, ReviewError, type ReviewAnswer } from './review.js';
 
@@ -34,6 +35,7 @@ export interface WebhookStageOptions {
 
 /** One webhook of one configuration. */
 export interface Candidate {
+  type: 'validating' | 'mutating';
   config: ScopedConfig;
   webhook: Webhook;
 }
@@ -51,7 +53,8 @@ export function candidates(options: WebhookStageOptions, kind: 'validatingwebhoo
   const configs = options.configs.configs(kind, request.context.cluster, request.type);
   if (configs.length === 0) return [];
   const sorted = configs.length === 1 ? configs : [...configs].sort((a, b) => (a.object.metadata.name ?? '').localeCompare(b.object.metadata.name ?? '') || a.cluster.localeCompare(b.cluster));
-  return sorted.flatMap((config) => webhooksOf(config.object).map((webhook) => ({ config, webhook })));
+  const type = kind === 'validatingwebhookconfigurations' ? 'validating' : 'mutating';
+  return sorted.flatMap((config) => webhooksOf(config.object).map((webhook) => ({ type, config, webhook })));
 }
 
 const failurePolicyOf = (w: Webhook): 'Fail' | 'Ignore' => (w.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail');
@@ -84,6 +87,8 @@ const nameOf = (request: AdmissionRequest): string => (request.object ?? request
  */
 export async function call(options: WebhookStageOptions, c: Candidate, request: AdmissionRequest): Promise<ReviewAnswer | undefined> {
   const w = c.webhook;
+  const start = performance.now();
+  const told = (result: WebhookCallResult): void => publishWebhookCall({ type: c.type, result, seconds: (performance.now() - start) / 1000 });
   try {
     const version = reviewVersion(w.admissionReviewVersions);
     if (!version) throw new ReviewError(`webhook does not accept v1 or v1beta1 AdmissionReview (admissionReviewVersions ${JSON.stringify(w.admissionReviewVersions)})`);
@@ -95,6 +100,7 @@ export async function call(options: WebhookStageOptions, c: Candidate, request: 
       JSON.stringify(review),
     );
     const answer = readAnswer(body, version, uid);
+    told(answer.allowed ? 'allowed' : 'denied');
     if (answer.warnings.length > 0) request.context.warnings?.push(...answer.warnings);
     // Kubernetes records a webhook's audit annotations under its name.
     const notes = Object.entries(answer.auditAnnotations);
@@ -103,6 +109,7 @@ export async function call(options: WebhookStageOptions, c: Candidate, request: 
   } catch (err) {
     if (!(err instanceof WebhookCallError || err instanceof ReviewError)) throw err;
     const message = `failed calling webhook "${w.name}": ${err instanceof ReviewError ? `received invalid webhook response: ${err.message}` : `failed to call webhook: ${err.message}`}`;
+    told(failurePolicyOf(w) === 'Ignore' ? 'ignored' : 'failed');
     if (failurePolicyOf(w) === 'Ignore') {
       options.logger?.warn({ webhook: w.name, configuration: c.config.object.metadata.name, cluster: request.context.cluster, failure: err instanceof WebhookCallError ? err.failure : 'response' }, `${message} (failurePolicy Ignore: the request goes on)`);
       return undefined;
