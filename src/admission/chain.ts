@@ -17,8 +17,8 @@ import type { MutatingStage, ValidatingStage } from './types.js';
 
 /** What the chain needs of the configuration index: to note configuration writes and catch up with them. */
 export interface ConfigFreshness {
-  readonly unsettled: boolean;
-  settle(): Promise<void>;
+  unsettled(request: AdmissionRequest): boolean;
+  settle(request: AdmissionRequest): Promise<void>;
   noteWrite(request: AdmissionRequest): void;
 }
 
@@ -82,7 +82,7 @@ export class AdmissionChain {
    */
   readonly mutate: AdmissionHook = async (request) => {
     if (this.mutating.length === 0) return;
-    if (this.freshness?.unsettled) await this.freshness.settle();
+    if (this.freshness?.unsettled(request)) await this.freshness.settle(request);
     const exempt = isConfiguration(request);
     let lastChanged = -1;
     for (let i = 0; i < this.mutating.length; i++) {
@@ -98,7 +98,7 @@ export class AdmissionChain {
 
   /** Runs every validating stage in order; the first to refuse ends the request. */
   readonly validate: AdmissionHook = async (request) => {
-    if (this.freshness?.unsettled) await this.freshness.settle();
+    if (this.freshness?.unsettled(request)) await this.freshness.settle(request);
     const exempt = isConfiguration(request);
     for (const stage of this.validating) if (!(exempt && EXEMPTING.has(stage.name))) await stage.admit(request);
     // Everything admitted the write: if it is a configuration, the next requests must see it.

@@ -10,7 +10,8 @@
  * Freshness: a client that writes a configuration and then, at once, a matching object must see
  * it apply, without waiting for the watch. Each admitted configuration write is noted; until a
  * refresh from the store shows it committed (or a short grace period passes, for writes that
- * failed after admission), requests first `settle` the clusters with such writes.
+ * failed after admission), a request in that workspace — or on a type bound from it — first
+ * `settle`s it: only those, so a busy server with configuration churn elsewhere pays nothing.
  */
 import { ClusterIndex, type ClusterEntry, type ControllerLog } from '../controllers/index.js';
 import type { AdmissionRequest, ResourceType } from '../registry/index.js';
@@ -141,27 +142,43 @@ export class AdmissionConfigIndex implements AdmissionConfigSource {
     const name = o?.metadata.name;
     if (!name) return;
     const cluster = request.context.cluster;
+    // Notes of workspaces no request came to again are dropped here, once expired.
+    const now = this.now();
+    for (const [c, notes] of this.noted) if (notes.every((n) => n.until <= now)) this.noted.delete(c);
     const list = this.noted.get(cluster) ?? [];
     list.push({
       resource: request.type.resource as ConfigResource,
       name,
       deleted: request.operation === 'DELETE',
       before: request.oldObject?.metadata.resourceVersion,
-      until: this.now() + (this.options.graceMs ?? DEFAULT_GRACE_MS),
+      until: now + (this.options.graceMs ?? DEFAULT_GRACE_MS),
     });
     this.noted.set(cluster, list);
   }
 
-  /** Whether some configuration write is still unseen (then `settle` before matching). */
-  get unsettled(): boolean {
-    return this.noted.size > 0;
+  /** Whether configuration writes the request may depend on are still unseen (then `settle` it first). */
+  unsettled(request: AdmissionRequest): boolean {
+    if (this.noted.size === 0) return false;
+    const exporter = this.exporterOf(request.context.cluster, request.type);
+    return this.noted.has(request.context.cluster) || (exporter !== null && this.noted.has(exporter));
   }
 
-  /** Refreshes the clusters with unseen configuration writes from the store. */
-  async settle(): Promise<void> {
+  /** Refreshes from the store the workspaces whose unseen configuration writes the request may depend on. */
+  async settle(request: AdmissionRequest): Promise<void> {
+    const exporter = this.exporterOf(request.context.cluster, request.type);
+    const clusters = exporter === null ? [request.context.cluster] : [request.context.cluster, exporter];
     // A second round when writes stay unseen: a refresh already running may have read the store
     // before the write this request follows.
-    for (let round = 0; round < 2 && this.noted.size > 0; round++) await Promise.all([...this.noted.keys()].map((cluster) => this.settleCluster(cluster)));
+    for (let round = 0; round < 2; round++) {
+      const pending = clusters.filter((c) => this.noted.has(c));
+      if (pending.length === 0) return;
+      await Promise.all(pending.map((c) => this.settleCluster(c)));
+    }
+  }
+
+  /** Whether no configuration write anywhere is unseen. */
+  get settled(): boolean {
+    return this.noted.size === 0;
   }
 
   private settleCluster(cluster: string): Promise<void> {

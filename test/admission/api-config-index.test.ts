@@ -88,7 +88,7 @@ describe('admission configuration index', () => {
       }
       expect(empty).toEqual([]);
       expect(lists()).toBe(before);
-      expect(index.unsettled).toBe(false);
+      expect(index.settled).toBe(true);
     } finally {
       await index.stop();
     }
@@ -107,15 +107,30 @@ describe('admission configuration index', () => {
       },
     });
     await fx.reg.create({ cluster: 'ws' }, vapType, undefined, policy('fresh'));
-    expect(index.unsettled).toBe(true);
+    expect(index.settled).toBe(false);
+    // Requests elsewhere do not wait for it.
+    expect(index.unsettled({ operation: 'CREATE', type: configMaps, context: { cluster: 'other' }, dryRun: false })).toBe(false);
+    expect(index.unsettled({ operation: 'CREATE', type: configMaps, context: { cluster: 'ws' }, dryRun: false })).toBe(true);
     await fx.reg.create({ cluster: 'ws' }, configMaps, 'default', { metadata: { name: 'c1' } });
     expect(seen).toEqual(['fresh']);
-    expect(index.unsettled).toBe(false);
+    expect(index.settled).toBe(true);
     // A delete is seen the same way; dry runs are not noted.
     await fx.reg.delete({ cluster: 'ws' }, vapType, undefined, 'fresh');
     await fx.reg.create({ cluster: 'ws' }, vapType, undefined, policy('dry'), { dryRun: true });
     await fx.reg.create({ cluster: 'ws' }, configMaps, 'default', { metadata: { name: 'c2' } });
     expect(seen).toEqual(['fresh']);
-    expect(index.unsettled).toBe(false);
+    expect(index.settled).toBe(true);
+  });
+
+  it('settles a provider’s new configuration for its consumers’ requests on the bound types only', async () => {
+    const index = new AdmissionConfigIndex({ store: fx.store, bindings });
+    new AdmissionChain(index).install(fx.reg);
+    await fx.reg.create({ cluster: 'provider' }, vapType, undefined, policy('provided'));
+    const onWidgets = { operation: 'CREATE' as const, type: widgets, context: { cluster: 'consumer' }, dryRun: false };
+    expect(index.unsettled({ ...onWidgets, type: configMaps })).toBe(false);
+    expect(index.unsettled(onWidgets)).toBe(true);
+    await index.settle(onWidgets);
+    expect(index.configs('validatingadmissionpolicies', 'consumer', widgets).map((c) => c.object.metadata.name)).toEqual(['provided']);
+    expect(index.settled).toBe(true);
   });
 });
