@@ -51,6 +51,8 @@ describe('admission policy CEL', () => {
     // The variable was not evaluated again: only this expression's few steps were charged.
     expect(before - a.budget.remaining).toBeLessThan(10);
     expect(run(program('request.operation == "CREATE" && request.kind.kind == "ConfigMap" && request.namespace == "default"'), a)).toEqual({ value: true });
+    // The workspace, as webhooks get it.
+    expect(run(program('request.userInfo.extra["kcp.io/cluster"] == ["root:org"] && "dev" in request.userInfo.groups'), a)).toEqual({ value: true });
   });
 
   it('reports a failing variable through the expression that reads it', () => {

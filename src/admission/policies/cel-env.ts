@@ -31,6 +31,7 @@ import {
 import type { KubeObject } from '../../meta/index.js';
 import type { AdmissionRequest } from '../../registry/index.js';
 import { Optional } from '@marcbachmann/cel-js';
+import { userInfo } from '../webhooks/review.js';
 import { rewriteMessageLiterals } from './message-literals.js';
 
 /** Kubernetes' RuntimeCELCostBudget for one policy on one request, in the CRD engine's units. */
@@ -202,7 +203,6 @@ export interface Activation {
 export function requestValue(r: AdmissionRequest): Record<string, unknown> {
   const t = r.type;
   const meta = (r.object ?? r.oldObject)?.metadata;
-  const user = r.context.user;
   const kind = { group: t.group, version: t.version, kind: t.kind };
   const resource = { group: t.group, version: t.version, resource: t.resource };
   return {
@@ -215,7 +215,7 @@ export function requestValue(r: AdmissionRequest): Record<string, unknown> {
     name: meta?.name ?? '',
     namespace: t.namespaced ? (meta?.namespace ?? '') : '',
     operation: r.operation,
-    userInfo: user ? { username: user.name, uid: user.uid ?? '', groups: [...user.groups], extra: { 'authentication.kcp.io/cluster-name': [r.context.cluster] } } : { username: '', groups: [] },
+    userInfo: userInfo(r),
     dryRun: r.dryRun,
     options: { apiVersion: 'meta.k8s.io/v1', kind: `${r.operation === 'DELETE' ? 'Delete' : r.operation === 'CREATE' ? 'Create' : 'Update'}Options` },
   };

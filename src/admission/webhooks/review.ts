@@ -20,8 +20,8 @@ export function reviewVersion(accepted: readonly string[]): ReviewVersion | unde
 
 const OPTIONS_KIND = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions' } as const;
 
-/** The user as AdmissionReview's userInfo carries it (authentication/v1 UserInfo), with the request's cluster in `extra`. */
-function userInfo(request: AdmissionRequest): Record<string, unknown> {
+/** The user as AdmissionReview's userInfo carries it (authentication/v1 UserInfo), with the request's cluster in `extra` (policies' `request.userInfo` too). */
+export function userInfo(request: AdmissionRequest): Record<string, unknown> {
   const user = request.context.user;
   const known = (user as { extra?: Readonly<Record<string, readonly string[]>> } | undefined)?.extra ?? {};
   const extra: Record<string, string[]> = Object.fromEntries(Object.entries(known).map(([k, v]) => [k, [...v]]));
