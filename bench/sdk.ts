@@ -121,11 +121,12 @@ async function measureReconcile(dataDir: string, consumers: number): Promise<Rec
   const sys = (cluster: string): RequestContext => ({ cluster, user: SYSTEM_USER });
   const http = new HttpClient({ server: server.baseUrl, token: server.adminToken, ...(server.pki ? { ca: server.pki.ca.cert } : {}) });
   try {
+    // Converted first: a broken SDL fails the run before minutes of workspace creation.
+    const docs = exportDocuments();
     const clusters: string[] = [];
     await createAndWait(server, { total: consumers + 1, window: WINDOW, next: flat(ROOT_CLUSTER, consumers + 1, 'c-'), onReady: (_p, child) => clusters.push(child) });
     const provider = clusters.pop() as string;
     progress(`${n(consumers)} consumer workspaces Ready`);
-    const docs = exportDocuments();
     for (const schema of docs.schemas) await server.registry.create(sys(provider), apiResourceSchemas, undefined, schema);
     await server.registry.create(sys(provider), apiExports, undefined, docs.export);
     if (!(await pollUntil(async () => !!exportStatusOf(await server.registry.get(sys(provider), apiExports, undefined, 'widgets')).identityHash, 20, 30_000))) throw new Error('the export got no identity');
