@@ -178,6 +178,44 @@ describe('ValidatingAdmissionPolicy', () => {
     });
   });
 
+  it('evaluates once per param a paramRef selector selects', async () => {
+    await fx.workspace('root', 'vap-selector');
+    const ws = 'root:vap-selector';
+    expect((await fx.call('POST', NAMESPACES(ws), { metadata: { name: 'params', labels: { role: 'params' } } })).status).toBe(201);
+    for (const key of ['x', 'y']) {
+      expect((await fx.call('POST', CONFIGMAPS(ws, 'params'), configMap(`ban-${key}`, { key }, { kind: 'banned-key' }))).status).toBe(201);
+    }
+    await policy(
+      ws,
+      'banned-keys',
+      { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, validations: [{ expression: '!has(object.data) || !(params.data.key in object.data)', messageExpression: "'key ' + params.data.key + ' is banned'" }] },
+      {
+        validationActions: ['Deny'],
+        paramRef: { namespace: 'params', selector: { matchLabels: { kind: 'banned-key' } }, parameterNotFoundAction: 'Allow' },
+        matchResources: { namespaceSelector: { matchExpressions: [{ key: 'role', operator: 'NotIn', values: ['params'] }] } },
+      },
+    );
+    const denied = await fx.call('POST', CONFIGMAPS(ws), configMap('has-y', { y: '1' }));
+    expect(denied.status).toBe(422);
+    expect(denied.body.message).toMatch(/denied request: key y is banned$/);
+    expect((await fx.call('POST', CONFIGMAPS(ws), configMap('has-z', { z: '1' }))).status).toBe(201);
+  });
+
+  it('sees a DELETE’s object in oldObject (object is null)', async () => {
+    await fx.workspace('root', 'vap-delete');
+    const ws = 'root:vap-delete';
+    await policy(ws, 'keep-protected', {
+      matchConstraints: { resourceRules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] },
+      validations: [{ expression: "object == null && !(has(oldObject.metadata.labels) && 'protected' in oldObject.metadata.labels)", message: 'protected' }],
+    });
+    expect((await fx.call('POST', CONFIGMAPS(ws), configMap('keep', {}, { protected: 'yes' }))).status).toBe(201);
+    expect((await fx.call('POST', CONFIGMAPS(ws), configMap('drop', {}))).status).toBe(201);
+    const refused = await fx.call('DELETE', `${CONFIGMAPS(ws)}/keep`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/denied request: protected$/);
+    expect((await fx.call('DELETE', `${CONFIGMAPS(ws)}/drop`)).status).toBe(200);
+  });
+
   it('applies a binding only in the namespaces its namespaceSelector selects', async () => {
     await fx.workspace('root', 'vap-ns');
     const ws = 'root:vap-ns';
