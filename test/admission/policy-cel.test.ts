@@ -55,6 +55,13 @@ describe('admission policy CEL', () => {
     expect(run(program('request.userInfo.extra["kcp.io/cluster"] == ["root:org"] && "dev" in request.userInfo.groups'), a)).toEqual({ value: true });
   });
 
+  it('stops an expression past the cost limit with an error', () => {
+    const a = buildActivation({ request: request({ data: {} }), params: undefined, namespaceObject: undefined, variables: [] });
+    const ten = '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]';
+    const nested = `${ten}.all(a, ${ten}.all(b, ${ten}.all(c, ${ten}.all(d, ${ten}.all(e, ${ten}.all(f, ${ten}.all(g, a + b + c + d + e + f + g >= 0)))))))`;
+    expect(run(program(nested), a)).toEqual({ error: 'operation cancelled: actual cost limit exceeded' });
+  });
+
   it('reports a failing variable through the expression that reads it', () => {
     const bad = program('object.data.missing', 'any');
     const a = buildActivation({ request: request({ data: {} }), params: undefined, namespaceObject: undefined, variables: [{ name: 'm', program: bad }] });
