@@ -16,33 +16,10 @@
  * reuse `typedDocuments` with its own `documents` and output path.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { typedDocuments } from './src/sdl/codegen-preset.js';
 
-/** TypeScript types of Atoll's custom scalars (schema/README.md, "Scalars and types"). */
-export const scalars = {
-  Int64: 'number',
-  IntOrString: 'number | string',
-  JSON: 'unknown',
-  StringMap: 'Record<string, string>',
-} as const;
-
-/**
- * One generated module: each operation's result and variables types, the input types and enums
- * its variables use, and its typed document. `typescript-operations` (6.x) writes the input types
- * and enums itself; adding the `typescript` plugin as well, as setups for 5.x did, declares each of
- * them twice (TS2300: Duplicate identifier).
- */
-export const typedDocuments = {
-  plugins: ['typescript-operations', 'typed-document-node'],
-  config: {
-    scalars,
-    // A scalar without a mapping above fails the run instead of becoming `any`.
-    strictScalars: true,
-    // Enums as unions of string literals.
-    enumType: 'string-literal',
-    skipTypename: true,
-    useTypeImports: true,
-  },
-} satisfies CodegenConfig['generates'][string];
+/** The typed-documents preset and the scalars' TypeScript types, shared with the SDL codegen preset. */
+export { scalars, typedDocuments } from './src/sdl/codegen-preset.js';
 
 export const EXAMPLE_OUTPUT = 'examples/client/generated/graphql.ts';
 

@@ -11,3 +11,4 @@ export { SdlError, formatProblem, type SdlLocation, type SdlProblem } from './er
 export { directiveDefinitions, DIRECTIVES_FILE } from './directives.js';
 export type { ConvertedKind, KindVersion, SdlSource } from './model.js';
 export { servedSchema, type ServedSchemaOptions } from './served-schema.js';
+export { sdlCodegen, sdlGraphQLSchema, scalars, typedDocuments, type SdlCodegenOptions } from './codegen-preset.js';
