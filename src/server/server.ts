@@ -153,7 +153,7 @@ export class AtollServer {
     const webhooks = { configs: this.admissionIndex, client: this.webhookClient, matcher: this.admissionMatcher, namespaceOf: namespaceReader(this.registry), logger: log.child({ component: 'admission-webhooks' }) };
     this.admission.addMutating(new MutatingWebhooks(webhooks));
     this.admission.addValidating(new ValidatingWebhooks(webhooks));
-    this.quotas = new Quotas(this.store);
+    this.quotas = new Quotas(this.store, { typesFor });
     this.admission.addValidating(this.quotas.stage);
     this.admission.install(this.registry);
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });

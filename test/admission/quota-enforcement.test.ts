@@ -18,6 +18,7 @@ const fx = useServer({ auth: { tokenFile } });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const QUOTA_ANNOTATION = 'quota.atoll.io/workspace-hard';
+const MAX_TOTAL = 'core.kcp.io/max-total-objects';
 const ns = (ws: string, name = 'default'): string => `/clusters/${ws}/api/v1/namespaces/${name}`;
 const LC = (ws: string): string => `/clusters/${ws}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster`;
 const MERGE = 'application/merge-patch+json';
@@ -205,6 +206,46 @@ describe('the workspace quota', () => {
     const mine = await fx.call('POST', '/clusters/root:bare/api/v1/namespaces', { metadata: { name: 'mine' } });
     expect(mine.status).toBe(403);
     expect(mine.body.message).toBe('namespaces "mine" is forbidden: exceeded quota: workspace, requested: count/namespaces=1, used: count/namespaces=1, limited: count/namespaces=0');
+  });
+
+  it("honours kcp's core.kcp.io/max-total-objects: every object but events, set only by the platform", async () => {
+    await fx.workspace('root', 'total');
+    const limit = async (value: string | null) =>
+      fx.call('PATCH', LC('root:total'), { metadata: { annotations: { [MAX_TOTAL]: value } } }, MERGE);
+    expect((await limit('1')).status).toBe(200);
+    const refusal = /^configmaps "c-0" is forbidden: exceeded quota: workspace, requested: count\/\*=1, used: count\/\*=(\d+), limited: count\/\*=1$/;
+    let used = 0;
+    await eventually(async () => {
+      const r = await fx.call('POST', `${ns('root:total')}/configmaps?dryRun=All`, { metadata: { name: 'c-0' } });
+      expect(r.status).toBe(403);
+      used = Number(refusal.exec(r.body.message ?? '')?.[1]);
+    });
+    // What a new workspace holds (its namespace, LogicalCluster, service account, bindings…).
+    expect(used).toBeGreaterThan(1);
+    expect((await limit(String(used + 2))).status).toBe(200);
+    await eventually(async () => expect((await fx.call('POST', `${ns('root:total')}/configmaps?dryRun=All`, { metadata: { name: 'c-0' } })).status).toBe(201));
+    await created(fx.call('POST', `${ns('root:total')}/configmaps`, { metadata: { name: 'c-0' } }));
+    await created(fx.call('POST', `${ns('root:total')}/secrets`, { metadata: { name: 's-1' } }));
+    const over = await fx.call('POST', `${ns('root:total')}/secrets`, { metadata: { name: 's-2' } });
+    expect(over.status).toBe(403);
+    expect(over.body.message).toContain(`used: count/*=${used + 2}, limited: count/*=${used + 2}`);
+    // Events are neither refused nor counted.
+    await created(fx.call('POST', `${ns('root:total')}/events`, { metadata: { name: 'e' }, involvedObject: { kind: 'ConfigMap', name: 'c-0', namespace: 'default' } }));
+    // A delete makes room.
+    expect((await fx.call('DELETE', `${ns('root:total')}/configmaps/c-0`)).status).toBe(200);
+    await eventually(async () => expect((await fx.call('POST', `${ns('root:total')}/secrets?dryRun=All`, { metadata: { name: 's-2' } })).status).toBe(201));
+    // Only the platform sets it; 0 lifts it, as in kcp; it must be an integer.
+    expect((await fx.call('PATCH', LC('root:total'), { metadata: { annotations: { [MAX_TOTAL]: 'many' } } }, MERGE)).status).toBe(422);
+    await fx.call('POST', '/clusters/root:total/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'alice-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
+    });
+    await eventually(async () => expect((await fx.callAs('alice-token', 'GET', LC('root:total'))).status).toBe(200));
+    const lift = await fx.callAs('alice-token', 'PATCH', LC('root:total'), { metadata: { annotations: { [MAX_TOTAL]: '0' } } }, MERGE);
+    expect(lift.status).toBe(403);
+    expect(lift.body.message).toContain(MAX_TOTAL);
+    expect((await limit('0')).status).toBe(200);
   });
 
   it('is copied from the WorkspaceType at creation', async () => {

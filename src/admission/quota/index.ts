@@ -2,7 +2,9 @@
  * Quotas that hold (docs/admission.md): ResourceQuota enforcement and the workspace quota, as the
  * last validating link of the admission chain, with the controller that keeps quotas' status.
  */
+import type { ResourceType } from '../../registry/index.js';
 import type { Store } from '../../storage/index.js';
+import { totalResources } from './limits.js';
 import { QuotaController, type QuotaControllerOptions } from './controller.js';
 import { QuotaLedger, type LedgerOptions } from './ledger.js';
 import { QuotaIndex } from './quota-index.js';
@@ -12,8 +14,13 @@ export { QuotaController, QUOTA_RESYNC_MS, QUOTA_STATUS_DELAY_MS, type QuotaCont
 export { QuotaLedger, IN_FLIGHT_TTL_MS } from './ledger.js';
 export { QuotaIndex } from './quota-index.js';
 export { QuotaStage } from './stage.js';
-export { chargedNames, exceededMessage, WORKSPACE_QUOTA } from './limits.js';
-export { workspaceLimits } from './workspace-quota.js';
+export { chargedNames, exceededMessage, TOTAL_OBJECTS, WORKSPACE_QUOTA } from './limits.js';
+export { MAX_TOTAL_OBJECTS_ANNOTATION, workspaceLimits } from './workspace-quota.js';
+
+export interface QuotasOptions extends LedgerOptions {
+  /** The API set of a logical cluster: the resources its total counts. */
+  typesFor?: (cluster: string) => Promise<readonly ResourceType[]>;
+}
 
 /** The stage and the state it shares with its controller: one per store. */
 export class Quotas {
@@ -21,8 +28,9 @@ export class Quotas {
   readonly ledger: QuotaLedger;
   readonly stage: QuotaStage;
 
-  constructor(store: Pick<Store, 'get' | 'list' | 'revision'>, options: LedgerOptions = {}) {
-    this.ledger = new QuotaLedger(store, options);
+  constructor(store: Pick<Store, 'get' | 'list' | 'revision'>, { typesFor, ...options }: QuotasOptions = {}) {
+    const resourcesOf = typesFor ? async (cluster: string) => totalResources(await typesFor(cluster)) : undefined;
+    this.ledger = new QuotaLedger(store, { ...options, ...(resourcesOf ? { resourcesOf } : {}) });
     this.stage = new QuotaStage(this.index, this.ledger);
   }
 

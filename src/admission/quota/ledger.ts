@@ -19,7 +19,7 @@
  */
 import type { ObjectKey, Store } from '../../storage/index.js';
 import { KeyedLock } from './keyed-lock.js';
-import { exceededMessage, type QuotaLimits } from './limits.js';
+import { EVERY_RESOURCE, exceededMessage, TOTAL_OBJECTS, type QuotaLimits } from './limits.js';
 
 /** How long an admitted create may take to reach the store before it stops counting. */
 export const IN_FLIGHT_TTL_MS = 30_000;
@@ -46,6 +46,8 @@ export interface Charge {
 export interface LedgerOptions {
   ttlMs?: number;
   now?: () => number;
+  /** The stored resources of a logical cluster, events left out: what its total (TOTAL_OBJECTS) counts. */
+  resourcesOf?: (cluster: string) => Promise<readonly string[]>;
 }
 
 /** The lock and in-flight key of a quota in a logical cluster (a workspace quota has no namespace). */
@@ -70,6 +72,7 @@ export class QuotaLedger {
   private following = false;
   private readonly ttl: number;
   private readonly now: () => number;
+  private readonly resourcesOf: (cluster: string) => Promise<readonly string[]>;
 
   constructor(
     private readonly store: Pick<Store, 'get' | 'list' | 'revision'>,
@@ -77,6 +80,7 @@ export class QuotaLedger {
   ) {
     this.ttl = options.ttlMs ?? IN_FLIGHT_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.resourcesOf = options.resourcesOf ?? (() => Promise.resolve([]));
   }
 
   /**
@@ -88,7 +92,7 @@ export class QuotaLedger {
     const release = await this.lock.acquire(charges.map((c) => quotaKey(cluster, c.limits)));
     try {
       for (const { limits, names } of charges) {
-        const used = await this.countLocked(cluster, limits, new Map(names.map((n) => [n, key.resource])));
+        const used = await this.countLocked(cluster, limits, new Map(names.map((n) => [n, n === TOTAL_OBJECTS ? EVERY_RESOURCE : key.resource])));
         const exceeded = names.filter((n) => (used.get(n) ?? 0n) + 1n > (limits.hard.get(n) ?? 0n));
         if (exceeded.length > 0) {
           const only = (of: (n: string) => bigint): Map<string, bigint> => new Map(exceeded.map((n) => [n, of(n)]));
@@ -144,7 +148,9 @@ export class QuotaLedger {
   observe(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', key: ObjectKey, revision: number): void {
     if (this.counts.size === 0 || (type !== 'ADDED' && type !== 'DELETED')) return;
     const delta = type === 'ADDED' ? 1n : -1n;
-    for (const k of [countKey(key.cluster, key.namespace, key.resource), countKey(key.cluster, undefined, key.resource)]) {
+    const keys = [countKey(key.cluster, key.namespace, key.resource), countKey(key.cluster, undefined, key.resource)];
+    if (key.resource !== 'events') keys.push(countKey(key.cluster, undefined, EVERY_RESOURCE));
+    for (const k of keys) {
       const c = this.counts.get(k);
       if (!c) continue;
       if (c.early) c.early.push({ revision, delta });
@@ -171,6 +177,8 @@ export class QuotaLedger {
   private async countLocked(cluster: string, limits: QuotaLimits, names: ReadonlyMap<string, string | undefined>): Promise<Map<string, bigint>> {
     const used = new Map<string, bigint>();
     const counted = new Map<string, { count: bigint; revision: number }>();
+    /** The storage each counted name was counted in. */
+    const countedIn = new Map<string, string>();
     for (const [name, storage] of names) {
       if (storage === undefined || limits.scoped) {
         used.set(name, 0n);
@@ -182,6 +190,7 @@ export class QuotaLedger {
         counted.set(storage, c);
       }
       used.set(name, c.count);
+      countedIn.set(name, storage);
     }
     const k = quotaKey(cluster, limits);
     const pending = this.inFlight.get(k);
@@ -192,18 +201,21 @@ export class QuotaLedger {
         pending.delete(id);
         continue;
       }
-      const c = counted.get(entry.key.resource);
-      if (!c) continue;
-      // A kept count moves only with the watch, which also marks the writes it saw: reading back tells nothing more.
-      const written = entry.landed ?? (this.following ? undefined : await this.writtenAt(entry.key));
-      if (written !== undefined && written > entry.after && written <= c.revision) {
-        pending.delete(id);
-        continue;
-      }
+      let relevant = 0;
+      let included = 0;
+      let written: number | undefined | null = null;
       for (const n of entry.names) {
-        const u = used.get(n);
-        if (u !== undefined) used.set(n, u + 1n);
+        const storage = countedIn.get(n);
+        if (storage === undefined || (storage !== entry.key.resource && storage !== EVERY_RESOURCE)) continue;
+        const c = counted.get(storage) as { count: bigint; revision: number };
+        relevant++;
+        // A kept count moves only with the watch, which also marks the writes it saw: reading back tells nothing more.
+        if (written === null) written = entry.landed ?? (this.following ? undefined : await this.writtenAt(entry.key));
+        if (written !== undefined && written > entry.after && written <= c.revision) included++;
+        else used.set(n, (used.get(n) ?? 0n) + 1n);
       }
+      // Written, and in every count taken of it: the counts hold it from now on.
+      if (relevant > 0 && included === relevant) pending.delete(id);
     }
     if (pending.size === 0) this.inFlight.delete(k);
     return used;
@@ -244,9 +256,17 @@ export class QuotaLedger {
     return { count: kept.count, revision: kept.revision };
   }
 
-  /** One keyed count in the store. */
+  /** One keyed count in the store; for EVERY_RESOURCE, one per stored resource, all at the same revision. */
   private async countStored(cluster: string, resource: string, namespace: string | undefined): Promise<{ count: bigint; revision: number }> {
-    const page = await this.store.list({ cluster, resource, ...(namespace !== undefined ? { namespace } : {}), limit: 1 });
+    if (resource !== EVERY_RESOURCE) return this.countOne(cluster, resource, namespace);
+    const revision = this.store.revision;
+    let count = 0n;
+    for (const r of await this.resourcesOf(cluster)) count += (await this.countOne(cluster, r, namespace, revision)).count;
+    return { count, revision };
+  }
+
+  private async countOne(cluster: string, resource: string, namespace: string | undefined, revision?: number): Promise<{ count: bigint; revision: number }> {
+    const page = await this.store.list({ cluster, resource, ...(namespace !== undefined ? { namespace } : {}), ...(revision !== undefined ? { revision } : {}), limit: 1 });
     return { count: BigInt(page.items.length + (page.remainingItemCount ?? 0)), revision: page.revision };
   }
 }

@@ -4,7 +4,7 @@
  * in the core group), and the legacy core names for the kinds served here.
  */
 import type { KubeObject } from '../../meta/index.js';
-import { groupResource, quantityFrom, type ResourceType } from '../../registry/index.js';
+import { groupResource, ownsStorage, quantityFrom, type ResourceType } from '../../registry/index.js';
 
 /**
  * Kubernetes' legacy object-count names whose kind is served here (`pods`, `services`,
@@ -13,15 +13,36 @@ import { groupResource, quantityFrom, type ResourceType } from '../../registry/i
  */
 const LEGACY_COUNTS = new Set(['configmaps', 'secrets', 'resourcequotas']);
 
-/** The quota resource names one created object of type `t` adds 1 to. */
+/**
+ * Every object of a logical cluster, whatever its resource: kcp's total-object limit
+ * (`core.kcp.io/max-total-objects`), which only the workspace quota can hold (a ResourceQuota
+ * refuses the name: `*` is no resource).
+ */
+export const TOTAL_OBJECTS = 'count/*';
+
+/** Where TOTAL_OBJECTS counts: in every resource. */
+export const EVERY_RESOURCE = '*';
+
+/**
+ * The quota resource names one created object of type `t` adds 1 to. Events are left out of the
+ * total, as kcp leaves them out of its limit: a full workspace still records what happens in it.
+ */
 export function chargedNames(t: Pick<ResourceType, 'group' | 'resource'>): string[] {
   const names = [`count/${groupResource(t)}`];
   if (t.group === '' && LEGACY_COUNTS.has(t.resource)) names.push(t.resource);
+  if (t.resource !== 'events') names.push(TOTAL_OBJECTS);
   return names;
 }
 
 /** Where the objects of `t` are stored (the registry's key: a view stored as another resource counts there). */
 export const storageResourceOf = (t: ResourceType): string => t.storedAs?.resource ?? groupResource(t);
+
+/** The stored resources of an API set that the total counts: each once (through the type that owns it), events left out. */
+export function totalResources(types: readonly ResourceType[]): string[] {
+  const out = new Set<string>();
+  for (const t of types) if (ownsStorage(t) && t.resource !== 'events') out.add(storageResourceOf(t));
+  return [...out];
+}
 
 /** A quota as admission and the controller read it. */
 export interface QuotaLimits {

@@ -9,17 +9,31 @@ import { ADMIN_GROUP } from '../../auth/index.js';
 import type { KubeObject } from '../../meta/index.js';
 import { errors, isSystem, readQuantity, SYSTEM_MASTERS, validateQuotaQuantity, validateQuotaResourceName, type AdmissionRequest, type FieldError } from '../../registry/index.js';
 import { LOGICAL_CLUSTER_NAME, logicalClusters, WORKSPACE_QUOTA_ANNOTATION, workspaceTypes } from '../../tenancy/index.js';
-import { hardOf, WORKSPACE_QUOTA, type QuotaLimits } from './limits.js';
+import { hardOf, TOTAL_OBJECTS, WORKSPACE_QUOTA, type QuotaLimits } from './limits.js';
 
 const FIELD = `metadata.annotations[${WORKSPACE_QUOTA_ANNOTATION}]`;
 
+/**
+ * kcp's limit on the total number of objects of a logical cluster (every resource but events),
+ * on its LogicalCluster; 0 or less, or absent: no limit.
+ */
+export const MAX_TOTAL_OBJECTS_ANNOTATION = 'core.kcp.io/max-total-objects';
+
 /** The workspace quota a LogicalCluster carries, or undefined (none, or one validation would refuse). */
 export function workspaceLimits(lc: KubeObject): QuotaLimits | undefined {
-  const text = lc.metadata.annotations?.[WORKSPACE_QUOTA_ANNOTATION];
-  if (text === undefined) return undefined;
-  const parsed = parseHard(text);
-  if (!parsed.ok) return undefined;
-  return { name: WORKSPACE_QUOTA, namespace: undefined, hard: hardOf(parsed.hard), scoped: false };
+  const annotations = lc.metadata.annotations ?? {};
+  const text = annotations[WORKSPACE_QUOTA_ANNOTATION];
+  const parsed = text === undefined ? undefined : parseHard(text);
+  const hard = parsed?.ok ? hardOf(parsed.hard) : new Map<string, bigint>();
+  const total = maxTotal(annotations[MAX_TOTAL_OBJECTS_ANNOTATION]);
+  if (total !== undefined && total > 0n) hard.set(TOTAL_OBJECTS, total);
+  if (hard.size === 0) return undefined;
+  return { name: WORKSPACE_QUOTA, namespace: undefined, hard, scoped: false };
+}
+
+/** The limit an annotation value says (an integer, as kcp parses it), or undefined when it is none. */
+function maxTotal(text: string | undefined): bigint | undefined {
+  return text !== undefined && /^[+-]?\d{1,18}$/.test(text.trim()) ? BigInt(text.trim()) : undefined;
 }
 
 function parseHard(text: string): { ok: true; hard: Record<string, unknown> } | { ok: false; errors: FieldError[] } {
@@ -59,8 +73,19 @@ export function guardWorkspaceQuota(request: AdmissionRequest): void {
   if (operation === 'DELETE' || !object || request.subresource) return;
   const isCluster = type === logicalClusters;
   if (!isCluster && type !== workspaceTypes) return;
-  const now = object.metadata.annotations?.[WORKSPACE_QUOTA_ANNOTATION];
-  const before = oldObject?.metadata.annotations?.[WORKSPACE_QUOTA_ANNOTATION];
+  const annotation = (o: KubeObject | undefined, name: string): string | undefined => o?.metadata.annotations?.[name];
+  if (isCluster && annotation(object, MAX_TOTAL_OBJECTS_ANNOTATION) !== annotation(oldObject, MAX_TOTAL_OBJECTS_ANNOTATION)) {
+    if (!privileged(request)) {
+      throw errors.forbidden(logicalClusters, LOGICAL_CLUSTER_NAME, `only the platform's administrators may change the workspace quota (${MAX_TOTAL_OBJECTS_ANNOTATION})`);
+    }
+    const value = annotation(object, MAX_TOTAL_OBJECTS_ANNOTATION);
+    if (value !== undefined && maxTotal(value) === undefined) {
+      const field = `metadata.annotations[${MAX_TOTAL_OBJECTS_ANNOTATION}]`;
+      throw errors.invalid(type, object.metadata.name ?? '', [{ type: 'FieldValueInvalid', field, value, detail: 'must be an integer' }]);
+    }
+  }
+  const now = annotation(object, WORKSPACE_QUOTA_ANNOTATION);
+  const before = annotation(oldObject, WORKSPACE_QUOTA_ANNOTATION);
   if (now === before) return;
   if (isCluster && !privileged(request)) {
     throw errors.forbidden(logicalClusters, LOGICAL_CLUSTER_NAME, `only the platform's administrators may change the workspace quota (${WORKSPACE_QUOTA_ANNOTATION})`);
