@@ -16,7 +16,7 @@ import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from
 import { apiVersionOf, groupResource, hasSubresource, sharedObject, takesStrategicMerge, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { listWithShared, withoutNamesakes } from './shared-objects.js';
-import { RegistryWatch, withCluster } from './watch.js';
+import { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -182,12 +182,12 @@ export class Registry {
   async get(ctx: RequestContext, t: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     createOnly(t);
     const shared = sharedObject(t, name);
-    if (shared) return cloneObject(shared);
+    if (shared) return withCluster(cloneObject(shared), ctx.cluster);
     const found = await this.store.get(this.key(ctx, t, namespace, name)).catch((e: unknown) => {
       throw fromStorage(e, t, name);
     });
     if (!found || (ctx.visible && !ctx.visible(ctx.cluster, found))) throw errors.notFound(t, name);
-    return served(t, found);
+    return served(t, annotated(found, ctx.cluster));
   }
 
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
@@ -195,12 +195,13 @@ export class Registry {
     const opts = parseListQuery(t, query);
     if (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS) {
       const { shared, ...storedOnly } = t;
-      return listWithShared(shared, opts, query, (q) => this.list(ctx, storedOnly, q));
+      const r = await listWithShared(shared, opts, query, (q) => this.list(ctx, storedOnly, q));
+      return { ...r, items: r.items.map((o) => annotated(o, ctx.cluster)) };
     }
     try {
       const r = await this.store.list({ cluster: ctx.cluster, resource: storageResource(t), ...opts, ...(ctx.visible ? { visible: ctx.visible } : {}) });
       const clusters = r.clusters;
-      const items = clusters ? r.items.map((o, i) => withCluster(o, clusters[i] as string)) : r.items;
+      const items = r.items.map((o, i) => annotated(o, clusters ? (clusters[i] as string) : ctx.cluster));
       const out: ListResponse = { items: t.storedAs ? items.map((o) => served(t, o)) : items, resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
       if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
@@ -235,7 +236,7 @@ export class Registry {
     });
     // Stored namesakes of shared objects are never listed, so no event may speak of them either.
     const w = t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS ? withoutNamesakes(watched, t.shared) : watched;
-    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored, ctx.cluster === ALL_CLUSTERS);
+    return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored);
   }
 
   async create(
@@ -328,6 +329,8 @@ export class Registry {
       const entries = trackUpdate({ old: undefined, updated: object, manager: this.manager(options), apiVersion: apiVersionOf(t), now: meta.creationTimestamp, ...(t.schema ? { schema: t.schema } : {}) });
       if (entries.length > 0) meta.managedFields = entries;
     }
+    // After field tracking: the server sets it, no manager owns it.
+    setCluster(object, ctx);
     await this.admitCreate(ctx, t, object, options);
 
     for (let attempt = 1; ; attempt++) {
@@ -466,6 +469,7 @@ export class Registry {
           : this.mainUpdate(t, cloneObject(input), old);
     if (appliedFields && input.metadata.managedFields) next.metadata.managedFields = input.metadata.managedFields;
     else if (!appliedFields) this.trackManagedFields(t, next, old, options);
+    setCluster(next, ctx);
     for (const hook of this.mutatingFor(ctx)) {
       await hook({ operation: 'UPDATE', type: t, context: ctx, object: next, oldObject: old, dryRun: !!options.dryRun, options, ...(sub ? { subresource: sub } : {}) });
     }
@@ -805,6 +809,12 @@ function checkPatchedVersion(t: ResourceType, name: string, patched: KubeObject,
 /** The storage resource: a kind's own, or the one it shares (events.k8s.io → core events). */
 function storageResource(t: ResourceType): string {
   return t.storedAs?.resource ?? groupResource(t);
+}
+
+/** Stores the object's logical cluster in it (kcp's `kcp.io/cluster`), whatever the client sent. */
+function setCluster(o: KubeObject, ctx: RequestContext): void {
+  if (ctx.cluster === ALL_CLUSTERS || o.metadata.annotations?.[CLUSTER_ANNOTATION] === ctx.cluster) return;
+  o.metadata.annotations = { ...o.metadata.annotations, [CLUSTER_ANNOTATION]: ctx.cluster };
 }
 
 const served = (t: ResourceType, o: KubeObject): KubeObject => (t.storedAs ? t.storedAs.fromStored(o) : o);

@@ -8,13 +8,19 @@ import type { Watch, WatchEventType } from '../storage/index.js';
 import { fromStorage } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 
-/** Where an object read across logical clusters lives, as kcp annotates it. */
+/**
+ * The logical cluster an object lives in, as kcp annotates every object it serves (cluster-aware
+ * clients and informers key on it). Writes store it; reads add it to objects stored before that.
+ */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
 /** A copy of a stored (shared) object annotated with its logical cluster. */
 export function withCluster(o: KubeObject, cluster: string): KubeObject {
   return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [CLUSTER_ANNOTATION]: cluster } } };
 }
+
+/** The object itself when it already names its cluster (the common case: no copy), else an annotated copy. */
+export const annotated = (o: KubeObject, cluster: string): KubeObject => (o.metadata.annotations?.[CLUSTER_ANNOTATION] === cluster ? o : withCluster(o, cluster));
 
 export interface RegistryWatchEvent {
   type: WatchEventType;
@@ -37,8 +43,6 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
     initialEventsEnd?: string,
     /** Converts stored objects to the served shape (kinds with `storedAs`). */
     private readonly convert?: (o: KubeObject) => KubeObject,
-    /** For a watch across clusters: events are annotated with their cluster. */
-    private readonly annotate = false,
   ) {
     this.endBookmark = initialEventsEnd;
   }
@@ -65,7 +69,7 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
       if (r.done) return { value: undefined, done: true };
       const e = r.value;
       if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
-      const object = this.annotate && e.key ? withCluster(e.object, e.key.cluster) : e.object;
+      const object = e.key ? annotated(e.object, e.key.cluster) : e.object;
       return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
     } catch (err) {
       throw fromStorage(err, this.type, '');

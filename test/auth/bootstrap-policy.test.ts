@@ -103,7 +103,7 @@ describe('a tenant cannot lock the platform admin out', () => {
     }
     // What is served under the name is the bootstrap role, not the leftover.
     const got = await fx.call('GET', `${CLUSTER_ROLES('root:legacy')}/cluster-admin`);
-    expect(got.body.metadata?.annotations).toEqual({ 'rbac.authorization.kubernetes.io/autoupdate': 'true' });
+    expect(got.body.metadata?.annotations).toEqual({ 'rbac.authorization.kubernetes.io/autoupdate': 'true', 'kcp.io/cluster': await logicalCluster('root:legacy') });
     expect(got.body.rules).toContainEqual({ verbs: ['*'], nonResourceURLs: ['*'] });
     // Deleting the name removes the leftover; the shared role stays, and refuses a second delete.
     const del = await fx.call('DELETE', `${CLUSTER_ROLES('root:legacy')}/cluster-admin`);

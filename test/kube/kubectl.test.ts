@@ -73,7 +73,7 @@ describe.skipIf(!haveKubectl)(`kubectl against Atoll${reason}`, () => {
     const described = await fx.k.ok(['describe', 'cm', 'app', '-n', 'team']);
     expect(described).toMatch(/Name:\s+app/);
     expect(described).toMatch(/Labels:\s+tier=web/);
-    expect(described).toMatch(/Annotations:\s+owner: alice/);
+    expect(described).toMatch(/Annotations:\s+kcp\.io\/cluster: root\s+owner: alice/);
   });
 
   it('patches with strategic, merge and JSON patches', async () => {

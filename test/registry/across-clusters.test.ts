@@ -17,7 +17,7 @@ describe('registry reads across clusters', () => {
     for (const cluster of ['a', 'b', 'c']) await fx.reg.create({ cluster }, configMaps, 'default', cm(`in-${cluster}`));
   }
 
-  it('lists every cluster, each item annotated with its own, and stored objects stay unannotated', async () => {
+  it('lists every cluster, each item annotated with its own, as every read and write is', async () => {
     await seed();
     const all = await fx.reg.list({ cluster: ALL_CLUSTERS }, configMaps);
     expect(all.items.map((o) => [o.metadata.name, o.metadata.annotations?.[CLUSTER_ANNOTATION]])).toEqual([
@@ -26,7 +26,26 @@ describe('registry reads across clusters', () => {
       ['in-c', 'c'],
     ]);
     const one = await fx.reg.get({ cluster: 'a' }, configMaps, 'default', 'in-a');
-    expect(one.metadata.annotations?.[CLUSTER_ANNOTATION]).toBeUndefined();
+    expect(one.metadata.annotations?.[CLUSTER_ANNOTATION]).toBe('a');
+    expect((await fx.reg.list({ cluster: 'b' }, configMaps)).items[0]?.metadata.annotations?.[CLUSTER_ANNOTATION]).toBe('b');
+  });
+
+  it('stores kcp.io/cluster on every write, whatever the client sent, and adds it on reads of objects stored without it', async () => {
+    const made = await fx.reg.create({ cluster: 'a' }, configMaps, 'default', { ...cm('forged'), metadata: { name: 'forged', annotations: { [CLUSTER_ANNOTATION]: 'b' } } });
+    expect(made.metadata.annotations).toEqual({ [CLUSTER_ANNOTATION]: 'a' });
+    // A client replacing an object without it gets it back, and nothing changes.
+    const plain = await fx.reg.create({ cluster: 'a' }, configMaps, 'default', cm('plain'));
+    const { annotations: _dropped, ...bare } = plain.metadata;
+    const same = await fx.reg.update({ cluster: 'a' }, configMaps, 'default', 'plain', { ...plain, metadata: bare });
+    expect(same.metadata.resourceVersion).toBe(plain.metadata.resourceVersion);
+    expect(same.metadata.annotations).toEqual({ [CLUSTER_ANNOTATION]: 'a' });
+    // An object written before the annotation existed (straight into the store here) reads with it.
+    await fx.reg.store.create({ cluster: 'c', resource: 'configmaps', namespace: 'default', name: 'old' }, cm('old'));
+    expect((await fx.reg.get({ cluster: 'c' }, configMaps, 'default', 'old')).metadata.annotations).toEqual({ [CLUSTER_ANNOTATION]: 'c' });
+    const watch = await fx.reg.watch({ cluster: 'c' }, configMaps, { resourceVersion: '0' });
+    const first = await watch.next();
+    watch.close();
+    expect(first.value?.object.metadata.annotations).toEqual({ [CLUSTER_ANNOTATION]: 'c' });
   });
 
   it('shows only what `visible` admits, pages filled with visible objects and no remaining count it cannot know', async () => {

@@ -74,7 +74,7 @@ describe('atoll server', () => {
     // root was created durably: its LogicalCluster and default namespace are in the store.
     const store = new EmbeddedStore({ dataDir });
     const lc = await store.get({ cluster: 'root', resource: 'logicalclusters.core.kcp.io', namespace: '', name: 'cluster' });
-    expect(lc?.metadata.annotations).toEqual({ 'kcp.io/path': 'root', 'internal.tenancy.kcp.io/type': 'root:root' });
+    expect(lc?.metadata.annotations).toEqual({ 'kcp.io/path': 'root', 'internal.tenancy.kcp.io/type': 'root:root', 'kcp.io/cluster': 'root' });
     expect(lc?.status).toEqual({ phase: 'Ready' });
     expect(await store.get({ cluster: 'root', resource: 'namespaces', namespace: '', name: 'default' })).toBeDefined();
     await store.close();
