@@ -230,6 +230,19 @@ describe('ValidatingAdmissionPolicy', () => {
     expect((await fx.call('POST', CONFIGMAPS(ws, 'default'), configMap('x', {}))).status).toBe(201);
   });
 
+  it('gives expressions the request’s namespace as namespaceObject', async () => {
+    await fx.workspace('root', 'vap-nsobject');
+    const ws = 'root:vap-nsobject';
+    expect((await fx.call('POST', NAMESPACES(ws), { metadata: { name: 'frozen', labels: { state: 'frozen' } } })).status).toBe(201);
+    await policy(ws, 'not-frozen', {
+      validations: [{ expression: "!has(namespaceObject.metadata.labels) || namespaceObject.metadata.labels.?state.orValue('') != 'frozen'", messageExpression: "'namespace ' + namespaceObject.metadata.name + ' is frozen'" }],
+    });
+    const denied = await fx.call('POST', CONFIGMAPS(ws, 'frozen'), configMap('x', {}));
+    expect(denied.status).toBe(422);
+    expect(denied.body.message).toMatch(/denied request: namespace frozen is frozen$/);
+    expect((await fx.call('POST', CONFIGMAPS(ws, 'default'), configMap('x', {}))).status).toBe(201);
+  });
+
   it('counts evaluation errors per failurePolicy', async () => {
     await fx.workspace('root', 'vap-errors');
     const ws = 'root:vap-errors';
