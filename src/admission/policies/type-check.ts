@@ -99,7 +99,8 @@ export function expressionWarnings(policy: KubeObject, types: readonly ResourceT
     const c = compilePolicyExpression(e.text, e.want);
     if (!('program' in c)) continue;
     const found = warningsFor(e.text, c.program, types);
-    if (found.length > 0) warnings.push({ fieldRef: e.field, warning: found.join('\n') });
+    // A macro's call and its expansion may hold the same selection twice.
+    if (found.length > 0) warnings.push({ fieldRef: e.field, warning: [...new Set(found)].join('\n') });
   }
   return warnings;
 }
