@@ -14,6 +14,7 @@ import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
 import { restApi } from './rest-api.js';
 import { sdkSuite } from './sdk.js';
+import { sdlSuite } from './sdl.js';
 import { storageBackends } from './storage-backends.js';
 import { storageList } from './storage-list.js';
 import { storageMemory } from './storage-memory.js';
@@ -21,7 +22,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, admissionSuite, admissionQuota];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, sdlSuite, admissionSuite, admissionQuota];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
