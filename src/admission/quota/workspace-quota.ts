@@ -37,15 +37,14 @@ function maxTotal(text: string | undefined): bigint | undefined {
 }
 
 function parseHard(text: string): { ok: true; hard: Record<string, unknown> } | { ok: false; errors: FieldError[] } {
+  const notAList = { ok: false as const, errors: [{ type: 'FieldValueInvalid' as const, field: FIELD, value: text, detail: 'must be a JSON object of quota resource names to quantities' }] };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, errors: [{ type: 'FieldValueInvalid', field: FIELD, value: text, detail: 'must be a JSON object of quota resource names to quantities' }] };
+    return notAList;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, errors: [{ type: 'FieldValueInvalid', field: FIELD, value: text, detail: 'must be a JSON object of quota resource names to quantities' }] };
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return notAList;
   const hard = value as Record<string, unknown>;
   const errs: FieldError[] = [];
   for (const [name, raw] of Object.entries(hard)) {
