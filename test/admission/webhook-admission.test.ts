@@ -66,15 +66,25 @@ describe('admission webhooks', () => {
     const viaGraphql = await gql('mutation { createV1ConfigMap(namespace: "deny", object: { metadata: { name: "g" }, data: { color: "blue" } }) { metadata { name } } }');
     expect(viaGraphql.errors?.[0]?.message).toBe('admission webhook "deny.atoll.test" denied the request: no blue configmaps');
     expect(viaGraphql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    if (!haveKubectl) return;
+    const k = kubectlFor(fx.server.kubeconfigPath);
+    try {
+      const r = await k.run(['-n', 'deny', 'create', 'configmap', 'k', '--from-literal=color=blue']);
+      expect(r.code).not.toBe(0);
+      // kubectl create configmap words it `error: failed to create configmap: <the Status message>`.
+      expect(r.stderr).toContain('admission webhook "deny.atoll.test" denied the request: no blue configmaps');
+    } finally {
+      k.cleanup();
+    }
   });
 
   it('sends the AdmissionReview with the user, the operation, options and kcp.io/cluster, for creates, updates and deletes', async () => {
     await namespace('review');
     await configure('validating', 'review', '/review', () => ({ allowed: true }));
     const seen = (): Review['request'][] => hook.reviews.filter((r) => r.path === '/review').map((r) => r.review.request);
-    expect((await createCm('review', 'one')).status).toBe(201);
+    expect((await fx.call('POST', `${cms('review')}?fieldManager=tester`, { metadata: { name: 'one' }, data: { color: 'blue' } })).status).toBe(201);
     expect((await fx.call('PUT', `${cms('review')}/one`, { metadata: { name: 'one' }, data: { color: 'green' } })).status).toBe(200);
-    expect((await fx.call('DELETE', `${cms('review')}/one?dryRun=All`)).status).toBe(200);
+    expect((await fx.call('DELETE', `${cms('review')}/one?dryRun=All&propagationPolicy=Orphan`)).status).toBe(200);
     const [create, update, del] = seen();
     expect(create).toMatchObject({
       kind: { group: '', version: 'v1', kind: 'ConfigMap' },
@@ -86,10 +96,10 @@ describe('admission webhooks', () => {
       object: { data: { color: 'blue' }, metadata: { annotations: { 'kcp.io/cluster': expect.any(String) as unknown } } },
       oldObject: null,
       dryRun: false,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'tester' },
     });
     expect(update).toMatchObject({ operation: 'UPDATE', object: { data: { color: 'green' } }, oldObject: { data: { color: 'blue' } }, options: { kind: 'UpdateOptions' } });
-    expect(del).toMatchObject({ operation: 'DELETE', object: null, oldObject: { data: { color: 'green' } }, dryRun: true, options: { kind: 'DeleteOptions', dryRun: ['All'] } });
+    expect(del).toMatchObject({ operation: 'DELETE', object: null, oldObject: { data: { color: 'green' } }, dryRun: true, options: { kind: 'DeleteOptions', dryRun: ['All'], propagationPolicy: 'Orphan' } });
   });
 
   it('passes the webhook’s warnings to kubectl and to GraphQL extensions', async () => {
@@ -120,8 +130,8 @@ describe('admission webhooks', () => {
     const created = await createCm('mutate', 'rest');
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.metadata?.labels).toEqual({ stamped: 'yes' });
-    // The cluster annotation the webhook saw is not stored.
-    expect(created.body.metadata?.annotations).toEqual({ 'seen-by': 'hook' });
+    // The patch added to what the webhook saw; the object's own kcp.io/cluster stays what it was.
+    expect(created.body.metadata?.annotations).toEqual({ 'seen-by': 'hook', 'kcp.io/cluster': expect.any(String) as unknown });
     const viaGraphql = await gql('mutation { createV1ConfigMap(namespace: "mutate", object: { metadata: { name: "g" } }) { metadata { labels } } }');
     expect(viaGraphql.data?.createV1ConfigMap).toEqual({ metadata: { labels: { stamped: 'yes' } } });
     const broken = await createCm('mutate', 'broken');

@@ -34,6 +34,22 @@ export function userInfo(request: AdmissionRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * The operation's options as Kubernetes sends them: CreateOptions or UpdateOptions (a patch's
+ * too) with the field manager and field validation, DeleteOptions with the propagation policy
+ * and preconditions; `dryRun: [All]` on dry runs.
+ */
+function optionsOf(request: AdmissionRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = { apiVersion: 'meta.k8s.io/v1', kind: OPTIONS_KIND[request.operation], ...(request.dryRun ? { dryRun: ['All'] } : {}) };
+  const o = request.options;
+  if (!o) return out;
+  if ('propagationPolicy' in o && o.propagationPolicy) out.propagationPolicy = o.propagationPolicy;
+  if ('preconditions' in o && o.preconditions) out.preconditions = { ...o.preconditions };
+  if ('fieldManager' in o && o.fieldManager) out.fieldManager = o.fieldManager;
+  if ('fieldValidation' in o && o.fieldValidation) out.fieldValidation = o.fieldValidation;
+  return out;
+}
+
 /** The AdmissionReview to send for `request`, with its uid. */
 export function buildReview(request: AdmissionRequest, version: ReviewVersion, uid: string): Record<string, unknown> {
   const t = request.type;
@@ -60,7 +76,7 @@ export function buildReview(request: AdmissionRequest, version: ReviewVersion, u
       object: object ? withCluster(object, cluster) : null,
       oldObject: oldObject ? withCluster(oldObject, cluster) : null,
       dryRun: request.dryRun,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: OPTIONS_KIND[request.operation], ...(request.dryRun ? { dryRun: ['All'] } : {}) },
+      options: optionsOf(request),
     },
   };
 }
