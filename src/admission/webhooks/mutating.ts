@@ -37,7 +37,8 @@ export class MutatingWebhooks implements MutatingStage {
 /**
  * Applies a webhook's patch to `object` in place (the registry keeps its reference); true when
  * it changed. The patch was written against what the webhook saw, the object with its
- * `kcp.io/cluster` annotation, so it applies to that, and the annotation is taken out again.
+ * `kcp.io/cluster` annotation, so it applies to that; the annotation is then put back as the
+ * object had it (the registry stores it itself: a webhook cannot move an object to another cluster).
  */
 function patchInPlace(webhook: string, object: KubeObject, cluster: string, ops: unknown[]): boolean {
   let patched: KubeObject;
