@@ -36,6 +36,7 @@ describe('admission policy CEL', () => {
       ['spec.validations[1].expression', 'compilation failed: cel expression must evaluate to a bool, not int'],
       ['spec.validations[2].messageExpression', "compilation failed: ERROR: <input>:1:1: undefined field 'nope'"],
     ]);
+    expect(compilePolicyExpression("request.operatoin == 'CREATE'", 'bool')).toEqual({ error: "compilation failed: ERROR: <input>:1:8: undefined field 'operatoin'" });
   });
 
   it('shares one compiled program per expression text', () => {

@@ -4,8 +4,9 @@
  * `variables.<name>` (lazy: each evaluated at most once per request and policy). Built on the CRD
  * engine (src/crd/cel: its libraries, metering and error texts). `object`, `oldObject`, `params`
  * and `namespaceObject` are dyn, as Kubernetes' policy compiler declares them; `request` is dyn
- * too (Kubernetes types it, so a misspelt `request.operatoin` is a compile error there and a
- * runtime error here), and `variables` a map whose names are checked at compile time.
+ * too, but its field names are checked at compile time (`request.operatoin` does not compile, as
+ * in Kubernetes; the types of its fields are not), and `variables` a map whose names are checked
+ * at compile time.
  * `authorizer` is not provided (Atoll's authorizer is asynchronous and CEL evaluation is not):
  * an expression naming it does not compile.
  *
@@ -87,6 +88,21 @@ function variableRefs(root: AstNode): Map<string, number> {
   return refs;
 }
 
+/** The fields of `request` (Kubernetes' AdmissionRequest CEL type): another is a compile error, as there. */
+const REQUEST_FIELDS = new Set(['kind', 'resource', 'subResource', 'requestKind', 'requestResource', 'requestSubResource', 'name', 'namespace', 'operation', 'userInfo', 'dryRun', 'options']);
+
+function unknownRequestField(root: AstNode): { key: string; pos: number } | undefined {
+  for (const n of allNodes(root)) {
+    if ((n.op !== '.' && n.op !== '.?') || !Array.isArray(n.args)) continue;
+    const [operand, key] = n.args as unknown[];
+    const o = operand as AstNode | undefined;
+    if (o?.op === 'id' && o.args === 'request' && typeof key === 'string' && !REQUEST_FIELDS.has(key)) {
+      return { key, pos: n.end === undefined ? (n.start ?? 0) : n.end - key.length - (n.op === '.?' ? 2 : 1) };
+    }
+  }
+  return undefined;
+}
+
 function compileUncached(text: string, want: Want): CompiledExpression {
   env ??= createVariablesEnv(VARIABLES);
   let source = text;
@@ -102,6 +118,8 @@ function compileUncached(text: string, want: Want): CompiledExpression {
   const wrongType = WANTED[want](c.program.type);
   if (wrongType) return { error: `compilation failed: ${wrongType}` };
   const root = c.program.root;
+  const badField = unknownRequestField(root);
+  if (badField) return { error: `compilation failed: ERROR: ${location(text, positionOf(badField.pos))}: undefined field '${badField.key}'` };
   const usesNamespace = allNodes(root).some((n) => n.op === 'id' && n.args === 'namespaceObject');
   return { program: { ...c.program, variableRefs: variableRefs(root), usesNamespace, positionOf } };
 }
