@@ -127,6 +127,9 @@ export function resolveConnection(options: { kubeconfig?: string; context?: stri
   const user = context.value.user ? firstIn(loaded, (l) => l.users, context.value.user) : undefined;
   const c = cluster.value;
   const u = user?.value ?? {};
+  for (const plugin of ['exec', 'auth-provider'] as const) {
+    if (plugin in u) throw new CliError(`${source}: user "${context.value.user}" authenticates with ${plugin}, which atoll does not run; use a token or a client certificate`);
+  }
   const conn: Connection = { server: c.server as string, source };
   const ca = material(c['certificate-authority-data'], c['certificate-authority'], cluster.file, 'certificate authority');
   if (ca) conn.ca = ca;
