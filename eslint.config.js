@@ -16,6 +16,10 @@ const forbidden = {
   auth: ['kube', 'graphql', 'server', 'apiexports'],
   apiexports: ['kube', 'graphql', 'server'],
   admission: ['kube', 'graphql', 'server'],
+  // Tooling over the layers: the SDL converter reads the CRD and GraphQL layers; the CLI speaks
+  // HTTP to a server, never into its serving parts.
+  sdl: ['kube', 'server'],
+  cli: ['kube', 'server', 'storage', 'controllers'],
   // The SDK is a client of the server's HTTP surface: it shares only dependency-free pieces (the work queue).
   sdk: ['storage', 'registry', 'apis', 'auth', 'tenancy', 'kube', 'graphql', 'server', 'crd', 'apiexports', 'admission'],
 };
