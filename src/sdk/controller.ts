@@ -13,6 +13,7 @@
  * `stop()` is the graceful shutdown: stop the watch, let running reconciles finish (queued ones
  * are dropped — the next leader's list finds them again), release the Lease.
  */
+import { setMaxListeners } from 'node:events';
 import { WorkQueue } from '../controllers/work-queue.js';
 import { ResourceClient } from './client.js';
 import { GraphQLTransport, type GraphQLTransportOptions } from './graphql-transport.js';
@@ -77,6 +78,8 @@ export class Controller<T extends KubeObject> {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: ControllerOptions<T>) {
+    // Every worker's request in flight listens to the signal: as many listeners as workers, not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.http = new HttpClient(options.connection ?? loadKubeconfig());
     this.client = new ResourceClient<T>(this.http, options.view, options.resource);
     const transport: Transport<T> =
