@@ -45,9 +45,8 @@ export class HttpClient {
   async json<R = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<R> {
     const res = await this.open(method, path, options);
     const text = await readAll(res);
-    const body: unknown = text ? JSON.parse(text) : {};
-    if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, body);
-    return body as R;
+    if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, errorBody(text));
+    return (text ? JSON.parse(text) : {}) as R;
   }
 
   /**
@@ -57,8 +56,7 @@ export class HttpClient {
   async *lines(path: string, signal?: AbortSignal): AsyncGenerator<string> {
     const res = await this.open('GET', path, signal ? { signal } : {});
     if ((res.statusCode ?? 0) >= 400) {
-      const text = await readAll(res);
-      throw statusError(res.statusCode ?? 0, text ? (JSON.parse(text) as unknown) : {});
+      throw statusError(res.statusCode ?? 0, errorBody(await readAll(res)));
     }
     res.setEncoding('utf8');
     let buffered = '';
@@ -100,6 +98,15 @@ export class HttpClient {
       }
       req.end(body);
     });
+  }
+}
+
+/** An error reply's Status, or its text as the message when it is not JSON (a proxy's HTML page). */
+function errorBody(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : {};
+  } catch {
+    return { message: text.slice(0, 500) };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The SDK's kubeconfig loader reads what kubectl reads: the server's own admin kubeconfig (token,
+ * How the SDK connects. Its kubeconfig loader reads what kubectl reads: the server's own admin kubeconfig (token,
  * CA data), file references relative to the kubeconfig, client certificates, a named context, and
- * refuses what it cannot do (exec plugins) or find, with the reason.
+ * refuses what it cannot do (exec plugins) or find, with the reason. Its HTTP client turns any
+ * error reply into an ApiStatusError.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildAdminKubeconfig } from '../../src/auth/index.js';
-import { connectionFromKubeconfig, loadKubeconfig } from '../../src/sdk/index.js';
+import { ApiStatusError, connectionFromKubeconfig, HttpClient, loadKubeconfig } from '../../src/sdk/index.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -52,5 +53,26 @@ describe('the SDK kubeconfig loader', () => {
     expect(() => connectionFromKubeconfig(config({ exec: { command: 'gcloud' } }))).toThrow(/exec plugin or auth provider/);
     expect(() => connectionFromKubeconfig(config({}), { context: 'nope' })).toThrow(/no context named nope/);
     expect(() => loadKubeconfig({ file: '/nonexistent/kubeconfig' })).toThrow(/cannot read kubeconfig \/nonexistent\/kubeconfig/);
+  });
+});
+
+describe('the SDK HTTP client', () => {
+  it('turns an error reply that is not JSON into an ApiStatusError with its text', async () => {
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>bad gateway</html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const client = new HttpClient({ server: `http://127.0.0.1:${port}` });
+    try {
+      const err = await client.json('GET', '/anything').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiStatusError);
+      expect(err).toMatchObject({ code: 502, message: '<html>bad gateway</html>' });
+    } finally {
+      client.close();
+      server.close();
+    }
   });
 });
