@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../meta/index.js';
 import { ApiError, errors, type AdmissionRequest } from '../../registry/index.js';
-import { CONFIG_RESOURCES } from '../config-index.js';
-import { ADMISSION_GROUP, DEFAULT_TIMEOUT_SECONDS, webhooksOf, type Webhook } from '../kinds/index.js';
+import { DEFAULT_TIMEOUT_SECONDS, webhooksOf, type Webhook } from '../kinds/index.js';
 import { evaluateMatchConditions, webhookActivation } from '../policies/match-conditions.js';
 import type { Matcher } from '../matching.js';
 import type { AdmissionConfigSource, ScopedConfig } from '../types.js';
@@ -40,16 +39,8 @@ export interface Candidate {
   webhook: Webhook;
 }
 
-/**
- * Writes of admission configurations never go to webhooks (apiserver's
- * IsExemptAdmissionConfigurationResource): a webhook that refuses everything, or is dead under
- * failurePolicy Fail, could otherwise never be removed.
- */
-const exempt = (request: AdmissionRequest): boolean => request.type.group === ADMISSION_GROUP && (CONFIG_RESOURCES as readonly string[]).includes(request.type.resource);
-
 /** The webhooks of the configurations that may apply, configurations by name (as Kubernetes orders them), webhooks in order. */
 export function candidates(options: WebhookStageOptions, kind: 'validatingwebhookconfigurations' | 'mutatingwebhookconfigurations', request: AdmissionRequest): Candidate[] {
-  if (exempt(request)) return [];
   const configs = options.configs.configs(kind, request.context.cluster, request.type);
   if (configs.length === 0) return [];
   const sorted = configs.length === 1 ? configs : [...configs].sort((a, b) => (a.object.metadata.name ?? '').localeCompare(b.object.metadata.name ?? '') || a.cluster.localeCompare(b.cluster));
