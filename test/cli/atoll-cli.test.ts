@@ -197,6 +197,16 @@ describe('atoll export apply', () => {
     expect(r.stdout).toContain('gadgets.gadgets.example.dev: no consumer stores objects, so this change breaks nothing: v1 .spec.size: new required field without a default');
   });
 
+  it('applies a kind with two versions and every directive, which the server accepts', async () => {
+    const r = await atoll(['export', 'apply', fixturePath('everything.graphql'), '--name', 'everything', '--workspace', 'root:provider', '--kubeconfig', kubeconfig]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const exp = ok(await fx.call('GET', `/clusters/root:provider${APIS}/v1alpha2/apiexports/everything`));
+    const schemaName = (exp.spec?.resources as { schema: string }[])[0]?.schema;
+    const schema = ok(await fx.call('GET', `/clusters/root:provider${APIS}/v1alpha1/apiresourceschemas/${schemaName}`));
+    expect((schema.spec?.versions as { name: string }[]).map((v) => v.name)).toEqual(['v2', 'v1']);
+  });
+
   it('uses the kubeconfig’s workspace without --workspace, and its --context', async () => {
     // The server URL names root; the context's user has a token the server does not know.
     const denied = await atoll(['export', 'apply', fixturePath('widget.graphql'), '--kubeconfig', kubeconfig, '--context', 'nobody']);
