@@ -103,6 +103,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       case 'export apply': {
+        if (values.crd) throw new CliError('apply makes an APIExport; for plain CRDs: atoll export print --crd … | kubectl apply -f -');
         const docs = toExportDocuments(sdlToKinds(sources(files)), values.name ?? undefined);
         const conn = resolveConnection({ kubeconfig: values.kubeconfig, context: values.context }, io.env);
         const client = new RestClient(workspaceUrl(conn.server, values.workspace), conn);

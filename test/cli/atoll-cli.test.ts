@@ -113,6 +113,7 @@ describe('atoll export print', () => {
       [['export', 'print', '--nme', 'x'], /^error: Unknown option '--nme'.*see atoll --help\n$/],
       [['export', 'frobnicate'], /^error: unknown command "export frobnicate"; see atoll --help\n$/],
       [['export', 'print', path.join(dir, 'missing.graphql')], /^error: cannot read .*missing\.graphql: ENOENT\n$/],
+      [['export', 'apply', '--crd', 'x.graphql'], /^error: apply makes an APIExport; for plain CRDs: atoll export print --crd … \| kubectl apply -f -\n$/],
     ] as const) {
       const r = await runInProcess([...args]);
       expect(r.code).toBe(1);

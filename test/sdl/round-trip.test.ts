@@ -28,6 +28,8 @@ describe('SDL round trips', () => {
     const { conversion: _c, ...original } = (crd as KubeObject).spec as unknown as CrdSpec;
     expect(back.metadata.name).toBe((crd as KubeObject).metadata.name);
     expect(back.spec).toEqual(original);
+    // And the printed SDL is a fixed point.
+    expect(schemasToSdl([back])).toBe(sdl);
   });
 
   it('APIResourceSchema → SDL → APIResourceSchema gives the original spec', () => {
