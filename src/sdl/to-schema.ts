@@ -183,14 +183,13 @@ class Converter {
     const origins: KindOrigin[] = [];
     const plurals = new Map<string, ASTNode>();
     for (const members of groups.values()) {
-      const made = this.kind(members);
-      if (!made) continue;
+      const { kind: made, origins: versionOrigins } = this.kind(members);
       const pluralKey = `${made.group}/${made.names.plural}`;
       const first = members[0] as (typeof members)[number];
       if (plurals.has(pluralKey)) this.problem(`resource ${made.names.plural}.${made.group} is defined by two kinds`, first.node);
       plurals.set(pluralKey, first.node);
       kinds.push(made);
-      origins.push({ types: members.map((m) => m.type), origins: this.versionOrigins.splice(0) });
+      origins.push({ types: members.map((m) => m.type), origins: versionOrigins });
     }
     return { kinds, origins };
   }
@@ -214,9 +213,7 @@ class Converter {
     return from.some(visit);
   }
 
-  private versionOrigins: Origins[] = [];
-
-  private kind(members: { type: GraphQLObjectType; args: Record<string, unknown>; node: DirectiveNode }[]): ConvertedKind | undefined {
+  private kind(members: { type: GraphQLObjectType; args: Record<string, unknown>; node: DirectiveNode }[]): { kind: ConvertedKind; origins: Origins[] } {
     const first = members[0] as (typeof members)[number];
     const group = first.args.group as string;
     const kindName = (first.args.kind as string | undefined) ?? first.type.name;
@@ -247,18 +244,19 @@ class Converter {
     if (members.length === 1 && first.args.storage === false) this.problem(`${kindName} has one version: it must be the storage version`, first.node);
     const seenVersions = new Set<string>();
     const versions: KindVersion[] = [];
+    const origins: Origins[] = [];
     for (const m of members) {
       const v = m.args.version as string;
       if (seenVersions.has(v)) this.problem(`version ${v} of ${kindName} is defined twice`, m.node);
       seenVersions.add(v);
-      versions.push(this.version(m.type, m.args, members.length === 1 || m.args.storage === true));
+      const origin: Origins = new Map();
+      versions.push(this.version(m.type, m.args, members.length === 1 || m.args.storage === true, origin));
+      origins.push(origin);
     }
-    return { group, names, scope, versions };
+    return { kind: { group, names, scope, versions }, origins };
   }
 
-  private version(type: GraphQLObjectType, args: Record<string, unknown>, storage: boolean): KindVersion {
-    const origins: Origins = new Map();
-    this.versionOrigins.push(origins);
+  private version(type: GraphQLObjectType, args: Record<string, unknown>, storage: boolean, origins: Origins): KindVersion {
     origins.set('', type.astNode as ASTNode);
     const resource = this.applied(type.astNode).find((d) => d.name === 'resource');
     if (resource) origins.set('resource', resource.node);
