@@ -105,6 +105,24 @@ function literal(v: unknown, at: string, problems: SdlProblem[]): string {
   return 'null';
 }
 
+/** Keywords of list items and map values that @items carries (its arguments are named after them). */
+const ITEM_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'format', 'enum'] as const;
+
+/** The @items keywords of an item or value schema, and the schema without them. */
+function liftItemKeywords(s: JSONSchemaProps): { lifted: Record<string, unknown>; rest: JSONSchemaProps } {
+  const lifted: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...s };
+  for (const k of ITEM_KEYWORDS) {
+    if (s[k] === undefined) continue;
+    // Int says int32 itself; an enum of GraphQL names becomes an enum type.
+    if (k === 'format' && s.type === 'integer' && s.format === 'int32') continue;
+    if (k === 'enum' && s.type === 'string' && s.enum?.every((v) => typeof v === 'string' && NAME.test(v) && !['true', 'false', 'null'].includes(v))) continue;
+    lifted[k] = s[k];
+    delete rest[k];
+  }
+  return { lifted, rest: rest as JSONSchemaProps };
+}
+
 class Printer {
   readonly problems: SdlProblem[] = [];
   private readonly blocks: string[] = [];
@@ -119,6 +137,10 @@ class Printer {
     for (let i = 2; this.taken.has(name); i++) name = `${wanted}${i}`;
     this.taken.add(name);
     return name;
+  }
+
+  private itemsDirective(lifted: Record<string, unknown>, at: string): string[] {
+    return Object.keys(lifted).length > 0 ? [`@items${this.args(lifted, at)}`] : [];
   }
 
   private args(values: Record<string, unknown>, at: string): string {
@@ -276,21 +298,23 @@ class Printer {
         return { type: s.format === 'int32' ? 'Int' : 'Int64', isObjectType: false };
       case 'array': {
         const items = s.items ?? {};
+        const { lifted, rest } = liftItemKeywords(items);
         // Nullable items are written [T] rather than [T!].
-        const inner = this.fieldType(`${typeName}Item`, { ...items, nullable: undefined }, `${at}[]`);
+        const inner = this.fieldType(`${typeName}Item`, { ...rest, nullable: undefined }, `${at}[]`);
         if (inner.directives.length > 0) {
           this.problems.push({ message: `${at}[]: keywords of list items (${inner.directives.join(' ')}) cannot be expressed in Atoll's SDL` });
         }
-        return { type: `[${inner.type}${items.nullable ? '' : '!'}]`, isObjectType: false, deferred: inner.deferred };
+        return { type: `[${inner.type}${items.nullable ? '' : '!'}]`, isObjectType: false, directives: this.itemsDirective(lifted, at), deferred: inner.deferred };
       }
       case 'object': {
         if (props.length === 0 && typeof s.additionalProperties === 'object') {
           const value = s.additionalProperties;
           const plain = Object.keys(value).length === 1 && value.type === 'string';
           if (plain) return { type: 'Map', isObjectType: false };
-          const inner = this.fieldType(`${typeName}Value`, value, `${at}{}`);
+          const { lifted, rest } = liftItemKeywords(value);
+          const inner = this.fieldType(`${typeName}Value`, rest, `${at}{}`);
           if (inner.directives.length > 0) this.problems.push({ message: `${at}{}: keywords of map values (${inner.directives.join(' ')}) cannot be expressed in Atoll's SDL` });
-          return { type: `${inner.type}`, isObjectType: false, map: true, deferred: inner.deferred };
+          return { type: `${inner.type}`, isObjectType: false, map: true, directives: this.itemsDirective(lifted, at), deferred: inner.deferred };
         }
         const name = this.name(typeName);
         // Printed after the type that uses it; its own keywords are on the type.

@@ -444,6 +444,12 @@ class Converter {
           Object.assign(s, withoutUndefined(keep), SCALARS.IntOrString?.());
           break;
         }
+        case 'items': {
+          const target = s.type === 'array' ? s.items : typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+          if (!target) this.problem(`@items belongs on a list or @map field (${where} is neither)`, d.node);
+          else Object.assign(target, withoutUndefined(d.args));
+          break;
+        }
         case 'validate': {
           const rules = (s['x-kubernetes-validations'] ??= []);
           origins.set(`${at}.x-kubernetes-validations[${rules.length}]`, d.node);

@@ -96,10 +96,10 @@ describe('SDL → schemas', () => {
     expect(p.when).toEqual({ type: 'string', format: 'date-time' });
     expect(p.mode).toEqual({ description: 'The speed.', type: 'string', enum: ['fast', 'slow'], default: 'fast' });
     expect(p.level).toEqual({ type: 'string', enum: ['low-1', 'high-2'], description: 'How loud.' });
-    expect(p.hosts).toEqual({ type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 5, 'x-kubernetes-list-type': 'set' });
+    expect(p.hosts).toEqual({ type: 'array', items: { type: 'string', maxLength: 253, pattern: '^[a-z.]+$' }, minItems: 1, maxItems: 5, 'x-kubernetes-list-type': 'set' });
     expect(p.ports).toMatchObject({ type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', required: ['name', 'port'], 'x-kubernetes-map-type': 'atomic' } });
     expect(p.labels).toEqual({ type: 'object', additionalProperties: { type: 'string' }, maxProperties: 20 });
-    expect(p.limits).toEqual({ type: 'object', additionalProperties: { type: 'integer', format: 'int32' } });
+    expect(p.limits).toEqual({ type: 'object', additionalProperties: { type: 'integer', format: 'int32', minimum: 0 } });
     expect(p.extra).toEqual({ 'x-kubernetes-preserve-unknown-fields': true });
     expect(p.options).toEqual({ type: 'object', properties: { verbose: { type: 'boolean' } }, maxProperties: 3, 'x-kubernetes-preserve-unknown-fields': true });
     expect(p.template).toEqual({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-embedded-resource': true });
