@@ -24,8 +24,8 @@ const USAGE = `Usage:
       creates the schemas and creates or updates the export in the workspace, with the current kubeconfig
       (KUBECONFIG or ~/.kube/config) as kubectl uses it; a change that would break stored objects is
       refused unless --force
-  atoll crd to-sdl <crd.yaml>...
-      CustomResourceDefinitions or APIResourceSchemas as SDL with Atoll's directives
+  atoll crd to-sdl <crd.yaml | ->...
+      CustomResourceDefinitions or APIResourceSchemas (files, or - for standard input) as SDL with Atoll's directives
   atoll graphql schema <schema.graphql>... [--view]
       the GraphQL schema a consumer's workspace serves with the SDL's kinds bound, or with --view the
       schema of the provider's view of the export (only its kinds), for GraphQL Code Generator
@@ -51,9 +51,10 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** A file's text; `-` is standard input (`kubectl get crd … -o yaml | atoll crd to-sdl -`). */
 function readFile(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }

@@ -24,9 +24,10 @@ const fx = useServer({ tls: true });
 let dir = '';
 let kubeconfig = '';
 
-function atoll(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function atoll(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '', ...env } });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -224,8 +225,8 @@ describe('atoll export apply', () => {
 });
 
 describe('atoll crd to-sdl and graphql schema', () => {
-  it('prints a CRD as SDL that converts back', async () => {
-    const r = await atoll(['crd', 'to-sdl', fixturePath('crontab-crd.yaml')]);
+  it('prints a CRD (here from standard input) as SDL that converts back', async () => {
+    const r = await atoll(['crd', 'to-sdl', '-'], {}, fs.readFileSync(fixturePath('crontab-crd.yaml'), 'utf8'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('type CronTab\n  @resource(group: "stable.example.com", version: "v1", scope: Namespaced');
