@@ -23,7 +23,7 @@ export class RestClient {
     private readonly conn: Connection,
   ) {
     this.agent = base.startsWith('https:')
-      ? new https.Agent({ ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecure, servername: conn.servername, keepAlive: true })
+      ? new https.Agent({ ca: conn.ca, cert: conn.clientCertificate, key: conn.clientKey, rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.servername, keepAlive: true })
       : new http.Agent({ keepAlive: true });
   }
 

@@ -31,6 +31,7 @@ export class HttpClient {
           ...(connection.ca ? { ca: connection.ca } : {}),
           ...(connection.clientCertificate ? { cert: connection.clientCertificate, key: connection.clientKey } : {}),
           rejectUnauthorized: !connection.insecureSkipTlsVerify,
+          ...(connection.servername ? { servername: connection.servername } : {}),
         })
       : new http.Agent({ keepAlive: true });
     this.headers = { accept: 'application/json', 'user-agent': 'atoll-sdk', ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}) };

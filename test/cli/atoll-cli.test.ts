@@ -216,7 +216,7 @@ describe('atoll export apply', () => {
     expect(denied.stderr).toMatch(/^error: GET \/apis\/apis\.kcp\.io\/v1alpha2\/apiexports\/widgets\.example\.dev: .+\n$/);
     expect(denied.stderr).toMatch(/Unauthorized|401/i);
     const missing = await runInProcess(['export', 'apply', fixturePath('widget.graphql'), '--kubeconfig', kubeconfig, '--context', 'nope']);
-    expect(missing.stderr).toBe(`error: ${kubeconfig}: context "nope" does not exist\n`);
+    expect(missing.stderr).toBe(`error: ${kubeconfig}: no context named nope\n`);
     const noFile = await runInProcess(['export', 'apply', fixturePath('widget.graphql'), '--kubeconfig', path.join(dir, 'none')]);
     expect(noFile.stderr).toMatch(/^error: cannot read kubeconfig .*none: ENOENT\n$/);
     const noWorkspace = await runInProcess(['export', 'apply', fixturePath('widget.graphql'), '--workspace', 'Root:x'], { KUBECONFIG: kubeconfig });

@@ -47,22 +47,22 @@ describe('resolveConnection', () => {
       ],
     });
     const conn = resolveConnection({ kubeconfig: file, context: 'b' }, { KUBECONFIG: '/nowhere' });
-    expect(conn).toMatchObject({ server: 'https://h:1', cert: 'CERT', key: 'KEY', insecure: true });
+    expect(conn).toMatchObject({ server: 'https://h:1', clientCertificate: 'CERT', clientKey: 'KEY', insecureSkipTlsVerify: true });
     expect(conn.token).toBeUndefined();
   });
 
   it('says what is missing, in one line', () => {
     const noContext = write('none.yaml', { clusters: [] });
-    expect(() => resolveConnection({ kubeconfig: noContext })).toThrow(new CliError(`${noContext}: no current-context; pass --context`));
+    expect(() => resolveConnection({ kubeconfig: noContext })).toThrow(new CliError(`${noContext}: no context given and no current-context set; pass --context`));
     const noServer = write('noserver.yaml', { 'current-context': 'x', contexts: [{ name: 'x', context: { cluster: 'gone' } }] });
-    expect(() => resolveConnection({ kubeconfig: noServer })).toThrow(`${noServer}: context "x" names cluster "gone", which has no server`);
+    expect(() => resolveConnection({ kubeconfig: noServer })).toThrow(`${noServer}: context x names cluster "gone", which has no server`);
     const exec = write('exec.yaml', {
       'current-context': 'x',
       contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
       clusters: [{ name: 'c', cluster: { server: 'https://h:1' } }],
       users: [{ name: 'u', user: { exec: { command: 'get-token' } } }],
     });
-    expect(() => resolveConnection({ kubeconfig: exec })).toThrow(`${exec}: user "u" authenticates with exec, which atoll does not run; use a token or a client certificate`);
+    expect(() => resolveConnection({ kubeconfig: exec })).toThrow(`${exec}: user u authenticates with an exec plugin, which is not run here; use a token or a client certificate`);
     expect(() => resolveConnection({}, { KUBECONFIG: path.join(dir, 'absent.yaml') })).toThrow('no kubeconfig: none of the files in KUBECONFIG exists; pass --kubeconfig');
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildAdminKubeconfig } from '../../src/auth/index.js';
+import { resolveConnection } from '../../src/cli/kubeconfig.js';
 import { ApiStatusError, connectionFromKubeconfig, HttpClient, loadKubeconfig } from '../../src/sdk/index.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -40,6 +41,8 @@ describe('the SDK kubeconfig loader', () => {
     process.env.KUBECONFIG = `${file}${path.delimiter}/nonexistent`;
     try {
       expect(loadKubeconfig()).toEqual({ server: 'https://example.test:6443', ca: CA, insecureSkipTlsVerify: true, clientCertificate: 'CERT', clientKey: 'KEY' });
+      // The same, as the CLI reads it (one loader for both).
+      expect(resolveConnection({})).toEqual(loadKubeconfig());
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;
@@ -50,7 +53,7 @@ describe('the SDK kubeconfig loader', () => {
   it('refuses exec plugins, unknown contexts and unreadable files, saying why', () => {
     const config = (user: Record<string, unknown>) =>
       stringify({ clusters: [{ name: 'c', cluster: { server: 'https://x' } }], users: [{ name: 'u', user }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' });
-    expect(() => connectionFromKubeconfig(config({ exec: { command: 'gcloud' } }))).toThrow(/exec plugin or auth provider/);
+    expect(() => connectionFromKubeconfig(config({ exec: { command: 'gcloud' } }))).toThrow(/authenticates with an exec plugin, which is not run here/);
     expect(() => connectionFromKubeconfig(config({}), { context: 'nope' })).toThrow(/no context named nope/);
     expect(() => loadKubeconfig({ file: '/nonexistent/kubeconfig' })).toThrow(/cannot read kubeconfig \/nonexistent\/kubeconfig/);
   });
