@@ -1,26 +1,10 @@
-/** The Widget's TypeScript type, as schema.graphql declares it (hand-written until codegen emits it). */
-import type { KubeObject, ResourceRef } from '../../src/sdk/index.js';
+/**
+ * The Widget resource. Its TypeScript types are generated from schema.graphql into widget-types.ts
+ * (`npx atoll export types examples/widgets/schema.graphql --sdk-module ../../src/sdk/index.js`).
+ */
+import type { ResourceRef } from '../../src/sdk/index.js';
 
-export type Color = 'red' | 'blue';
-
-export interface WidgetSpec {
-  size?: number;
-  color?: Color;
-  tags?: string[];
-}
-
-export interface WidgetStatus {
-  observedGeneration?: number;
-  ready?: boolean;
-  size?: number;
-  color?: Color;
-  summary?: string;
-}
-
-export interface Widget extends KubeObject {
-  spec: WidgetSpec;
-  status?: WidgetStatus;
-}
+export type { Widget, WidgetSpec, WidgetStatus } from './widget-types.js';
 
 export const WIDGETS: ResourceRef = { group: 'widgets.example.dev', version: 'v1', resource: 'widgets' };
 

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../meta/index.js';
-import { SdlError, schemasToSdl, sdlToKinds, servedSchema, toCrd, toExportDocuments, type SdlSource } from '../sdl/index.js';
+import { objectTypes, SdlError, schemasToSdl, sdlToKinds, servedSchema, toCrd, toExportDocuments, type SdlSource } from '../sdl/index.js';
 import { CliError } from './errors.js';
 import { applyExport } from './export-apply.js';
 import { resolveConnection, workspaceUrl } from './kubeconfig.js';
@@ -24,6 +24,9 @@ const USAGE = `Usage:
       creates the schemas and creates or updates the export in the workspace, with the current kubeconfig
       (KUBECONFIG or ~/.kube/config) as kubectl uses it; a change that would break stored objects is
       refused unless --force
+  atoll export types <schema.graphql>... [--sdk-module MODULE]
+      TypeScript interfaces of the objects the SDL's kinds store (Kubernetes JSON, as REST and the
+      controller SDK hand them over), for typed reconcile handlers
   atoll crd to-sdl <crd.yaml | ->...
       CustomResourceDefinitions or APIResourceSchemas (files, or - for standard input) as SDL with Atoll's directives
   atoll graphql schema <schema.graphql>... [--view]
@@ -38,6 +41,7 @@ Options:
   --context     the kubeconfig context (default: its current-context)
   --force       apply even when stored objects may break
   --view        the provider's view: only the SDL's kinds, without the built-in ones
+  --sdk-module  where the generated types import KubeObject from (default: atoll/sdk)
 `;
 
 const OPTIONS = {
@@ -48,6 +52,7 @@ const OPTIONS = {
   context: { type: 'string' },
   force: { type: 'boolean' },
   view: { type: 'boolean' },
+  'sdk-module': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,6 +120,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         }
         return 0;
       }
+      case 'export types':
+        io.out(objectTypes(sdlToKinds(sources(files)), values['sdk-module'] ?? undefined));
+        return 0;
       case 'crd to-sdl':
         io.out(schemasToSdl(readObjects(files)));
         return 0;

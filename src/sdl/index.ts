@@ -12,3 +12,4 @@ export { directiveDefinitions, directivesDocument, DIRECTIVES_FILE } from './dir
 export type { ConvertedKind, KindVersion, SdlSource } from './model.js';
 export { servedSchema, type ServedSchemaOptions } from './served-schema.js';
 export { sdlCodegen, sdlGraphQLSchema, scalars, typedDocuments, type SdlCodegenOptions } from './codegen-preset.js';
+export { objectTypes } from './object-types.js';

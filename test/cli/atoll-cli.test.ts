@@ -224,6 +224,45 @@ describe('atoll export apply', () => {
   });
 });
 
+describe('atoll export types', () => {
+  it('writes the example’s Widget types exactly as committed (so they follow schema.graphql)', async () => {
+    const r = await runInProcess(['export', 'types', path.join(ROOT, 'examples/widgets/schema.graphql'), '--sdk-module', '../../src/sdk/index.js']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(fs.readFileSync(path.join(ROOT, 'examples/widgets/widget-types.ts'), 'utf8'));
+  });
+
+  it('types what the structural schema says: required fields, enums, maps, int-or-string, embedded objects, other versions', async () => {
+    const file = path.join(dir, 'typed.graphql');
+    fs.writeFileSync(
+      file,
+      `type Gadget @resource(group: "gadgets.example.dev", version: "v2", scope: Cluster, plural: "gadgets") {
+  spec: GadgetSpec!
+}
+type GadgetSpec {
+  name: String!
+  port: IntOrString
+  labels: Map
+  extra: JSON @preserveUnknownFields
+  mode: Mode
+  replicas: [Int!]
+}
+enum Mode { fast slow }
+`,
+    );
+    const r = await runInProcess(['export', 'types', file]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain("import type { KubeObject } from 'atoll/sdk';");
+    expect(r.stdout).toContain("export interface Gadget extends KubeObject {\n  apiVersion: 'gadgets.example.dev/v2';\n  kind: 'Gadget';\n  spec: {\n    name: string;\n    port?: number | string;");
+    expect(r.stdout).toMatch(/labels\?: Record<string, string>;/);
+    expect(r.stdout).toMatch(/mode\?: "fast" \| "slow";/);
+    expect(r.stdout).toMatch(/replicas\?: number\[\];/);
+    expect(r.stdout).toContain('export type GadgetSpec = NonNullable<Gadget[\'spec\']>;');
+    const bad = await runInProcess(['export', 'types', path.join(dir, 'absent.graphql')]);
+    expect(bad.code).toBe(1);
+  });
+});
+
 describe('atoll crd to-sdl and graphql schema', () => {
   it('prints a CRD (here from standard input) as SDL that converts back', async () => {
     const r = await atoll(['crd', 'to-sdl', '-'], {}, fs.readFileSync(fixturePath('crontab-crd.yaml'), 'utf8'));
