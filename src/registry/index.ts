@@ -7,7 +7,7 @@ export * from './resource-type.js';
 export * from './registry.js';
 export * from './query.js';
 export { readBody, checkNesting, parseYamlDocuments } from './input.js';
-export { CLUSTER_ANNOTATION, RegistryWatch, withCluster, type RegistryWatchEvent } from './watch.js';
+export { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster, type RegistryWatchEvent } from './watch.js';
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 export { checkSchema, formatPath, type SchemaCheck } from './schema-check.js';
 export * from './builtins/index.js';

@@ -6,7 +6,7 @@
  * them), only webhooks with reinvocationPolicy IfNeeded are called again.
  */
 import { deepEqual, type KubeObject } from '../../meta/index.js';
-import { ApiError, applyPatch, CLUSTER_ANNOTATION, isApiError, withCluster, type AdmissionRequest } from '../../registry/index.js';
+import { annotated, ApiError, applyPatch, CLUSTER_ANNOTATION, isApiError, type AdmissionRequest } from '../../registry/index.js';
 import type { MutatingStage } from '../types.js';
 import { applies, call, candidates, type WebhookStageOptions } from './dispatch.js';
 import { denial } from './review.js';
@@ -43,7 +43,7 @@ export class MutatingWebhooks implements MutatingStage {
 function patchInPlace(webhook: string, object: KubeObject, cluster: string, ops: unknown[]): boolean {
   let patched: KubeObject;
   try {
-    patched = applyPatch('json', withCluster(object, cluster), ops);
+    patched = applyPatch('json', annotated(object, cluster), ops);
   } catch (err) {
     if (!isApiError(err)) throw err;
     throw new ApiError('ServiceUnavailable', `admission webhook "${webhook}" returned a patch that does not apply: ${err.message}`);

@@ -7,7 +7,7 @@
  * across consumers knows which workspace a request is for.
  */
 import { isPlainObject } from '../../meta/index.js';
-import { ApiError, CLUSTER_ANNOTATION, withCluster, type AdmissionRequest, type StatusReason } from '../../registry/index.js';
+import { annotated, ApiError, CLUSTER_ANNOTATION, type AdmissionRequest, type StatusReason } from '../../registry/index.js';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
 
@@ -73,8 +73,8 @@ export function buildReview(request: AdmissionRequest, version: ReviewVersion, u
       ...(t.namespaced && meta?.namespace ? { namespace: meta.namespace } : {}),
       operation: request.operation,
       userInfo: userInfo(request),
-      object: object ? withCluster(object, cluster) : null,
-      oldObject: oldObject ? withCluster(oldObject, cluster) : null,
+      object: object ? annotated(object, cluster) : null,
+      oldObject: oldObject ? annotated(oldObject, cluster) : null,
       dryRun: request.dryRun,
       options: optionsOf(request),
     },
