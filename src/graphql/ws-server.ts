@@ -34,6 +34,7 @@ import { connectionCredentials, operationCredentials } from './credentials.js';
 import { toGraphQLError } from './errors.js';
 import type { Address, Gate, Placed } from './gate.js';
 import { subscribeSharing } from './shared-events.js';
+import { sendingResults } from './ws-next.js';
 import { serveSockets, type WsLimits } from './ws-transport.js';
 
 /** One WebSocket connection, from its upgrade on. */
@@ -80,6 +81,8 @@ export interface WsServerDeps {
 
 export function serveGraphQLWs(deps: WsServerDeps): void {
   const { gate, connections } = deps;
+  /** Each operation's subscription id and socket, for the messages Atoll sends itself. */
+  const targets = new WeakMap<object, { id: string; send: (data: string) => Promise<void> }>();
 
   /** The workspace and caller of one operation; throws the gate's ApiErrors. */
   const place = async (conn: Connection, request: IncomingMessage, extensions: unknown): Promise<Placed & Omit<OperationScope, 'request' | 'params'>> => {
@@ -95,8 +98,13 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
   serveSockets<Record<string, unknown> | undefined>(
     deps.wss,
     {
-      // One execution per event and distinct operation, shared by the subscriptions that run it.
-      subscribe: subscribeSharing,
+      // One execution per event and distinct operation, shared by the subscriptions that run it,
+      // and one serialization of each result, whoever sends it (ws-next.ts).
+      subscribe: async (args) => {
+        const results = await subscribeSharing(args);
+        const target = targets.get(args);
+        return target && Symbol.asyncIterator in results ? sendingResults(results, target.id, target.send) : results;
+      },
       onConnect: async (ctx) => {
         const conn = connections.get(ctx.extra.request);
         const credentials = connectionCredentials(ctx.connectionParams);
@@ -115,7 +123,7 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
       },
       // What yoga does per HTTP request, per subscribe message: authentication and the workspace,
       // persisted operation lookup, parse and validate with every plugin, then the context.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const conn = connections.get(ctx.extra.request) as Connection;
         let where: Placed & Omit<OperationScope, 'request' | 'params'>;
         let query: string;
@@ -141,7 +149,9 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
         // Execution hooks do not run here, so filtered introspection is applied by hand.
         const chosen = executionSchema(schema, document, () => deps.view(contextValue, schema));
         if (chosen.errors) return chosen.errors;
-        return { schema: chosen.schema, document, contextValue, operationName: params.operationName, variableValues: params.variables };
+        const args = { schema: chosen.schema, document, contextValue, operationName: params.operationName, variableValues: params.variables };
+        targets.set(args, { id, send: ctx.extra.send });
+        return args;
       },
     },
     deps.limits,

@@ -33,7 +33,12 @@ export interface WsLimits {
 export const DEFAULT_KEEPALIVE_MS = 12_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-export type SocketExtra = { socket: WebSocket; request: IncomingMessage };
+export type SocketExtra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  /** Sends a message as graphql-ws' own are sent (bounded, resolved once written): for messages Atoll builds itself. */
+  send: (data: string) => Promise<void>;
+};
 
 /**
  * Serves graphql-ws on every connection of `wss` (which must be graphql-ws' only user).
@@ -63,25 +68,26 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
       stopKeepAlive();
       void closed(code, reason);
     };
+    const send = (data: string): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.readyState !== socket.OPEN) {
+          resolve();
+          return;
+        }
+        socket.send(data, (err) => (err ? reject(err) : resolve()));
+        if (socket.bufferedAmount > maxBufferedBytes) {
+          // The close frame goes after the data, so a client that reads again gets both; ws
+          // destroys the socket if the close is not answered within 30 s. The operations end
+          // now: until the socket has closed they would run on, sending nothing.
+          const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
+          socket.close(CLOSE_TOO_SLOW, reason);
+          end(CLOSE_TOO_SLOW, reason);
+        }
+      });
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) {
-              resolve();
-              return;
-            }
-            socket.send(data, (err) => (err ? reject(err) : resolve()));
-            if (socket.bufferedAmount > maxBufferedBytes) {
-              // The close frame goes after the data, so a client that reads again gets both; ws
-              // destroys the socket if the close is not answered within 30 s. The operations end
-              // now: until the socket has closed they would run on, sending nothing.
-              const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
-              socket.close(CLOSE_TOO_SLOW, reason);
-              end(CLOSE_TOO_SLOW, reason);
-            }
-          }),
+        send,
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on('message', (data) => {
@@ -91,7 +97,7 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
             });
           }),
       },
-      { socket, request },
+      { socket, request, send },
     );
     socket.once('close', (code, reason) => end(code, String(reason)));
   });
