@@ -26,7 +26,8 @@ import {
 import { bodyFormat, MAX_BODY_BYTES, parseJson, parseYaml } from './body.js';
 import { decodeKubeProtobuf, decodeKubeProtobufBody } from './protobuf/index.js';
 import type { RequestInfo } from './request-info.js';
-import { sendObject, setWarnings } from './respond.js';
+import { listBody } from './list-body.js';
+import { sendBytes, sendObject, setWarnings } from './respond.js';
 import { parseIncludeObject, toTable } from './table.js';
 import { streamWatch } from './watch-stream.js';
 
@@ -178,7 +179,15 @@ function replyWritten(r: ResourceRequest, code: number, object: KubeObject): voi
 }
 
 async function list(r: ResourceRequest): Promise<void> {
-  const result = await r.registry.list(r.ctx, r.t, listQuery(r));
+  const query = listQuery(r);
+  // Without a Table the objects go out as stored: no parse, no re-serialization (issue 19).
+  const json = r.tableVersion ? undefined : await r.registry.listJson(r.ctx, r.t, query);
+  if (json) {
+    setWarnings(r.res, r.ctx.warnings);
+    sendBytes(r.req, r.res, 200, listBody(r.t, json), 'application/json');
+    return;
+  }
+  const result = await r.registry.list(r.ctx, r.t, query);
   if (r.tableVersion) {
     const opts = { version: r.tableVersion, include: parseIncludeObject(param(r, 'includeObject') ?? null), resourceVersion: result.resourceVersion };
     reply(r, 200, toTable(r.t, result.items, { ...opts, ...(result.continue ? { continue: result.continue } : {}), ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}) }));

@@ -16,6 +16,7 @@ import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from
 import { apiVersionOf, groupResource, hasSubresource, sharedObject, takesStrategicMerge, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { listWithShared, withoutNamesakes } from './shared-objects.js';
+import { servedJson } from './stored-json.js';
 import { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -108,6 +109,11 @@ export interface ListResponse {
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
+}
+
+/** A list as each object's JSON (`Registry.listJson`): what `list` answers, not parsed. */
+export interface JsonListResponse extends Omit<ListResponse, 'items'> {
+  items: Buffer[];
 }
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -203,6 +209,28 @@ export class Registry {
       const clusters = r.clusters;
       const items = r.items.map((o, i) => annotated(o, clusters ? (clusters[i] as string) : ctx.cluster));
       const out: ListResponse = { items: t.storedAs ? items.map((o) => served(t, o)) : items, resourceVersion: String(r.revision) };
+      if (r.continue) out.continue = r.continue;
+      if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
+      return out;
+    } catch (e) {
+      throw fromStorage(e, t, '');
+    }
+  }
+
+  /**
+   * `list` as the objects' JSON, for a reader that only passes them on: the stored bytes of each,
+   * with no parse and no re-serialization. Undefined when the objects must be read as objects —
+   * selectors, a reader who sees only some objects, shared objects, kinds stored in another shape,
+   * or a store that cannot hand out bytes —, for `list` to answer.
+   */
+  async listJson(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<JsonListResponse | undefined> {
+    createOnly(t);
+    const listJson = this.store.listJson?.bind(this.store);
+    if (!listJson || query.labelSelector || query.fieldSelector || ctx.visible || t.storedAs || (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS)) return undefined;
+    const opts = parseListQuery(t, query);
+    try {
+      const r = await listJson({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
+      const out: JsonListResponse = { items: r.items.map((json, i) => servedJson(json, r.clusters[i] as string)), resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
       if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
       return out;
@@ -843,7 +871,7 @@ function generateName(prefix: string): string {
   return prefix.slice(0, 63 - suffix.length) + suffix;
 }
 
-traceMethods(Registry.prototype, ['get', 'list', 'create', 'update', 'patch', 'delete'], 'registry', traceAttributes);
+traceMethods(Registry.prototype, ['get', 'list', 'listJson', 'create', 'update', 'patch', 'delete'], 'registry', traceAttributes);
 
 /** What a registry span says of its call: the workspace and the resource. */
 function traceAttributes(ctx: RequestContext, t: ResourceType): Record<string, string> {

@@ -63,6 +63,14 @@ export interface ListResult {
   clusters?: string[];
 }
 
+/** A list page as each object's stored JSON (`Store.listJson`): the same objects `list` returns. */
+export interface JsonListResult extends Omit<ListResult, 'items' | 'clusters'> {
+  /** Each object's JSON (UTF-8) exactly as stored. */
+  items: Buffer[];
+  /** The logical cluster of each item, index for index. */
+  clusters: string[];
+}
+
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One committed write, as the change feed carries it. Objects are shared: never mutate them. */
@@ -134,6 +142,11 @@ export interface Store {
   readonly revision: number;
   get(key: ObjectKey): Promise<KubeObject | undefined>;
   list(options: ListOptions): Promise<ListResult>;
+  /**
+   * `list` answered with the objects' stored bytes instead of parsed copies, for readers that only
+   * pass them on (a REST list without selectors). Optional: a backend without it is read with `list`.
+   */
+  listJson?(options: ListOptions): Promise<JsonListResult>;
   /**
    * Fails with AlreadyExists, or with ContainerGone when `options.requires` names a key that does
    * not exist at the moment the write commits. Returns the stored object with its resourceVersion.

@@ -21,6 +21,7 @@ import {
   ALL_CLUSTERS,
   type CreateOptions,
   type HistoryOptions,
+  type JsonListResult,
   type ListOptions,
   type ListResult,
   type ObjectKey,
@@ -66,6 +67,21 @@ type WriteOp = ObjectWrite | PurgeWrite;
 
 /** What a writer is answered with: the stored object, or for a purge its summary. */
 type WriteResult = KubeObject | PurgeResult;
+
+/** An object's stored JSON: text, or the bytes themselves for lists passed on as they are. */
+type StoredValue = string | Buffer;
+
+const parseStored = (v: StoredValue): KubeObject => JSON.parse(typeof v === 'string' ? v : v.toString('utf8')) as KubeObject;
+
+const storedBytes = (v: StoredValue): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+
+/** A key's state at a list's revision, from the change log (null: it did not exist then). */
+interface PastState {
+  pos: Position;
+  text: string | null;
+}
+
+type PastStates = Map<string, PastState>;
 
 /** A written object as the JSON text just stored: the writer's private copy is parsed from it. */
 class Written {
@@ -174,6 +190,21 @@ export class EmbeddedStore implements Store {
   }
 
   async list(options: ListOptions): Promise<ListResult> {
+    const { items, clusters, ...page } = this.page(options, false, parseStored, (o) => o);
+    const result: ListResult = { items, ...page };
+    if (options.cluster === ALL_CLUSTERS) result.clusters = clusters;
+    return result;
+  }
+
+  async listJson(options: ListOptions): Promise<JsonListResult> {
+    return this.page(options, true, storedBytes, parseStored);
+  }
+
+  /**
+   * One page of a list, each object as `decode` makes it from its stored JSON (text, or bytes when
+   * `json`); `object` gives the filter an object when a selector or visibility needs one.
+   */
+  private page<T>(options: ListOptions, json: boolean, decode: (v: StoredValue) => T, object: (item: T) => KubeObject): Omit<ListResult, 'items' | 'clusters'> & { items: T[]; clusters: string[] } {
     this.checkOpen();
     const { resource } = options;
     const cont = options.continue ? decodeContinue(options.continue, resource) : undefined;
@@ -197,72 +228,69 @@ export class EmbeddedStore implements Store {
     };
     const after: Position = cont ? cont.after : START;
     const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+    // The scan already keeps to the namespace: without selectors every object it yields belongs.
+    const everything = filtersNothing(options);
     const matches = compileFilter(options);
     const past = revision < this.rev ? this.stateAt(shape, revision, after) : undefined;
 
-    const items: KubeObject[] = [];
-    const clusters: string[] | undefined = shape.cluster === undefined ? [] : undefined;
+    const items: T[] = [];
+    const clusters: string[] = [];
     let last: Position | undefined;
     let more = false;
-    for (const [pos, object] of this.scan(shape, after, past, limit)) {
+    for (const [pos, value] of this.scan(shape, after, past, limit, json)) {
       if (items.length >= limit) {
         more = true;
         break;
       }
       last = pos;
-      const key = { cluster: pos[0], resource, namespace: pos[1], name: pos[2] };
-      if (matches(key, object)) {
-        items.push(object);
-        clusters?.push(pos[0]);
+      const item = decode(value);
+      if (everything || matches({ cluster: pos[0], resource, namespace: pos[1], name: pos[2] }, object(item))) {
+        items.push(item);
+        clusters.push(pos[0]);
       }
     }
-    const result: ListResult = { items, revision };
-    if (clusters) result.clusters = clusters;
+    const result: Omit<ListResult, 'items' | 'clusters'> & { items: T[]; clusters: string[] } = { items, clusters, revision };
     if (more && last) {
       result.continue = encodeContinue({ revision, resource, after: last });
-      if (filtersNothing(options)) result.remainingItemCount = this.countAfter(shape, last, past);
+      if (everything) result.remainingItemCount = this.countAfter(shape, last, past);
     }
     return result;
   }
 
   /**
    * Objects in key order after `after`, as they were at the list's revision: current rows, except
-   * that keys written since then take their state from the change log (`past`).
+   * that keys written since then take their state from the change log (`past`). Current rows come
+   * as bytes when `json`, else as text; states from the change log as text.
    */
-  private *scan(
-    shape: ScanShape,
-    after: Position,
-    past: Map<string, { pos: Position; object: KubeObject | null }> | undefined,
-    limit: number,
-  ): Generator<[Position, KubeObject]> {
+  private *scan(shape: ScanShape, after: Position, past: PastStates | undefined, limit: number, json: boolean): Generator<[Position, StoredValue]> {
     const older = past ? [...past.values()].sort((a, b) => comparePositions(a.pos, b.pos)) : [];
     let o = 0;
     let cursor = after;
     const chunk = Number.isFinite(limit) ? Math.min(limit + 1 + (past?.size ?? 0), SCAN_CHUNK) : SCAN_CHUNK;
     while (true) {
-      const rows = this.lists.page(shape, cursor, chunk);
+      const rows = json ? this.lists.jsonPage(shape, cursor, chunk) : this.lists.page(shape, cursor, chunk);
       for (const row of rows) {
         const pos: Position = [row.cluster, row.namespace, row.name];
-        while (o < older.length && comparePositions((older[o] as { pos: Position }).pos, pos) < 0) {
-          const entry = older[o++] as { pos: Position; object: KubeObject | null };
-          if (entry.object) yield [entry.pos, entry.object];
+        while (o < older.length && comparePositions((older[o] as PastState).pos, pos) < 0) {
+          const entry = older[o++] as PastState;
+          if (entry.text !== null) yield [entry.pos, entry.text];
         }
         if (past?.has(positionKey(pos))) continue;
-        yield [pos, JSON.parse(row.value) as KubeObject];
+        yield [pos, row.value];
       }
       if (rows.length < chunk) break;
       const lastRow = rows[rows.length - 1] as { cluster: string; namespace: string; name: string };
       cursor = [lastRow.cluster, lastRow.namespace, lastRow.name];
     }
     while (o < older.length) {
-      const entry = older[o++] as { pos: Position; object: KubeObject | null };
-      if (entry.object) yield [entry.pos, entry.object];
+      const entry = older[o++] as PastState;
+      if (entry.text !== null) yield [entry.pos, entry.text];
     }
   }
 
   /** For every key in range written after `revision`: its state at `revision` (null: absent). */
-  private stateAt(shape: ScanShape, revision: number, after: Position) {
-    const past = new Map<string, { pos: Position; object: KubeObject | null }>();
+  private stateAt(shape: ScanShape, revision: number, after: Position): PastStates {
+    const past: PastStates = new Map();
     for (const row of this.sql.changesOfResource.iterate(revision, shape.resource)) {
       if (shape.cluster !== undefined && row.cluster !== shape.cluster) continue;
       if (shape.namespace !== undefined && row.namespace !== shape.namespace) continue;
@@ -270,18 +298,18 @@ export class EmbeddedStore implements Store {
       if (comparePositions(pos, after) <= 0) continue;
       const k = positionKey(pos);
       // The earliest change after `revision` holds the state at `revision` as its previous value.
-      if (!past.has(k)) past.set(k, { pos, object: row.prev === null ? null : (JSON.parse(row.prev) as KubeObject) });
+      if (!past.has(k)) past.set(k, { pos, text: row.prev });
     }
     return past;
   }
 
-  private countAfter(shape: ScanShape, after: Position, past: ReturnType<EmbeddedStore['stateAt']> | undefined): number {
+  private countAfter(shape: ScanShape, after: Position, past: PastStates | undefined): number {
     let n = this.lists.countAfter(shape, after);
     if (past) {
-      for (const { pos, object } of past.values()) {
+      for (const { pos, text } of past.values()) {
         if (comparePositions(pos, after) <= 0) continue;
         const exists = this.sql.get.get(pos[0], shape.resource, pos[1], pos[2]) !== undefined;
-        n += (object ? 1 : 0) - (exists ? 1 : 0);
+        n += (text !== null ? 1 : 0) - (exists ? 1 : 0);
       }
     }
     return n;
@@ -551,7 +579,7 @@ function toEvent(row: ChangeRow): StoreEvent {
   return changeEvent(row.type, row.rev, { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name }, row.value, row.prev);
 }
 
-traceMethods(EmbeddedStore.prototype, ['get', 'list', 'create', 'update', 'delete'], 'storage', keyAttributes);
+traceMethods(EmbeddedStore.prototype, ['get', 'list', 'listJson', 'create', 'update', 'delete'], 'storage', keyAttributes);
 
 /** What a store span says of its call (a write's span lasts until its batch is committed). */
 function keyAttributes(key: ObjectKey): Record<string, string> {

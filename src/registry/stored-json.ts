@@ -1,0 +1,85 @@
+/**
+ * Objects passed on as their stored JSON (REST lists): each must still be what a read of it
+ * returns, which only differs from the stored bytes for objects stored before writes recorded
+ * `kcp.io/cluster` (reads add it). Finding that out from the bytes costs a native search and a
+ * walk over the tokens before the annotation (strings skipped natively), instead of a parse and a
+ * re-serialization.
+ */
+import type { KubeObject } from '../meta/index.js';
+import { annotated, CLUSTER_ANNOTATION } from './watch.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+const METADATA_KEY = Buffer.from('"metadata"');
+const ANNOTATIONS_KEY = Buffer.from('"annotations"');
+
+/** Index of the quote closing the JSON string opening at `start`, or -1. */
+function stringEnd(json: Buffer, start: number): number {
+  let end = start;
+  for (;;) {
+    end = json.indexOf(QUOTE, end + 1);
+    if (end < 0) return -1;
+    let slashes = 0;
+    while (json[end - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return end;
+  }
+}
+
+/**
+ * True when `json` (an object as JSON.stringify writes it) has `metadata.annotations` naming
+ * `cluster` as its `kcp.io/cluster`; false when it does not (the caller then reads the object).
+ */
+export function namesCluster(json: Buffer, cluster: string): boolean {
+  // Key and value as JSON.stringify writes them: a match is that exact key with that exact value.
+  const needle = `${JSON.stringify(CLUSTER_ANNOTATION)}:${JSON.stringify(cluster)}`;
+  // Walk the structure from match to match (labels or data may hold the same text): the match
+  // must be a key of the object at metadata.annotations.
+  let depth = 0;
+  let expectKey = false;
+  const isObject: boolean[] = [];
+  const keyStart: number[] = [];
+  const keyEnd: number[] = [];
+  const keyIs = (d: number, key: Buffer): boolean => json.compare(key, 0, key.length, keyStart[d], keyEnd[d]) === 0;
+  let i = 0;
+  for (let at = json.indexOf(needle); at >= 0; at = json.indexOf(needle, Math.max(i, at + 1))) {
+    while (i < at) {
+      const c = json[i];
+      if (c === QUOTE) {
+        const end = stringEnd(json, i);
+        if (end < 0) return false;
+        if (expectKey) {
+          keyStart[depth] = i;
+          keyEnd[depth] = end + 1;
+          expectKey = false;
+        }
+        i = end + 1;
+        continue;
+      }
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        depth++;
+        isObject[depth] = c === OPEN_OBJECT;
+        expectKey = c === OPEN_OBJECT;
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        depth--;
+        expectKey = false;
+      } else if (c === COMMA) {
+        expectKey = isObject[depth] === true;
+      }
+      i++;
+    }
+    if (i === at && expectKey && depth === 3 && isObject[1] === true && isObject[2] === true && keyIs(1, METADATA_KEY) && keyIs(2, ANNOTATIONS_KEY)) return true;
+  }
+  return false;
+}
+
+/** A stored object's JSON as a read of it in `cluster` returns it: the same bytes, unless it lacks its annotation. */
+export function servedJson(json: Buffer, cluster: string): Buffer {
+  if (namesCluster(json, cluster)) return json;
+  return Buffer.from(JSON.stringify(annotated(JSON.parse(json.toString('utf8')) as KubeObject, cluster)));
+}
