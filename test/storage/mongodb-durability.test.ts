@@ -49,6 +49,40 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: durability 
     w.close();
   });
 
+  it('leaves a tombstone for each delete, which reads, lists and counts skip, and drops it with the history it outlives', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const url = freshUrl();
+    const store = await MongoStore.open({ url, history: { retainMs: 0, minRevisions: 2 } });
+    stores.push(store);
+    for (const n of ['a', 'b', 'c']) await store.create(key(n), obj(n)); // 1-3
+    await store.delete(key('a')); // 4
+    await store.delete(key('b')); // 5
+    await store.create(key('d'), obj('d')); // 6
+    await store.create(key('e'), obj('e')); // 7
+    await store.delete(key('d')); // 8
+    await store.create(key('f'), obj('f')); // 9
+    const client = new MongoClient(url);
+    try {
+      const tombstones = async () => (await client.db().collection('objects').find({ deleted: true }).toArray()).map((d) => d.n as string).sort();
+      expect(await tombstones()).toEqual(['a', 'b', 'd']);
+      expect(await store.get(key('a'))).toBeUndefined();
+      const page = await store.list({ cluster: 'c1', resource: 'configmaps', limit: 1 });
+      expect(page.items.map((o) => o.metadata.name)).toEqual(['c']);
+      expect(page.remainingItemCount).toBe(2);
+      const all = await store.list({ cluster: 'c1', resource: 'configmaps' });
+      expect(all.items.map((o) => o.metadata.name)).toEqual(['c', 'e', 'f']);
+      expect((await store.create(key('a'), obj('a'))).metadata.resourceVersion).toBe('10'); // over its tombstone
+
+      vi.advanceTimersByTime(10_000);
+      await eventually(() => expect(store.compactedRevision).toBe(8));
+      await eventually(async () => expect(await tombstones()).toEqual([]));
+      await store.delete(key('c')); // 11
+      expect(await tombstones()).toEqual(['c']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('replays change records committed but not applied before a crash, at open, and serves them to watches', async () => {
     const url = freshUrl();
     const first = await open(url);
@@ -91,6 +125,60 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: durability 
     expect(first.writeFailure).toMatch(/another Atoll process/);
     expect(await second.get(key('b'))).toBeUndefined();
     expect(rv(await second.create(key('b'), obj('b')))).toBe(2);
+  });
+
+  it('keeps what a second process wrote when the first applies, after the takeover, a group it committed before', async () => {
+    const url = freshUrl();
+    // The first process is held between its group's commit point and its apply, while a second one takes over.
+    let hold = false;
+    let committed!: () => void;
+    let release!: () => void;
+    const atCommit = new Promise<void>((resolve) => (committed = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const first = await MongoStore.open({
+      url,
+      operationTimeoutMs: 3_000,
+      beforeApply: async () => {
+        if (!hold) return;
+        hold = false;
+        committed();
+        await released;
+      },
+    });
+    stores.push(first);
+    await first.create(key('x'), obj('x'));
+    await first.create(key('y'), obj('y'));
+    hold = true;
+    const group = Promise.all([
+      first.update(key('x'), obj('x', undefined, { by: 'first' })),
+      first.update(key('y'), obj('y', undefined, { by: 'first' })),
+      first.create(key('z'), obj('z')),
+    ]);
+    await atCommit;
+
+    const second = await open(url);
+    expect(second.revision).toBe(5); // the first's group, committed, is replayed at open
+    await second.delete(key('x'));
+    await second.update(key('y'), obj('y', undefined, { by: 'second' }));
+    await second.delete(key('z'));
+    release();
+    // Committed before the takeover, so acknowledged: the second process holds it in its history.
+    expect((await group).map(rv)).toEqual([3, 4, 5]);
+
+    expect(await second.get(key('x'))).toBeUndefined();
+    expect((await second.get(key('y')))?.data).toEqual({ by: 'second' });
+    expect(await second.get(key('z'))).toBeUndefined();
+    const listed = await second.list({ cluster: 'c1', resource: 'configmaps', limit: 1 });
+    expect(listed.items.map((o) => o.metadata.name)).toEqual(['y']);
+    expect(listed.remainingItemCount).toBeUndefined();
+    const reopened = await open(url);
+    expect(await reopened.get(key('x'))).toBeUndefined();
+    expect(await reopened.get(key('z'))).toBeUndefined();
+    expect((await reopened.get(key('y')))?.data).toEqual({ by: 'second' });
+
+    const err = await first.create(key('w'), obj('w')).catch((e: unknown) => e);
+    expect((err as StorageError).code).toBe('Unavailable');
+    expect(first.writeFailure).toMatch(/another Atoll process/);
   });
 
   it('fails writes with Unavailable while MongoDB is down, reports it, reconnects by itself, and loses no acknowledged write or watch event', async () => {

@@ -10,9 +10,14 @@ import { MongoClient, MongoError, MongoNetworkError, MongoServerSelectionError, 
 import { StorageError } from '../errors.js';
 import type { ObjectKey } from '../types.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: deletes leave tombstones (schema 1 databases are read as they are and marked 2 at open). */
+export const SCHEMA_VERSION = 2;
 
-/** Current state of one object. */
+/**
+ * Current state of one object, or its tombstone: a delete leaves `{deleted: true}` at its revision
+ * so that a group applied late (by a process fenced after its commit point) cannot bring the
+ * object back; tombstones are removed with the history they outlive (compaction).
+ */
 export interface ObjectDoc {
   /** JSON of [cluster, resource, namespace, name]: unique without a compound _id. */
   _id: string;
@@ -20,10 +25,15 @@ export interface ObjectDoc {
   r: string;
   ns: string;
   n: string;
-  /** Revision of the write that produced this state. */
+  /** Revision of the write that produced this state: an apply only replaces an older one. */
   rev: number;
-  v: string;
+  /** The object's JSON; absent in a tombstone. */
+  v?: string;
+  deleted?: true;
 }
+
+/** The filter that leaves tombstones out of reads, lists and counts. */
+export const LIVE = { deleted: { $ne: true } } as const;
 
 /** One committed write; `_id` is its revision. */
 export interface ChangeDoc {

@@ -10,7 +10,8 @@
  *   query, they are checked and numbered here, and the group's change records are written in one
  *   ordered bulk write with journaled, majority write concern. That write is the commit point.
  * - The objects collection is then brought up to the change records by an idempotent bulk write
- *   (each object carries its revision; an older state never overwrites a newer one). After a
+ *   (each object carries its revision; an older state never overwrites a newer one, and deletes
+ *   leave tombstones, so a fenced process applying late cannot undo its successor). After a
  *   crash, or a lost connection mid-commit, the store replays the committed but unapplied records
  *   before it writes again.
  * - The watch hub is fed in process, like the embedded store's; history comes from the change
@@ -45,6 +46,7 @@ import {
   connect,
   FENCE_ID,
   isDuplicateKey,
+  LIVE,
   objectId,
   SCHEMA_VERSION,
   type ChangeDoc,
@@ -70,6 +72,11 @@ export interface MongoStoreOptions {
   operationTimeoutMs?: number;
   /** Emit the driver's command events on `client` (the benchmarks profile the backend with them). */
   monitorCommands?: boolean;
+  /**
+   * Tests only: awaited between a group's commit point and its apply, where a takeover by another
+   * process must not let this one undo the newer process's writes (test/storage/mongodb-durability.test.ts).
+   */
+  beforeApply?: () => Promise<void>;
 }
 
 const MAINTENANCE_INTERVAL_MS = 10_000;
@@ -127,6 +134,7 @@ export class MongoStore implements Store {
   private readonly maxObjectBytes: number;
   private readonly maxBatch: number;
   private readonly operationTimeoutMs: number;
+  private readonly beforeApply: (() => Promise<void>) | undefined;
 
   /** Connects, takes the writer's fence, and replays what a previous writer committed but did not apply. */
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
@@ -137,9 +145,11 @@ export class MongoStore implements Store {
         { $setOnInsert: { schema: SCHEMA_VERSION, compacted: 0 } },
         { upsert: true, returnDocument: 'after' },
       );
-      if (meta && meta.schema !== SCHEMA_VERSION) {
+      if (meta && meta.schema !== SCHEMA_VERSION && meta.schema !== 1) {
         throw new StorageError('Internal', `the MongoDB database has store schema ${meta.schema}; this Atoll reads ${SCHEMA_VERSION}`);
       }
+      // Schema 1 had no tombstones: its data is valid as it is; the mark keeps older Atolls, which would read tombstones as objects, away.
+      if (meta?.schema === 1) await cols.meta.updateOne({ _id: 'store' }, { $set: { schema: SCHEMA_VERSION } });
       const fence = (await cols.changes.findOneAndUpdate({ _id: FENCE_ID }, { $inc: { epoch: 1 } }, { upsert: true, returnDocument: 'after' })) as FenceDoc | null;
       const epoch = fence?.epoch ?? 1;
       const compacted = meta?.compacted ?? 0;
@@ -163,6 +173,7 @@ export class MongoStore implements Store {
     this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
     this.maxBatch = options.maxBatch ?? 1_000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
+    this.beforeApply = options.beforeApply;
     // The store sends the bookmarks itself (the hub's own timer is pushed out of the way): a
     // bookmark due while a group is in flight goes out right after it is published, so a watcher
     // is not told a revision that a commit acknowledged a moment later already supersedes.
@@ -199,7 +210,8 @@ export class MongoStore implements Store {
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
     this.checkOpen();
     const doc = await this.read('get', () => this.answer(this.cols.objects.findOne({ _id: objectId(key) }, { projection: { v: 1 } })));
-    return doc ? (JSON.parse(doc.v) as KubeObject) : undefined;
+    // A tombstone has no `v`. (Filtering it out in the query would cost FerretDB its `_id` lookup.)
+    return doc?.v !== undefined ? (JSON.parse(doc.v) as KubeObject) : undefined;
   }
 
   async list(options: ListOptions): Promise<ListResult> {
@@ -292,7 +304,7 @@ export class MongoStore implements Store {
           if (entry.object) yield [entry.pos, entry.object];
         }
         if (past?.has(positionKey(pos))) continue;
-        yield [pos, JSON.parse(row.v) as KubeObject];
+        yield [pos, JSON.parse(row.v as string) as KubeObject];
       }
       if (rows.length < chunk) break;
       const lastRow = rows[rows.length - 1] as { c: string; ns: string; n: string };
@@ -330,7 +342,7 @@ export class MongoStore implements Store {
     if (past) {
       const later = [...past.values()].filter(({ pos }) => comparePositions(pos, after) > 0);
       const ids = later.map(({ pos }) => objectId({ cluster: pos[0], resource: shape.resource, namespace: pos[1], name: pos[2] }));
-      const existing = ids.length > 0 ? await this.answer(this.cols.objects.countDocuments({ _id: { $in: ids } })) : 0;
+      const existing = ids.length > 0 ? await this.answer(this.cols.objects.countDocuments({ _id: { $in: ids }, ...LIVE })) : 0;
       n += later.filter(({ object }) => object !== null).length - existing;
     }
     return n;
@@ -415,11 +427,10 @@ export class MongoStore implements Store {
     };
     if (this.fenced) return rejectAll(new StorageError('Unavailable', this.fenced));
     let state: Map<string, Current | null>;
-    let stored: Set<string>;
+    let present: Set<string>;
     try {
       if (this.needsReplay) await this.replay();
-      state = await this.load(batch);
-      stored = new Set([...state].filter(([, v]) => v !== null).map(([id]) => id));
+      ({ state, present } = await this.load(batch));
     } catch (err) {
       return rejectAll(this.failed(err, 'write not applied'));
     }
@@ -448,17 +459,15 @@ export class MongoStore implements Store {
           { ordered: true },
         ));
       } catch (err) {
-        if (isFenceCollision(err)) {
-          this.fenced = `another Atoll process has opened this MongoDB store (fence epoch moved past ${this.epoch}); this process takes no more writes`;
-          return rejectAll(new StorageError('Unavailable', this.fenced));
-        }
+        if (isFenceCollision(err)) return rejectAll(this.fence());
         // Some of the records may have been written: replay them before writing again.
         this.needsReplay = true;
         return rejectAll(this.failed(err, 'write may or may not have been applied'));
       }
       try {
+        await this.beforeApply?.();
         await this.gate.exclusive(async () => {
-          await this.answer(applyChanges(this.cols.objects, changes, stored));
+          await this.answer(applyChanges(this.cols.objects, changes, present));
           this.rev = seq.rev;
           // Committed, applied and durable: publish first so a writer that reacts to its answer
           // by watching from the returned revision finds the hub already there.
@@ -479,9 +488,13 @@ export class MongoStore implements Store {
     });
   }
 
-  /** The current state of every key the group touches, in one round trip (two with purges). */
-  private async load(batch: Pending[]): Promise<Map<string, Current | null>> {
+  /**
+   * The current state of every key the group touches, in one round trip, and which of them have a
+   * document at all (a tombstone counts: the apply must write over it conditionally).
+   */
+  private async load(batch: Pending[]): Promise<{ state: Map<string, Current | null>; present: Set<string> }> {
     const state = new Map<string, Current | null>();
+    const present = new Set<string>();
     const clusters: string[] = [];
     for (const { write } of batch) {
       if (write.op === 'purge') {
@@ -491,11 +504,12 @@ export class MongoStore implements Store {
       state.set(objectId(write.key), null);
       if (write.op === 'create' && write.requires) state.set(objectId(write.requires), null);
     }
-    const or = [{ _id: { $in: [...state.keys()] } }, ...(clusters.length > 0 ? [{ c: { $in: clusters } }] : [])];
+    const or = [{ _id: { $in: [...state.keys()] } }, ...(clusters.length > 0 ? [{ c: { $in: clusters }, ...LIVE }] : [])];
     for (const doc of await this.answer(this.cols.objects.find({ $or: or }).toArray())) {
-      state.set(doc._id, { key: { cluster: doc.c, resource: doc.r, namespace: doc.ns, name: doc.n }, text: doc.v });
+      present.add(doc._id);
+      if (doc.v !== undefined) state.set(doc._id, { key: { cluster: doc.c, resource: doc.r, namespace: doc.ns, name: doc.n }, text: doc.v });
     }
-    return state;
+    return { state, present };
   }
 
   /** Applies one write to the group's state; appends its events and change records. */
@@ -577,8 +591,13 @@ export class MongoStore implements Store {
     return { revision: seq.rev, deleted: members.length };
   }
 
-  /** Applies and publishes change records committed after `this.rev` (a commit or apply that failed midway). */
+  /**
+   * Applies and publishes change records committed after `this.rev` (a commit or apply that failed
+   * midway). A process fenced meanwhile stops here instead of replaying the new writer's records.
+   */
   private async replay(): Promise<void> {
+    const fence = (await this.answer(this.cols.changes.findOne({ _id: FENCE_ID }))) as FenceDoc | null;
+    if (fence && fence.epoch > this.epoch) throw this.fence();
     await this.gate.exclusive(async () => {
       const last = await this.answer(replayUnapplied(this.cols, this.rev, (events) => {
         if (events.length === 0) return;
@@ -601,17 +620,21 @@ export class MongoStore implements Store {
     }
   }
 
-  /** Raises the floor first, so a watch reading history meanwhile notices it, then forgets the records. */
+  /**
+   * Raises the floor first, so a watch reading history meanwhile notices it, then forgets the
+   * records, and the tombstones as old: they only guard against applying records that old.
+   */
   private async compactTo(revision: number): Promise<void> {
     if (revision <= this.compacted) return;
     await this.answer(this.cols.meta.updateOne({ _id: 'store' }, { $max: { compacted: revision } }));
     this.compacted = revision;
     await this.answer(this.cols.changes.deleteMany({ _id: { $gt: 0, $lte: revision } }));
+    await this.answer(this.cols.objects.deleteMany({ deleted: true, rev: { $lte: revision } }));
   }
 
   /** On the timer: drops history older than the retention time and beyond the revision floor. */
   private async maintain(): Promise<void> {
-    if (this.closed || this.failure !== undefined) return;
+    if (this.closed || this.failure !== undefined || this.fenced !== undefined) return;
     try {
       const floor = this.rev - this.minRevisions;
       if (floor <= this.compacted) return;
@@ -648,7 +671,7 @@ export class MongoStore implements Store {
    */
   private failed(err: unknown, doing: string): StorageError {
     const error = asStorageError(err, doing);
-    if (error.code === 'Unavailable' && !this.closed) {
+    if (error.code === 'Unavailable' && !this.closed && this.fenced === undefined) {
       this.failure = error.message;
       if (!this.probeTimer) {
         this.probeTimer = setInterval(() => void this.probe(), PROBE_INTERVAL_MS);
@@ -656,6 +679,14 @@ export class MongoStore implements Store {
       }
     }
     return error;
+  }
+
+  /** Another process has opened the store: this one takes no more writes. */
+  private fence(): StorageError {
+    this.fenced = `another Atoll process has opened this MongoDB store (fence epoch moved past ${this.epoch}); this process takes no more writes`;
+    clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
+    return new StorageError('Unavailable', this.fenced);
   }
 
   private succeeded(): void {
@@ -666,7 +697,7 @@ export class MongoStore implements Store {
   }
 
   private async probe(): Promise<void> {
-    if (this.closed || this.probing) return;
+    if (this.closed || this.probing || this.fenced !== undefined) return;
     this.probing = true;
     try {
       if (this.needsReplay && !this.flushing) await this.replay();

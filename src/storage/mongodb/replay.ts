@@ -3,7 +3,7 @@
  * was committed but not applied (after a crash or a connection lost mid-commit), and history
  * reads for the watch hub.
  */
-import type { Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { StoreEvent } from '../types.js';
 import { changeEvent } from '../write-rules.js';
 import { isDuplicateKey, objectId, type ChangeDoc, type Collections, type ObjectDoc } from './collections.js';
@@ -14,31 +14,49 @@ const keyOf = (c: ChangeDoc) => ({ cluster: c.c, resource: c.r, namespace: c.ns,
 
 /**
  * Brings the objects up to `changes` (consecutive revisions, oldest first): each key's last change
- * counts. Stored states no newer than the last of the changes are deleted in one operation, then
- * the keys' new states are inserted in one unordered operation. A stored state newer than all of
- * them (written by a later commit) survives both: the insert's duplicate key error is that case.
- * So applying the same records twice, or after newer ones, ends in the same objects, and a group
- * costs two operations, not one per object (MongoDB-wire servers without index pushdown, such as
- * FerretDB's SQLite handler, scan the collection for each filtered write). `stored`, when known,
- * limits the delete to the keys that exist.
+ * counts, and only ever replaces an older state of its key; a delete leaves a tombstone at its
+ * revision. Two operations per group, whatever its size: the stored states older than the
+ * group's (`{_id, rev: {$lt: r}}` per key, in one delete) are removed, then the new states are
+ * inserted. An insert that collides found a state put there meanwhile, by a writer applying
+ * concurrently (a process fenced between its commit point and its apply, or the one that fenced
+ * it): the group is then written key by key, each only over an older state, an atomic write per
+ * object. So applying the same records twice, after newer ones, or concurrently with another
+ * writer ends in each key's newest state: nothing deleted comes back, nothing updated goes back.
+ *
+ * `present`, the keys that had a document (live or tombstone) when the group was read, limits the
+ * delete to them (a group of creates is one insert). A MongoDB-wire server without index pushdown
+ * for compound filters (FerretDB's SQLite handler) scans once per operation, and commits each
+ * statement of a bulk write on its own, which is why the common case is not a write per key.
  */
-export async function applyChanges(objects: Collection<ObjectDoc>, changes: readonly ChangeDoc[], stored?: ReadonlySet<string>): Promise<void> {
-  const newest = changes[changes.length - 1]?._id;
-  if (newest === undefined) return;
+export async function applyChanges(objects: Collection<ObjectDoc>, changes: readonly ChangeDoc[], present?: ReadonlySet<string>): Promise<void> {
   const last = new Map<string, ChangeDoc>();
   for (const change of changes) last.set(objectId(keyOf(change)), change);
-  const stale = [...last.keys()].filter((id) => !stored || stored.has(id));
-  if (stale.length > 0) await objects.deleteMany({ _id: { $in: stale }, rev: { $lte: newest } });
   const docs: ObjectDoc[] = [];
   for (const [_id, ch] of last) {
-    if (ch.t !== 2) docs.push({ _id, c: ch.c, r: ch.r, ns: ch.ns, n: ch.n, rev: ch._id, v: ch.v as string });
+    docs.push(ch.t === 2
+      ? { _id, c: ch.c, r: ch.r, ns: ch.ns, n: ch.n, rev: ch._id, deleted: true }
+      : { _id, c: ch.c, r: ch.r, ns: ch.ns, n: ch.n, rev: ch._id, v: ch.v as string });
   }
-  if (docs.length === 0) return;
+  const older = docs.filter((d) => !present || present.has(d._id)).map(({ _id, c, r, ns, n, rev }) => ({ _id, c, r, ns, n, rev: { $lt: rev } }));
+  if (older.length > 0) await objects.deleteMany({ $or: older });
   try {
     await objects.insertMany(docs, { ordered: false });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
+    // Which inserts collided is not reliable on every server (FerretDB misreports the index):
+    // write them all conditionally; those already in place, or older than what is, stay as they are.
+    try {
+      await objects.bulkWrite(docs.map(newerThanStored), { ordered: false });
+    } catch (again) {
+      if (!isDuplicateKey(again)) throw again;
+    }
   }
+}
+
+/** Replaces the stored state of `doc`'s key only if it is older (the filter carries the shard key, which a sharded upsert needs). */
+function newerThanStored(doc: ObjectDoc): AnyBulkWriteOperation<ObjectDoc> {
+  const { _id, c, r, ns, n, ...state } = doc;
+  return { replaceOne: { filter: { _id, c, r, ns, n, rev: { $lt: doc.rev } }, replacement: { c, r, ns, n, ...state }, upsert: true } };
 }
 
 /** Committed records with revision in (after, upTo], oldest first, at most `limit`, as events. */
