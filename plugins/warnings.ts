@@ -3,7 +3,13 @@
  * result's `extensions.warnings`, as REST returns them in Warning headers. Resolvers collect them
  * in the per-request context; streams (subscriptions) carry none.
  */
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+
+/** `result` with the warnings in its extensions (as it is without any). Shared with src/graphql/prepared.ts. */
+export function withWarnings(result: ExecutionResult, warnings: readonly string[]): ExecutionResult {
+  return warnings.length === 0 ? result : { ...result, extensions: { ...result.extensions, warnings: [...warnings] } };
+}
 
 export function useWarnings(): Plugin<{ warnings?: string[] }> {
   return {
@@ -12,7 +18,7 @@ export function useWarnings(): Plugin<{ warnings?: string[] }> {
         onExecuteDone({ args, result, setResult }) {
           const warnings = args.contextValue.warnings ?? [];
           if (warnings.length === 0 || Symbol.asyncIterator in result) return;
-          setResult({ ...result, extensions: { ...result.extensions, warnings: [...warnings] } });
+          setResult(withWarnings(result, warnings));
         },
       };
     },

@@ -40,6 +40,7 @@ import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
 import { jitExecute } from './jit-execute.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
+import { PreparedDocuments } from './prepared.js';
 import { subscribeSharing } from './shared-events.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
@@ -229,7 +230,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   });
 
   // Persisted operations work on yoga's parameter hooks, which the lean path does not run.
-  const lean: LeanDeps<ServerContext> | undefined = persisted ? undefined : { yoga, onUnexpected: (err) => deps.log.error({ args: [err] }, 'graphql') };
+  const lean: LeanDeps<ServerContext> | undefined = persisted
+    ? undefined
+    : { yoga, onUnexpected: (err) => deps.log.error({ args: [err] }, 'graphql'), prepared: new PreparedDocuments(), contextFor, timeoutMs: settings.timeoutMs };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxBodyBytes, WebSocket: payloadLimitedWebSocket(settings.maxBodyBytes) });
   const connections = new WeakMap<IncomingMessage, Connection>();

@@ -12,12 +12,17 @@
  * document that does not parse or validate (yoga then answers from its caches with its own
  * errors and status), and every request while persisted operations are on (their plugin works on
  * yoga's parameter hooks, which this path does not run).
+ *
+ * A document envelop has validated for the schema once is then run as a prepared operation,
+ * without envelop (prepared.ts), and a result without errors is written without yoga's result
+ * processing, as the same bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { maskError, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLContext } from './context.js';
 import { MASKED_MESSAGE } from './errors.js';
+import { executePrepared, type PreparedDocuments } from './prepared.js';
 
 /** The GraphQL parameters of a request, as yoga's request parsers produce them. */
 export interface LeanParams {
@@ -105,17 +110,23 @@ function matches(asked: string, offered: string): boolean {
 }
 
 /** What the endpoint hands this path: its yoga and the server context of the request. */
-export interface LeanDeps<TServerContext extends object> {
+export interface LeanDeps<TServerContext extends { schema: GraphQLSchema }> {
   yoga: YogaServerInstance<TServerContext, GraphQLContext>;
   /** Told about unexpected errors that execution threw (yoga logs them the same way). */
   onUnexpected: (err: unknown) => void;
+  /** The documents that run prepared, without envelop. */
+  prepared: PreparedDocuments;
+  /** What yoga's `context` option adds to the server context (the context factory). */
+  contextFor: (where: TServerContext, userAgent: string | null) => GraphQLContext;
+  /** The execution-timeout plugin's deadline. */
+  timeoutMs: number;
 }
 
 /**
  * Serves `req` when it takes this path; false (having written nothing) when yoga must. `body` is
  * the buffered request body (POST), `url` the parsed request URL.
  */
-export async function serveLean<TServerContext extends object>(
+export async function serveLean<TServerContext extends { schema: GraphQLSchema }>(
   deps: LeanDeps<TServerContext>,
   req: IncomingMessage,
   res: ServerResponse,
@@ -129,6 +140,16 @@ export async function serveLean<TServerContext extends object>(
   const mediaType = jsonMediaType(req.headers.accept);
   if (!mediaType) return false;
   const { yoga } = deps;
+  const mask = (err: unknown): GraphQLError => masked(err, deps.onUnexpected);
+  const prepared = deps.prepared.get(where.schema, params.query);
+  if (prepared) {
+    if (!runs(prepared, params.operationName, method)) return false;
+    // The context as envelop would build it: the server context, then the factory's additions.
+    const context = { ...where, ...deps.contextFor(where, req.headers['user-agent'] ?? null) };
+    const result = await executePrepared({ schema: where.schema, document: prepared, operationName: params.operationName, variables: params.variables, context, timeoutMs: deps.timeoutMs, mask });
+    await writeResult(res, result, yoga.fetchAPI, mediaType);
+    return true;
+  }
   // The Request plugins see (the context factory reads its User-Agent): whatwg-node's, which wraps
   // the node headers without copying them.
   const request = new yoga.fetchAPI.Request(url, { method, headers: req.headers as Record<string, string> });
@@ -141,24 +162,45 @@ export async function serveLean<TServerContext extends object>(
   }
   const schema = enveloped.schema as GraphQLSchema;
   if (enveloped.validate(schema, document).length > 0) return false;
-  const operation = getOperationAST(document, params.operationName);
-  if (!operation || operation.operation === 'subscription' || (method === 'GET' && operation.operation !== 'query')) return false;
+  if (!runs(document, params.operationName, method)) return false;
+  deps.prepared.add(schema, params.query, document);
   let result: ExecutionResult;
   try {
     const contextValue = await enveloped.contextFactory();
     result = (await enveloped.execute({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult;
   } catch (err) {
     // As yoga's handleError: masked (and logged) unless it is a GraphQL error of our own.
-    result = { errors: [masked(err, deps.onUnexpected)] };
+    result = { errors: [mask(err)] };
   }
-  const response = await processRegularResult(result, yoga.fetchAPI, mediaType);
+  await writeResult(res, result, yoga.fetchAPI, mediaType);
+  return true;
+}
+
+/** Whether this path runs the document's operation: a query, or a mutation sent by POST. */
+function runs(document: DocumentNode, operationName: string | undefined, method: string | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  return !!operation && operation.operation !== 'subscription' && (method !== 'GET' || operation.operation === 'query');
+}
+
+/**
+ * Writes the result as yoga's `processRegularResult` answers it. Without errors or HTTP extensions
+ * that is always a 200 of the JSON of the result, which is written straight away; anything else
+ * takes yoga's own processing (status from the errors, internal extensions left out).
+ */
+async function writeResult(res: ServerResponse, result: ExecutionResult, fetchAPI: YogaServerInstance<object, object>['fetchAPI'], mediaType: string): Promise<void> {
+  if (!result.errors?.length && result.extensions?.['http'] === undefined) {
+    const text = JSON.stringify(result);
+    res.writeHead(200, { 'content-type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  const response = await processRegularResult(result, fetchAPI, mediaType);
   const text = await response.text();
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(response.status, headers);
   res.end(text);
-  return true;
 }
 
 /** yoga's default masking (the endpoint configures none): GraphQL errors of our own pass, anything else is logged and masked. */
