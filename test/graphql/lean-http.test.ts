@@ -4,8 +4,17 @@
  * the same JSON parser as `application/json`, and ignores query-string parameters it does not
  * know, while the lean path leaves both to yoga: so each request below is sent once down each
  * path, and the two answers must match byte for byte (status, Content-Type and body).
+ *
+ * A document the lean path has validated once runs prepared after that, without envelop
+ * (src/graphql/prepared.ts): "prepared operations" below sends each request twice down the lean
+ * path (the second time prepared, whatever the first was) and once to yoga, as the admin and as a
+ * user whose RBAC refuses some fields, and checks what the server records around the answer
+ * (metrics labels, tracing spans) for the prepared path too.
  */
-import { describe, expect, it } from 'vitest';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getParams, jsonMediaType, postParams } from '../../src/graphql/lean-http.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
 
@@ -119,5 +128,88 @@ describe('what the lean path takes', () => {
     expect(getParams(new URLSearchParams({ query: '{ a }', variables: '{"x":1}' }))).toEqual({ query: '{ a }', variables: { x: 1 }, operationName: undefined, extensions: undefined });
     expect(getParams(new URLSearchParams({ query: '{ a }', documentId: 'x' }))).toBeUndefined();
     expect(getParams(new URLSearchParams({ query: '{ a }', variables: '[' }))).toBeUndefined();
+  });
+});
+
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+
+describe('prepared operations answer as yoga does', () => {
+  beforeAll(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(provider);
+  });
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+  });
+
+  /** The lean path's answer twice (the second prepared) and yoga's, with `headers` added. */
+  async function threeWays(body: string, headers: Record<string, string> = {}, accept?: string): Promise<Answer[]> {
+    const send = async (contentType: string): Promise<Answer> =>
+      answer(await fetch(endpoint(), { method: 'POST', headers: { ...fx.headers, ...headers, 'content-type': contentType, ...(accept === undefined ? {} : { accept }) }, body }));
+    return [await send('application/json'), await send('application/json'), await send('application/graphql+json')];
+  }
+
+  it('data, registry errors, variables errors, warnings and refused fields', async () => {
+    const RBAC = '/clusters/root/apis/rbac.authorization.k8s.io/v1';
+    const binding = (name: string, role: string) => ({ metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'lean-viewer' }] });
+    expect((await fx.call('POST', `${RBAC}/clusterrolebindings`, binding('lean-viewer-access', 'system:kcp:workspace:access'))).status).toBe(201);
+    expect((await fx.call('POST', `${RBAC}/namespaces/default/rolebindings`, binding('lean-viewer-view', 'view'))).status).toBe(201);
+    expect((await fx.call('POST', CONFIGMAPS('root'), { metadata: { name: 'prepared', labels: { a: 'b' } }, data: { k: 'v' } })).status).toBe(201);
+    const viewer = { 'impersonate-user': 'lean-viewer' };
+    const PATCH = 'mutation ($p: JSON!) { patchV1ConfigMap(name: "prepared", namespace: "default", patch: $p) { data } }';
+    const cases: [body: Record<string, unknown>, headers?: Record<string, string>][] = [
+      [{ query: READ, variables: { name: 'prepared' } }],
+      [{ query: READ, variables: { name: 'absent' } }],
+      [{ query: READ, variables: { name: 'Not A Name' } }],
+      [{ query: READ, variables: { name: null } }],
+      [{ query: READ, variables: { name: ['x'] } }],
+      [{ query: READ, variables: { name: 'prepared' } }, viewer],
+      [{ query: '{ v1 { Secrets(namespace: "default") { items { metadata { name } } } ConfigMap(name: "prepared", namespace: "default") { data } } }' }, viewer],
+      [{ query: '{ v1 { Namespace(name: "default") { metadata { name } } } }' }, viewer],
+      [{ query: PATCH, variables: { p: { bogus: 1, data: { w: 'x' } } } }],
+      [{ query: PATCH, variables: { p: { data: { w: 'x' } } } }, viewer],
+      [{ query: PATCH, variables: { p: { metadata: { name: 'renamed' } } } }],
+      [{ query: 'mutation { createV1ConfigMap(namespace: "default", object: { metadata: { name: "prepared" } }) { metadata { name } } }' }],
+      [{ query: '{ __schema { queryType { fields { name } } } }' }, viewer],
+      [{ query: '{ __type(name: "V1Secret") { name } }' }, viewer],
+      [{ query: 'query A { v1 { __typename } } query B { __typename }', operationName: 'A' }],
+    ];
+    for (const accept of [undefined, 'application/graphql-response+json']) {
+      for (const [body, headers] of cases) {
+        const [first, prepared, yoga] = await threeWays(JSON.stringify(body), headers, accept);
+        expect({ accept, body, headers, answers: [first, prepared] }).toEqual({ accept, body, headers, answers: [yoga, yoga] });
+      }
+    }
+    const [refused] = await threeWays(JSON.stringify(cases[6]?.[0]), viewer);
+    expect((JSON.parse(refused?.body ?? '') as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    const [warned] = await threeWays(JSON.stringify(cases[8]?.[0]));
+    expect(JSON.parse(warned?.body ?? '')).toMatchObject({ extensions: { warnings: ['unknown field "bogus"'] } });
+  });
+
+  it('are counted and traced as any request', async () => {
+    const scrape = async (): Promise<number> => {
+      const text = await (await fetch(`${fx.base}/metrics`, { headers: fx.headers })).text();
+      const line = text.split('\n').find((l) => l.startsWith('atoll_apiserver_request_total{') && l.includes('surface="graphql"') && l.includes('verb="post"') && l.includes('code="200"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const body = JSON.stringify({ query: READ, variables: { name: 'prepared' } });
+    await threeWays(body);
+    const counted = await scrape();
+    exporter.reset();
+    const res = await fetch(endpoint(), { method: 'POST', headers: { ...fx.headers, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect(await scrape()).toBe(counted + 1);
+    const spans = exporter.getFinishedSpans();
+    const named = (name: string) => spans.find((s) => s.name === name && s.attributes['atoll.resource'] !== 'logicalclusters');
+    const server = spans.find((s) => s.name === 'HTTP POST' && s.attributes['atoll.request_id'] === res.headers.get('audit-id'));
+    const surface = named('GraphQL');
+    const read = spans.find((s) => s.name === 'registry.get' && s.attributes['atoll.resource'] === 'configmaps');
+    expect([server, surface, read].map((span) => span !== undefined)).toEqual([true, true, true]);
+    expect(server?.attributes['http.response.status_code']).toBe(200);
+    expect(surface?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+    expect(read?.parentSpanContext?.spanId).toBe(surface?.spanContext().spanId);
   });
 });
