@@ -47,8 +47,11 @@ describe('the audit log', () => {
     expect(created.status).toBe(201);
     expect((await fetchWith(p, 'POST', CM, json, { metadata: { name: 'audited' } })).status).toBe(409);
     expect((await fetchWith(p, 'PATCH', `${CM}/audited`, { ...p.headers, 'content-type': 'application/merge-patch+json' }, { data: { a: '2' } })).status).toBe(200);
-    const gql = await fetchWith(p, 'POST', '/clusters/root/graphql', json, { query: 'mutation { createV1ConfigMap(namespace: "default", object: { metadata: { name: "from-graphql" } }) { metadata { name } } }' });
-    expect(gql.status).toBe(200);
+    // The same document twice: the second runs prepared, without envelop (src/graphql/prepared.ts).
+    const create = 'mutation ($name: String!) { createV1ConfigMap(namespace: "default", object: { metadata: { name: $name } }) { metadata { name } } }';
+    for (const [name, id] of [['from-graphql', 'graphql-1'], ['prepared', 'graphql-2']]) {
+      expect((await fetchWith(p, 'POST', '/clusters/root/graphql', json, { query: create, variables: { name } }, { 'audit-id': id as string })).status).toBe(200);
+    }
     expect((await fetchWith(p, 'DELETE', `${CM}/audited`, p.headers)).status).toBe(200);
     // Reads are not writes.
     expect((await requestAtoll(p, CM, { headers: p.headers })).status).toBe(200);
@@ -61,6 +64,7 @@ describe('the audit log', () => {
       ['create', 'audited', 409],
       ['patch', 'audited', 200],
       ['create', 'from-graphql', 201],
+      ['create', 'prepared', 201],
       ['delete', 'audited', 200],
     ]);
     const [first, conflict] = mine as [AuditEvent, AuditEvent];
@@ -79,6 +83,7 @@ describe('the audit log', () => {
     expect(first.user.groups).toContain('system:kcp:admin');
     expect(conflict.responseStatus.reason).toBe('AlreadyExists');
     expect(mine[3]?.requestURI).toBe('/clusters/root/graphql');
+    expect(mine[4]).toMatchObject({ auditID: 'graphql-2', requestURI: '/clusters/root/graphql', user: { username: 'kcp-admin' }, objectRef: { name: 'prepared' } });
     // The server's own writes (the namespace controller, bootstrap) are not requests.
     expect(events.every((e) => e.user.username !== 'system:atoll:controllers')).toBe(true);
   });
