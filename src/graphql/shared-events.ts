@@ -13,10 +13,17 @@
  * each authorized): the logical cluster and who asks, name, uid, groups and extra. Operations in a
  * provider's view, whose checks are closures of their own, and deliveries that end a subscription
  * with an error are executed per subscription, as before.
+ *
+ * A subscription with `onlyOnSelectedChange` gets, with each MODIFIED, the object of that name it
+ * saw before (`previous`, subscription-fields.ts). Both are executed here — each through the
+ * same sharing, and the previous one was usually executed already when it was sent — and the event
+ * is dropped when the two results are the same; that verdict is kept with the pair of results, so
+ * subscriptions sharing an operation compare once per event, not once each.
  */
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type { KubeObject } from '../meta/index.js';
+import type { RegistryWatchEvent } from '../registry/index.js';
 import type { GraphQLContext } from './context.js';
 
 /** Small ids for the shared objects a key names (schemas and parsed documents are cached upstream, so each is one object). */
@@ -50,7 +57,11 @@ const results = new WeakMap<KubeObject, Map<string, Promise<ExecutionResult> | E
 interface EventPayload {
   type?: unknown;
   object?: KubeObject;
+  previous?: KubeObject;
 }
+
+/** A watch event as a subscription's source yields it; `previous` only for `onlyOnSelectedChange`. */
+export type WatchPayload = RegistryWatchEvent & { previous?: KubeObject };
 
 /** The result of `payload` for an operation of key `key`: executed by the first subscription to need it. */
 function sharedResult(key: string, payload: EventPayload, run: () => Promise<ExecutionResult> | ExecutionResult): Promise<ExecutionResult> | ExecutionResult {
@@ -73,7 +84,64 @@ export async function subscribeSharing(args: ExecutionArgs): Promise<AsyncGenera
   if (!(Symbol.asyncIterator in stream)) return stream;
   const key = operationKey(args);
   const run = (payload: unknown) => (): Promise<ExecutionResult> | ExecutionResult => execute({ ...args, rootValue: payload });
-  return mapAsyncIterator(stream, (payload: unknown) => (key === undefined || !isEvent(payload) ? run(payload)() : sharedResult(key, payload, run(payload))));
+  const result = (payload: unknown) => (key === undefined || !isEvent(payload) ? run(payload)() : sharedResult(key, payload, run(payload)));
+  // Only a subscription that asked for it pays for the comparison and the extra step per event.
+  if (!(COMPARES_PREVIOUS in stream)) return mapAsyncIterator(stream, result);
+  return withoutUnchanged(
+    mapAsyncIterator(stream, (payload: unknown) =>
+      isEvent(payload) && payload.previous
+        ? unlessUnchanged(result(payload), result({ type: payload.type, object: payload.previous }), key !== undefined)
+        : result(payload),
+    ),
+  );
+}
+
+/** Marks a subscription source whose MODIFIED events may carry `previous` (`onlyOnSelectedChange`). */
+export const COMPARES_PREVIOUS = Symbol('compares previous');
+
+/** Stands for an event a subscription does not send. */
+const UNCHANGED = Symbol('unchanged');
+
+/** Verdicts per (new result, previous result): `true` when they are the same. */
+const verdicts = new WeakMap<ExecutionResult, WeakMap<ExecutionResult, boolean>>();
+
+async function unlessUnchanged(
+  next: Promise<ExecutionResult> | ExecutionResult,
+  before: Promise<ExecutionResult> | ExecutionResult,
+  shared: boolean,
+): Promise<ExecutionResult | typeof UNCHANGED> {
+  const [a, b] = await Promise.all([next, before]);
+  let byPrevious = verdicts.get(a);
+  let same = byPrevious?.get(b);
+  if (same === undefined) {
+    // A result with errors is always sent: its errors may say more than the data does.
+    same = !a.errors && !b.errors && JSON.stringify(a.data) === JSON.stringify(b.data);
+    if (shared) {
+      if (!byPrevious) verdicts.set(a, (byPrevious = new WeakMap()));
+      byPrevious.set(b, same);
+    }
+  }
+  return same ? UNCHANGED : a;
+}
+
+/**
+ * The results without the dropped events. By hand rather than an async generator: a generator
+ * waiting for the next event would take the client's `return()` only at that event (see
+ * subscription-fields.ts), while this passes it to the source at once.
+ */
+function withoutUnchanged(source: AsyncGenerator<ExecutionResult | typeof UNCHANGED, void, void>): AsyncGenerator<ExecutionResult, void, void> {
+  const it: AsyncGenerator<ExecutionResult, void, void> = {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done || r.value !== UNCHANGED) return r as IteratorResult<ExecutionResult, void>;
+      }
+    },
+    return: () => source.return(undefined) as Promise<IteratorResult<ExecutionResult, void>>,
+    throw: (e: unknown) => source.throw(e) as Promise<IteratorResult<ExecutionResult, void>>,
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
 }
 
 const isEvent = (payload: unknown): payload is EventPayload => typeof payload === 'object' && payload !== null && 'object' in payload && !('error' in payload);
