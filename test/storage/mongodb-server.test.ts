@@ -1,6 +1,6 @@
 /**
  * The server on the MongoDB backend end to end (`--store mongodb://...`, FerretDB standing in):
- * REST create, list and watch; while MongoDB is down, writes answer 503 with Retry-After and
+ * REST create, list and watch, its commits in /metrics; while MongoDB is down, writes answer 503 with Retry-After and
  * readiness fails, and both recover by themselves once it is back; a restarted server finds
  * everything and resumes a watch from before the restart.
  */
@@ -87,6 +87,10 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`atoll server on MongoDB${fer
     const watching = watchEvents(p, list.metadata.resourceVersion, 1);
     expect((await createConfigMap(p, 'two')).status).toBe(201);
     expect((await watching).map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'two']]);
+    // The MongoDB store's group commits are measured as the embedded store's are.
+    const metrics = (await call(p, '/metrics')).text;
+    expect(Number(/^atoll_storage_commit_duration_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^atoll_storage_commit_batch_size_sum (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
 
     await server.kill();
     const refused = await createConfigMap(p, 'refused');

@@ -20,8 +20,10 @@
 import type { MongoClient } from 'mongodb';
 import type { KubeObject } from '../../meta/index.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
+import { publishCommit } from '../commit-channel.js';
 import { StorageError } from '../errors.js';
 import { compileFilter, filtersNothing } from '../filter.js';
+import { GroupCommit } from '../group-commit.js';
 import { comparePositions, positionKey, type Position } from '../key-order.js';
 import {
   ALL_CLUSTERS,
@@ -38,6 +40,7 @@ import {
   type WatchHubOptions,
   type WatchOptions,
 } from '../types.js';
+import { traceStore } from '../store-tracing.js';
 import { WatchHub } from '../watch-hub.js';
 import { checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { ApplyGate } from './apply-gate.js';
@@ -116,8 +119,7 @@ interface Current {
 export class MongoStore implements Store {
   private readonly hub: WatchHub;
   private readonly gate = new ApplyGate();
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<Pending>;
   private closed = false;
   /** A commit or apply failed midway: replay the committed records before the next group. */
   private needsReplay = false;
@@ -132,7 +134,6 @@ export class MongoStore implements Store {
   private readonly retainMs: number;
   private readonly minRevisions: number;
   private readonly maxObjectBytes: number;
-  private readonly maxBatch: number;
   private readonly operationTimeoutMs: number;
   private readonly beforeApply: (() => Promise<void>) | undefined;
 
@@ -171,7 +172,13 @@ export class MongoStore implements Store {
     this.retainMs = options.history?.retainMs ?? 5 * 60_000;
     this.minRevisions = options.history?.minRevisions ?? 10_000;
     this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
-    this.maxBatch = options.maxBatch ?? 1_000;
+    this.commits = new GroupCommit(options.maxBatch ?? 1_000, async (batch) => {
+      await this.commitGroup(batch);
+      if (this.bookmarkDue) {
+        this.bookmarkDue = false;
+        this.sendBookmarks();
+      }
+    });
     this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
     this.beforeApply = options.beforeApply;
     // The store sends the bookmarks itself (the hub's own timer is pushed out of the way): a
@@ -371,7 +378,7 @@ export class MongoStore implements Store {
   }
 
   private bookmarkTick(): void {
-    if (this.flushing) this.bookmarkDue = true;
+    if (this.commits.busy) this.bookmarkDue = true;
     else this.sendBookmarks();
   }
 
@@ -401,23 +408,8 @@ export class MongoStore implements Store {
         reject(new StorageError('Closed', 'store is closed'));
         return;
       }
-      this.queue.push({ write, resolve, reject });
-      // setImmediate lets the I/O callbacks of this loop turn add their writes to the group; while
-      // a group is in flight, new writes gather for the next one.
-      if (!this.flushing) this.flushing = new Promise((done) => setImmediate(() => done(this.flush())));
+      this.commits.push({ write, resolve, reject });
     });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      await this.commitGroup(batch);
-      if (this.bookmarkDue) {
-        this.bookmarkDue = false;
-        this.sendBookmarks();
-      }
-    }
-    this.flushing = undefined;
   }
 
   /** One group commit: read, check and number the writes, commit their change records, apply, publish, answer. */
@@ -426,6 +418,7 @@ export class MongoStore implements Store {
       for (const p of batch) p.reject(err);
     };
     if (this.fenced) return rejectAll(new StorageError('Unavailable', this.fenced));
+    const started = performance.now();
     let state: Map<string, Current | null>;
     let present: Set<string>;
     try {
@@ -480,6 +473,7 @@ export class MongoStore implements Store {
       }
     }
     this.succeeded();
+    publishCommit(batch.length, (performance.now() - started) / 1000);
     batch.forEach((p, i) => {
       const r = results[i] as WriteResult | Written | StorageError;
       if (r instanceof StorageError) p.reject(r);
@@ -700,7 +694,7 @@ export class MongoStore implements Store {
     if (this.closed || this.probing || this.fenced !== undefined) return;
     this.probing = true;
     try {
-      if (this.needsReplay && !this.flushing) await this.replay();
+      if (this.needsReplay && !this.commits.busy) await this.replay();
       else await this.answer(this.cols.db.command({ ping: 1 }));
       this.succeeded();
     } catch {
@@ -713,7 +707,7 @@ export class MongoStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    await this.commits.drained();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.bookmarkTimer);
     clearInterval(this.probeTimer);
@@ -725,6 +719,8 @@ export class MongoStore implements Store {
     if (this.closed) throw new StorageError('Closed', 'store is closed');
   }
 }
+
+traceStore(MongoStore.prototype);
 
 /** The group commit's first operation (the fence) failed: another process holds a newer epoch. */
 function isFenceCollision(err: unknown): boolean {
