@@ -30,13 +30,13 @@ export function addCategoryField(builder: Builder, layout: SchemaLayout, names: 
   const entry = builder.objectRef<CategoryEntry>(names.claim('object:TypeByCategory', 'TypeByCategory')).implement({
     description: 'A resource that belongs to the asked category.',
     fields: (f) => ({
-      group: f.string({ nullable: false, resolve: (e) => e.type.group }),
-      version: f.string({ nullable: false, resolve: (e) => e.type.version }),
-      kind: f.string({ nullable: false, resolve: (e) => e.type.kind }),
-      resource: f.string({ nullable: false, resolve: (e) => e.type.resource }),
-      scope: f.string({ nullable: false, description: 'Namespaced or Cluster.', resolve: (e) => (e.type.namespaced ? 'Namespaced' : 'Cluster') }),
-      typeName: f.string({ nullable: false, description: 'The GraphQL object type of its objects.', resolve: (e) => e.typeName }),
-      listField: f.string({ nullable: false, description: 'Where to list them: the field path under Query.', resolve: (e) => e.listField }),
+      group: f.string({ nullable: false, resolve: ENTRY.group }),
+      version: f.string({ nullable: false, resolve: ENTRY.version }),
+      kind: f.string({ nullable: false, resolve: ENTRY.kind }),
+      resource: f.string({ nullable: false, resolve: ENTRY.resource }),
+      scope: f.string({ nullable: false, description: 'Namespaced or Cluster.', resolve: ENTRY.scope }),
+      typeName: f.string({ nullable: false, description: 'The GraphQL object type of its objects.', resolve: ENTRY.typeName }),
+      listField: f.string({ nullable: false, description: 'Where to list them: the field path under Query.', resolve: ENTRY.listField }),
     }),
   });
   builder.queryField('typeByCategory', (t) =>
@@ -45,7 +45,24 @@ export function addCategoryField(builder: Builder, layout: SchemaLayout, names: 
       nullable: false,
       description: 'The resources of this workspace in a category, e.g. "kcp".',
       args: { name: t.arg.string({ required: true }) },
-      resolve: (_root, args) => entries.filter((e) => (e.type.categories ?? []).includes(args.name)),
+      resolve: inCategory(entries),
     }),
   );
 }
+
+// The resolvers are made out here, not in addCategoryField: a closure made there would share its
+// scope (the entry type's ref, and through it the whole build) for as long as the schema lives.
+const ENTRY = {
+  group: (e: CategoryEntry) => e.type.group,
+  version: (e: CategoryEntry) => e.type.version,
+  kind: (e: CategoryEntry) => e.type.kind,
+  resource: (e: CategoryEntry) => e.type.resource,
+  scope: (e: CategoryEntry) => (e.type.namespaced ? 'Namespaced' : 'Cluster'),
+  typeName: (e: CategoryEntry) => e.typeName,
+  listField: (e: CategoryEntry) => e.listField,
+};
+
+const inCategory =
+  (entries: readonly CategoryEntry[]) =>
+  (_root: unknown, args: { name: string }): CategoryEntry[] =>
+    entries.filter((e) => (e.type.categories ?? []).includes(args.name));

@@ -17,6 +17,7 @@ import { addQueryFields } from './query-fields.js';
 import { addReferenceFields } from './reference-fields.js';
 import { addSubscriptionFields } from './subscription-fields.js';
 import { inReadingOrder } from './reading-order.js';
+import { releaseBuildState } from './build-state.js';
 import { CUSTOM_SCALARS } from './scalars.js';
 
 export type { GraphQLContext } from './context.js';
@@ -44,7 +45,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   addMutationFields(builder, layout, types, names);
   addSubscriptionFields(builder, layout, types, names);
   addReferenceFields(builder, layout, types, names);
-  return inReadingOrder(builder.toSchema({ sortSchema: false }));
+  return releaseBuildState(inReadingOrder(builder.toSchema({ sortSchema: false })));
 }
 
 /**

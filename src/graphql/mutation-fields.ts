@@ -76,13 +76,18 @@ function deleteResultType(builder: Builder, rt: ResourceType, typeName: string, 
   return builder.objectRef<DeleteResult>(name).implement({
     description: `The outcome of deleting one ${rt.kind}.`,
     fields: (f) => ({
-      object: f.field({ type: object, nullable: false, description: 'The object as it was deleted, or as it now waits (deletionTimestamp set).', resolve: (r) => r.object as Obj }),
+      object: f.field({ type: object, nullable: false, description: 'The object as it was deleted, or as it now waits (deletionTimestamp set).', resolve: deletedObject }),
       deleted: f.field({
         type: 'Boolean',
         nullable: false,
         description: 'True when the object is gone; false while finalizers (or the kind itself, e.g. a Namespace being emptied) keep it.',
-        resolve: (r) => r.deleted,
+        resolve: isDeleted,
       }),
     }),
   });
 }
+
+// Resolvers defined at module level: made inside deleteResultType they would keep its scope (the
+// object type's ref, and through it the whole build) alive with the schema.
+const deletedObject = (r: DeleteResult): Obj => r.object as Obj;
+const isDeleted = (r: DeleteResult): boolean => r.deleted;

@@ -70,14 +70,27 @@ export class OpenApiTypes {
 
 function outputField(t: ObjectFields, f: FieldPlan, target: OutputRef | undefined) {
   const common = { ...(f.description ? { description: f.description } : {}), extensions: { [JSON_KEY]: f.key } };
-  const value = (parent: Obj): unknown => parent[f.key];
   const shape = f.shape;
-  if (shape.kind === 'scalar') return t.field({ ...common, type: shape.name, resolve: value });
-  if (shape.kind === 'object') return t.field({ ...common, type: required(target), resolve: (p) => asObject(value(p)) });
+  if (shape.kind === 'scalar') return t.field({ ...common, type: shape.name, resolve: read(f.key) });
+  if (shape.kind === 'object') return t.field({ ...common, type: required(target), resolve: readAs(f.key, asObject) });
   const nullable = { list: true, items: shape.nullableItems } as const;
-  if (shape.of.kind === 'scalar') return t.field({ ...common, type: [shape.of.name], nullable, resolve: (p) => asList(value(p)) });
-  return t.field({ ...common, type: [required(target)], nullable, resolve: (p) => asObjectList(value(p)) });
+  if (shape.of.kind === 'scalar') return t.field({ ...common, type: [shape.of.name], nullable, resolve: readAs(f.key, asList) });
+  return t.field({ ...common, type: [required(target)], nullable, resolve: readAs(f.key, asObjectList) });
 }
+
+/**
+ * Field resolvers, made out here so that each closes over its JSON key alone: a closure made in
+ * outputField would share that call's scope, and with it the field's plan (its OpenAPI shape and
+ * child plans), for as long as the schema lives.
+ */
+const read =
+  (key: string) =>
+  (parent: Obj): unknown =>
+    parent[key];
+const readAs =
+  <T>(key: string, as: (value: unknown) => T) =>
+  (parent: Obj): T =>
+    as(parent[key]);
 
 function inputField(t: InputFields, f: FieldPlan, target: InputRef | undefined) {
   const common = { ...(f.description ? { description: f.description } : {}), extensions: { [JSON_KEY]: f.key } };

@@ -20,13 +20,20 @@ import type { OpenApiTypes, OutputRef } from './openapi-types.js';
 /** Group and version fields resolve to an empty object: only their resources read anything. */
 type Container = Record<string, never>;
 const CONTAINER: Container = {};
+// The resolvers that need nothing are defined at module level: a closure made while building would
+// keep the builder's scope (the field builder, the types' refs: the whole build) with the schema.
+const container = (): Container => CONTAINER;
+const listItems = (r: ListResponse): ListResponse['items'] => r.items;
+const listResourceVersion = (r: ListResponse): string => r.resourceVersion;
+const listContinue = (r: ListResponse): string | null => r.continue ?? null;
+const listRemaining = (r: ListResponse): number | null => r.remainingItemCount ?? null;
 type ContainerRef = ObjectRef<Types, Container>;
 
 /** Adds `Query` with every group, version and resource of the layout. */
 export function addQueryFields(builder: Builder, layout: SchemaLayout, types: OpenApiTypes, names: NameTable): void {
   const top: [string, ContainerRef][] = [];
   builder.queryType({
-    fields: (t) => Object.fromEntries(top.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: () => CONTAINER })])),
+    fields: (t) => Object.fromEntries(top.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: container })])),
   });
   for (const g of layout.groups) {
     if (g.fieldName === undefined || g.typeName === undefined) {
@@ -36,7 +43,7 @@ export function addQueryFields(builder: Builder, layout: SchemaLayout, types: Op
     const versions: [string, ContainerRef][] = [];
     top.push([g.fieldName, builder.objectRef<Container>(g.typeName).implement({
       description: `The versions of API group ${g.group}.`,
-      fields: (t) => Object.fromEntries(versions.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: () => CONTAINER })])),
+      fields: (t) => Object.fromEntries(versions.map(([name, ref]) => [name, t.field({ type: ref, nullable: false, resolve: container })])),
     })]);
     for (const v of g.versions) versions.push([v.fieldName, versionType(builder, v, types, names)]);
   }
@@ -110,22 +117,22 @@ function listType(builder: Builder, t: ResourceType, item: OutputRef, names: Nam
   return builder.objectRef<ListResponse>(name).implement({
     description: `A page of ${t.kind} objects.`,
     fields: (f) => ({
-      items: f.field({ type: [item], nullable: false, resolve: (r) => r.items }),
+      items: f.field({ type: [item], nullable: false, resolve: listItems }),
       resourceVersion: f.field({
         type: 'String',
         nullable: false,
         description: 'The store revision the page was read at; start a watch from it to see later changes.',
-        resolve: (r) => r.resourceVersion,
+        resolve: listResourceVersion,
       }),
       continue: f.field({
         type: 'String',
         description: 'Set when more items remain: pass it as continue to read the next page.',
-        resolve: (r) => r.continue ?? null,
+        resolve: listContinue,
       }),
       remainingItemCount: f.field({
         type: 'Int64',
         description: 'How many items the remaining pages hold, when known.',
-        resolve: (r) => r.remainingItemCount ?? null,
+        resolve: listRemaining,
       }),
     }),
   });

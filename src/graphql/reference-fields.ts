@@ -6,6 +6,7 @@
  * one namespace cost one Namespace read, and never through a cache that outlives the execution.
  */
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import { resolveSchema, type KubeObject, type OwnerReference } from '../meta/index.js';
 import { apiVersionOf, isApiError, type ResourceType } from '../registry/index.js';
 import type { Builder, Obj } from './builder.js';
@@ -14,6 +15,7 @@ import { registryCall } from './errors.js';
 import type { SchemaLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
 import type { OpenApiTypes, OutputRef } from './openapi-types.js';
+import { kindIdentity } from './type-plan.js';
 
 interface Ref {
   type: ResourceType;
@@ -59,14 +61,11 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
   if (kinds.length === 0) return;
   const refs = new Map<ResourceType, OutputRef>(kinds.map((t) => [t, types.kindObject(t)]));
   const byApiVersionKind = new Map(kinds.map((t) => [`${apiVersionOf(t)}/${t.kind}`, t]));
-  const typeOf = (o: Obj): ResourceType | undefined => byApiVersionKind.get(`${String(o.apiVersion)}/${String(o.kind)}`);
+  const typeNames = new Map(kinds.map((t) => [`${apiVersionOf(t)}/${t.kind}`, names.nameOf(kindIdentity(t)) ?? t.kind]));
   const anyObject = builder.unionType(names.claim('union:KubeObject', 'KubeObject'), {
     description: 'Any object of the kinds this workspace serves.',
     types: [...refs.values()],
-    resolveType: (o) => {
-      const t = typeOf(o);
-      return t ? (refs.get(t) as OutputRef) : null;
-    },
+    resolveType: typeNameOf(typeNames),
   });
   const namespaceKind = kinds.find((t) => t.group === '' && t.version === 'v1' && t.resource === 'namespaces');
   for (const [t, ref] of refs) {
@@ -76,18 +75,7 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
         type: [anyObject],
         nullable: { list: false, items: false },
         description: 'The objects metadata.ownerReferences name (those that exist and whose kind is served here).',
-        resolve: (o, _args, ctx, info) =>
-          registryCall(async () => {
-            const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
-            const found = await Promise.all(
-              (meta.ownerReferences ?? []).map((r) => {
-                const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
-                if (!owner) return null;
-                return loaderOf(ctx, info.rootValue).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
-              }),
-            );
-            return found.filter((x): x is KubeObject => x !== null) as Obj[];
-          }),
+        resolve: ownersOf(byApiVersionKind),
       }),
     );
     if (!t.namespaced || !namespaceKind || hasProperty(t, 'namespaceObject')) continue;
@@ -96,15 +84,47 @@ export function addReferenceFields(builder: Builder, layout: SchemaLayout, types
       f.field({
         type: nsRef,
         description: 'The Namespace this object lives in.',
-        resolve: (o, _args, ctx, info) =>
-          registryCall(async () => {
-            const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
-            return namespace ? ((await loaderOf(ctx, info.rootValue).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
-          }),
+        resolve: namespaceOf(namespaceKind),
       }),
     );
   }
 }
+
+// The resolvers are made by the functions below, not inside addReferenceFields: a closure made there
+// would share its scope (the object types' refs, and through them the whole build) for as long as
+// the schema lives.
+
+/**
+ * The KubeObject union's type resolver: the name of the object type of a stored object's kind (a
+ * name, not a ref, so that Pothos's resolver, which maps refs to names, is not needed at run time).
+ */
+const typeNameOf =
+  (typeNames: ReadonlyMap<string, string>) =>
+  (o: Obj): string | null =>
+    typeNames.get(`${String(o.apiVersion)}/${String(o.kind)}`) ?? null;
+
+const ownersOf =
+  (byApiVersionKind: ReadonlyMap<string, ResourceType>) =>
+  (o: Obj, _args: unknown, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Obj[]> =>
+    registryCall(async () => {
+      const meta = (o.metadata ?? {}) as { namespace?: string; ownerReferences?: OwnerReference[] };
+      const found = await Promise.all(
+        (meta.ownerReferences ?? []).map((r) => {
+          const owner = byApiVersionKind.get(`${r.apiVersion}/${r.kind}`);
+          if (!owner) return null;
+          return loaderOf(ctx, info.rootValue).load({ type: owner, namespace: owner.namespaced ? meta.namespace : undefined, name: r.name });
+        }),
+      );
+      return found.filter((x): x is KubeObject => x !== null) as Obj[];
+    });
+
+const namespaceOf =
+  (namespaceKind: ResourceType) =>
+  (o: Obj, _args: unknown, ctx: GraphQLContext, info: GraphQLResolveInfo): Promise<Obj | null> =>
+    registryCall(async () => {
+      const namespace = (o.metadata as { namespace?: string } | undefined)?.namespace;
+      return namespace ? ((await loaderOf(ctx, info.rootValue).load({ type: namespaceKind, namespace: undefined, name: namespace })) as Obj | null) : null;
+    });
 
 function hasProperty(t: ResourceType, name: string): boolean {
   if (!t.schema) return false;

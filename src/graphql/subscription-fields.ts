@@ -52,11 +52,16 @@ function eventObject(builder: Builder, t: ResourceType, object: OutputRef, event
   return builder.objectRef<RegistryWatchEvent>(names.claim(`event:${t.group}/${t.version}/${t.kind}`, `${kindName}Event`)).implement({
     description: `A change to a ${t.kind}.`,
     fields: (f) => ({
-      type: f.field({ type: eventType, nullable: false, resolve: (e) => e.type }),
-      object: f.field({ type: object, nullable: false, resolve: (e) => e.object as Obj }),
+      type: f.field({ type: eventType, nullable: false, resolve: eventTypeOf }),
+      object: f.field({ type: object, nullable: false, resolve: eventObjectOf }),
     }),
   });
 }
+
+// Resolvers defined at module level: made inside eventObject they would keep its scope (the
+// object type's ref, and through it the whole build) alive with the schema.
+const eventTypeOf = (e: RegistryWatchEvent): RegistryWatchEvent['type'] => e.type;
+const eventObjectOf = (e: RegistryWatchEvent): Obj => e.object as Obj;
 
 function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, single: boolean) {
   const rt = r.type;
