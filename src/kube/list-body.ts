@@ -1,23 +1,15 @@
 /**
  * A List answered from its objects' JSON (Registry.listJson): the envelope written around the
- * items' bytes, with the keys in the order JSON.stringify writes the envelope of a parsed list, so
+ * items' text, with the keys in the order JSON.stringify writes the envelope of a parsed list, so
  * both answers are the same bytes.
  */
 import { apiVersionOf, type JsonListResponse, type ResourceType } from '../registry/index.js';
-
-const COMMA = Buffer.from(',');
-const END = Buffer.from(']}');
 
 export function listBody(t: ResourceType, list: JsonListResponse): Buffer {
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continue) metadata.continue = list.continue;
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
   const head = JSON.stringify({ kind: t.listKind, apiVersion: apiVersionOf(t), metadata });
-  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
-  list.items.forEach((item, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(item);
-  });
-  parts.push(END);
-  return Buffer.concat(parts);
+  // One string, encoded once: cheaper than a Buffer per item.
+  return Buffer.from(`${head.slice(0, -1)},"items":[${list.items.join(',')}]}`);
 }

@@ -113,7 +113,7 @@ export interface ListResponse {
 
 /** A list as each object's JSON (`Registry.listJson`): what `list` answers, not parsed. */
 export interface JsonListResponse extends Omit<ListResponse, 'items'> {
-  items: Buffer[];
+  items: string[];
 }
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -218,7 +218,7 @@ export class Registry {
   }
 
   /**
-   * `list` as the objects' JSON, for a reader that only passes them on: the stored bytes of each,
+   * `list` as the objects' JSON, for a reader that only passes it on: each object's stored text,
    * with no parse and no re-serialization. Undefined when the objects must be read as objects —
    * selectors, a reader who sees only some objects, shared objects, kinds stored in another shape,
    * or a store that cannot hand out bytes —, for `list` to answer.

@@ -1,7 +1,7 @@
 /**
  * Objects passed on as their stored JSON (REST lists): each must still be what a read of it
- * returns, which only differs from the stored bytes for objects stored before writes recorded
- * `kcp.io/cluster` (reads add it). Finding that out from the bytes costs a native search and a
+ * returns, which only differs from the stored text for objects stored before writes recorded
+ * `kcp.io/cluster` (reads add it). Finding that out from the text costs a native search and a
  * walk over the tokens before the annotation (strings skipped natively), instead of a parse and a
  * re-serialization.
  */
@@ -16,17 +16,14 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
-const METADATA_KEY = Buffer.from('"metadata"');
-const ANNOTATIONS_KEY = Buffer.from('"annotations"');
-
 /** Index of the quote closing the JSON string opening at `start`, or -1. */
-function stringEnd(json: Buffer, start: number): number {
+function stringEnd(json: string, start: number): number {
   let end = start;
   for (;;) {
-    end = json.indexOf(QUOTE, end + 1);
+    end = json.indexOf('"', end + 1);
     if (end < 0) return -1;
     let slashes = 0;
-    while (json[end - 1 - slashes] === BACKSLASH) slashes++;
+    while (json.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return end;
   }
 }
@@ -35,7 +32,7 @@ function stringEnd(json: Buffer, start: number): number {
  * True when `json` (an object as JSON.stringify writes it) has `metadata.annotations` naming
  * `cluster` as its `kcp.io/cluster`; false when it does not (the caller then reads the object).
  */
-export function namesCluster(json: Buffer, cluster: string): boolean {
+export function namesCluster(json: string, cluster: string): boolean {
   // Key and value as JSON.stringify writes them: a match is that exact key with that exact value.
   const needle = `${JSON.stringify(CLUSTER_ANNOTATION)}:${JSON.stringify(cluster)}`;
   // Walk the structure from match to match (labels or data may hold the same text): the match
@@ -43,19 +40,17 @@ export function namesCluster(json: Buffer, cluster: string): boolean {
   let depth = 0;
   let expectKey = false;
   const isObject: boolean[] = [];
-  const keyStart: number[] = [];
-  const keyEnd: number[] = [];
-  const keyIs = (d: number, key: Buffer): boolean => json.compare(key, 0, key.length, keyStart[d], keyEnd[d]) === 0;
+  const keys: string[] = [];
   let i = 0;
   for (let at = json.indexOf(needle); at >= 0; at = json.indexOf(needle, Math.max(i, at + 1))) {
     while (i < at) {
-      const c = json[i];
+      const c = json.charCodeAt(i);
       if (c === QUOTE) {
         const end = stringEnd(json, i);
         if (end < 0) return false;
         if (expectKey) {
-          keyStart[depth] = i;
-          keyEnd[depth] = end + 1;
+          // Only the keys of the two outer levels are ever compared.
+          if (depth <= 2) keys[depth] = json.slice(i, end + 1);
           expectKey = false;
         }
         i = end + 1;
@@ -73,13 +68,13 @@ export function namesCluster(json: Buffer, cluster: string): boolean {
       }
       i++;
     }
-    if (i === at && expectKey && depth === 3 && isObject[1] === true && isObject[2] === true && keyIs(1, METADATA_KEY) && keyIs(2, ANNOTATIONS_KEY)) return true;
+    if (i === at && expectKey && depth === 3 && isObject[1] === true && isObject[2] === true && keys[1] === '"metadata"' && keys[2] === '"annotations"') return true;
   }
   return false;
 }
 
-/** A stored object's JSON as a read of it in `cluster` returns it: the same bytes, unless it lacks its annotation. */
-export function servedJson(json: Buffer, cluster: string): Buffer {
+/** A stored object's JSON as a read of it in `cluster` returns it: the same text, unless it lacks its annotation. */
+export function servedJson(json: string, cluster: string): string {
   if (namesCluster(json, cluster)) return json;
-  return Buffer.from(JSON.stringify(annotated(JSON.parse(json.toString('utf8')) as KubeObject, cluster)));
+  return JSON.stringify(annotated(JSON.parse(json) as KubeObject, cluster));
 }

@@ -65,8 +65,8 @@ export interface ListResult {
 
 /** A list page as each object's stored JSON (`Store.listJson`): the same objects `list` returns. */
 export interface JsonListResult extends Omit<ListResult, 'items' | 'clusters'> {
-  /** Each object's JSON (UTF-8) exactly as stored. */
-  items: Buffer[];
+  /** Each object's JSON exactly as stored. */
+  items: string[];
   /** The logical cluster of each item, index for index. */
   clusters: string[];
 }
@@ -143,8 +143,8 @@ export interface Store {
   get(key: ObjectKey): Promise<KubeObject | undefined>;
   list(options: ListOptions): Promise<ListResult>;
   /**
-   * `list` answered with the objects' stored bytes instead of parsed copies, for readers that only
-   * pass them on (a REST list without selectors). Optional: a backend without it is read with `list`.
+   * `list` answered with the objects' stored JSON instead of parsed copies, for readers that only
+   * pass it on (a REST list without selectors). Optional: a backend without it is read with `list`.
    */
   listJson?(options: ListOptions): Promise<JsonListResult>;
   /**

@@ -1,5 +1,5 @@
 /**
- * The embedded store's lists as stored bytes (listJson): page for page the objects `list` returns,
+ * The embedded store's lists as stored JSON text (listJson): page for page the objects `list` returns,
  * with the same revision, continue tokens and remaining counts, and the cluster of each item.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -35,8 +35,8 @@ async function both(options: ListOptions): Promise<void> {
   const objects = await store.list(options);
   const json = await store.listJson(options);
   const { items, clusters, ...rest } = json;
-  expect(items.map((b) => JSON.parse(b.toString('utf8')) as unknown)).toEqual(objects.items);
-  expect(items.map((b) => b.toString('utf8'))).toEqual(objects.items.map((o) => JSON.stringify(o)));
+  expect(items.map((text) => JSON.parse(text) as unknown)).toEqual(objects.items);
+  expect(items).toEqual(objects.items.map((o) => JSON.stringify(o)));
   expect(clusters).toEqual(objects.clusters ?? objects.items.map(() => options.cluster));
   const { items: _items, clusters: _clusters, ...expected } = objects;
   expect(rest).toEqual(expected);

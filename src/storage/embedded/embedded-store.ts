@@ -68,13 +68,6 @@ type WriteOp = ObjectWrite | PurgeWrite;
 /** What a writer is answered with: the stored object, or for a purge its summary. */
 type WriteResult = KubeObject | PurgeResult;
 
-/** An object's stored JSON: text, or the bytes themselves for lists passed on as they are. */
-type StoredValue = string | Buffer;
-
-const parseStored = (v: StoredValue): KubeObject => JSON.parse(typeof v === 'string' ? v : v.toString('utf8')) as KubeObject;
-
-const storedBytes = (v: StoredValue): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
-
 /** A key's state at a list's revision, from the change log (null: it did not exist then). */
 interface PastState {
   pos: Position;
@@ -190,21 +183,21 @@ export class EmbeddedStore implements Store {
   }
 
   async list(options: ListOptions): Promise<ListResult> {
-    const { items, clusters, ...page } = this.page(options, false, parseStored, (o) => o);
+    const { items, clusters, ...page } = this.page(options, (text) => JSON.parse(text) as KubeObject, (o) => o);
     const result: ListResult = { items, ...page };
     if (options.cluster === ALL_CLUSTERS) result.clusters = clusters;
     return result;
   }
 
   async listJson(options: ListOptions): Promise<JsonListResult> {
-    return this.page(options, true, storedBytes, parseStored);
+    return this.page(options, (text) => text, (text) => JSON.parse(text) as KubeObject);
   }
 
   /**
-   * One page of a list, each object as `decode` makes it from its stored JSON (text, or bytes when
-   * `json`); `object` gives the filter an object when a selector or visibility needs one.
+   * One page of a list, each object as `decode` makes it from its stored JSON; `object` gives the
+   * filter an object when a selector or visibility needs one.
    */
-  private page<T>(options: ListOptions, json: boolean, decode: (v: StoredValue) => T, object: (item: T) => KubeObject): Omit<ListResult, 'items' | 'clusters'> & { items: T[]; clusters: string[] } {
+  private page<T>(options: ListOptions, decode: (text: string) => T, object: (item: T) => KubeObject): Omit<ListResult, 'items' | 'clusters'> & { items: T[]; clusters: string[] } {
     this.checkOpen();
     const { resource } = options;
     const cont = options.continue ? decodeContinue(options.continue, resource) : undefined;
@@ -237,13 +230,13 @@ export class EmbeddedStore implements Store {
     const clusters: string[] = [];
     let last: Position | undefined;
     let more = false;
-    for (const [pos, value] of this.scan(shape, after, past, limit, json)) {
+    for (const [pos, text] of this.scan(shape, after, past, limit)) {
       if (items.length >= limit) {
         more = true;
         break;
       }
       last = pos;
-      const item = decode(value);
+      const item = decode(text);
       if (everything || matches({ cluster: pos[0], resource, namespace: pos[1], name: pos[2] }, object(item))) {
         items.push(item);
         clusters.push(pos[0]);
@@ -259,16 +252,16 @@ export class EmbeddedStore implements Store {
 
   /**
    * Objects in key order after `after`, as they were at the list's revision: current rows, except
-   * that keys written since then take their state from the change log (`past`). Current rows come
-   * as bytes when `json`, else as text; states from the change log as text.
+   * that keys written since then take their state from the change log (`past`). Each comes as its
+   * stored JSON text.
    */
-  private *scan(shape: ScanShape, after: Position, past: PastStates | undefined, limit: number, json: boolean): Generator<[Position, StoredValue]> {
+  private *scan(shape: ScanShape, after: Position, past: PastStates | undefined, limit: number): Generator<[Position, string]> {
     const older = past ? [...past.values()].sort((a, b) => comparePositions(a.pos, b.pos)) : [];
     let o = 0;
     let cursor = after;
     const chunk = Number.isFinite(limit) ? Math.min(limit + 1 + (past?.size ?? 0), SCAN_CHUNK) : SCAN_CHUNK;
     while (true) {
-      const rows = json ? this.lists.jsonPage(shape, cursor, chunk) : this.lists.page(shape, cursor, chunk);
+      const rows = this.lists.page(shape, cursor, chunk);
       for (const row of rows) {
         const pos: Position = [row.cluster, row.namespace, row.name];
         while (o < older.length && comparePositions((older[o] as PastState).pos, pos) < 0) {

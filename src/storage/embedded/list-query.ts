@@ -16,16 +16,11 @@ export interface ScanShape {
   namespace: string | undefined;
 }
 
-type Stmt = Database.Statement<unknown[], ObjectRow | JsonRow | { n: number }>;
-
-/** A row with its value as the stored bytes (no UTF-8 decoding), for lists passed on as they are. */
-export interface JsonRow extends Omit<ObjectRow, 'value'> {
-  value: Buffer;
-}
+type Stmt = Database.Statement<unknown[], ObjectRow | { n: number }>;
 
 interface Plan {
   /** WHERE clause with the position, or undefined when nothing in the shape follows it. */
-  sql: (count: boolean, cols: string) => string;
+  sql: (count: boolean) => string;
   params: unknown[];
 }
 
@@ -42,6 +37,7 @@ export class ListQueries {
 
   /** Builds the query for rows strictly after `after`; undefined if none can follow it. */
   private plan(shape: ScanShape, after: Position): Plan | undefined {
+    const cols = 'cluster, namespace, name, value';
     if (shape.cluster !== undefined) {
       // Primary key (cluster, resource, namespace, name).
       if (shape.namespace !== undefined) {
@@ -49,7 +45,7 @@ export class ListQueries {
         if (at < 0) return undefined; // the position lies beyond this namespace
         const name = at === 0 ? after[2] : '';
         return {
-          sql: (count, cols) =>
+          sql: (count) =>
             count
               ? 'SELECT count(*) AS n FROM objects WHERE cluster = ? AND resource = ? AND namespace = ? AND name > ?'
               : `SELECT ${cols} FROM objects WHERE cluster = ? AND resource = ? AND namespace = ? AND name > ? ORDER BY name LIMIT ?`,
@@ -60,7 +56,7 @@ export class ListQueries {
       if (at < 0) return undefined;
       const pos = at === 0 ? [after[1], after[2]] : ['', ''];
       return {
-        sql: (count, cols) =>
+        sql: (count) =>
           count
             ? 'SELECT count(*) AS n FROM objects WHERE cluster = ? AND resource = ? AND (namespace, name) > (?, ?)'
             : `SELECT ${cols} FROM objects WHERE cluster = ? AND resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name LIMIT ?`,
@@ -71,7 +67,7 @@ export class ListQueries {
     // on it (the unary + keeps SQLite from re-sorting the rows in a temporary B-tree).
     const ns = shape.namespace !== undefined ? ' AND +namespace = ?' : '';
     return {
-      sql: (count, cols) =>
+      sql: (count) =>
         count
           ? `SELECT count(*) AS n FROM objects INDEXED BY objects_by_resource WHERE resource = ? AND (cluster, namespace, name) > (?, ?, ?)${ns}`
           : `SELECT ${cols} FROM objects INDEXED BY objects_by_resource WHERE resource = ? AND (cluster, namespace, name) > (?, ?, ?)${ns} ORDER BY cluster, namespace, name LIMIT ?`,
@@ -81,24 +77,15 @@ export class ListQueries {
 
   /** Up to `limit` current rows after `after`. */
   page(shape: ScanShape, after: Position, limit: number): ObjectRow[] {
-    return this.rows(shape, after, limit, 'cluster, namespace, name, value') as ObjectRow[];
-  }
-
-  /** `page` with each value as its stored bytes. */
-  jsonPage(shape: ScanShape, after: Position, limit: number): JsonRow[] {
-    return this.rows(shape, after, limit, 'cluster, namespace, name, CAST(value AS BLOB) AS value') as JsonRow[];
-  }
-
-  private rows(shape: ScanShape, after: Position, limit: number, cols: string): (ObjectRow | JsonRow)[] {
     const plan = this.plan(shape, after);
     if (!plan) return [];
-    return this.prepared(plan.sql(false, cols)).all(...plan.params, limit) as (ObjectRow | JsonRow)[];
+    return this.prepared(plan.sql(false)).all(...plan.params, limit) as ObjectRow[];
   }
 
   countAfter(shape: ScanShape, after: Position): number {
     const plan = this.plan(shape, after);
     if (!plan) return 0;
-    return (this.prepared(plan.sql(true, '')).get(...plan.params) as { n: number }).n;
+    return (this.prepared(plan.sql(true)).get(...plan.params) as { n: number }).n;
   }
 }
 
