@@ -90,6 +90,20 @@ const PROCESSORS: readonly (readonly string[])[] = [['text/event-stream'], ['mul
  * (an event stream, multipart, or nothing: a 406), which this path leaves to yoga.
  */
 export function jsonMediaType(accept: string | undefined): string | undefined {
+  // Clients send the same few Accept headers: each is negotiated once (a few per cent of a query's CPU).
+  const key = accept ?? '';
+  const known = negotiated.get(key);
+  if (known !== undefined || negotiated.has(key)) return known;
+  if (negotiated.size >= MAX_NEGOTIATED) negotiated.clear();
+  const chosen = negotiate(accept);
+  negotiated.set(key, chosen);
+  return chosen;
+}
+
+const MAX_NEGOTIATED = 64;
+const negotiated = new Map<string, string | undefined>();
+
+function negotiate(accept: string | undefined): string | undefined {
   const asked: string[] = [];
   for (const entry of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
     const [mediaType, ...params] = entry.split(';');
