@@ -110,6 +110,8 @@ export async function connect(url: string, monitorCommands = false): Promise<Col
       c.objects.createIndex({ c: 1, r: 1, ns: 1, n: 1 }, { unique: true, name: 'objects_by_key' }),
       // Lists across all clusters (kcp's wildcard requests).
       c.objects.createIndex({ r: 1, c: 1, ns: 1, n: 1 }, { name: 'objects_by_resource' }),
+      // Compaction finds the tombstones it may drop: live objects lack the field, so a sparse index holds only tombstones.
+      c.objects.createIndex({ deleted: 1 }, { sparse: true, name: 'objects_tombstones' }),
       // Pages of a list at an older revision merge the resource's later changes.
       c.changes.createIndex({ r: 1, _id: 1 }, { name: 'changes_by_resource' }),
     ]);
