@@ -7,7 +7,7 @@
  * that JSON. A result no other subscription shares is serialized once, as before.
  *
  * Messages are sent as graphql-ws sends its own: one at a time per subscription, the next event
- * taken once the previous message is written. So a subscriber that stops reading still backs up
+ * taken once the previous message is written (at once when the kernel took it whole, ws-transport.ts). So a subscriber that stops reading still backs up
  * into its watch, which the hub cuts off with TOO_SLOW, and the error comes after what was sent.
  * graphql-ws still sends `complete` and `error` (a source that throws), after these.
  */
@@ -38,7 +38,7 @@ const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, 
  * Subscription `id`'s `results`, each sent with `send` as it comes: to graphql-ws an iterator that
  * yields nothing and ends when they do (graphql-ws then sends `complete`), or throws what they throw.
  */
-export function sendingResults(results: AsyncIterator<ExecutionResult>, id: string, send: (data: string) => Promise<void>): Results {
+export function sendingResults(results: AsyncIterator<ExecutionResult>, id: string, send: (data: string) => Promise<void> | undefined): Results {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   let ended = false;
   return {
@@ -47,7 +47,8 @@ export function sendingResults(results: AsyncIterator<ExecutionResult>, id: stri
         const r = await results.next();
         // Nothing more once graphql-ws has returned the subscription (the client completed it).
         if (r.done || ended) return DONE;
-        await send(`${head}${payloadJson(r.value)}}`);
+        const writing = send(`${head}${payloadJson(r.value)}}`);
+        if (writing) await writing;
       }
     },
     async return() {

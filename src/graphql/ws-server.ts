@@ -35,7 +35,7 @@ import { toGraphQLError } from './errors.js';
 import type { Address, Gate, Placed } from './gate.js';
 import { subscribeSharing } from './shared-events.js';
 import { sendingResults } from './ws-next.js';
-import { serveSockets, type WsLimits } from './ws-transport.js';
+import { serveSockets, type SocketExtra, type WsLimits } from './ws-transport.js';
 
 /** One WebSocket connection, from its upgrade on. */
 export interface Connection {
@@ -82,7 +82,7 @@ export interface WsServerDeps {
 export function serveGraphQLWs(deps: WsServerDeps): void {
   const { gate, connections } = deps;
   /** Each operation's subscription id and socket, for the messages Atoll sends itself. */
-  const targets = new WeakMap<object, { id: string; send: (data: string) => Promise<void> }>();
+  const targets = new WeakMap<object, { id: string; send: SocketExtra['send'] }>();
 
   /** The workspace and caller of one operation; throws the gate's ApiErrors. */
   const place = async (conn: Connection, request: IncomingMessage, extensions: unknown): Promise<Placed & Omit<OperationScope, 'request' | 'params'>> => {

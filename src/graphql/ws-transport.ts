@@ -36,8 +36,8 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export type SocketExtra = {
   socket: WebSocket;
   request: IncomingMessage;
-  /** Sends a message as graphql-ws' own are sent (bounded, resolved once written): for messages Atoll builds itself. */
-  send: (data: string) => Promise<void>;
+  /** Sends a message as graphql-ws' own are sent (bounded; what it returns resolves once written): for messages Atoll builds itself. */
+  send: (data: string) => Promise<void> | undefined;
 };
 
 /**
@@ -68,22 +68,39 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
       stopKeepAlive();
       void closed(code, reason);
     };
-    const send = (data: string): Promise<void> =>
-      new Promise<void>((resolve, reject) => {
-        if (socket.readyState !== socket.OPEN) {
-          resolve();
-          return;
-        }
-        socket.send(data, (err) => (err ? reject(err) : resolve()));
-        if (socket.bufferedAmount > maxBufferedBytes) {
-          // The close frame goes after the data, so a client that reads again gets both; ws
-          // destroys the socket if the close is not answered within 30 s. The operations end
-          // now: until the socket has closed they would run on, sending nothing.
-          const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
-          socket.close(CLOSE_TOO_SLOW, reason);
-          end(CLOSE_TOO_SLOW, reason);
-        }
-      });
+    /**
+     * Messages handed to ws and those it has reported written. Each send's callback is this one
+     * function rather than a closure and a promise per message: with one subscriber per socket,
+     * those were a good part of the garbage of a fan-out.
+     */
+    let sent = 0;
+    let written = 0;
+    const waiting: { upTo: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+    const onWritten = (err?: Error): void => {
+      written++;
+      if (err) for (const w of waiting.splice(0)) w.reject(err);
+      while (waiting.length > 0 && (waiting[0] as (typeof waiting)[number]).upTo <= written) waiting.shift()?.resolve();
+    };
+    /**
+     * Sends `data`; what it returns resolves once it is written. Nothing is returned when it went
+     * to the kernel at once (the common case), so the next message need not wait for the callback;
+     * a client that stops reading still holds up the next one until this one is written.
+     */
+    const send = (data: string): Promise<void> | undefined => {
+      if (socket.readyState !== socket.OPEN) return undefined;
+      socket.send(data, onWritten);
+      const upTo = ++sent;
+      if (socket.bufferedAmount > maxBufferedBytes) {
+        // The close frame goes after the data, so a client that reads again gets both; ws
+        // destroys the socket if the close is not answered within 30 s. The operations end
+        // now: until the socket has closed they would run on, sending nothing.
+        const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
+        socket.close(CLOSE_TOO_SLOW, reason);
+        end(CLOSE_TOO_SLOW, reason);
+      }
+      if (socket.bufferedAmount === 0) return undefined;
+      return new Promise<void>((resolve, reject) => waiting.push({ upTo, resolve, reject }));
+    };
     const closed = server.opened(
       {
         protocol: socket.protocol,
