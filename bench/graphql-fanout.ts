@@ -107,6 +107,8 @@ export async function fanout(
   sockets: number,
   perSocket: number,
   plan: WritePlan = DEFAULT_PLAN,
+  /** Told when the measured writes start and when they are all delivered (e.g. to profile only those). */
+  onMeasuring?: (measuring: boolean) => void,
 ): Promise<Fanout> {
   const { steadyWrites, steadySpacingMs, burstWrites, burstInFlight } = plan;
   const totalWrites = WARM_WRITES + steadyWrites + burstWrites;
@@ -191,7 +193,7 @@ export async function fanout(
                 wake();
               },
               error: (err) => {
-                failure ??= new Error(`subscriber ${s} failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
+                failure ??= new Error(`subscriber ${s} failed: ${describeFailure(err)}`);
                 wake();
               },
               complete: () => {
@@ -206,10 +208,19 @@ export async function fanout(
     while (opened < Math.min(sockets, CONNECT_WINDOW)) open(opened++);
     const write = async (i: number): Promise<void> => {
       sentAt[i] = performance.now();
-      const res = await expectStatus(agent, url, 'PATCH', `${API}/namespaces/default/configmaps/${fanName(i)}`, 200, { data: { seq: String(i), run } }, {
-        ...auth,
-        'content-type': 'application/merge-patch+json',
-      });
+      // A write's response waits behind the fan-out of the writes before it (all 5,000 clients'
+      // socket callbacks come first), so it gets as long as a delivery: on a loaded machine the
+      // default 10 s ended 5,000-client runs in the burst.
+      const res = await expectStatus(
+        agent,
+        url,
+        'PATCH',
+        `${API}/namespaces/default/configmaps/${fanName(i)}`,
+        200,
+        { data: { seq: String(i), run } },
+        { ...auth, 'content-type': 'application/merge-patch+json' },
+        deliveryTimeoutMs,
+      );
       respondedAt[i] = performance.now();
       writeRv[i] = (JSON.parse(res.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     };
@@ -225,6 +236,7 @@ export async function fanout(
 
     // Steady: one write every steadySpacingMs, whether or not the previous events are all out.
     const steadyStart = WARM_WRITES;
+    onMeasuring?.(true);
     const steadyCpu = cpuMark(serverPid);
     const t0 = performance.now();
     for (let n = 0; n < steadyWrites; n++) {
@@ -248,6 +260,7 @@ export async function fanout(
     await Promise.all(Array.from({ length: burstInFlight }, writer));
     await deliveredUpTo(totalWrites - 1);
     const burstUse = cpuSince(burstCpu, serverPid);
+    onMeasuring?.(false);
     await sleep(100);
     if (failure) throw failure;
 
@@ -353,6 +366,14 @@ export function reportFanout(single: Fanout, runs: readonly Fanout[]): void {
       for (const m of f.mismatched.slice(0, 10)) note(`  ${m}`);
     }
   }
+}
+
+/** What a graphql-ws client's error callback got: an Error, GraphQL errors, or the socket's CloseEvent (whose fields JSON.stringify does not see). */
+function describeFailure(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const close = err as { code?: unknown; reason?: unknown };
+  if (typeof close === 'object' && close !== null && typeof close.code === 'number') return `socket closed, code ${close.code} ${String(close.reason ?? '')}`;
+  return JSON.stringify(err);
 }
 
 /** TcpExt ListenOverflows from /proc/net/netstat (machine-wide, Linux); NaN elsewhere. */

@@ -46,6 +46,7 @@ export function request(
   path: string,
   body?: unknown,
   extraHeaders?: http.OutgoingHttpHeaders,
+  timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<HttpResult> {
   const url = new URL(path, baseUrl);
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -62,7 +63,7 @@ export function request(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no response after ${REQUEST_TIMEOUT_MS} ms`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no response after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(payload);
   });
@@ -77,8 +78,9 @@ export async function expectStatus(
   expected: number,
   body?: unknown,
   extraHeaders?: http.OutgoingHttpHeaders,
+  timeoutMs?: number,
 ): Promise<HttpResult> {
-  const res = await request(agent, baseUrl, method, path, body, extraHeaders);
+  const res = await request(agent, baseUrl, method, path, body, extraHeaders, timeoutMs);
   if (res.status !== expected) {
     throw new Error(`${method} ${path}: status ${res.status}, expected ${expected}: ${res.body.toString('utf8', 0, 500)}`);
   }
