@@ -11,11 +11,12 @@
  * restart, and lets every page of a paginated list be read at its first page's revision.
  */
 import Database from 'better-sqlite3';
-import { traceMethods, type KubeObject } from '../../meta/index.js';
+import type { KubeObject } from '../../meta/index.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { publishCommit } from '../commit-channel.js';
 import { StorageError } from '../errors.js';
 import { compileFilter, filtersNothing } from '../filter.js';
+import { GroupCommit } from '../group-commit.js';
 import { comparePositions, positionKey, type Position } from '../key-order.js';
 import {
   ALL_CLUSTERS,
@@ -33,6 +34,7 @@ import {
   type WatchHubOptions,
   type WatchOptions,
 } from '../types.js';
+import { traceStore } from '../store-tracing.js';
 import { WatchHub } from '../watch-hub.js';
 import { changeEvent, checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
@@ -95,8 +97,7 @@ export class EmbeddedStore implements Store {
   private readonly commitBatch: (batch: Pending[], results: (WriteResult | Written | StorageError)[], events: StoreEvent[]) => void;
   private rev: number;
   private compacted: number;
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<Pending>;
   private closed = false;
   private readonly maintenanceTimer: NodeJS.Timeout;
   /**
@@ -111,7 +112,6 @@ export class EmbeddedStore implements Store {
   private readonly retainMs: number;
   private readonly minRevisions: number;
   private readonly maxObjectBytes: number;
-  private readonly maxBatch: number;
 
   constructor(options: EmbeddedStoreOptions = {}) {
     this.db = openDatabase(options.dataDir);
@@ -122,7 +122,7 @@ export class EmbeddedStore implements Store {
     this.retainMs = options.history?.retainMs ?? 5 * 60_000;
     this.minRevisions = options.history?.minRevisions ?? 10_000;
     this.maxObjectBytes = options.maxObjectBytes ?? 1.5 * 1024 * 1024;
-    this.maxBatch = options.maxBatch ?? 2_000;
+    this.commits = new GroupCommit(options.maxBatch ?? 2_000, (batch) => this.commitGroup(batch));
     this.hub = new WatchHub(this, this.rev, options.watch);
     this.commitBatch = this.db.transaction((batch, results, events) => {
       const ts = Date.now();
@@ -353,45 +353,37 @@ export class EmbeddedStore implements Store {
         reject(new StorageError('Closed', 'store is closed'));
         return;
       }
-      this.queue.push({ write, resolve, reject });
-      if (!this.flushing) {
-        // setImmediate lets the I/O callbacks of this loop turn add their writes to the batch.
-        this.flushing = new Promise((done) => setImmediate(() => done(this.flush())));
-      }
+      this.commits.push({ write, resolve, reject });
     });
   }
 
-  private flush(): void {
-    while (this.queue.length > 0) {
-      const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
-      if (batch === this.queue) this.queue = [];
-      const results: (WriteResult | Written | StorageError)[] = [];
-      const events: StoreEvent[] = [];
-      const startRev = this.rev;
-      const started = performance.now();
-      try {
-        this.commitBatch(batch, results, events);
-      } catch (err) {
-        // The transaction was rolled back: nothing of the batch is stored, published or acknowledged.
-        this.rev = startRev;
-        const failure = this.writeFailed(err);
-        for (const p of batch) p.reject(failure);
-        continue;
-      }
-      this.writeSucceeded();
-      publishCommit(batch.length, (performance.now() - started) / 1000);
-      // Committed and durable: publish first so a writer that reacts to its answer by watching
-      // from the returned revision finds the hub already there.
-      this.hub.publish(events);
-      batch.forEach((p, i) => {
-        const r = results[i] as WriteResult | Written | StorageError;
-        if (r instanceof StorageError) p.reject(r);
-        // Results share objects with the published events: hand the writer its own copy.
-        else if (r instanceof Written) p.resolve(JSON.parse(r.text) as KubeObject);
-        else p.resolve(JSON.parse(JSON.stringify(r)) as WriteResult);
-      });
+  /** One group commit, in one transaction: numbered, durable, published, answered. */
+  private commitGroup(batch: Pending[]): void {
+    const results: (WriteResult | Written | StorageError)[] = [];
+    const events: StoreEvent[] = [];
+    const startRev = this.rev;
+    const started = performance.now();
+    try {
+      this.commitBatch(batch, results, events);
+    } catch (err) {
+      // The transaction was rolled back: nothing of the batch is stored, published or acknowledged.
+      this.rev = startRev;
+      const failure = this.writeFailed(err);
+      for (const p of batch) p.reject(failure);
+      return;
     }
-    this.flushing = undefined;
+    this.writeSucceeded();
+    publishCommit(batch.length, (performance.now() - started) / 1000);
+    // Committed and durable: publish first so a writer that reacts to its answer by watching
+    // from the returned revision finds the hub already there.
+    this.hub.publish(events);
+    batch.forEach((p, i) => {
+      const r = results[i] as WriteResult | Written | StorageError;
+      if (r instanceof StorageError) p.reject(r);
+      // Results share objects with the published events: hand the writer its own copy.
+      else if (r instanceof Written) p.resolve(JSON.parse(r.text) as KubeObject);
+      else p.resolve(JSON.parse(JSON.stringify(r)) as WriteResult);
+    });
   }
 
   /**
@@ -551,7 +543,7 @@ export class EmbeddedStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    await this.commits.drained();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.probeTimer);
     this.hub.close();
@@ -572,9 +564,4 @@ function toEvent(row: ChangeRow): StoreEvent {
   return changeEvent(row.type, row.rev, { cluster: row.cluster, resource: row.resource, namespace: row.namespace, name: row.name }, row.value, row.prev);
 }
 
-traceMethods(EmbeddedStore.prototype, ['get', 'list', 'listJson', 'create', 'update', 'delete'], 'storage', keyAttributes);
-
-/** What a store span says of its call (a write's span lasts until its batch is committed). */
-function keyAttributes(key: ObjectKey): Record<string, string> {
-  return { 'atoll.cluster': key.cluster, 'atoll.resource': key.resource };
-}
+traceStore(EmbeddedStore.prototype);
