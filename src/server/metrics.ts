@@ -110,7 +110,7 @@ export class ServerMetrics {
     });
     const commitLatency = new Histogram({
       name: 'atoll_storage_commit_duration_seconds',
-      help: 'Time to commit one batch of writes to the store (one transaction, one fsync).',
+      help: 'Time to commit one batch of writes to the store (embedded: one transaction, one fsync; MongoDB: the change records and the objects applied).',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
