@@ -83,6 +83,26 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: durability 
     }
   });
 
+  it('opens a schema 1 database (written before tombstones) as it is and marks it 2, and refuses a newer schema', async () => {
+    const url = freshUrl();
+    const first = await open(url);
+    await first.create(key('a'), obj('a'));
+    await first.close();
+    const client = new MongoClient(url);
+    try {
+      const meta = client.db().collection<{ _id: string; schema: number }>('meta');
+      await meta.updateOne({ _id: 'store' }, { $set: { schema: 1 } });
+      const store = await open(url);
+      expect((await store.get(key('a')))?.metadata.name).toBe('a');
+      expect((await meta.findOne({ _id: 'store' }))?.schema).toBe(2);
+      await store.close();
+      await meta.updateOne({ _id: 'store' }, { $set: { schema: 3 } });
+      await expect(MongoStore.open({ url })).rejects.toThrow(/store schema 3; this Atoll reads 2/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('replays change records committed but not applied before a crash, at open, and serves them to watches', async () => {
     const url = freshUrl();
     const first = await open(url);
