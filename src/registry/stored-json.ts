@@ -16,6 +16,12 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
+const METADATA = '"metadata":';
+const ANNOTATIONS = '"annotations":';
+
+/** Whether the key starting at `at` is `key` (with its colon: a longer key does not match). */
+const isKey = (json: string, at: number | undefined, key: string): boolean => at !== undefined && at >= 0 && json.startsWith(key, at);
+
 /** Index of the quote closing the JSON string opening at `start`, or -1. */
 function stringEnd(json: string, start: number): number {
   let end = start;
@@ -28,19 +34,27 @@ function stringEnd(json: string, start: number): number {
   }
 }
 
+let lastNeedle = { cluster: '', needle: '' };
+
+/** The annotation's key and value as JSON.stringify writes them (a list asks for one cluster's, object after object). */
+function needleFor(cluster: string): string {
+  if (lastNeedle.cluster !== cluster || lastNeedle.needle === '') lastNeedle = { cluster, needle: `${JSON.stringify(CLUSTER_ANNOTATION)}:${JSON.stringify(cluster)}` };
+  return lastNeedle.needle;
+}
+
 /**
  * True when `json` (an object as JSON.stringify writes it) has `metadata.annotations` naming
  * `cluster` as its `kcp.io/cluster`; false when it does not (the caller then reads the object).
  */
 export function namesCluster(json: string, cluster: string): boolean {
-  // Key and value as JSON.stringify writes them: a match is that exact key with that exact value.
-  const needle = `${JSON.stringify(CLUSTER_ANNOTATION)}:${JSON.stringify(cluster)}`;
+  const needle = needleFor(cluster);
   // Walk the structure from match to match (labels or data may hold the same text): the match
   // must be a key of the object at metadata.annotations.
   let depth = 0;
   let expectKey = false;
   const isObject: boolean[] = [];
-  const keys: string[] = [];
+  // Where the current key of the two outer levels starts: only those are ever compared.
+  const keyAt = [-1, -1, -1];
   let i = 0;
   for (let at = json.indexOf(needle); at >= 0; at = json.indexOf(needle, Math.max(i, at + 1))) {
     while (i < at) {
@@ -49,8 +63,7 @@ export function namesCluster(json: string, cluster: string): boolean {
         const end = stringEnd(json, i);
         if (end < 0) return false;
         if (expectKey) {
-          // Only the keys of the two outer levels are ever compared.
-          if (depth <= 2) keys[depth] = json.slice(i, end + 1);
+          if (depth <= 2) keyAt[depth] = i;
           expectKey = false;
         }
         i = end + 1;
@@ -68,7 +81,7 @@ export function namesCluster(json: string, cluster: string): boolean {
       }
       i++;
     }
-    if (i === at && expectKey && depth === 3 && isObject[1] === true && isObject[2] === true && keys[1] === '"metadata"' && keys[2] === '"annotations"') return true;
+    if (i === at && expectKey && depth === 3 && isObject[1] === true && isObject[2] === true && isKey(json, keyAt[1], METADATA) && isKey(json, keyAt[2], ANNOTATIONS)) return true;
   }
   return false;
 }
