@@ -19,6 +19,7 @@ import { addSubscriptionFields } from './subscription-fields.js';
 import { inReadingOrder } from './reading-order.js';
 import { releaseBuildState } from './build-state.js';
 import { CUSTOM_SCALARS } from './scalars.js';
+import { estimatedSchemaBytes } from './schema-size.js';
 
 export type { GraphQLContext } from './context.js';
 
@@ -48,13 +49,21 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   return releaseBuildState(inReadingOrder(builder.toSchema({ sortSchema: false })));
 }
 
+/** The schema cache's default bound: ~120 schemas of 50 kinds, ~500 of the set every workspace serves. */
+export const DEFAULT_SCHEMA_CACHE_BYTES = 256 * 2 ** 20;
+
 /**
- * Compiled schemas by API-set fingerprint. A compiled schema keeps its builder's data alive (about
- * 10 KiB per GraphQL type: 2.5 MiB for the built-in set, 12.6 MiB with 50 kinds), so fewer are
- * kept than other derived values; an evicted set recompiles in tens of milliseconds on next use.
+ * Compiled schemas by API-set fingerprint, bounded by their estimated heap (schema-size.ts), least
+ * recently used out first; an evicted set recompiles on next use (~20 ms for the set every
+ * workspace serves, ~100 ms with 50 kinds). Workspaces with the same set share one entry, so the
+ * bound counts distinct API sets, never workspaces.
  */
-const MAX_SCHEMAS = 200;
-const schemas = new DerivedCache<GraphQLSchema>((set) => compileSchema(set), MAX_SCHEMAS, 'graphql_schema');
+const schemas = new DerivedCache<GraphQLSchema>((set) => compileSchema(set), DEFAULT_SCHEMA_CACHE_BYTES, 'graphql_schema', estimatedSchemaBytes);
+
+/** Sets the schema cache's bound in estimated bytes (`--graphql-schema-cache-bytes`); the cache is process-wide. */
+export function setSchemaCacheBytes(bytes: number): void {
+  schemas.setLimit(bytes);
+}
 
 /** The schema of an API set, compiled on first use and shared by every set with its fingerprint. */
 export function schemaFor(set: ApiSet): GraphQLSchema {
@@ -63,3 +72,6 @@ export function schemaFor(set: ApiSet): GraphQLSchema {
 
 /** How many distinct schemas are cached (for tests and metrics). */
 export const cachedSchemaCount = (): number => schemas.size;
+
+/** The estimated bytes of the cached schemas (for tests). */
+export const cachedSchemaBytes = (): number => schemas.weight;

@@ -35,7 +35,7 @@ import { useQueryLimits } from '../../plugins/query-limits.js';
 import { useWarnings } from '../../plugins/warnings.js';
 import { useCodedErrors } from '../../plugins/coded-errors.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
-import type { GraphQLContext } from './compile.js';
+import { setSchemaCacheBytes, type GraphQLContext } from './compile.js';
 import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
 import { jitExecute } from './jit-execute.js';
@@ -64,6 +64,11 @@ export interface GraphQLSettings {
    * several requests than as one huge one.
    */
   maxBodyBytes: number;
+  /**
+   * Bound of the process-wide compiled-schema cache, in estimated heap bytes (compile.ts,
+   * schema-size.ts); left as it is when absent.
+   */
+  schemaCacheBytes?: number;
   /** graphql-ws keep-alive and send-buffer bound (not command-line options; defaults in ws-transport.ts). */
   ws?: WsLimits;
 }
@@ -134,6 +139,7 @@ export interface GraphQLEndpoint {
 
 export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   const settings = deps.settings ?? DEFAULT_GRAPHQL_SETTINGS;
+  if (settings.schemaCacheBytes !== undefined) setSchemaCacheBytes(settings.schemaCacheBytes);
   if (settings.onlyPersisted && !settings.persistedOperations) throw new Error('graphql.onlyPersisted needs graphql.persistedOperations (a file of operations)');
   const persisted: PersistedOperationsOptions | undefined = settings.persistedOperations
     ? { operations: PersistedOperations.load(settings.persistedOperations), onlyPersisted: settings.onlyPersisted }

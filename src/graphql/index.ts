@@ -3,7 +3,8 @@
  * resolvers need, the error mapping and the naming rules. No business rules of its own: every
  * resolver calls the shared Registry.
  */
-export { compileSchema, schemaFor, cachedSchemaCount, type CompileOptions } from './compile.js';
+export { compileSchema, schemaFor, cachedSchemaCount, cachedSchemaBytes, setSchemaCacheBytes, DEFAULT_SCHEMA_CACHE_BYTES, type CompileOptions } from './compile.js';
+export { estimatedSchemaBytes } from './schema-size.js';
 export { requestContext, type GraphQLContext } from './context.js';
 export { toGraphQLError, registryCall, MASKED_MESSAGE, type ErrorCause, type ErrorCode } from './errors.js';
 export { JSON_KEY } from './openapi-types.js';

@@ -5,7 +5,7 @@
  * settings `--graphql-introspection`/ATOLL_GRAPHQL_INTROSPECTION,
  * `--graphql-persisted-operations`/ATOLL_GRAPHQL_PERSISTED_OPERATIONS and
  * `--graphql-only-persisted`/ATOLL_GRAPHQL_ONLY_PERSISTED, `--graphql-timeout`/ATOLL_GRAPHQL_TIMEOUT_MS,
- * `--graphql-max-body-bytes`/ATOLL_GRAPHQL_MAX_BODY_BYTES,
+ * `--graphql-max-body-bytes`/ATOLL_GRAPHQL_MAX_BODY_BYTES, `--graphql-schema-cache-bytes`/ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES,
  * and the security settings `--plain-http`/ATOLL_PLAIN_HTTP, `--token-auth-file`/ATOLL_TOKEN_AUTH_FILE,
  * `--anonymous-auth`/ATOLL_ANONYMOUS_AUTH and `--authorization-mode`/ATOLL_AUTHORIZATION_MODE (named
  * as the kube-apiserver's and kcp's flags), and `--cors-allowed-origins`/ATOLL_CORS_ALLOWED_ORIGINS,
@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllowedDestinations } from '../admission/webhooks/destinations.js';
-import { DEFAULT_GRAPHQL_SETTINGS, type GraphQLSettings } from '../graphql/index.js';
+import { DEFAULT_GRAPHQL_SETTINGS, DEFAULT_SCHEMA_CACHE_BYTES, type GraphQLSettings } from '../graphql/index.js';
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
@@ -60,7 +60,7 @@ export class ConfigError extends Error {
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info] [--log-format auto]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
-                    [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--plain-http]
+                    [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--graphql-schema-cache-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
                     [--audit-log-path FILE|-] [--audit-level Metadata]
@@ -89,6 +89,10 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --graphql-max-body-bytes
                largest GraphQL request body and graphql-ws message; larger ones are refused
                (413, or close code 1009) (env ATOLL_GRAPHQL_MAX_BODY_BYTES, default 1048576)
+  --graphql-schema-cache-bytes
+               estimated heap the compiled GraphQL schemas (one per distinct API set) may hold;
+               past it the least recently used go and are compiled again on next use
+               (env ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES, default ${DEFAULT_SCHEMA_CACHE_BYTES})
   --plain-http serve plain HTTP instead of HTTPS with the generated CA in <data-dir>/pki
                (env ATOLL_PLAIN_HTTP=true; for a TLS-terminating proxy in front)
   --token-auth-file
@@ -145,6 +149,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'graphql-only-persisted': { type: 'boolean' },
         'graphql-timeout': { type: 'string' },
         'graphql-max-body-bytes': { type: 'string' },
+        'graphql-schema-cache-bytes': { type: 'string' },
         'plain-http': { type: 'boolean' },
         'token-auth-file': { type: 'string' },
         'anonymous-auth': { type: 'boolean' },
@@ -193,6 +198,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!/^\d+$/.test(maxBodyText) || maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
     throw new ConfigError(`invalid GraphQL body limit "${maxBodyText}": expected bytes between 1024 and 67108864`);
   }
+  const schemaCacheText = values['graphql-schema-cache-bytes'] ?? env.ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES ?? String(DEFAULT_SCHEMA_CACHE_BYTES);
+  const schemaCacheBytes = Number(schemaCacheText);
+  if (!/^\d+$/.test(schemaCacheText) || schemaCacheBytes < 1024 * 1024 || schemaCacheBytes > 2 ** 36) {
+    throw new ConfigError(`invalid GraphQL schema cache size "${schemaCacheText}": expected bytes between 1048576 and 68719476736`);
+  }
   const plainHttp = flag(values['plain-http'], env, 'ATOLL_PLAIN_HTTP');
   const anonymous = flag(values['anonymous-auth'], env, 'ATOLL_ANONYMOUS_AUTH');
   const tokenFile = values['token-auth-file'] ?? (env.ATOLL_TOKEN_AUTH_FILE || undefined);
@@ -239,6 +249,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
       onlyPersisted,
       timeoutMs,
       maxBodyBytes,
+      schemaCacheBytes,
     },
     tls: !plainHttp,
     auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },

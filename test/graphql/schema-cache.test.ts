@@ -1,10 +1,19 @@
 /**
  * The API set is the unit of compilation: workspaces with the same APIs share one schema object,
- * and what a compile builds grows with the API set, never with the number of workspaces.
+ * and what a compile builds grows with the API set, never with the number of workspaces. The
+ * cache of compiled schemas is bounded in (estimated) bytes, least recently used out first.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ApiSet } from '../../src/apis/index.js';
-import { cachedSchemaCount, compileSchema, schemaFor } from '../../src/graphql/index.js';
+import {
+  cachedSchemaBytes,
+  cachedSchemaCount,
+  compileSchema,
+  DEFAULT_SCHEMA_CACHE_BYTES,
+  estimatedSchemaBytes,
+  schemaFor,
+  setSchemaCacheBytes,
+} from '../../src/graphql/index.js';
 import { builtin, type ResourceType } from '../../src/registry/index.js';
 import { builtinSet, builtinTypes, widgets } from './support.js';
 
@@ -56,5 +65,51 @@ describe('schemaFor', () => {
     const perKind = count(2) - base;
     expect(perKind).toBe(9);
     expect(count(51) - base).toBe(50 * perKind);
+  });
+
+  describe('bounded in bytes', () => {
+    afterAll(() => setSchemaCacheBytes(DEFAULT_SCHEMA_CACHE_BYTES));
+
+    it('drops the least recently used schemas past the bound and recompiles an evicted set on next use', () => {
+      // Three distinct sets, largest first: `large` and `middle` fit the bound together, all three do not.
+      const [large, middle, small] = [3, 2, 1].map((n) => new ApiSet([...builtinTypes, ...syntheticKinds(n)])) as [ApiSet, ApiSet, ApiSet];
+      const sizes = new Map([large, middle, small].map((set) => [set, estimatedSchemaBytes(compileSchema(set))]));
+      const bytes = (set: ApiSet): number => sizes.get(set) ?? NaN;
+      // The newest entry always stays: a bound of 1 byte leaves exactly the schema just asked for.
+      setSchemaCacheBytes(1);
+      const largeSchema = schemaFor(large);
+      expect(cachedSchemaCount()).toBe(1);
+      expect(cachedSchemaBytes()).toBe(bytes(large));
+
+      setSchemaCacheBytes(bytes(large) + bytes(middle));
+      const middleSchema = schemaFor(middle);
+      expect(cachedSchemaCount()).toBe(2);
+      expect(cachedSchemaBytes()).toBe(bytes(large) + bytes(middle));
+      // While cached, the same set gives the same object (and `large` becomes the most recently used).
+      expect(schemaFor(large)).toBe(largeSchema);
+      expect(schemaFor(middle)).toBe(middleSchema);
+      expect(schemaFor(large)).toBe(largeSchema);
+
+      // `small` pushes the total over the bound: `middle`, least recently used, goes.
+      const smallSchema = schemaFor(small);
+      expect(cachedSchemaCount()).toBe(2);
+      expect(cachedSchemaBytes()).toBe(bytes(large) + bytes(small));
+      expect(schemaFor(large)).toBe(largeSchema);
+      expect(schemaFor(small)).toBe(smallSchema);
+
+      // Asked again, `middle` is compiled anew: another object, the same schema.
+      const recompiled = schemaFor(middle);
+      expect(recompiled).not.toBe(middleSchema);
+      expect(Object.keys(recompiled.getTypeMap())).toEqual(Object.keys(middleSchema.getTypeMap()));
+      expect(schemaFor(middle)).toBe(recompiled);
+    });
+
+    it('estimates a schema at 256 bytes per element, growing with the API set', () => {
+      const one = estimatedSchemaBytes(compileSchema(new ApiSet(syntheticKinds(1))));
+      const two = estimatedSchemaBytes(compileSchema(new ApiSet(syntheticKinds(2))));
+      expect(one % 256).toBe(0);
+      expect(two).toBeGreaterThan(one);
+      expect(estimatedSchemaBytes(compileSchema(new ApiSet(syntheticKinds(11)))) - one).toBe(10 * (two - one));
+    });
   });
 });

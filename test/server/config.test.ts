@@ -11,18 +11,19 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}): ServerConfig => par
 
 describe('GraphQL settings', () => {
   it('default to introspection enabled and no persisted operations', () => {
-    expect(parse([]).graphql).toEqual({ introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000, maxBodyBytes: 1_048_576 });
+    expect(parse([]).graphql).toEqual({ introspection: 'enabled', onlyPersisted: false, timeoutMs: 30_000, maxBodyBytes: 1_048_576, schemaCacheBytes: 268_435_456 });
   });
 
   it('come from the environment, and flags win', () => {
     const env = { ATOLL_GRAPHQL_INTROSPECTION: 'disabled', ATOLL_GRAPHQL_PERSISTED_OPERATIONS: 'ops.json', ATOLL_GRAPHQL_ONLY_PERSISTED: 'true' };
-    expect(parse([], env).graphql).toEqual({ introspection: 'disabled', persistedOperations: path.resolve('/srv', 'ops.json'), onlyPersisted: true, timeoutMs: 30_000, maxBodyBytes: 1_048_576 });
+    expect(parse([], env).graphql).toEqual({ introspection: 'disabled', persistedOperations: path.resolve('/srv', 'ops.json'), onlyPersisted: true, timeoutMs: 30_000, maxBodyBytes: 1_048_576, schemaCacheBytes: 268_435_456 });
     expect(parse(['--graphql-introspection', 'enabled', '--graphql-persisted-operations', '/etc/atoll/ops.json'], env).graphql).toEqual({
       introspection: 'enabled',
       persistedOperations: '/etc/atoll/ops.json',
       onlyPersisted: true,
       timeoutMs: 30_000,
       maxBodyBytes: 1_048_576,
+      schemaCacheBytes: 268_435_456,
     });
     expect(parse(['--graphql-persisted-operations', 'x.json', '--graphql-only-persisted']).graphql).toEqual({
       introspection: 'enabled',
@@ -30,12 +31,15 @@ describe('GraphQL settings', () => {
       onlyPersisted: true,
       timeoutMs: 30_000,
       maxBodyBytes: 1_048_576,
+      schemaCacheBytes: 268_435_456,
     });
     expect(parse([], { ATOLL_GRAPHQL_ONLY_PERSISTED: '0' }).graphql?.onlyPersisted).toBe(false);
     expect(parse(['--graphql-timeout', '500'], { ATOLL_GRAPHQL_TIMEOUT_MS: '9000' }).graphql?.timeoutMs).toBe(500);
     expect(parse([], { ATOLL_GRAPHQL_TIMEOUT_MS: '9000' }).graphql?.timeoutMs).toBe(9000);
     expect(parse(['--graphql-max-body-bytes', '65536'], { ATOLL_GRAPHQL_MAX_BODY_BYTES: '2097152' }).graphql?.maxBodyBytes).toBe(65536);
     expect(parse([], { ATOLL_GRAPHQL_MAX_BODY_BYTES: '2097152' }).graphql?.maxBodyBytes).toBe(2_097_152);
+    expect(parse(['--graphql-schema-cache-bytes', '8388608'], { ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES: '2097152' }).graphql?.schemaCacheBytes).toBe(8_388_608);
+    expect(parse([], { ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES: '2097152' }).graphql?.schemaCacheBytes).toBe(2_097_152);
   });
 
   it('refuse bad values with a clear message', () => {
@@ -47,6 +51,8 @@ describe('GraphQL settings', () => {
     expect(() => parse([], { ATOLL_GRAPHQL_TIMEOUT_MS: '5s' })).toThrow('invalid GraphQL timeout "5s"');
     expect(() => parse(['--graphql-max-body-bytes', '1MiB'])).toThrow('invalid GraphQL body limit "1MiB"');
     expect(() => parse([], { ATOLL_GRAPHQL_MAX_BODY_BYTES: '10' })).toThrow('invalid GraphQL body limit "10"');
+    expect(() => parse(['--graphql-schema-cache-bytes', '256MiB'])).toThrow('invalid GraphQL schema cache size "256MiB"');
+    expect(() => parse([], { ATOLL_GRAPHQL_SCHEMA_CACHE_BYTES: '1000' })).toThrow('invalid GraphQL schema cache size "1000"');
   });
 });
 
