@@ -16,6 +16,7 @@ import { addCategoryField } from './category-fields.js';
 import { addQueryFields } from './query-fields.js';
 import { addReferenceFields } from './reference-fields.js';
 import { addSubscriptionFields } from './subscription-fields.js';
+import { addYamlFields } from './yaml-field.js';
 import { inReadingOrder } from './reading-order.js';
 import { releaseBuildState } from './build-state.js';
 import { CUSTOM_SCALARS } from './scalars.js';
@@ -46,6 +47,7 @@ export function compileSchema(set: ApiSet, options: CompileOptions = {}): GraphQ
   addMutationFields(builder, layout, types, names);
   addSubscriptionFields(builder, layout, types, names);
   addReferenceFields(builder, layout, types, names);
+  addYamlFields(builder, layout, types, names);
   return releaseBuildState(inReadingOrder(builder.toSchema({ sortSchema: false })));
 }
 

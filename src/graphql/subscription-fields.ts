@@ -6,9 +6,15 @@
  * registry watch, so semantics are REST's: without `resourceVersion` the current objects come
  * first as ADDED, then changes; with one, changes after it (EXPIRED when it is too old). A watch
  * error ends the subscription with one last payload carrying the error's code.
+ *
+ * `onlyOnSelectedChange: true` drops MODIFIED events that change nothing the subscription selected
+ * (kubernetes-graphql-gateway's default; Atoll's is every event, as a REST watch sends). The
+ * source remembers, per subscription, the last object it saw of each name and hands it with the
+ * next MODIFIED as `previous`; the execution layer (shared-events.ts) executes both and compares.
  */
 import type { ObjectRef } from '@pothos/core';
 import { GraphQLError } from 'graphql';
+import type { KubeObject } from '../meta/index.js';
 import type { RegistryWatchEvent, ResourceType, WatchQuery } from '../registry/index.js';
 import type { Builder, Obj, Types } from './builder.js';
 import { selectedName } from '../auth/index.js';
@@ -18,10 +24,11 @@ import { readGuard } from './field-guards.js';
 import type { ResourceFields, SchemaLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
 import type { OpenApiTypes, OutputRef } from './openapi-types.js';
+import { COMPARES_PREVIOUS, type WatchPayload } from './shared-events.js';
 import { kindIdentity } from './type-plan.js';
 
 /** What a subscription's source yields: a watch event, or the error that ended the watch. */
-type Delivery = RegistryWatchEvent | { error: unknown };
+type Delivery = WatchPayload | { error: unknown };
 
 const EVENT_TYPES = ['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK'] as const;
 
@@ -66,17 +73,23 @@ const eventObjectOf = (e: RegistryWatchEvent): Obj => e.object as Obj;
 function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, single: boolean) {
   const rt = r.type;
   const resourceVersion = t.arg.string({ description: 'Resume after this resourceVersion; omit it to get the current objects first, as ADDED.' });
+  const onlyOnSelectedChange = t.arg.boolean({
+    description:
+      'Send a MODIFIED event only when a field this subscription selects changed (compared with the object of that name before the change). Default false: every event, as a Kubernetes watch sends them.',
+  });
   const args = single
     ? {
         name: t.arg.string({ required: true }),
         ...(rt.namespaced ? { namespace: t.arg.string({ required: true }) } : {}),
         resourceVersion,
+        onlyOnSelectedChange,
       }
     : {
         ...(rt.namespaced ? { namespace: t.arg.string({ description: 'Omit it to watch every namespace.' }) } : {}),
         labelSelector: t.arg.string(),
         fieldSelector: t.arg.string(),
         resourceVersion,
+        onlyOnSelectedChange,
       };
   return t.field({
     type: event,
@@ -98,7 +111,8 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
       const name = arg('name');
       const fieldSelector = name !== undefined ? `metadata.name=${name}` : arg('fieldSelector');
       if (fieldSelector !== undefined) query.fieldSelector = fieldSelector;
-      return deliveries(ctx, rt, query) as unknown as AsyncIterable<RegistryWatchEvent>;
+      const changesOnly = (a as Record<string, unknown>).onlyOnSelectedChange === true;
+      return deliveries(ctx, rt, query, changesOnly) as unknown as AsyncIterable<RegistryWatchEvent>;
     },
     resolve: (delivery) => {
       const d = delivery as Delivery;
@@ -118,10 +132,11 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
  * async generator waiting for the next event would take its `return()` only at that event, and
  * until then keep the watch (and the credentials' tracking) open.
  */
-function deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): AsyncIterableIterator<Delivery> {
+function deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery, changesOnly: boolean): AsyncIterableIterator<Delivery> {
   const state: WatchState = { ended: false };
-  const events = watchEvents(ctx, t, query, state);
+  const events = watchEvents(ctx, t, query, state, changesOnly ? new Map() : undefined);
   return {
+    ...(changesOnly ? { [COMPARES_PREVIOUS]: true } : {}),
     next: () => events.next(),
     return: () => {
       state.ended = true;
@@ -140,7 +155,13 @@ interface WatchState {
   ended: boolean;
 }
 
-async function* watchEvents(ctx: GraphQLContext, t: ResourceType, query: WatchQuery, state: WatchState): AsyncGenerator<Delivery, undefined> {
+async function* watchEvents(
+  ctx: GraphQLContext,
+  t: ResourceType,
+  query: WatchQuery,
+  state: WatchState,
+  sent: Map<string, KubeObject> | undefined,
+): AsyncGenerator<Delivery, undefined> {
   const where = { namespace: query.namespace, name: selectedName(query.fieldSelector) };
   let watch: AsyncIterableIterator<RegistryWatchEvent> & { close(): void };
   try {
@@ -176,12 +197,31 @@ async function* watchEvents(ctx: GraphQLContext, t: ResourceType, query: WatchQu
         return undefined;
       }
       if (next.done) return undefined;
-      yield next.value;
+      yield sent ? withPrevious(sent, next.value) : next.value;
     }
   } finally {
     untrack?.();
     watch.close();
   }
+}
+
+/**
+ * The event with the last object of its name this subscription saw, for a MODIFIED (whether or not
+ * that one was sent: it selected what the one sent before it did). Holds a reference per object
+ * the subscription sees (the hub hands every watcher the same object, so no copies), and forgets
+ * an object when it is DELETED. A MODIFIED of an object not seen before (a subscription
+ * resumed from a resourceVersion) has none, and is sent.
+ */
+function withPrevious(sent: Map<string, KubeObject>, e: RegistryWatchEvent): WatchPayload {
+  if (e.type === 'BOOKMARK') return e;
+  const key = `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`;
+  if (e.type === 'DELETED') {
+    sent.delete(key);
+    return e;
+  }
+  const previous = sent.get(key);
+  sent.set(key, e.object);
+  return e.type === 'MODIFIED' && previous ? { ...e, previous } : e;
 }
 
 function revokedError(): GraphQLError {
