@@ -6,7 +6,9 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StorageError, type Store } from '../../src/storage/index.js';
+import { objectId, type ChangeDoc, type ObjectDoc } from '../../src/storage/mongodb/collections.js';
 import { MongoStore } from '../../src/storage/mongodb/index.js';
+import { applyChanges } from '../../src/storage/mongodb/replay.js';
 import { eventually } from '../support/eventually.js';
 import { ferretdbUnavailable, startFerretDB, type FerretDB } from '../support/ferretdb.js';
 import { key, obj, take } from './contract.js';
@@ -221,5 +223,38 @@ describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: durability 
     const events = await take(w, rv(after));
     expect(events.map((e) => e.revision)).toEqual(Array.from({ length: rv(after) }, (_, i) => i + 1));
     w.close();
+  });
+});
+
+describe.skipIf(ferretdbUnavailable !== undefined)(`MongoDB backend: applying change records${ferretdbUnavailable ? ` (skipped: ${ferretdbUnavailable})` : ''}`, () => {
+  beforeAll(async () => {
+    server = await startFerretDB();
+  }, 600_000);
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('removes the older states of a group larger than one delete command, chunk by chunk, and leaves every newer one', async () => {
+    const client = new MongoClient((server as FerretDB).url('apply'));
+    try {
+      const objects = client.db().collection<ObjectDoc>('objects');
+      const change = (rev: number, name: string, t: number): ChangeDoc => ({ _id: rev, c: 'c1', r: 'configmaps', ns: 'default', n: name, t, ts: 0, v: t === 2 ? null : `{"rev":${rev}}`, p: null });
+      const names = ['a', 'b', 'c', 'd', 'e'];
+      await applyChanges(objects, names.map((n, i) => change(i + 1, n, 0)), new Set());
+      // A newer state of `e` is already there (another writer's): the group's older one must not replace it.
+      await applyChanges(objects, [change(20, 'e', 1)]);
+      const present = new Set(names.map((n) => objectId(key(n))));
+      await applyChanges(objects, names.map((n, i) => change(10 + i, n, 2)), present, 2);
+      const docs = await objects.find({}, { sort: { n: 1 } }).toArray();
+      expect(docs.map((d) => [d.n, d.rev, d.deleted ?? false])).toEqual([
+        ['a', 10, true],
+        ['b', 11, true],
+        ['c', 12, true],
+        ['d', 13, true],
+        ['e', 20, false],
+      ]);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ import { changeEvent } from '../write-rules.js';
 import { isDuplicateKey, objectId, type ChangeDoc, type Collections, type ObjectDoc } from './collections.js';
 
 const REPLAY_PAGE = 1_000;
+/** Keys per delete of older states (a key's clause is a few hundred bytes at most). */
+const DELETE_CHUNK = 5_000;
 
 const keyOf = (c: ChangeDoc) => ({ cluster: c.c, resource: c.r, namespace: c.ns, name: c.n });
 
@@ -28,7 +30,7 @@ const keyOf = (c: ChangeDoc) => ({ cluster: c.c, resource: c.r, namespace: c.ns,
  * for compound filters (FerretDB's SQLite handler) scans once per operation, and commits each
  * statement of a bulk write on its own, which is why the common case is not a write per key.
  */
-export async function applyChanges(objects: Collection<ObjectDoc>, changes: readonly ChangeDoc[], present?: ReadonlySet<string>): Promise<void> {
+export async function applyChanges(objects: Collection<ObjectDoc>, changes: readonly ChangeDoc[], present?: ReadonlySet<string>, deleteChunk = DELETE_CHUNK): Promise<void> {
   const last = new Map<string, ChangeDoc>();
   for (const change of changes) last.set(objectId(keyOf(change)), change);
   const docs: ObjectDoc[] = [];
@@ -38,7 +40,8 @@ export async function applyChanges(objects: Collection<ObjectDoc>, changes: read
       : { _id, c: ch.c, r: ch.r, ns: ch.ns, n: ch.n, rev: ch._id, v: ch.v as string });
   }
   const older = docs.filter((d) => !present || present.has(d._id)).map(({ _id, c, r, ns, n, rev }) => ({ _id, c, r, ns, n, rev: { $lt: rev } }));
-  if (older.length > 0) await objects.deleteMany({ $or: older });
+  // A purge's group holds a whole workspace: keep each delete command well below MongoDB's 16 MiB.
+  for (let i = 0; i < older.length; i += deleteChunk) await objects.deleteMany({ $or: older.slice(i, i + deleteChunk) });
   try {
     await objects.insertMany(docs, { ordered: false });
   } catch (err) {
