@@ -23,6 +23,12 @@ import { jitExecute } from './jit-execute.js';
 
 /** As many documents as yoga's parse cache keeps. */
 const MAX_DOCUMENTS = 1024;
+/**
+ * Longer texts are not prepared (they run through envelop each time): a document keeps its text,
+ * and comments and whitespace count against no query limit, so this bounds what the prepared
+ * documents can hold to 64 MiB.
+ */
+const MAX_TEXT_LENGTH = 64 * 1024;
 
 /**
  * The documents envelop validated, by text, and the schemas each is valid for. Bounded like yoga's
@@ -47,7 +53,7 @@ export class PreparedDocuments {
 
   /** Records that envelop parsed `text` into `document` and found it valid for `schema`. */
   add(schema: GraphQLSchema, text: string, document: DocumentNode): void {
-    if (asksIntrospection(document)) return;
+    if (text.length > MAX_TEXT_LENGTH || asksIntrospection(document)) return;
     let valid = this.valid.get(schema);
     if (!valid) this.valid.set(schema, (valid = new WeakSet()));
     valid.add(document);

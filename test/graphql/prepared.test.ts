@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
+import { GraphQLError, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCodedErrors } from '../../plugins/coded-errors.js';
@@ -21,7 +21,6 @@ import type { GraphQLContext } from '../../src/graphql/index.js';
 import { jitExecute } from '../../src/graphql/jit-execute.js';
 import { serveLean, type LeanDeps } from '../../src/graphql/lean-http.js';
 import { PreparedDocuments } from '../../src/graphql/prepared.js';
-import { GraphQLError } from 'graphql';
 
 const TIMEOUT_MS = 50;
 
@@ -197,7 +196,7 @@ describe('prepared operations', () => {
 describe('the prepared documents', () => {
   const other = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString } } }) });
 
-  it('are valid for the schema they were validated for only, and never introspect', () => {
+  it('are valid for the schema they were validated for only, never introspect, and are not too long', () => {
     const prepared = new PreparedDocuments();
     const doc = parse('{ a }');
     prepared.add(schema, '{ a }', doc);
@@ -206,6 +205,10 @@ describe('the prepared documents', () => {
     expect(prepared.get(schema, '{a}')).toBeUndefined();
     prepared.add(schema, '{ __type(name: "Query") { name } }', parse('{ __type(name: "Query") { name } }'));
     expect(prepared.get(schema, '{ __type(name: "Query") { name } }')).toBeUndefined();
+    // Longer texts (comments count against no query limit) are not kept.
+    const long = `{ a } ${'#'.repeat(64 * 1024)}`;
+    prepared.add(schema, long, parse(long));
+    expect(prepared.get(schema, long)).toBeUndefined();
   });
 
   it('are bounded, least recently used out first', () => {
