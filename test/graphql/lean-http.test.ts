@@ -176,6 +176,9 @@ describe('prepared operations answer as yoga does', () => {
       [{ query: '{ __schema { queryType { fields { name } } } }' }, viewer],
       [{ query: '{ __type(name: "V1Secret") { name } }' }, viewer],
       [{ query: 'query A { v1 { __typename } } query B { __typename }', operationName: 'A' }],
+      // Refused before GraphQL runs: invalid credentials, and a user without access to the workspace.
+      [{ query: READ, variables: { name: 'prepared' } }, { authorization: 'Bearer not-a-token' }],
+      [{ query: READ, variables: { name: 'prepared' } }, { 'impersonate-user': 'lean-stranger' }],
     ];
     for (const accept of [undefined, 'application/graphql-response+json']) {
       for (const [body, headers] of cases) {
