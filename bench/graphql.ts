@@ -21,7 +21,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ATOLL_MAIN, ATOLL_READY_MSG, atollArgs, warningLines, withChild } from './child-server.js';
+import { ATOLL_MAIN, ATOLL_NODE_FLAGS, ATOLL_READY_MSG, atollArgs, warningLines, withChild } from './child-server.js';
 import { adminHeaders, collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
@@ -178,9 +178,10 @@ export const graphqlSuite: Suite = {
         reportFanout(single, runs);
         note(`graphql-ws subscriptions to v1_configmaps in one workspace, from the current resourceVersion: ${SOCKETS} WebSockets x ${SUBS_PER_SOCKET}, and ${formatNumber(CLIENTS)} WebSockets x 1; ${fdNote}`);
         note(`${os.availableParallelism()} CPUs shared by the load generator, the subscribers and the server under test`);
+        note(`the server runs with node ${ATOLL_NODE_FLAGS.join(' ')}, as npm start runs it`);
         const logWarnings = warningLines(server.output());
         if (logWarnings.length > 0) note(`Atoll logged ${logWarnings.length} warning/error lines, first: ${logWarnings[0]?.slice(0, 300)}`);
-      });
+      }, ATOLL_NODE_FLAGS);
     });
   },
 };
