@@ -38,7 +38,7 @@ import { traceStore } from '../store-tracing.js';
 import { WatchHub } from '../watch-hub.js';
 import { changeEvent, checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
-import { ListQueries, START, type ScanShape } from './list-query.js';
+import { ListQueries, START, type PageRow, type ScanShape } from './list-query.js';
 
 export interface EmbeddedStoreOptions {
   /** Directory holding the database file; undefined keeps everything in memory. */
@@ -263,17 +263,17 @@ export class EmbeddedStore implements Store {
     while (true) {
       const rows = this.lists.page(shape, cursor, chunk);
       for (const row of rows) {
-        const pos: Position = [row.cluster, row.namespace, row.name];
+        const pos: Position = [row[0], row[1], row[2]];
         while (o < older.length && comparePositions((older[o] as PastState).pos, pos) < 0) {
           const entry = older[o++] as PastState;
           if (entry.text !== null) yield [entry.pos, entry.text];
         }
         if (past?.has(positionKey(pos))) continue;
-        yield [pos, row.value];
+        yield [pos, row[3]];
       }
       if (rows.length < chunk) break;
-      const lastRow = rows[rows.length - 1] as { cluster: string; namespace: string; name: string };
-      cursor = [lastRow.cluster, lastRow.namespace, lastRow.name];
+      const lastRow = rows[rows.length - 1] as PageRow;
+      cursor = [lastRow[0], lastRow[1], lastRow[2]];
     }
     while (o < older.length) {
       const entry = older[o++] as PastState;

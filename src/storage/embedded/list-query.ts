@@ -7,7 +7,6 @@
  */
 import type Database from 'better-sqlite3';
 import { comparePositions, type Position } from '../key-order.js';
-import type { ObjectRow } from './database.js';
 
 export interface ScanShape {
   /** undefined: all clusters. */
@@ -16,7 +15,10 @@ export interface ScanShape {
   namespace: string | undefined;
 }
 
-type Stmt = Database.Statement<unknown[], ObjectRow | { n: number }>;
+/** A row of a page: cluster, namespace, name and the stored JSON. */
+export type PageRow = [cluster: string, namespace: string, name: string, value: string];
+
+type Stmt = Database.Statement<unknown[], { n: number } | unknown[]>;
 
 interface Plan {
   /** WHERE clause with the position, or undefined when nothing in the shape follows it. */
@@ -76,10 +78,11 @@ export class ListQueries {
   }
 
   /** Up to `limit` current rows after `after`. */
-  page(shape: ScanShape, after: Position, limit: number): ObjectRow[] {
+  page(shape: ScanShape, after: Position, limit: number): PageRow[] {
     const plan = this.plan(shape, after);
     if (!plan) return [];
-    return this.prepared(plan.sql(false)).all(...plan.params, limit) as ObjectRow[];
+    // Rows as arrays: better-sqlite3 builds them at about half the cost of objects with named keys.
+    return this.prepared(plan.sql(false)).raw(true).all(...plan.params, limit) as PageRow[];
   }
 
   countAfter(shape: ScanShape, after: Position): number {
