@@ -12,8 +12,8 @@ export const ATOLL_MAIN = new URL('../src/server/main.js', import.meta.url);
 export const ATOLL_READY_MSG = 'Atoll is serving';
 /**
  * The node flags `npm start` runs the server with (package.json). A fan-out to 5,000 graphql-ws
- * clients without them spent 20–30 % of the server's CPU in garbage collection, 11 % with them: each
- * subscriber's promises in flight outlived the default young generation's scavenges.
+ * clients without them spent 20–32 % of the server's busy time in garbage collection, 6–12 % with
+ * them: each subscriber's promises in flight outlived the default young generation's scavenges.
  */
 export const ATOLL_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
