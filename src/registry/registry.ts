@@ -16,7 +16,7 @@ import { parseListQuery, parseWatchStart, type ListQuery, type WatchQuery } from
 import { apiVersionOf, groupResource, hasSubresource, sharedObject, takesStrategicMerge, type Ephemeral, type ResourceType, type SubresourceAction, type SubresourceView } from './resource-type.js';
 import { dropFields } from './schema-check.js';
 import { listWithShared, withoutNamesakes } from './shared-objects.js';
-import { servedJson } from './stored-json.js';
+import { servedList } from './stored-json.js';
 import { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -113,7 +113,8 @@ export interface ListResponse {
 
 /** A list as each object's JSON (`Registry.listJson`): what `list` answers, not parsed. */
 export interface JsonListResponse extends Omit<ListResponse, 'items'> {
-  items: string[];
+  /** Shared between readers of the same unchanged list: never change it. */
+  items: readonly string[];
 }
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -230,7 +231,7 @@ export class Registry {
     const opts = parseListQuery(t, query);
     try {
       const r = await listJson({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
-      const out: JsonListResponse = { items: r.items.map((json, i) => servedJson(json, r.clusters[i] as string)), resourceVersion: String(r.revision) };
+      const out: JsonListResponse = { items: servedList(r.items, r.clusters), resourceVersion: String(r.revision) };
       if (r.continue) out.continue = r.continue;
       if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
       return out;

@@ -91,3 +91,18 @@ export function servedJson(json: string, cluster: string): string {
   if (namesCluster(json, cluster)) return json;
   return JSON.stringify(annotated(JSON.parse(json) as KubeObject, cluster));
 }
+
+const servedLists = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * A list's stored JSON as reads return it, item by item. Kept with the store's array: a store hands
+ * out the same array again for a list that has not changed, and then nothing is checked again.
+ */
+export function servedList(items: readonly string[], clusters: readonly string[]): readonly string[] {
+  let served = servedLists.get(items);
+  if (!served) {
+    served = items.map((json, i) => servedJson(json, clusters[i] as string));
+    servedLists.set(items, served);
+  }
+  return served;
+}

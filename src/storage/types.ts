@@ -65,10 +65,10 @@ export interface ListResult {
 
 /** A list page as each object's stored JSON (`Store.listJson`): the same objects `list` returns. */
 export interface JsonListResult extends Omit<ListResult, 'items' | 'clusters'> {
-  /** Each object's JSON exactly as stored. */
-  items: string[];
+  /** Each object's JSON exactly as stored; shared between readers of the same list: never change it. */
+  items: readonly string[];
   /** The logical cluster of each item, index for index. */
-  clusters: string[];
+  clusters: readonly string[];
 }
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -38,6 +38,7 @@ import { traceStore } from '../store-tracing.js';
 import { WatchHub } from '../watch-hub.js';
 import { changeEvent, checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
+import { JsonListCache } from './json-list-cache.js';
 import { ListQueries, START, type PageRow, type ScanShape } from './list-query.js';
 
 export interface EmbeddedStoreOptions {
@@ -93,6 +94,7 @@ export class EmbeddedStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly lists: ListQueries;
+  private readonly jsonLists = new JsonListCache();
   private readonly hub: WatchHub;
   private readonly commitBatch: (batch: Pending[], results: (WriteResult | Written | StorageError)[], events: StoreEvent[]) => void;
   private rev: number;
@@ -190,7 +192,19 @@ export class EmbeddedStore implements Store {
   }
 
   async listJson(options: ListOptions): Promise<JsonListResult> {
-    return this.page(options, (text) => text, (text) => JSON.parse(text) as KubeObject);
+    const read = () => this.page(options, (text) => text, (text) => JSON.parse(text) as KubeObject);
+    // Only a whole current list of one cluster's range is kept: pages, past revisions, selectors
+    // and lists across clusters are read each time.
+    if (options.continue || options.revision !== undefined || options.cluster === ALL_CLUSTERS || !filtersNothing(options)) return read();
+    this.checkOpen();
+    const state = this.lists.rangeState(options.cluster, options.resource, options.namespace);
+    if (options.limit !== undefined && options.limit > 0 && state.count > options.limit) return read();
+    const key = JSON.stringify([options.cluster, options.resource, options.namespace ?? null]);
+    const kept = this.jsonLists.get(key, state);
+    if (kept) return { items: kept.items, clusters: kept.clusters, revision: this.rev };
+    const result = read();
+    if (!result.continue) this.jsonLists.put(key, state, result.items, result.clusters);
+    return result;
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { comparePositions, type Position } from '../key-order.js';
+import type { RangeState } from './json-list-cache.js';
 
 export interface ScanShape {
   /** undefined: all clusters. */
@@ -18,7 +19,7 @@ export interface ScanShape {
 /** A row of a page: cluster, namespace, name and the stored JSON. */
 export type PageRow = [cluster: string, namespace: string, name: string, value: string];
 
-type Stmt = Database.Statement<unknown[], { n: number } | unknown[]>;
+type Stmt = Database.Statement<unknown[], { n: number } | { n: number; r: number | null } | unknown[]>;
 
 interface Plan {
   /** WHERE clause with the position, or undefined when nothing in the shape follows it. */
@@ -83,6 +84,13 @@ export class ListQueries {
     if (!plan) return [];
     // Rows as arrays: better-sqlite3 builds them at about half the cost of objects with named keys.
     return this.prepared(plan.sql(false)).raw(true).all(...plan.params, limit) as PageRow[];
+  }
+
+  /** How many objects one cluster's range holds and the highest revision among them. */
+  rangeState(cluster: string, resource: string, namespace: string | undefined): RangeState {
+    const where = namespace === undefined ? 'cluster = ? AND resource = ?' : 'cluster = ? AND resource = ? AND namespace = ?';
+    const row = this.prepared(`SELECT count(*) AS n, max(rev) AS r FROM objects WHERE ${where}`).get(cluster, resource, ...(namespace === undefined ? [] : [namespace])) as { n: number; r: number | null };
+    return { count: row.n, maxRevision: row.r };
   }
 
   countAfter(shape: ScanShape, after: Position): number {
