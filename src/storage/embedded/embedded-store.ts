@@ -197,8 +197,9 @@ export class EmbeddedStore implements Store {
     // and lists across clusters are read each time.
     if (options.continue || options.revision !== undefined || options.cluster === ALL_CLUSTERS || !filtersNothing(options)) return read();
     this.checkOpen();
+    // The first page of a long list is read as a page, without reading every row's revision first.
+    if (options.limit !== undefined && options.limit > 0 && this.lists.rangeCount(options.cluster, options.resource, options.namespace) > options.limit) return read();
     const state = this.lists.rangeState(options.cluster, options.resource, options.namespace);
-    if (options.limit !== undefined && options.limit > 0 && state.count > options.limit) return read();
     const key = JSON.stringify([options.cluster, options.resource, options.namespace ?? null]);
     const kept = this.jsonLists.get(key, state);
     if (kept) return { items: kept.items, clusters: kept.clusters, revision: this.rev };

@@ -88,9 +88,13 @@ export class ListQueries {
 
   /** How many objects one cluster's range holds and the highest revision among them. */
   rangeState(cluster: string, resource: string, namespace: string | undefined): RangeState {
-    const where = namespace === undefined ? 'cluster = ? AND resource = ?' : 'cluster = ? AND resource = ? AND namespace = ?';
-    const row = this.prepared(`SELECT count(*) AS n, max(rev) AS r FROM objects WHERE ${where}`).get(cluster, resource, ...(namespace === undefined ? [] : [namespace])) as { n: number; r: number | null };
+    const row = this.prepared(`SELECT count(*) AS n, max(rev) AS r FROM objects WHERE ${rangeWhere(namespace)}`).get(cluster, resource, ...(namespace === undefined ? [] : [namespace])) as { n: number; r: number | null };
     return { count: row.n, maxRevision: row.r };
+  }
+
+  /** How many objects one cluster's range holds: from the key index alone, without the rows. */
+  rangeCount(cluster: string, resource: string, namespace: string | undefined): number {
+    return (this.prepared(`SELECT count(*) AS n FROM objects WHERE ${rangeWhere(namespace)}`).get(cluster, resource, ...(namespace === undefined ? [] : [namespace])) as { n: number }).n;
   }
 
   countAfter(shape: ScanShape, after: Position): number {
@@ -99,6 +103,8 @@ export class ListQueries {
     return (this.prepared(plan.sql(true)).get(...plan.params) as { n: number }).n;
   }
 }
+
+const rangeWhere = (namespace: string | undefined): string => (namespace === undefined ? 'cluster = ? AND resource = ?' : 'cluster = ? AND resource = ? AND namespace = ?');
 
 /** The position before every key. */
 export const START: Position = ['', '', ''];
