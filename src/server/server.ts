@@ -24,6 +24,8 @@ import { apisResourceTypes, BindingCatalog, bindPermissionGuard, crdOverlapGuard
 import {
   ensureHomeCreatorRole,
   ensureRootCluster,
+  registerShard,
+  ROOT_SHARD,
   HomeWorkspaces,
   requiredLogicalCluster,
   storeResolver,
@@ -353,6 +355,8 @@ export class AtollServer {
     const { port } = server.address() as AddressInfo;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     this.baseUrl = `${this.pki ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    // One process is the root shard and its own entry point: its Shard in root says where it is.
+    await registerShard(this.registry, ROOT_SHARD, { baseURL: this.baseUrl });
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
     const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl, log });
     this.controllers.push(tenancy);

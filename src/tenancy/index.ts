@@ -7,3 +7,4 @@ export * from './kinds/index.js';
 export * from './home-name.js';
 export * from './home.js';
 export { bindWorkspaceOwner } from './owner-binding.js';
+export { registerShard } from './shard-registration.js';

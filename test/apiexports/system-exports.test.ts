@@ -28,10 +28,14 @@ describe('root’s system exports', () => {
       ['tenancy.kcp.io', ['workspaces', 'workspacetypes']],
       ['topology.kcp.io', ['partitions', 'partitionsets']],
     ] as const) {
-      const exp = await fx.call('GET', `${APIS('root')}/apiexports/${name}`);
+      // The identity controller runs after start: its status is eventual, as in kcp.
+      let exp = await fx.call('GET', `${APIS('root')}/apiexports/${name}`);
+      await eventually(async () => {
+        exp = await fx.call('GET', `${APIS('root')}/apiexports/${name}`);
+        expect(exp.body.status?.identityHash).toMatch(/^[0-9a-f]{64}$/);
+      });
       expect(exp.status).toBe(200);
       expect((exp.body.spec?.resources as { name: string }[]).map((r) => r.name)).toEqual(resources);
-      expect(exp.body.status?.identityHash).toMatch(/^[0-9a-f]{64}$/);
       for (const r of exp.body.spec?.resources as { schema: string }[]) {
         const schema = await fx.call('GET', `${APIS('root', 'v1alpha1')}/apiresourceschemas/${r.schema}`);
         expect(schema.status, r.schema).toBe(200);

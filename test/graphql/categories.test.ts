@@ -22,6 +22,7 @@ it('lists the resources of a category and the field that lists each', async () =
     'LogicalCluster',
     'Partition',
     'PartitionSet',
+    'Shard',
     'Workspace',
     'WorkspaceType',
   ]);

@@ -182,6 +182,34 @@ schemas[`${TOPOLOGY}PartitionSet`] = b.kindSchema({
   },
   required: ['spec'],
 });
+schemas[`${CORE_KCP}Shard`] = b.kindSchema({
+  group: 'core.kcp.io',
+  version: 'v1alpha1',
+  kind: 'Shard',
+  description: 'An Atoll process with its own store, hosting logical clusters. Registered in root by the shard itself when it starts.',
+  properties: {
+    spec: {
+      type: 'object',
+      description: 'Where the shard is reached.',
+      properties: {
+        baseURL: { type: 'string', format: 'uri', description: 'The address of the shard for direct connections: the front proxy and other shards use it.' },
+        externalURL: { type: 'string', format: 'uri', description: 'The address users see in Workspace URLs of logical clusters on this shard (usually the front proxy). Defaults to baseURL.' },
+        virtualWorkspaceURL: { type: 'string', format: 'uri', description: 'The address of the shard\'s virtual workspaces. Defaults to baseURL.' },
+      },
+      required: ['baseURL'],
+    },
+    status: {
+      type: 'object',
+      description: 'What the shard reports.',
+      properties: {
+        capacity: { type: 'object', description: 'How much the shard can hold, by resource.', additionalProperties: { 'x-kubernetes-int-or-string': true } },
+        conditions: b.conditionList('Observed conditions of the shard.'),
+      },
+    },
+  },
+  required: ['spec'],
+});
+schemas[`${CORE_KCP}ShardList`] = b.listSchema('core.kcp.io', 'v1alpha1', 'Shard', `${CORE_KCP}Shard`, 'The Shard objects.');
 for (const kind of ['Partition', 'PartitionSet']) {
   schemas[`${TOPOLOGY}${kind}List`] = b.listSchema('topology.kcp.io', 'v1alpha1', kind, `${TOPOLOGY}${kind}`, `The ${kind} objects.`);
 }
