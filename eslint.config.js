@@ -16,6 +16,8 @@ const forbidden = {
   auth: ['kube', 'graphql', 'server', 'apiexports'],
   apiexports: ['kube', 'graphql', 'server'],
   admission: ['kube', 'graphql', 'server'],
+  // The front proxy routes by an index of the shards' objects; it keeps no store and serves no API.
+  proxy: ['storage', 'registry', 'apis', 'kube', 'graphql', 'server', 'controllers', 'crd', 'apiexports', 'admission'],
   // Tooling over the layers: the SDL converter reads the CRD and GraphQL layers; the CLI speaks
   // HTTP to a server, never into its serving parts.
   sdl: ['kube', 'server'],
