@@ -14,6 +14,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A keep-alive agent that trusts the connection's CA and presents its client certificate. */
+export function agentFor(connection: Connection): http.Agent {
+  return new URL(connection.server).protocol === 'https:'
+    ? new https.Agent({
+        keepAlive: true,
+        ...(connection.ca ? { ca: connection.ca } : {}),
+        ...(connection.clientCertificate ? { cert: connection.clientCertificate, key: connection.clientKey } : {}),
+        rejectUnauthorized: !connection.insecureSkipTlsVerify,
+        ...(connection.servername ? { servername: connection.servername } : {}),
+      })
+    : new http.Agent({ keepAlive: true });
+}
+
 export class HttpClient {
   /** Scheme, host and port of the server; API paths are absolute below it. */
   readonly origin: string;
@@ -25,15 +38,7 @@ export class HttpClient {
     const url = new URL(connection.server);
     this.origin = url.origin;
     this.secure = url.protocol === 'https:';
-    this.agent = this.secure
-      ? new https.Agent({
-          keepAlive: true,
-          ...(connection.ca ? { ca: connection.ca } : {}),
-          ...(connection.clientCertificate ? { cert: connection.clientCertificate, key: connection.clientKey } : {}),
-          rejectUnauthorized: !connection.insecureSkipTlsVerify,
-          ...(connection.servername ? { servername: connection.servername } : {}),
-        })
-      : new http.Agent({ keepAlive: true });
+    this.agent = agentFor(connection);
     this.headers = { accept: 'application/json', 'user-agent': 'atoll-sdk', ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}) };
   }
 

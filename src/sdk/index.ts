@@ -7,7 +7,7 @@ export { Controller, type ControllerOptions, type ReconcileContext, type Reconci
 export { ApiStatusError, isConflict, isGone, isNotFound } from './errors.js';
 export { addFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.js';
 export { GraphQLTransport, type GraphQLTransportOptions } from './graphql-transport.js';
-export { HttpClient } from './http.js';
+export { agentFor, HttpClient } from './http.js';
 export { ObjectCache } from './cache.js';
 export { Informer, type InformerHandlers, type InformerOptions } from './informer.js';
 export { connectionFromKubeconfig, defaultKubeconfigPath, loadKubeconfig, type Connection } from './kubeconfig.js';

@@ -2,7 +2,8 @@
  * The REST transport: a paged list and a watch across every consumer through the provider's view
  * (`/services/apiexport/<cluster>/<export>/clusters/<star>/…?watch=1&allowWatchBookmarks=true`, `<star>` being `*`).
  * Bookmarks move the resume point forward while nothing changes, so a reconnect after a quiet hour
- * does not ask for history the server has compacted.
+ * does not ask for history the server has compacted. Without a view it lists and watches the
+ * server's own wildcard (`/clusters/<star>/…`, privileged), as the front proxy does on each shard.
  */
 import { statusError } from './errors.js';
 import type { HttpClient } from './http.js';
@@ -26,11 +27,11 @@ export class RestTransport<T extends KubeObject> implements Transport<T> {
 
   constructor(
     private readonly http: HttpClient,
-    view: ViewRef,
+    view: ViewRef | undefined,
     resource: ResourceRef,
     private readonly options: RestTransportOptions = {},
   ) {
-    this.base = `${viewPath(view, '*')}${resourcePath({ ...resource, namespaced: false })}`;
+    this.base = `${view ? viewPath(view, '*') : '/clusters/*'}${resourcePath({ ...resource, namespaced: false })}`;
   }
 
   async list(signal: AbortSignal): Promise<ListResult<T>> {

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, USAGE } from './config.js';
 import { createLogger, isTextFormat } from './logger.js';
 import { AtollServer, DRAIN_MS } from './server.js';
 import { startupSummary } from './startup-summary.js';
+import { parseProxyConfig, PROXY_USAGE, startProxy } from './proxy-command.js';
 
 /**
  * The last resort: a stop still unfinished this long after the signal (the drain budget, then
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  if (process.argv[2] === 'proxy') return proxyMain(process.argv.slice(3));
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env, process.cwd());
@@ -50,7 +52,40 @@ async function main(): Promise<number> {
     return 1;
   }
   if (text) process.stdout.write(startupSummary({ baseUrl: server.baseUrl, kubeconfig: server.kubeconfigPath, dataDir: config.dataDir }));
-  await new Promise<void>((resolve) => {
+  await untilSignalled(log, () => server.stop());
+  return 0;
+}
+
+/** The front proxy role: no store, one URL in front of the shards. */
+async function proxyMain(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${PROXY_USAGE}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = parseProxyConfig(argv, process.env, process.cwd());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`atoll proxy: ${err.message}\n\n${PROXY_USAGE}\n`);
+    return 2;
+  }
+  const log = createLogger(process.env.ATOLL_LOG_LEVEL ?? 'info', isTextFormat('auto', process.stdout.isTTY === true));
+  let started;
+  try {
+    started = await startProxy(config, log);
+  } catch (err) {
+    log.fatal({ err }, `could not start the front proxy: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  const { proxy } = started;
+  await untilSignalled(log, () => proxy.stop());
+  return 0;
+}
+
+/** Waits for SIGTERM or SIGINT, then stops gracefully; a second signal exits at once. */
+function untilSignalled(log: ReturnType<typeof createLogger>, stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (signalled) {
@@ -63,7 +98,7 @@ async function main(): Promise<number> {
         log.error({ ms: STOP_LIMIT_MS }, 'shutdown did not finish in time, exiting now');
         process.exit(1);
       }, STOP_LIMIT_MS).unref();
-      server.stop().then(resolve, (err: unknown) => {
+      stop().then(resolve, (err: unknown) => {
         log.error({ err }, 'error during shutdown');
         resolve();
       });
@@ -71,7 +106,6 @@ async function main(): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  return 0;
 }
 
 process.exitCode = await main();

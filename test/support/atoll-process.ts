@@ -26,7 +26,8 @@ export interface AtollProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; command?: string[]; timeoutMs?: number } = {}): Promise<AtollProcess> {
+/** `serving`: the log message that says the process serves (the front proxy's differs from a shard's). */
+export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; command?: string[]; timeoutMs?: number; serving?: string } = {}): Promise<AtollProcess> {
   const command = opts.command ?? [process.execPath, '--import', 'tsx', MAIN];
   const child = spawn(command[0] as string, [...command.slice(1), ...args], {
     cwd: ROOT_DIR,
@@ -51,7 +52,7 @@ export function startAtoll(args: string[], opts: { env?: NodeJS.ProcessEnv; comm
       reject(new Error(`Atoll did not start in time:\n${out}`));
     }, opts.timeoutMs ?? 30_000);
     const poll = setInterval(() => {
-      const line = out.split('\n').find((l) => l.includes('"Atoll is serving"'));
+      const line = out.split('\n').find((l) => l.includes(`"${opts.serving ?? 'Atoll is serving'}"`));
       if (!line) return;
       clearInterval(poll);
       clearTimeout(timer);

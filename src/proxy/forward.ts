@@ -1,0 +1,119 @@
+/**
+ * Forwarding one request to a shard, streaming both ways: the request body as it arrives (large
+ * bodies are never buffered here; the shard enforces its own limits), the answer as the shard
+ * writes it (a watch's events reach the client as the shard flushes them), and WebSocket
+ * upgrades (graphql-ws) spliced socket to socket once the shard has switched protocols.
+ */
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+
+/** A shard as the proxy dials it. */
+export interface Upstream {
+  /** Scheme, host and port. */
+  origin: string;
+  agent: http.Agent;
+}
+
+/** RFC 9110's connection-specific headers, which name this hop only and are never forwarded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** The headers to send on: the hop-by-hop ones (and those `Connection` names) dropped, `X-Forwarded-*` set. */
+export function forwardedHeaders(req: IncomingMessage, keepUpgrade = false): IncomingHttpHeaders {
+  const named = new Set(
+    String(req.headers.connection ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  if (keepUpgrade) {
+    out.connection = 'Upgrade';
+    out.upgrade = req.headers.upgrade;
+  }
+  const client = req.socket.remoteAddress ?? '';
+  out['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${String(req.headers['x-forwarded-for'])}, ${client}` : client;
+  out['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
+  if (req.headers.host) out['x-forwarded-host'] = req.headers.host;
+  return out;
+}
+
+function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders): http.ClientRequest {
+  const request = upstream.origin.startsWith('https:') ? https.request : http.request;
+  return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers, agent: upstream.agent });
+}
+
+/**
+ * Sends `req` to the shard at `path` and its answer back. `unavailable` answers when the shard
+ * cannot be reached before anything was sent; a connection lost midway ends the client's too, so
+ * a watch client re-watches as it would after a shard restart.
+ */
+export function forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, path: string, unavailable: (err: Error) => void): void {
+  const out = open(upstream, req, path, forwardedHeaders(req));
+  out.on('response', (answer) => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+    // A watch or an SSE stream may say nothing for a while: the client should have the headers now.
+    res.flushHeaders();
+    answer.pipe(res);
+    answer.on('error', () => res.destroy());
+  });
+  out.on('error', (err) => {
+    if (!res.headersSent) unavailable(err);
+    else res.destroy();
+  });
+  // The client went away: so does the request to the shard (a watch stops there too).
+  res.on('close', () => {
+    if (!res.writableFinished) out.destroy();
+  });
+  req.pipe(out);
+}
+
+/** The head of an HTTP/1.1 answer, for a socket that is not a ServerResponse. */
+function head(status: number, message: string, headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): string {
+  let text = `HTTP/1.1 ${status} ${message}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) text += `${name}: ${v}\r\n`;
+  }
+  return `${text}\r\n`;
+}
+
+/**
+ * A WebSocket upgrade: asked of the shard with the client's headers; once the shard answers 101,
+ * the two sockets are joined. Any other answer is relayed as it is and the client's socket ends.
+ */
+export function forwardUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer, upstream: Upstream, path: string, unavailable: (err: Error) => void): void {
+  const out = open(upstream, req, path, forwardedHeaders(req, true));
+  out.on('upgrade', (answer, shardSocket, shardHead) => {
+    socket.write(head(101, answer.statusMessage ?? 'Switching Protocols', answer.headers));
+    if (shardHead.length > 0) socket.write(shardHead);
+    if (upgradeHead.length > 0) shardSocket.write(upgradeHead);
+    shardSocket.pipe(socket);
+    socket.pipe(shardSocket);
+    const close = (): void => {
+      shardSocket.destroy();
+      socket.destroy();
+    };
+    shardSocket.on('error', close);
+    socket.on('error', close);
+    shardSocket.on('close', close);
+    socket.on('close', close);
+  });
+  out.on('response', (answer) => {
+    const headers = { ...answer.headers, connection: 'close' };
+    delete headers['transfer-encoding'];
+    socket.write(head(answer.statusCode ?? 502, answer.statusMessage ?? '', headers));
+    answer.pipe(socket);
+  });
+  out.on('error', (err) => unavailable(err));
+  socket.on('error', () => out.destroy());
+  out.end();
+}

@@ -1,0 +1,120 @@
+/**
+ * The front proxy (docs/shards.md): one URL in front of the shards. It answers its own health
+ * checks, resolves `/clusters/<path>` by its index to the shard holding the logical cluster and
+ * forwards the request there as `/clusters/<cluster-name>/…` (kcp's front proxy rewrites so too);
+ * a provider's view (`/services/apiexport/<cluster>/…`) goes to the shard holding the export's
+ * cluster. Whatever the index does not know (an unknown path, a home not made yet, requests
+ * outside `/clusters`) goes to the root shard, which answers exactly as it would without a proxy.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { agentFor, type Connection } from '../sdk/index.js';
+import { forward, forwardUpgrade, type Upstream } from './forward.js';
+import { PathIndex } from './path-index.js';
+import { ShardFeeds, type FeedLog } from './shard-feeds.js';
+
+export interface FrontProxyOptions {
+  port: number;
+  host: string;
+  /** Serve HTTPS with these (the proxy's own serving certificate); plain HTTP when absent. */
+  tls?: { key: string; cert: string; ca?: string };
+  /** The root shard and the credentials every shard accepts. */
+  root: Connection;
+  log: FeedLog;
+}
+
+const status = (code: number, reason: string, message: string): string =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+export class FrontProxy {
+  readonly index = new PathIndex();
+  private readonly feeds: ShardFeeds;
+  private readonly root: Upstream;
+  private server: http.Server | undefined;
+  private ready = false;
+  private readonly sockets = new Set<Socket>();
+  url = '';
+
+  constructor(private readonly options: FrontProxyOptions) {
+    this.feeds = new ShardFeeds(this.index, options.root, options.log);
+    this.root = { origin: new URL(options.root.server).origin, agent: agentFor(options.root) };
+  }
+
+  async start(): Promise<void> {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res);
+    const server = this.options.tls ? https.createServer({ ...this.options.tls }, onRequest) : http.createServer(onRequest);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: this.options.port, host: this.options.host, backlog: 4096 }, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    this.url = `${this.options.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    await this.feeds.start();
+    this.ready = true;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    const server = this.server;
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+    await this.feeds.stop();
+    this.root.agent.destroy();
+  }
+
+  /** Where a request goes, with its path as that shard is asked. */
+  target(url: string): { upstream: Upstream; path: string } | { refused: string } | { unavailable: string } {
+    const m = /^\/clusters\/([^/?]+)(.*)$/.exec(url);
+    if (m) {
+      const ref = decodeURIComponent(m[1] as string);
+      if (ref === '*') return { refused: 'requests across all workspaces are served by each shard, not through the front proxy' };
+      const route = this.index.resolve(ref);
+      if (!route) return { upstream: this.root, path: url };
+      const upstream = this.feeds.upstream(route.shard);
+      if (!upstream) return { unavailable: `shard ${route.shard} is not known to the front proxy yet` };
+      return { upstream, path: `/clusters/${route.cluster}${m[2] ?? ''}` };
+    }
+    const view = /^\/services\/apiexport\/([^/?]+)\//.exec(url);
+    if (view) {
+      const route = this.index.resolve(decodeURIComponent(view[1] as string));
+      const upstream = route && this.feeds.upstream(route.shard);
+      if (upstream) return { upstream, path: url };
+    }
+    return { upstream: this.root, path: url };
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    if (url === '/healthz' || url === '/livez') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    if (url === '/readyz') return void res.writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(this.ready ? 'ok' : 'the shards are not indexed yet');
+    const target = this.target(url);
+    if ('refused' in target) return void res.writeHead(403, { 'content-type': 'application/json' }).end(status(403, 'Forbidden', target.refused));
+    if ('unavailable' in target) return this.unavailable(res, target.unavailable);
+    forward(req, res, target.upstream, target.path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`));
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const target = this.target(req.url ?? '/');
+    const refuse = (code: number, reason: string, message: string): void => {
+      const body = status(code, reason, message);
+      socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if ('refused' in target) return refuse(403, 'Forbidden', target.refused);
+    if ('unavailable' in target) return refuse(503, 'ServiceUnavailable', target.unavailable);
+    forwardUpgrade(req, socket, head, target.upstream, target.path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`));
+  }
+
+  private unavailable(res: ServerResponse, message: string): void {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(status(503, 'ServiceUnavailable', message));
+  }
+}

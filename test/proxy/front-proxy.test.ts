@@ -1,0 +1,195 @@
+/**
+ * The front proxy as a real process in front of a real shard process (`npm start -- proxy`):
+ * kubectl, REST watches and graphql-ws through it, paths rewritten to logical cluster names by
+ * its index, wildcard requests refused, large bodies streamed, and 503 with Retry-After while
+ * the shard is down. One shard here: scheduling across shards is not built yet (docs/shards.md).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { eventually } from '../support/eventually.js';
+import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
+import { haveKubectl, kubectlFor } from '../support/kubectl.js';
+import { fetchTrusting } from '../support/tls-fetch.js';
+
+const dirs: string[] = [];
+const tmpDir = (name: string): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `atoll-proxy-${name}-`));
+  dirs.push(d);
+  return d;
+};
+
+let shard: AtollProcess;
+let proxy: AtollProcess;
+let acme = '';
+
+const json = (p: AtollProcess) => ({ ...p.headers, 'content-type': 'application/json' });
+
+beforeAll(async () => {
+  shard = await startAtoll(['--port', '0', '--data-dir', tmpDir('shard')]);
+  proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', shard.kubeconfig, '--port', '0', '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
+  const made = await requestAtoll(proxy, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'acme' } }) });
+  expect(made.status, made.text).toBe(201);
+  await eventually(async () => {
+    const ws = JSON.parse((await requestAtoll(proxy, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/acme', { headers: proxy.headers })).text) as { spec?: { cluster?: string }; status?: { phase?: string } };
+    expect(ws.status?.phase).toBe('Ready');
+    acme = ws.spec?.cluster ?? '';
+  });
+  // The proxy routes root:acme once its index has the logical cluster (its watch of the shard).
+  await eventually(async () => {
+    const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { headers: proxy.headers });
+    expect(r.status, r.text).toBe(200);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await proxy?.stop();
+  await shard?.stop();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('the front proxy in front of one shard', () => {
+  it('serves its own health and writes a kubeconfig pointing at itself with its own CA', async () => {
+    expect((await requestAtoll(proxy, '/readyz')).status).toBe(200);
+    expect(proxy.url).not.toBe(shard.url);
+    expect(proxy.ca).toBeDefined();
+    expect(proxy.ca).not.toBe(shard.ca);
+  });
+
+  it('forwards a workspace path to the shard as its logical cluster name', async () => {
+    const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      headers: json(proxy),
+      body: JSON.stringify({ metadata: { name: 'through-proxy' }, data: { a: '1' } }),
+    });
+    expect(r.status, r.text).toBe(201);
+    const direct = JSON.parse((await requestAtoll(shard, `/clusters/${acme}/api/v1/namespaces/default/configmaps/through-proxy`, { headers: shard.headers })).text) as { metadata: { annotations: Record<string, string> } };
+    expect(direct.metadata.annotations['kcp.io/cluster']).toBe(acme);
+  });
+
+  it('relays the shard’s errors as they are, and refuses wildcard requests itself', async () => {
+    const missing = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps/nope', { headers: proxy.headers });
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.text)).toMatchObject({ kind: 'Status', reason: 'NotFound' });
+    const noToken = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces', {});
+    expect(noToken.status).toBe(401);
+    const wildcard = await requestAtoll(proxy, '/clusters/*/api/v1/configmaps', { headers: proxy.headers });
+    expect(wildcard.status).toBe(403);
+    expect(JSON.parse(wildcard.text)).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
+    const unknown = await requestAtoll(proxy, '/clusters/root:nowhere/api/v1/namespaces', { headers: proxy.headers });
+    expect(unknown.status).toBe((await requestAtoll(shard, '/clusters/root:nowhere/api/v1/namespaces', { headers: shard.headers })).status);
+  });
+
+  it('streams a large body to the shard and its answer back', async () => {
+    const big = 'x'.repeat(900 * 1024);
+    const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      headers: json(proxy),
+      body: JSON.stringify({ metadata: { name: 'big' }, data: { big } }),
+    });
+    expect(r.status, r.text.slice(0, 300)).toBe(201);
+    const back = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps/big', { headers: proxy.headers });
+    expect((JSON.parse(back.text) as { data: { big: string } }).data.big).toBe(big);
+    const tooBig = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      headers: json(proxy),
+      body: JSON.stringify({ metadata: { name: 'too-big' }, data: { big: 'x'.repeat(4 * 1024 * 1024) } }),
+    });
+    expect(tooBig.status).toBe(413);
+  });
+
+  it('streams a watch: events written after it started reach the client through the proxy', async () => {
+    const f = fetchTrusting(proxy.ca as string);
+    const controller = new AbortController();
+    const res = await f(`${proxy.url}/clusters/root:acme/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name%3Dwatched`, { headers: proxy.headers, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const made = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'watched' } }) });
+    expect(made.status).toBe(201);
+    let text = '';
+    while (!text.includes('\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched' } } });
+  });
+
+  it('carries graphql-ws subscriptions (a WebSocket upgrade) to the shard', async () => {
+    const client = createClient({
+      url: `${proxy.url.replace('https', 'wss')}/clusters/root:acme/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { ca: proxy.ca });
+        }
+      },
+      retryAttempts: 0,
+      connectionParams: { authorization: proxy.headers.authorization },
+    });
+    try {
+      const names: string[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        const stop = client.subscribe<{ v1_configmaps: { type: string; object: { metadata: { name: string } } } }>(
+          { query: 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }' },
+          {
+            next: (r) => {
+              const e = r.data?.v1_configmaps;
+              if (e?.type === 'ADDED') names.push(e.object.metadata.name);
+              if (names.includes('via-ws')) {
+                stop();
+                resolve();
+              }
+            },
+            error: reject,
+            complete: () => resolve(),
+          },
+        );
+      });
+      await eventually(async () => {
+        const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'via-ws' } }) });
+        expect([201, 409]).toContain(r.status);
+        expect(names).toContain('via-ws');
+      });
+      await done;
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it.skipIf(!haveKubectl)('serves kubectl through its kubeconfig (skipped without kubectl)', async () => {
+    const k = kubectlFor(proxy.kubeconfig);
+    try {
+      expect(await k.ok(['get', 'workspaces'])).toContain('acme');
+      expect(await k.ok(['--server', `${proxy.url}/clusters/root:acme`, 'get', 'configmaps', 'through-proxy', '-o', 'name'])).toBe('configmap/through-proxy\n');
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  // Last: it stops the shard.
+  it('answers 503 with Retry-After while the shard cannot be reached, never another answer', async () => {
+    await shard.stop();
+    for (const p of ['/clusters/root:acme/api/v1/namespaces', '/clusters/root/api/v1/namespaces', '/version']) {
+      const f = fetchTrusting(proxy.ca as string);
+      const res = await f(`${proxy.url}${p}`, { headers: proxy.headers });
+      expect(res.status, p).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(JSON.parse(await res.text())).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
+    }
+  });
+});
+
+describe('npm start -- proxy flags', () => {
+  it('refuses to start without the root shard kubeconfig, with usage and exit code 2', async () => {
+    const r = await runAtoll(['proxy', '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('--root-shard-kubeconfig is required');
+    expect(r.output).toContain('Usage: npm start -- proxy');
+    const bad = await runAtoll(['proxy', '--root-shard-kubeconfig', 'x', '--port', 'nope']);
+    expect(bad.code).toBe(2);
+  });
+});
