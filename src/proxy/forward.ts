@@ -28,7 +28,8 @@ export function forwardedHeaders(req: IncomingMessage, keepUpgrade = false): Inc
   );
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    // X-Remote-*: the request-header identity a shard will take from the proxy alone; a client's are dropped.
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || name.startsWith('x-remote-')) continue;
     out[name] = value;
   }
   if (keepUpgrade) {

@@ -25,6 +25,15 @@ export interface FrontProxyOptions {
   log: FeedLog;
 }
 
+/**
+ * The request's path with dot segments resolved, as the shard's URL parser will see it: routing
+ * must look at the same path the shard serves, not at `/clusters/a/../../clusters/b`.
+ */
+function normalized(url: string | undefined): string {
+  const parsed = new URL(url ?? '/', 'http://proxy.invalid');
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 const status = (code: number, reason: string, message: string): string =>
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
@@ -94,7 +103,7 @@ export class FrontProxy {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
+    const url = normalized(req.url);
     if (url === '/healthz' || url === '/livez') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (url === '/readyz') return void res.writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(this.ready ? 'ok' : 'the shards are not indexed yet');
     const target = this.target(url);
@@ -104,7 +113,7 @@ export class FrontProxy {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const target = this.target(req.url ?? '/');
+    const target = this.target(normalized(req.url));
     const refuse = (code: number, reason: string, message: string): void => {
       const body = status(code, reason, message);
       socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${body}`);

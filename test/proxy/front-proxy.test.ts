@@ -5,6 +5,7 @@
  * the shard is down. One shard here: scheduling across shards is not built yet (docs/shards.md).
  */
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -79,6 +80,18 @@ describe('the front proxy in front of one shard', () => {
     const wildcard = await requestAtoll(proxy, '/clusters/*/api/v1/configmaps', { headers: proxy.headers });
     expect(wildcard.status).toBe(403);
     expect(JSON.parse(wildcard.text)).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
+    // Dot segments are resolved before routing, as the shard resolves them: this is a wildcard
+    // request (sent raw: fetch would resolve them itself).
+    const dotted = await new Promise<number>((resolve, reject) => {
+      const u = new URL(proxy.url);
+      https
+        .get({ host: u.hostname, port: u.port, path: '/clusters/root:acme/../*/api/v1/configmaps', ca: proxy.ca, headers: proxy.headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+    expect(dotted).toBe(403);
     const unknown = await requestAtoll(proxy, '/clusters/root:nowhere/api/v1/namespaces', { headers: proxy.headers });
     expect(unknown.status).toBe((await requestAtoll(shard, '/clusters/root:nowhere/api/v1/namespaces', { headers: shard.headers })).status);
   });
