@@ -52,6 +52,12 @@ export interface ServerConfig {
    * CIDR ranges); every destination but link-local and metadata ones when absent.
    */
   webhookAllowedDestinations?: string[];
+  /**
+   * The address users reach this shard's workspaces at when it is not the one it listens on (a
+   * front proxy's, docs/shards.md): Workspace URLs, its Shard's externalURL and provider views
+   * name it (kcp's `--shard-external-url`).
+   */
+  shardExternalUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +72,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--audit-log-path FILE|-] [--audit-level Metadata]
                     [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
                     [--admission-webhook-allowed-destinations HOST|*.DOMAIN|IP|CIDR,...]
+                    [--shard-external-url URL]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -129,7 +136,11 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                comma-separated host names, *.domain wildcards, IP addresses and CIDR ranges: the only
                places admission webhooks may be called at, checked on the address a name resolves to
                when calling (env ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS, default none: any
-               destination but link-local and cloud-metadata addresses, which are always refused)`;
+               destination but link-local and cloud-metadata addresses, which are always refused)
+  --shard-external-url
+               the address users reach this server's workspaces at, when a front proxy stands in
+               front of it (npm start -- proxy, docs/shards.md): Workspace URLs and the Shard
+               object in root name it (env ATOLL_SHARD_EXTERNAL_URL, default the address served at)`;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -162,6 +173,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'enable-home-workspaces': { type: 'string' },
         store: { type: 'string' },
         'admission-webhook-allowed-destinations': { type: 'string' },
+        'shard-external-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -237,6 +249,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (!(AUDIT_LEVELS as readonly string[]).includes(auditLevel)) throw new ConfigError(`invalid audit level "${auditLevel}": expected one of ${AUDIT_LEVELS.join(', ')}`);
   const destinations = parseAllowedDestinations(values['admission-webhook-allowed-destinations'] ?? env.ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS);
   if (destinations.error) throw new ConfigError(destinations.error);
+  const externalText = values['shard-external-url'] ?? (env.ATOLL_SHARD_EXTERNAL_URL || undefined);
+  const shardExternalUrl = externalText === undefined ? undefined : externalUrl(externalText);
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -258,8 +272,23 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     homeWorkspaces: homeText === 'true',
     ...(storeText !== 'embedded' ? { store: storeText } : {}),
     ...(destinations.list ? { webhookAllowedDestinations: destinations.list } : {}),
+    ...(shardExternalUrl ? { shardExternalUrl } : {}),
     ...(auditPath && auditLevel !== 'None' ? { audit: { path: auditPath === '-' ? '-' : path.resolve(cwd, auditPath), level: auditLevel as AuditLevel } } : {}),
   };
+}
+
+/** An absolute http(s) URL without a path, as workspace URLs are built on it (no trailing slash). */
+function externalUrl(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`invalid shard external URL "${text}": expected https://host[:port] (no path)`);
+  }
+  return url.origin;
 }
 
 /** A boolean flag, or its environment variable (true/false/1/0) when the flag is absent. */

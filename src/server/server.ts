@@ -107,6 +107,10 @@ export class AtollServer {
   private stopping = false;
   private started = false;
   baseUrl = '';
+  /** Where users reach this shard's workspaces: a front proxy's address when one is configured. */
+  get externalUrl(): string {
+    return this.config.shardExternalUrl ?? this.baseUrl;
+  }
   kubeconfigPath = '';
   /** The data directory's TLS material, when serving TLS. */
   pki: Pki | undefined;
@@ -127,7 +131,7 @@ export class AtollServer {
     this.registry.use(namespaceLifecycle(this.registry));
     this.resolver = storeResolver(this.store);
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
-    this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl }));
+    this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl }));
     this.registry.use(workspaceGuard());
     this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
     this.types = this.auth.resourceTypes(BASE_TYPES);
@@ -159,7 +163,7 @@ export class AtollServer {
     this.admission.addValidating(this.quotas.stage);
     this.admission.install(this.registry);
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
-    if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl });
+    if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl });
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -356,9 +360,9 @@ export class AtollServer {
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     this.baseUrl = `${this.pki ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
     // One process is the root shard and its own entry point: its Shard in root says where it is.
-    await registerShard(this.registry, ROOT_SHARD, { baseURL: this.baseUrl });
+    await registerShard(this.registry, ROOT_SHARD, { baseURL: this.baseUrl, externalURL: this.externalUrl, virtualWorkspaceURL: this.externalUrl });
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
-    const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.baseUrl, log });
+    const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl, log });
     this.controllers.push(tenancy);
     const apis = startApiControllers({
       registry: this.registry,
@@ -366,7 +370,7 @@ export class AtollServer {
       rules: this.rules,
       bindings: this.bindings,
       apiSet: (cluster) => this.catalog.forCluster(cluster),
-      viewUrl: (cluster, name) => `${this.baseUrl}/services/apiexport/${cluster}/${name}`,
+      viewUrl: (cluster, name) => `${this.externalUrl}/services/apiexport/${cluster}/${name}`,
       log,
     });
     this.controllers.push(apis);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -29,9 +30,21 @@ let acme = '';
 
 const json = (p: AtollProcess) => ({ ...p.headers, 'content-type': 'application/json' });
 
+/** A port free a moment ago: the proxy's, which the shard names as its external URL before the proxy starts. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let proxyPort = 0;
+
 beforeAll(async () => {
-  shard = await startAtoll(['--port', '0', '--data-dir', tmpDir('shard')]);
-  proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', shard.kubeconfig, '--port', '0', '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
+  proxyPort = await freePort();
+  shard = await startAtoll(['--port', '0', '--data-dir', tmpDir('shard'), '--shard-external-url', `https://127.0.0.1:${proxyPort}`]);
+  proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', shard.kubeconfig, '--port', String(proxyPort), '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
   const made = await requestAtoll(proxy, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'acme' } }) });
   expect(made.status, made.text).toBe(201);
   await eventually(async () => {
@@ -58,6 +71,13 @@ describe('the front proxy in front of one shard', () => {
     expect(proxy.url).not.toBe(shard.url);
     expect(proxy.ca).toBeDefined();
     expect(proxy.ca).not.toBe(shard.ca);
+  });
+
+  it('is the address the shard gives its workspaces and its Shard (--shard-external-url)', async () => {
+    const ws = JSON.parse((await requestAtoll(proxy, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/acme', { headers: proxy.headers })).text) as { spec: { URL: string } };
+    expect(ws.spec.URL).toBe(`${proxy.url}/clusters/root:acme`);
+    const root = JSON.parse((await requestAtoll(proxy, '/clusters/root/apis/core.kcp.io/v1alpha1/shards/root', { headers: proxy.headers })).text) as { spec: Record<string, string> };
+    expect(root.spec).toEqual({ baseURL: shard.url, externalURL: proxy.url, virtualWorkspaceURL: proxy.url });
   });
 
   it('forwards a workspace path to the shard as its logical cluster name', async () => {

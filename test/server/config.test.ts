@@ -132,3 +132,14 @@ describe('admission webhook destinations', () => {
     expect(() => parse(['--admission-webhook-allowed-destinations', '10.0.0.0/40'])).toThrow('invalid --admission-webhook-allowed-destinations: "10.0.0.0/40" is not a valid CIDR range');
   });
 });
+
+describe('shard external URL', () => {
+  it('is absent by default, comes from the environment or the flag, and must be an origin', () => {
+    expect(parse([]).shardExternalUrl).toBeUndefined();
+    expect(parse([], { ATOLL_SHARD_EXTERNAL_URL: 'https://atoll.example:443/' }).shardExternalUrl).toBe('https://atoll.example');
+    expect(parse(['--shard-external-url', 'https://127.0.0.1:7443'], { ATOLL_SHARD_EXTERNAL_URL: 'https://other' }).shardExternalUrl).toBe('https://127.0.0.1:7443');
+    for (const bad of ['atoll.example', 'ftp://atoll.example', 'https://atoll.example/clusters/root', 'https://atoll.example?x=1']) {
+      expect(() => parse(['--shard-external-url', bad])).toThrow(/invalid shard external URL/);
+    }
+  });
+});
