@@ -19,12 +19,14 @@ import {
   logicalClusters,
   OWNER_ANNOTATION,
   PATH_ANNOTATION,
+  shards,
   specOf,
   TYPE_ANNOTATION,
   typeReference,
   workspaces,
   type TypeReference,
 } from './kinds/index.js';
+import { ROOT_CLUSTER } from './root.js';
 import { ROOT_PATH, type WorkspaceTypeRules } from './types.js';
 
 export interface WorkspaceAdmissionOptions {
@@ -106,6 +108,11 @@ export function workspaceGuard(): AdmissionHook {
           { type: 'FieldValueForbidden', field: 'spec.URL', value: specOf(object).URL, detail: 'set by the system' },
         ]);
       }
+    }
+    // Only root's Shards name shards (the front proxy and the scheduler read those alone): a
+    // namesake elsewhere would only mislead whoever reads it.
+    if (type === shards && operation === 'CREATE' && context.cluster !== ROOT_CLUSTER) {
+      throw errors.forbidden(shards, object?.metadata.name ?? '', 'Shards are registered in the root workspace only');
     }
     if (type !== logicalClusters) return;
     if (operation === 'CREATE') {

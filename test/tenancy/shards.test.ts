@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry, isApiError } from '../../src/registry/index.js';
 import { EmbeddedStore } from '../../src/storage/index.js';
-import { ensureRootCluster, registerShard, requiredLogicalCluster, shards, specOfShard } from '../../src/tenancy/index.js';
+import { ensureRootCluster, registerShard, requiredLogicalCluster, shards, specOfShard, workspaceGuard } from '../../src/tenancy/index.js';
 import { useKubectlAtoll } from '../support/kubectl-atoll.js';
 import { haveKubectl } from '../support/kubectl.js';
 
@@ -41,6 +41,18 @@ describe('the Shard kind', () => {
     const err: unknown = await registry.create(root, shards, undefined, { metadata: { name: 'bad' }, spec }).catch((e: unknown) => e);
     expect(isApiError(err) && err.code).toBe(422);
     expect(JSON.stringify(isApiError(err) ? err.toStatus() : err)).toContain(field);
+  });
+});
+
+describe('where Shards may be created', () => {
+  it('in root only: a namesake in another workspace is refused with 403', async () => {
+    store = new EmbeddedStore();
+    const registry = new Registry(store);
+    registry.use(workspaceGuard());
+    const shard = { metadata: { name: 'evil' }, spec: { baseURL: 'https://attacker.example' } };
+    const err: unknown = await registry.create({ cluster: 'tenant' }, shards, undefined, shard).catch((e: unknown) => e);
+    expect(isApiError(err) && err.code).toBe(403);
+    expect((await registry.create({ cluster: 'root' }, shards, undefined, shard)).metadata.name).toBe('evil');
   });
 });
 
