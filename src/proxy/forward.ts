@@ -61,8 +61,9 @@ export function forward(req: IncomingMessage, res: ServerResponse, upstream: Ups
       if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
     }
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-    // A watch or an SSE stream may say nothing for a while: the client should have the headers now.
-    res.flushHeaders();
+    // A stream (a watch, SSE: no length) may say nothing for a while: the client should have the
+    // headers now. An answer of known length goes out with its body, in one write.
+    if (answer.headers['content-length'] === undefined) res.flushHeaders();
     answer.pipe(res);
     answer.on('error', () => res.destroy());
   });
