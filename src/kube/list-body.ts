@@ -10,7 +10,8 @@ const encodedItems = new WeakMap<readonly string[], Buffer>();
 
 const END = Buffer.from(']}');
 
-export function listBody(t: ResourceType, list: JsonListResponse): Buffer {
+/** The List's JSON in three pieces: the envelope's head, the items (kept encoded with the list), the end. */
+export function listBody(t: ResourceType, list: JsonListResponse): Buffer[] {
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continue) metadata.continue = list.continue;
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
@@ -21,5 +22,5 @@ export function listBody(t: ResourceType, list: JsonListResponse): Buffer {
     items = Buffer.from(list.items.join(','));
     encodedItems.set(list.items, items);
   }
-  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"items":[`), items, END]);
+  return [Buffer.from(`${head.slice(0, -1)},"items":[`), items, END];
 }

@@ -19,6 +19,25 @@ export function sendBytes(req: IncomingMessage, res: ServerResponse, code: numbe
   write(req, res, code, body, contentType);
 }
 
+/**
+ * A body in pieces already encoded (a List around its items' JSON), written one after the other
+ * instead of copied into one Buffer first: the items are kept encoded and are large.
+ */
+export function sendChunks(req: IncomingMessage, res: ServerResponse, code: number, chunks: readonly Buffer[], contentType: string): void {
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  res.writeHead(code, { 'content-type': contentType, 'content-length': length });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  // Corked, the pieces leave in one write with the headers.
+  res.cork();
+  for (const c of chunks) res.write(c);
+  res.end();
+  res.uncork();
+}
+
 /** Tags the response with `etag`, and answers 304 (true) when the client already holds it. */
 function notModified(req: IncomingMessage, res: ServerResponse, etag: string | undefined): boolean {
   if (!etag) return false;

@@ -27,7 +27,7 @@ import { bodyFormat, MAX_BODY_BYTES, parseJson, parseYaml } from './body.js';
 import { decodeKubeProtobuf, decodeKubeProtobufBody } from './protobuf/index.js';
 import type { RequestInfo } from './request-info.js';
 import { listBody } from './list-body.js';
-import { sendBytes, sendObject, setWarnings } from './respond.js';
+import { sendChunks, sendObject, setWarnings } from './respond.js';
 import { parseIncludeObject, toTable } from './table.js';
 import { streamWatch } from './watch-stream.js';
 
@@ -184,7 +184,7 @@ async function list(r: ResourceRequest): Promise<void> {
   const json = r.tableVersion ? undefined : await r.registry.listJson(r.ctx, r.t, query);
   if (json) {
     setWarnings(r.res, r.ctx.warnings);
-    sendBytes(r.req, r.res, 200, listBody(r.t, json), 'application/json');
+    sendChunks(r.req, r.res, 200, listBody(r.t, json), 'application/json');
     return;
   }
   const result = await r.registry.list(r.ctx, r.t, query);

@@ -85,6 +85,11 @@ describe('a REST list from the stored bytes', () => {
     // Shared objects (the bootstrap ClusterRoles) go through the parsed path; the answer is the same.
     await same('/clusters/root:lj/apis/rbac.authorization.k8s.io/v1/clusterroles?limit=3');
     await same(`${CONFIGMAPS('root:lj', 'empty')}`);
+    // HEAD: the headers of the same answer, no body.
+    const head = await fx.fetch(`${fx.base}${CONFIGMAPS('root:lj', 'a')}`, { method: 'HEAD', headers: fx.headers });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength((await get(CONFIGMAPS('root:lj', 'a'))).body)));
+    expect(await head.text()).toBe('');
     // Refusals are the same Status.
     expect((await same(`${CONFIGMAPS('root:lj', 'a')}?limit=-1`)).status).toBe(400);
     expect((await same(`${CONFIGMAPS('root:lj', 'a')}?resourceVersion=99999999&resourceVersionMatch=Exact`)).status).toBeGreaterThanOrEqual(400);
