@@ -72,10 +72,23 @@ function sharedResult(key: string, payload: EventPayload, run: () => Promise<Exe
   const full = `${String(payload.type)}\n${key}`;
   let result = byKey.get(full);
   if (result === undefined) {
-    result = run();
+    const ran = run();
+    result = ran instanceof Promise ? ran.then(serializedOnce) : serializedOnce(ran);
     byKey.set(full, result);
   }
   return result;
+}
+
+/**
+ * Gives a shared result the `stringify` yoga writes each SSE event's `data:` line with, made once
+ * for all its subscribers. Yoga calls it with the result itself, or with a copy when it has errors
+ * or internal extensions to leave out, which is serialized as it is. Not enumerable: a copy of the
+ * result (graphql-ws's message, envelop's plugins) does not take it along.
+ */
+function serializedOnce(result: ExecutionResult): ExecutionResult {
+  let json: string | undefined;
+  const stringify = (r: ExecutionResult): string => (r === result ? (json ??= JSON.stringify(r)) : JSON.stringify(r));
+  return Object.defineProperty(result, 'stringify', { value: stringify });
 }
 
 /** graphql-js's `subscribe`, with each event's execution shared as described above. */

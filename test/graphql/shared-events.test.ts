@@ -193,6 +193,21 @@ describe('subscription fan-out', () => {
       });
       for (const s of subs) expect(s[1]).toEqual({ type: 'MODIFIED', object: { metadata: { name: 'sse-warm-up' }, namespaceObject: { metadata: { name: 'default' } } } });
       expect(namespaceReads).toBe(1);
+
+      // The shared result's JSON (yoga writes each event's `data:` line with it) is made once.
+      const stringify = vi.spyOn(JSON, 'stringify');
+      let payloads: unknown[];
+      try {
+        expect((await fx.call('PATCH', `${CONFIGMAPS('root:shared-events')}/sse-warm-up`, { data: { n: '2' } }, 'application/merge-patch+json')).status).toBe(200);
+        await until(() => subs.every((s) => s.length === 3));
+      } finally {
+        payloads = stringify.mock.calls.map(([value]) => value).filter((value) => {
+          const data = typeof value === 'object' && value !== null ? (value as { data?: unknown }).data : undefined;
+          return typeof data === 'object' && data !== null && 'v1_configmaps' in data;
+        });
+        stringify.mockRestore();
+      }
+      expect(payloads).toHaveLength(1);
     } finally {
       controller.abort();
     }
