@@ -7,7 +7,7 @@
  * shards, since `root:a` may live on one shard and `root:a:b` on another. Canonical paths (the
  * `kcp.io/path` of each LogicalCluster) resolve in one map read.
  */
-import { HOME_PATH_PREFIX, homeClusterName, isValidPath } from '../tenancy/index.js';
+import { pathWalk } from '../tenancy/index.js';
 
 /** Where a request goes: the shard, and the logical cluster name to ask it for. */
 export interface Route {
@@ -112,17 +112,12 @@ export class PathIndex {
    * which makes homes).
    */
   resolve(pathOrName: string): Route | undefined {
-    if (!isValidPath(pathOrName)) return undefined;
+    const walk = pathWalk(pathOrName);
+    if (!walk) return undefined;
     const canonical = this.paths.get(pathOrName);
     if (canonical !== undefined) return this.route(canonical);
-    const [first, ...rest] = pathOrName.split(':') as [string, ...string[]];
-    let cluster = first;
-    let names = rest;
-    if (first === HOME_PATH_PREFIX && rest.length > 0) {
-      cluster = homeClusterName(rest[0] as string);
-      names = rest.slice(1);
-    }
-    for (const name of names) {
+    let cluster = walk.start;
+    for (const name of walk.names) {
       const next = this.workspaces.get(workspaceKey(cluster, name));
       if (!next) return undefined;
       cluster = next;

@@ -28,6 +28,18 @@ export function isValidPath(pathOrName: string): boolean {
   return segments.length <= MAX_PATH_DEPTH && segments.every((s) => SEGMENT.test(s));
 }
 
+/**
+ * Where resolving a path starts and which Workspace names it walks from there: the first segment
+ * is a logical cluster name (`root` among them), except kcp's `user:<name>:...`, which starts at
+ * that user's home. Undefined for an invalid path.
+ */
+export function pathWalk(pathOrName: string): { start: string; names: string[] } | undefined {
+  if (!isValidPath(pathOrName)) return undefined;
+  const [first, ...rest] = pathOrName.split(':') as [string, ...string[]];
+  if (first === HOME_PATH_PREFIX && rest.length > 0) return { start: homeClusterName(rest[0] as string), names: rest.slice(1) };
+  return { start: first, names: rest };
+}
+
 export function storeResolver(store: Store): ClusterResolver {
   // A store that cannot be read (MongoDB away) answers as every registry read does: 503, not 500.
   const read = async (key: ObjectKey) => {
@@ -39,16 +51,10 @@ export function storeResolver(store: Store): ClusterResolver {
   };
   return {
     async resolve(pathOrName) {
-      if (!isValidPath(pathOrName)) return undefined;
-      const [first, ...rest] = pathOrName.split(':') as [string, ...string[]];
-      let cluster = first;
-      let names = rest;
-      // kcp's `user:<name>:...`: a path from the user's home workspace.
-      if (first === HOME_PATH_PREFIX && rest.length > 0) {
-        cluster = homeClusterName(rest[0] as string);
-        names = rest.slice(1);
-      }
-      for (const name of names) {
+      const walk = pathWalk(pathOrName);
+      if (!walk) return undefined;
+      let cluster = walk.start;
+      for (const name of walk.names) {
         const ws = await read({ cluster, resource: WORKSPACE_RESOURCE, namespace: '', name });
         const next = ws ? specOf(ws).cluster : undefined;
         if (!next) return undefined;

@@ -11,12 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN, ROOT_DIR } from '../support/atoll-process.js';
 import { haveKubectl, KUBECTL } from '../support/kubectl.js';
+import { freePort } from '../support/free-port.js';
 
 const reason = haveKubectl ? '' : ` (skipped: ${KUBECTL} not found)`;
 
@@ -25,13 +25,6 @@ function shellBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** What stands in for the user's hands: restarting the server, interrupting a watch. */
 const PRELUDE = String.raw`

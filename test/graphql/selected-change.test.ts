@@ -8,6 +8,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Registry } from '../../src/registry/index.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
+import { sseSubscription } from '../support/sse-subscription.js';
 
 const fx = useServer();
 const WS = 'root:selected-change';
@@ -41,31 +42,9 @@ function subscription(query: string): Seen[] {
   return got;
 }
 
-function sseSubscription(query: string, controller: AbortController): Seen[] {
-  const got: Seen[] = [];
-  void (async () => {
-    const res = await fetch(`${fx.base}/clusters/${WS}/graphql`, {
-      method: 'POST',
-      headers: { ...fx.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query }),
-      signal: controller.signal,
-    });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = text.indexOf('\n\n')) >= 0) {
-        const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
-        text = text.slice(end + 2);
-        if (data && data.length > 5) got.push(Object.values((JSON.parse(data.slice(5)) as Payload).data ?? {})[0] as Seen);
-      }
-    }
-  })().catch(() => undefined);
-  return got;
+/** A subscription over SSE, and what it has received so far. */
+function sse(query: string, controller: AbortController): Seen[] {
+  return sseSubscription<Seen>(`${fx.base}/clusters/${WS}/graphql`, fx.headers, query, controller);
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -109,7 +88,7 @@ describe('onlyOnSelectedChange', () => {
     const rv = await currentRv();
     const controller = new AbortController();
     try {
-      const got = sseSubscription(DOC(rv, ', onlyOnSelectedChange: true'), controller);
+      const got = sse(DOC(rv, ', onlyOnSelectedChange: true'), controller);
       await lifecycle('sse');
       await until(() => got.at(-1)?.type === 'DELETED');
       expect(summary(got)).toEqual(['ADDED sse {"n":"1"}', 'MODIFIED sse {"n":"2"}', 'DELETED sse {"n":"2"}']);

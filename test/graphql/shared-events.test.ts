@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import type { Registry } from '../../src/registry/index.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
+import { sseSubscription } from '../support/sse-subscription.js';
 
 const fx = useServer();
 let client: Client;
@@ -63,32 +64,9 @@ async function countingNamespaceReads(during: () => Promise<void>): Promise<numb
   return reads;
 }
 
-/** A subscription over SSE, and the `data:` payloads it has received so far. */
-function sseSubscription(query: string, controller: AbortController): Seen[] {
-  const got: Seen[] = [];
-  void (async () => {
-    const res = await fetch(`${fx.base}/clusters/root:shared-events/graphql`, {
-      method: 'POST',
-      headers: { ...fx.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query }),
-      signal: controller.signal,
-    });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = text.indexOf('\n\n')) >= 0) {
-        const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
-        text = text.slice(end + 2);
-        if (data && data.length > 5) got.push(Object.values((JSON.parse(data.slice(5)) as Payload).data ?? {})[0] as Seen);
-      }
-    }
-  })().catch(() => undefined);
-  return got;
+/** A subscription over SSE, and what it has received so far. */
+function sse(query: string, controller: AbortController): Seen[] {
+  return sseSubscription<Seen>(`${fx.base}/clusters/root:shared-events/graphql`, fx.headers, query, controller);
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -183,7 +161,7 @@ describe('subscription fan-out', () => {
     const rv = (list.body.metadata?.resourceVersion ?? '') as string;
     const controller = new AbortController();
     try {
-      const subs = [sseSubscription(SAME(rv), controller), sseSubscription(SAME(rv), controller), sseSubscription(SAME(rv), controller)];
+      const subs = [sse(SAME(rv), controller), sse(SAME(rv), controller), sse(SAME(rv), controller)];
       expect((await fx.call('POST', CONFIGMAPS('root:shared-events'), { metadata: { name: 'sse-warm-up' } })).status).toBe(201);
       await until(() => subs.every((s) => s.length === 1));
       await new Promise((r) => setTimeout(r, 100));

@@ -4,12 +4,12 @@
  * the informer reconnects and catches up).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtoll, type AtollProcess } from '../support/atoll-process.js';
+import { freePort } from '../support/free-port.js';
 
 let atoll: AtollProcess;
 let dataDir: string;
@@ -17,14 +17,6 @@ let port: number;
 let kc: k8s.KubeConfig;
 let core: k8s.CoreV1Api;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 const start = async (): Promise<AtollProcess> => startAtoll(['--port', String(port), '--data-dir', dataDir]);
 

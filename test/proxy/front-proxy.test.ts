@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -16,6 +15,7 @@ import { eventually } from '../support/eventually.js';
 import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
 import { fetchTrusting } from '../support/tls-fetch.js';
+import { freePort } from '../support/free-port.js';
 
 const dirs: string[] = [];
 const tmpDir = (name: string): string => {
@@ -30,14 +30,6 @@ let acme = '';
 
 const json = (p: AtollProcess) => ({ ...p.headers, 'content-type': 'application/json' });
 
-/** A port free a moment ago: the proxy's, which the shard names as its external URL before the proxy starts. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let proxyPort = 0;
 

@@ -5,13 +5,13 @@
  * full disk too. The full disk is a small tmpfs (those tests skip where it cannot be mounted).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { mountSmallDisk, smallDiskUnavailable } from '../support/small-disk.js';
 import { fetchTrusting } from '../support/tls-fetch.js';
+import { freePort } from '../support/free-port.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -24,14 +24,6 @@ async function start(dataDir: string, port: number): Promise<AtollProcess> {
   return p;
 }
 
-/** A port free now, so that two starts in a row serve (and write into the kubeconfig) the same URL. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Inode and modification time of the files a start must not rewrite when they are right. */
 function startFiles(dataDir: string): Record<string, string> {
