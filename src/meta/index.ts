@@ -10,3 +10,4 @@ export * from './openapi.js';
 export * from './tracing.js';
 export * from './duration.js';
 export * from './nesting.js';
+export * from './listen-url.js';

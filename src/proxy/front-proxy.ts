@@ -10,6 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { listenUrl } from '../meta/index.js';
 import { agentFor, type Connection } from '../sdk/index.js';
 import { forward, forwardUpgrade, type Upstream } from './forward.js';
 import { PathIndex } from './path-index.js';
@@ -64,9 +65,7 @@ export class FrontProxy {
       server.once('error', reject);
       server.listen({ port: this.options.port, host: this.options.host, backlog: 4096 }, () => resolve());
     });
-    const { port } = server.address() as AddressInfo;
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    this.url = `${this.options.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    this.url = listenUrl(this.options.tls !== undefined, this.options.host, (server.address() as AddressInfo).port);
     await this.feeds.start();
     this.ready = true;
   }

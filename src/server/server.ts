@@ -12,7 +12,7 @@ import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitio
 import { NamespaceDefaultsController, namespaceLifecycle, startControllers, startTenancyControllers, type RunningControllers } from '../controllers/index.js';
 import { graphqlEndpoint, type GraphQLEndpoint } from '../graphql/index.js';
 import { kubeHandler } from '../kube/index.js';
-import { traced, tracedRequest } from '../meta/index.js';
+import { listenUrl, traced, tracedRequest } from '../meta/index.js';
 import { ApiError, builtinResourceTypes, errors, Registry, type ResourceType } from '../registry/index.js';
 import { EmbeddedStore, type Store } from '../storage/index.js';
 import { ComposedCatalog } from '../apis/index.js';
@@ -356,9 +356,7 @@ export class AtollServer {
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
-    this.baseUrl = `${this.pki ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    this.baseUrl = listenUrl(this.pki !== undefined, this.config.host, (server.address() as AddressInfo).port);
     // One process is the root shard and its own entry point: its Shard in root says where it is.
     await registerShard(this.registry, ROOT_SHARD, { baseURL: this.baseUrl, externalURL: this.externalUrl, virtualWorkspaceURL: this.externalUrl });
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
