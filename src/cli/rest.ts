@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeObject } from '../meta/index.js';
+import { agentFor } from '../sdk/http.js';
 import type { Connection } from './kubeconfig.js';
 import { CliError } from './errors.js';
 
@@ -22,9 +23,7 @@ export class RestClient {
     readonly base: string,
     private readonly conn: Connection,
   ) {
-    this.agent = base.startsWith('https:')
-      ? new https.Agent({ ca: conn.ca, cert: conn.clientCertificate, key: conn.clientKey, rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.servername, keepAlive: true })
-      : new http.Agent({ keepAlive: true });
+    this.agent = agentFor({ ...conn, server: base });
   }
 
   close(): void {
