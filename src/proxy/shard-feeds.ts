@@ -23,6 +23,7 @@ export interface FeedLog {
 interface ShardFeed {
   baseURL: string;
   upstream: Upstream;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +31,8 @@ const clusterOf = (o: KubeObject): string | undefined => o.metadata.annotations?
 
 export class ShardFeeds {
   private readonly feeds = new Map<string, ShardFeed>();
+  /** Each shard's changes (follow, move, drop), in the order they came. */
+  private readonly chains = new Map<string, Promise<void>>();
   private shardInformer: Informer<KubeObject> | undefined;
   private readonly rootHttp: HttpClient;
 
@@ -70,11 +73,47 @@ export class ShardFeeds {
     this.rootHttp.close();
   }
 
-  private async ensure(shard: KubeObject): Promise<void> {
+  /**
+   * Follows a Shard at its current address. A shard's changes run one after another (a feed is
+   * stopped and its part of the index dropped before the next starts), so two quick moves of a
+   * shard cannot leave a feed behind; resolves once the feed has listed.
+   */
+  private ensure(shard: KubeObject): Promise<void> {
     const name = shard.metadata.name;
     const baseURL = (shard as { spec?: { baseURL?: string } }).spec?.baseURL;
-    if (!baseURL || this.feeds.get(name)?.baseURL === baseURL) return;
-    await this.drop(name);
+    if (!baseURL) return Promise.resolve();
+    let synced = Promise.resolve();
+    return this.serially(name, async () => {
+      if (this.feeds.get(name)?.baseURL === baseURL) return;
+      await this.stopFeed(name);
+      const feed = this.follow(name, baseURL);
+      this.feeds.set(name, feed);
+      this.log.info({ shard: name, baseURL }, 'following a shard');
+      // Not awaited here: a shard that does not answer must not hold up its own drop.
+      synced = feed.start();
+    }).then(() => synced);
+  }
+
+  private drop(name: string): Promise<void> {
+    return this.serially(name, () => this.stopFeed(name));
+  }
+
+  private serially(name: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(name) ?? Promise.resolve()).then(step);
+    this.chains.set(name, next.catch(() => undefined));
+    return next;
+  }
+
+  private async stopFeed(name: string): Promise<void> {
+    const feed = this.feeds.get(name);
+    if (!feed) return;
+    this.feeds.delete(name);
+    await feed.stop();
+    this.index.removeShard(name);
+  }
+
+  /** A shard's two informers feeding the index, and the agent requests to it go through. */
+  private follow(name: string, baseURL: string): ShardFeed {
     const connection: Connection = { ...this.connection, server: baseURL };
     const client = new HttpClient(connection);
     const onError = (what: string) => (err: unknown) => this.log.warn({ shard: name, baseURL, err: String(err) }, `watching the ${what} of a shard failed; retrying`);
@@ -106,26 +145,18 @@ export class ShardFeeds {
         if (parent) this.index.deleteWorkspace(name, parent, o.metadata.name);
       },
     });
-    const origin = new URL(baseURL).origin;
     const agent = agentFor(connection);
-    this.feeds.set(name, {
+    return {
       baseURL,
-      upstream: { origin, agent },
+      upstream: { origin: new URL(baseURL).origin, agent },
+      start: async () => {
+        await Promise.all([clusters.start(), workspaces.start()]);
+      },
       stop: async () => {
         await Promise.all([clusters.stop(), workspaces.stop()]);
         client.close();
         agent.destroy();
       },
-    });
-    this.log.info({ shard: name, baseURL }, 'following a shard');
-    await Promise.all([clusters.start(), workspaces.start()]);
-  }
-
-  private async drop(name: string): Promise<void> {
-    const feed = this.feeds.get(name);
-    if (!feed) return;
-    this.feeds.delete(name);
-    await feed.stop();
-    this.index.removeShard(name);
+    };
   }
 }

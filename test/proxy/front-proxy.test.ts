@@ -197,6 +197,25 @@ describe('the front proxy in front of one shard', () => {
     }
   });
 
+  it('follows a Shard moved away and back at once, and routes to where it is last', async () => {
+    const shardPath = '/clusters/root/apis/core.kcp.io/v1alpha1/shards/root';
+    const put = async (baseURL: string): Promise<void> => {
+      const current = JSON.parse((await requestAtoll(shard, shardPath, { headers: shard.headers })).text) as { spec: Record<string, string> };
+      const r = await requestAtoll(shard, shardPath, { method: 'PUT', headers: json(shard), body: JSON.stringify({ ...current, spec: { ...current.spec, baseURL } }) });
+      expect(r.status, r.text).toBe(200);
+    };
+    // Nothing listens on port 9: a feed left following it would send root:acme there (503).
+    await put('https://127.0.0.1:9');
+    await put(shard.url);
+    await eventually(async () => {
+      const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps/through-proxy', { headers: proxy.headers });
+      expect(r.status, r.text).toBe(200);
+    });
+    for (let i = 0; i < 5; i++) {
+      expect((await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps/through-proxy', { headers: proxy.headers })).status).toBe(200);
+    }
+  });
+
   // Last two: the shard stops, then comes back.
   it('answers 503 with Retry-After while the shard cannot be reached, never another answer', async () => {
     await shard.stop();
