@@ -6,8 +6,8 @@
  */
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Registry } from '../../src/registry/index.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
+import { countingNamespaceReads } from '../support/namespace-reads.js';
 import { sseSubscription } from '../support/sse-subscription.js';
 
 const fx = useServer();
@@ -106,20 +106,11 @@ describe('onlyOnSelectedChange', () => {
     // this change every watch is live and they all hold the one object the hub hands them.
     expect((await merge('shared', { data: { n: '1b' } })).status).toBe(200);
     await until(() => subs.every((s) => s.length === 2));
-    const registry: Registry = fx.server.registry;
-    let reads = 0;
-    const get = registry.get.bind(registry);
-    registry.get = (ctx, type, namespace, name) => {
-      if (type.kind === 'Namespace' && name === 'default' && ctx.user) reads++;
-      return get(ctx, type, namespace, name);
-    };
-    try {
+    const reads = await countingNamespaceReads(fx.server.registry, async () => {
       expect((await merge('shared', { metadata: { labels: { other: 'x' } } })).status).toBe(200);
       expect((await merge('shared', { data: { n: '2' } })).status).toBe(200);
       await until(() => subs.every((s) => s.length === 3));
-    } finally {
-      registry.get = get;
-    }
+    });
     for (const s of subs) expect(summary(s)).toEqual(['ADDED shared {"n":"1"}', 'MODIFIED shared {"n":"1b"}', 'MODIFIED shared {"n":"2"}']);
     // Each change is executed once for all three subscriptions, and the object before it was
     // executed when it came: two executions (per subscription, it would be twelve).

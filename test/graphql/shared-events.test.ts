@@ -7,8 +7,8 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { Registry } from '../../src/registry/index.js';
 import { CONFIGMAPS, useServer } from '../support/server-fixture.js';
+import { countingNamespaceReads as countingReads } from '../support/namespace-reads.js';
 import { sseSubscription } from '../support/sse-subscription.js';
 
 const fx = useServer();
@@ -47,22 +47,7 @@ function subscription(query: string): Seen[] {
 }
 
 /** How many times the subscriptions read the `default` Namespace while `during` runs. */
-async function countingNamespaceReads(during: () => Promise<void>): Promise<number> {
-  const registry: Registry = fx.server.registry;
-  let reads = 0;
-  const get = registry.get.bind(registry);
-  registry.get = (ctx, type, namespace, name) => {
-    // Reads as the subscriber (admission's own read of the namespace, for the write, has no user).
-    if (type.kind === 'Namespace' && name === 'default' && ctx.user) reads++;
-    return get(ctx, type, namespace, name);
-  };
-  try {
-    await during();
-  } finally {
-    registry.get = get;
-  }
-  return reads;
-}
+const countingNamespaceReads = (during: () => Promise<void>): Promise<number> => countingReads(fx.server.registry, during);
 
 /** A subscription over SSE, and what it has received so far. */
 function sse(query: string, controller: AbortController): Seen[] {
