@@ -16,7 +16,7 @@ import type { AuthRequest, AuthResult, Authenticator } from './types.js';
 
 /** `ca`: the PEM certificate of the CA whose client certificates identify users. */
 export function clientCertAuthenticator(ca: string): Authenticator {
-  const caFingerprint = new X509Certificate(ca).fingerprint256;
+  const caFingerprints = new Set([new X509Certificate(ca).fingerprint256]);
   return {
     async authenticate(request: AuthRequest): Promise<AuthResult | undefined> {
       const socket = request.socket;
@@ -26,7 +26,7 @@ export function clientCertAuthenticator(ca: string): Authenticator {
       if (!socket.authorized) {
         return { error: `x509: client certificate not accepted: ${String(socket.authorizationError ?? 'unknown reason')}` };
       }
-      if (!chainReaches(peer, caFingerprint)) return { error: 'x509: client certificate not signed by the client CA' };
+      if (!chainReaches(peer, caFingerprints)) return { error: 'x509: client certificate not signed by the client CA' };
       const { name, groups } = subjectNames(peer);
       if (name === '') return { error: 'x509: client certificate has no common name' };
       return { user: { name, groups } };
@@ -34,12 +34,12 @@ export function clientCertAuthenticator(ca: string): Authenticator {
   };
 }
 
-/** Walks issuerCertificate links from the leaf; true when one of them is the CA. */
-function chainReaches(leaf: DetailedPeerCertificate, fingerprint: string): boolean {
+/** Walks issuerCertificate links from the leaf; true when one of them is one of the CAs (by SHA-256 fingerprint). */
+export function chainReaches(leaf: DetailedPeerCertificate, fingerprints: ReadonlySet<string>): boolean {
   const seen = new Set<string>();
   let cert: DetailedPeerCertificate | undefined = leaf;
   while (cert && !seen.has(cert.fingerprint256)) {
-    if (cert.fingerprint256 === fingerprint) return true;
+    if (fingerprints.has(cert.fingerprint256)) return true;
     seen.add(cert.fingerprint256);
     cert = cert.issuerCertificate;
   }

@@ -4,7 +4,7 @@
  * admin kubeconfig helpers make a data directory ready to serve TLS.
  */
 export * from './types.js';
-export { ADMIN_TOKEN_FILE, adminTokenAuthenticator, ensureAdminToken } from './admin-token.js';
+export { ADMIN_TOKEN_FILE, adminTokenAuthenticator, ensureAdminToken, ensureShardToken, SHARD_TOKEN_FILE, SHARD_USER } from './admin-token.js';
 export { CachedAuthenticator, type TokenCacheOptions } from './token-cache.js';
 export { bearerToken, WEBSOCKET_TOKEN_PROTOCOL_PREFIX } from './bearer.js';
 export { ANONYMOUS, NO_CREDENTIALS, unionAuthenticator, withAuthenticatedGroup, type AuthDecision, type UnionAuthenticator, type UnionOptions } from './union.js';
@@ -42,6 +42,18 @@ export {
   type ServiceAccountAuthenticatorOptions,
 } from './service-account-authenticator.js';
 export { clientCertAuthenticator, subjectNames } from './client-cert.js';
+export {
+  certificatesOf,
+  FRONT_PROXY_USER,
+  REMOTE_EXTRA_HEADER_PREFIX,
+  REMOTE_GROUP_HEADER,
+  REMOTE_USER_HEADER,
+  remoteUser,
+  remoteUserHeaders,
+  requestHeaderAuthenticator,
+  type RequestHeaderAuthenticator,
+  type RequestHeaderOptions,
+} from './request-header.js';
 export {
   CA_NAME,
   DEFAULT_ADMIN,
