@@ -7,12 +7,19 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { AuthUser } from '../auth/index.js';
+import { asAuthenticated } from './authentication.js';
 
 /** A shard as the proxy dials it. */
 export interface Upstream {
   /** Scheme, host and port. */
   origin: string;
   agent: http.Agent;
+  /**
+   * The agent presents the front proxy's client certificate, so the shard takes the user from
+   * X-Remote-* headers (request-header authentication); without it the client's credentials go on.
+   */
+  identifies?: boolean;
 }
 
 /** RFC 9110's connection-specific headers, which name this hop only and are never forwarded. */
@@ -43,9 +50,11 @@ export function forwardedHeaders(req: IncomingMessage, keepUpgrade = false): Inc
   return out;
 }
 
-function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders): http.ClientRequest {
+/** `user`: who the proxy authenticated the client as, passed on when the upstream takes it from the proxy. */
+function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders, user: AuthUser | undefined): http.ClientRequest {
   const request = upstream.origin.startsWith('https:') ? https.request : http.request;
-  return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers, agent: upstream.agent });
+  const sent = user && upstream.identifies ? asAuthenticated(headers, user) : headers;
+  return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers: sent, agent: upstream.agent });
 }
 
 /**
@@ -53,8 +62,8 @@ function open(upstream: Upstream, req: IncomingMessage, path: string, headers: I
  * cannot be reached before anything was sent; a connection lost midway ends the client's too, so
  * a watch client re-watches as it would after a shard restart.
  */
-export function forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, path: string, unavailable: (err: Error) => void): void {
-  const out = open(upstream, req, path, forwardedHeaders(req));
+export function forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, path: string, unavailable: (err: Error) => void, user?: AuthUser): void {
+  const out = open(upstream, req, path, forwardedHeaders(req), user);
   out.on('response', (answer) => {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
@@ -92,8 +101,16 @@ function head(status: number, message: string, headers: IncomingHttpHeaders | Re
  * A WebSocket upgrade: asked of the shard with the client's headers; once the shard answers 101,
  * the two sockets are joined. Any other answer is relayed as it is and the client's socket ends.
  */
-export function forwardUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer, upstream: Upstream, path: string, unavailable: (err: Error) => void): void {
-  const out = open(upstream, req, path, forwardedHeaders(req, true));
+export function forwardUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  upgradeHead: Buffer,
+  upstream: Upstream,
+  path: string,
+  unavailable: (err: Error) => void,
+  user?: AuthUser,
+): void {
+  const out = open(upstream, req, path, forwardedHeaders(req, true), user);
   out.on('upgrade', (answer, shardSocket, shardHead) => {
     socket.write(head(101, answer.statusMessage ?? 'Switching Protocols', answer.headers));
     if (shardHead.length > 0) socket.write(shardHead);

@@ -8,7 +8,7 @@ export { ADMIN_TOKEN_FILE, adminTokenAuthenticator, ensureAdminToken, ensureShar
 export { CachedAuthenticator, type TokenCacheOptions } from './token-cache.js';
 export { bearerToken, WEBSOCKET_TOKEN_PROTOCOL_PREFIX } from './bearer.js';
 export { ANONYMOUS, NO_CREDENTIALS, unionAuthenticator, withAuthenticatedGroup, type AuthDecision, type UnionAuthenticator, type UnionOptions } from './union.js';
-export { hashToken, INVALID_TOKEN, parseTokenFile, TokenFileAuthenticator, tokenFileAuthenticator, TokenFileError } from './token-file.js';
+export { followTokenFile, hashToken, INVALID_TOKEN, parseTokenFile, TOKEN_FILE_POLL_MS, TokenFileAuthenticator, tokenFileAuthenticator, TokenFileError } from './token-file.js';
 export {
   keyId,
   loadServiceAccountKeys,

@@ -136,3 +136,20 @@ export class TokenFileAuthenticator implements Authenticator {
 }
 
 export const tokenFileAuthenticator = (file: string): TokenFileAuthenticator => new TokenFileAuthenticator(file);
+
+/** How often a followed token file's modification time is looked at. */
+export const TOKEN_FILE_POLL_MS = 1000;
+
+/**
+ * Calls `changed` whenever the file's mtime, size or inode changes; returns what stops following.
+ * Polled rather than fs.watch: editors replace files by rename, which a watch on the old inode
+ * would miss. `changed` reloads (a broken edit keeps the tokens loaded before: reload()).
+ */
+export function followTokenFile(file: string, changed: () => void): () => void {
+  const listener = (now: fs.Stats, before: fs.Stats): void => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
+    changed();
+  };
+  fs.watchFile(file, { interval: TOKEN_FILE_POLL_MS, persistent: false }, listener);
+  return () => fs.unwatchFile(file, listener);
+}
