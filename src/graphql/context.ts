@@ -38,6 +38,28 @@ export interface GraphQLContext {
   userAgent?: string;
   /** Epoch milliseconds after which the operation may not call the registry any more. */
   deadline?: number;
+  /** Set while a query runs whose result may be kept (result-cache.ts): what its resolvers read. */
+  reads?: ReadLog;
+}
+
+/**
+ * What an operation read, for its result to be served again: every registry call and check its
+ * resolvers made is counted, and those that can tell later whether what they read has changed
+ * are kept. A result is only kept when every call was.
+ */
+export interface ReadLog {
+  calls: number;
+  kept: KeptRead[];
+  /** Set by a field whose value changes without a registry write (the store's revision). */
+  volatile?: boolean;
+}
+
+export interface KeptRead {
+  /** What was authorized before the read: checked again for each caller served the result. */
+  type: AuthorizedType;
+  asked: Asked;
+  /** Whether what was read is still what a read now returns. */
+  unchanged: () => boolean;
 }
 
 /**
@@ -55,7 +77,8 @@ export function requestContext(ctx: GraphQLContext, type?: AuthorizedType & Pick
   if (ctx.deadline !== undefined && Date.now() > ctx.deadline) {
     throw new GraphQLError('the operation ran past its deadline', { extensions: { code: 'TIMEOUT' } });
   }
-  authorize(ctx, type, asked);
+  if (ctx.reads) ctx.reads.calls++;
+  check(ctx, type, asked);
   const warning = type?.deprecationWarning;
   if (warning && !ctx.warnings.includes(warning)) ctx.warnings.push(warning);
   return { cluster: ctx.cluster, warnings: ctx.warnings, ...(ctx.user ? { user: ctx.user } : {}), ...(type && asked ? ctx.scope?.(type, asked.verb) : {}) };
@@ -67,6 +90,11 @@ export function requestContext(ctx: GraphQLContext, type?: AuthorizedType & Pick
  * followed by a registry call of its own (a subscription's initial list).
  */
 export function authorize(ctx: GraphQLContext, type: AuthorizedType | undefined, asked: Asked | undefined): void {
+  if (ctx.reads) ctx.reads.calls++;
+  check(ctx, type, asked);
+}
+
+function check(ctx: GraphQLContext, type: AuthorizedType | undefined, asked: Asked | undefined): void {
   if (!ctx.access) return;
   if (!ctx.user) throw new ApiError('Unauthorized', UNAUTHORIZED_MESSAGE, {});
   if (!type || !asked) throw new Error('a registry call without a resource cannot be authorized');

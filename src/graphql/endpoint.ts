@@ -41,6 +41,7 @@ import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGra
 import { jitExecute } from './jit-execute.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
 import { PreparedDocuments } from './prepared.js';
+import { ResultCache } from './result-cache.js';
 import { subscribeSharing } from './shared-events.js';
 import { visibleSchema } from './visibility.js';
 import type { WsLimits } from './ws-transport.js';
@@ -238,7 +239,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
   // Persisted operations work on yoga's parameter hooks, which the lean path does not run.
   const lean: LeanDeps<ServerContext> | undefined = persisted
     ? undefined
-    : { yoga, onUnexpected: (err) => deps.log.error({ args: [err] }, 'graphql'), prepared: new PreparedDocuments(), contextFor, timeoutMs: settings.timeoutMs };
+    : { yoga, onUnexpected: (err) => deps.log.error({ args: [err] }, 'graphql'), prepared: new PreparedDocuments(), results: new ResultCache(), contextFor, timeoutMs: settings.timeoutMs };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxBodyBytes, WebSocket: payloadLimitedWebSocket(settings.maxBodyBytes) });
   const connections = new WeakMap<IncomingMessage, Connection>();

@@ -18,11 +18,12 @@
  * processing, as the same bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { maskError, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLContext } from './context.js';
 import { MASKED_MESSAGE } from './errors.js';
 import { executePrepared, type PreparedDocuments } from './prepared.js';
+import type { ResultCache } from './result-cache.js';
 
 /** The GraphQL parameters of a request, as yoga's request parsers produce them. */
 export interface LeanParams {
@@ -130,6 +131,12 @@ export interface LeanDeps<TServerContext extends { schema: GraphQLSchema }> {
   onUnexpected: (err: unknown) => void;
   /** The documents that run prepared, without envelop. */
   prepared: PreparedDocuments;
+  /**
+   * Results of prepared queries kept while what they read is unchanged. Only for schemas whose
+   * resolvers read nothing but the registry through the context (compiled schemas): a result that
+   * made no registry call is kept as it is.
+   */
+  results?: ResultCache;
   /** What yoga's `context` option adds to the server context (the context factory). */
   contextFor: (where: TServerContext, userAgent: string | null) => GraphQLContext;
   /** The execution-timeout plugin's deadline. */
@@ -157,10 +164,26 @@ export async function serveLean<TServerContext extends { schema: GraphQLSchema }
   const mask = (err: unknown): GraphQLError => masked(err, deps.onUnexpected);
   const prepared = deps.prepared.get(where.schema, params.query);
   if (prepared) {
-    if (!runs(prepared, params.operationName, method)) return false;
+    const operation = runs(prepared, params.operationName, method);
+    if (!operation) return false;
     // The context as envelop would build it: the server context, then the factory's additions.
     const context = { ...where, ...deps.contextFor(where, req.headers['user-agent'] ?? null) };
+    const key = { schema: where.schema, document: prepared, operationName: params.operationName, variables: params.variables };
+    const kept = deps.results?.get(key, context);
+    if (kept) {
+      writeJson(res, kept, mediaType);
+      return true;
+    }
+    const reads = deps.results?.record(context, operation.operation === 'query');
     const result = await executePrepared({ schema: where.schema, document: prepared, operationName: params.operationName, variables: params.variables, context, timeoutMs: deps.timeoutMs, mask });
+    if (reads && !result.errors?.length) {
+      const body = Buffer.from(JSON.stringify(result));
+      deps.results?.put(key, context, reads, result, body);
+      if (result.extensions?.['http'] === undefined) {
+        writeJson(res, body, mediaType);
+        return true;
+      }
+    }
     await writeResult(res, result, yoga.fetchAPI, mediaType);
     return true;
   }
@@ -190,10 +213,10 @@ export async function serveLean<TServerContext extends { schema: GraphQLSchema }
   return true;
 }
 
-/** Whether this path runs the document's operation: a query, or a mutation sent by POST. */
-function runs(document: DocumentNode, operationName: string | undefined, method: string | undefined): boolean {
+/** The document's operation when this path runs it: a query, or a mutation sent by POST. */
+function runs(document: DocumentNode, operationName: string | undefined, method: string | undefined): OperationDefinitionNode | undefined {
   const operation = getOperationAST(document, operationName);
-  return !!operation && operation.operation !== 'subscription' && (method !== 'GET' || operation.operation === 'query');
+  return operation && operation.operation !== 'subscription' && (method !== 'GET' || operation.operation === 'query') ? operation : undefined;
 }
 
 /**
@@ -203,9 +226,7 @@ function runs(document: DocumentNode, operationName: string | undefined, method:
  */
 async function writeResult(res: ServerResponse, result: ExecutionResult, fetchAPI: YogaServerInstance<object, object>['fetchAPI'], mediaType: string): Promise<void> {
   if (!result.errors?.length && result.extensions?.['http'] === undefined) {
-    const text = JSON.stringify(result);
-    res.writeHead(200, { 'content-type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    writeJson(res, JSON.stringify(result), mediaType);
     return;
   }
   const response = await processRegularResult(result, fetchAPI, mediaType);
@@ -215,6 +236,12 @@ async function writeResult(res: ServerResponse, result: ExecutionResult, fetchAP
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(response.status, headers);
   res.end(text);
+}
+
+/** A 200 of a result's JSON without errors, as yoga's `processRegularResult` writes it. */
+function writeJson(res: ServerResponse, body: string | Buffer, mediaType: string): void {
+  res.writeHead(200, { 'content-type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** yoga's default masking (the endpoint configures none): GraphQL errors of our own pass, anything else is logged and masked. */

@@ -11,7 +11,8 @@ import type { ObjectRef } from '@pothos/core';
 import { errors, type ListResponse, type ResourceType } from '../registry/index.js';
 import type { Builder, Types } from './builder.js';
 import { selectedName } from '../auth/index.js';
-import { requestContext } from './context.js';
+import { requestContext, type GraphQLContext } from './context.js';
+import { readList } from './list-read.js';
 import { registryCall } from './errors.js';
 import { readGuard } from './field-guards.js';
 import { listIdentity, type ResourceFields, type SchemaLayout, type VersionLayout } from './layout.js';
@@ -27,7 +28,11 @@ const CONTAINER: Container = {};
 // keep the builder's scope (the field builder, the types' refs: the whole build) with the schema.
 const container = (): Container => CONTAINER;
 const listItems = (r: ListResponse): ListResponse['items'] => r.items;
-const listResourceVersion = (r: ListResponse): string => r.resourceVersion;
+// The store's revision moves with every write to any range: a result showing it is not kept.
+const listResourceVersion = (r: ListResponse, _args: unknown, ctx: GraphQLContext): string => {
+  if (ctx.reads) ctx.reads.volatile = true;
+  return r.resourceVersion;
+};
 const listContinue = (r: ListResponse): string | null => r.continue ?? null;
 const listRemaining = (r: ListResponse): number | null => r.remainingItemCount ?? null;
 type ContainerRef = ObjectRef<Types, Container>;
@@ -118,7 +123,8 @@ function listField(t: Fields, r: ResourceFields, list: ObjectRef<Types, ListResp
       const namespace = 'namespace' in args && typeof args.namespace === 'string' ? args.namespace : undefined;
       return registryCall(async () => {
         const sort = args.sortBy != null ? sortRequest(plan, args.sortBy, args.sortOrder === 'DESC' ? 'DESC' : 'ASC', args.limit, args.continue) : undefined;
-        const page = await ctx.registry.list(requestContext(ctx, rt, { verb: 'list', namespace, name: selectedName(args.fieldSelector) }), rt, {
+        const asked = { verb: 'list', namespace, name: selectedName(args.fieldSelector) } as const;
+        const page = await readList(ctx, requestContext(ctx, rt, asked), rt, asked, {
           ...(namespace !== undefined ? { namespace } : {}),
           ...(args.labelSelector != null ? { labelSelector: args.labelSelector } : {}),
           ...(args.fieldSelector != null ? { fieldSelector: args.fieldSelector } : {}),

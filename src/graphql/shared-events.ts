@@ -25,15 +25,8 @@ import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type { KubeObject } from '../meta/index.js';
 import type { RegistryWatchEvent } from '../registry/index.js';
 import type { GraphQLContext } from './context.js';
+import { idOf } from './object-ids.js';
 
-/** Small ids for the shared objects a key names (schemas and parsed documents are cached upstream, so each is one object). */
-const ids = new WeakMap<object, number>();
-let nextId = 0;
-const idOf = (o: object): number => {
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = ++nextId));
-  return id;
-};
 
 const userKeys = new WeakMap<object, string>();
 function userKey(ctx: GraphQLContext): string {

@@ -115,6 +115,8 @@ export interface ListResponse {
 export interface JsonListResponse extends Omit<ListResponse, 'items'> {
   /** Shared between readers of the same unchanged list: never change it. */
   items: readonly string[];
+  /** Set for a whole current list: `listVersion` answers the same while the list is unchanged. */
+  version?: string;
 }
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -226,18 +228,40 @@ export class Registry {
    */
   async listJson(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<JsonListResponse | undefined> {
     createOnly(t);
-    const listJson = this.store.listJson?.bind(this.store);
-    if (!listJson || query.labelSelector || query.fieldSelector || ctx.visible || t.storedAs || (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS)) return undefined;
+    // A bad query is refused here as `list` would refuse it, not after the reader turns to `list`.
     const opts = parseListQuery(t, query);
+    const listJson = this.store.listJson?.bind(this.store);
+    if (!listJson || !this.servesStoredJson(ctx, t, query)) return undefined;
     try {
       const r = await listJson({ cluster: ctx.cluster, resource: storageResource(t), ...opts });
       const out: JsonListResponse = { items: servedList(r.items, r.clusters), resourceVersion: String(r.revision) };
+      if (r.version !== undefined) out.version = r.version;
       if (r.continue) out.continue = r.continue;
       if (r.remainingItemCount !== undefined) out.remainingItemCount = r.remainingItemCount;
       return out;
     } catch (e) {
       throw fromStorage(e, t, '');
     }
+  }
+
+  /**
+   * What `listJson` of the same list would carry as its `version` now (without reading the list),
+   * or undefined when it would carry none: a result made from the list is still current while
+   * this answers the version it was made from.
+   */
+  listVersion(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): string | undefined {
+    createOnly(t);
+    if (!this.store.listVersion || !this.servesStoredJson(ctx, t, query)) return undefined;
+    try {
+      return this.store.listVersion({ cluster: ctx.cluster, resource: storageResource(t), ...parseListQuery(t, query) });
+    } catch (e) {
+      throw fromStorage(e, t, '');
+    }
+  }
+
+  /** Whether a list is the objects as stored: no selectors, no partial view, no shared objects, no other stored shape. */
+  private servesStoredJson(ctx: RequestContext, t: ResourceType, query: ListQuery): boolean {
+    return !(query.labelSelector || query.fieldSelector || ctx.visible || t.storedAs || (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS));
   }
 
   /**

@@ -69,6 +69,12 @@ export interface JsonListResult extends Omit<ListResult, 'items' | 'clusters'> {
   items: readonly string[];
   /** The logical cluster of each item, index for index. */
   clusters: readonly string[];
+  /**
+   * Set when the page is the whole current list of one cluster's range: what `listVersion` answers
+   * for the same options for as long as nothing in the range changes (a result made from the list
+   * may be served again while it does).
+   */
+  version?: string;
 }
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -147,6 +153,11 @@ export interface Store {
    * pass it on (a REST list without selectors). Optional: a backend without it is read with `list`.
    */
   listJson?(options: ListOptions): Promise<JsonListResult>;
+  /**
+   * The `version` a `listJson` of `options` would carry now, without reading the list; undefined
+   * when that list would carry none. Only with `listJson`.
+   */
+  listVersion?(options: ListOptions): string | undefined;
   /**
    * Fails with AlreadyExists, or with ContainerGone when `options.requires` names a key that does
    * not exist at the moment the write commits. Returns the stored object with its resourceVersion.

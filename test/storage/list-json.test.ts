@@ -35,7 +35,11 @@ afterAll(() => store.close());
 async function both(options: ListOptions, s: EmbeddedStore = store): Promise<void> {
   const objects = await s.list(options);
   const json = await s.listJson(options);
-  const { items, clusters, ...rest } = json;
+  const { items, clusters, version, ...rest } = json;
+  // A whole current list carries the version listVersion answers; pages and past revisions none.
+  expect(version).toBe(s.listVersion(options));
+  const whole = !options.continue && options.revision === undefined && options.cluster !== ALL_CLUSTERS && !options.labelSelector && !options.visible && !objects.continue;
+  expect(version === undefined).toBe(!whole);
   expect(items.map((text) => JSON.parse(text) as unknown)).toEqual(objects.items);
   expect(items).toEqual(objects.items.map((o) => JSON.stringify(o)));
   expect(clusters).toEqual(objects.clusters ?? objects.items.map(() => options.cluster));
@@ -69,17 +73,20 @@ it('hands out a whole list again while its range is unchanged, and reads it agai
     const names = async (o: ListOptions) => (await s.listJson(o)).items.map((t) => (JSON.parse(t) as KubeObject).metadata.name);
     const first = await s.listJson(n1);
     expect((await s.listJson(n1)).items).toBe(first.items);
+    expect(s.listVersion(n1)).toBe(first.version);
     expect((await s.listJson({ ...n1, limit: 3 })).items).toBe(first.items);
     // A write elsewhere changes the revision, not the range.
     await s.create({ ...key('n1', 'x'), cluster: 'other' }, cm('other', 'n1', 'x', 0));
     const again = await s.listJson(n1);
     expect(again.items).toBe(first.items);
     expect(again.revision).toBe(s.revision);
+    expect(s.listVersion(n1)).toBe(first.version);
     await both(n1, s);
     await both(all, s);
     // Each kind of write to the range is seen at once.
     await s.update(key('n1', 'b'), { ...cm('k', 'n1', 'b', 0), data: { v: 'changed' } });
     expect((await s.listJson(n1)).items).not.toBe(first.items);
+    expect(s.listVersion(n1)).not.toBe(first.version);
     expect((await s.listJson(n1)).items.some((t) => t.includes('changed'))).toBe(true);
     await s.delete(key('n1', 'a'));
     expect(await names(n1)).toEqual(['b', 'c']);

@@ -38,7 +38,7 @@ import { traceStore } from '../store-tracing.js';
 import { WatchHub } from '../watch-hub.js';
 import { changeEvent, checkKey, checkPreconditions, stamp } from '../write-rules.js';
 import { openDatabase, prepareStatements, truncateWal, unwritableReason, type ChangeRow, type Statements } from './database.js';
-import { JsonListCache } from './json-list-cache.js';
+import { JsonListCache, type RangeState } from './json-list-cache.js';
 import { ListQueries, START, type PageRow, type ScanShape } from './list-query.js';
 
 export interface EmbeddedStoreOptions {
@@ -193,19 +193,35 @@ export class EmbeddedStore implements Store {
 
   async listJson(options: ListOptions): Promise<JsonListResult> {
     const read = () => this.page(options, (text) => text, (text) => JSON.parse(text) as KubeObject);
-    // Only a whole current list of one cluster's range is kept: pages, past revisions, selectors
-    // and lists across clusters are read each time.
-    if (options.continue || options.revision !== undefined || options.cluster === ALL_CLUSTERS || !filtersNothing(options)) return read();
+    const range = this.wholeRange(options);
+    if (!range) return read();
+    const version = `${range.state.count}:${range.state.maxRevision ?? ''}`;
+    const kept = this.jsonLists.get(range.key, range.state);
+    if (kept) return { items: kept.items, clusters: kept.clusters, revision: this.rev, version };
+    const result = read();
+    if (result.continue) return result;
+    this.jsonLists.put(range.key, range.state, result.items, result.clusters);
+    return { ...result, version };
+  }
+
+  listVersion(options: ListOptions): string | undefined {
+    const range = this.wholeRange(options);
+    return range && `${range.state.count}:${range.state.maxRevision ?? ''}`;
+  }
+
+  /**
+   * The range `options` lists whole and current, with its state now; undefined for pages, past
+   * revisions, selectors and lists across clusters, which are read each time.
+   */
+  private wholeRange(options: ListOptions): { key: string; state: RangeState } | undefined {
+    if (options.continue || options.revision !== undefined || options.cluster === ALL_CLUSTERS || !filtersNothing(options)) return undefined;
     this.checkOpen();
     // The first page of a long list is read as a page, without reading every row's revision first.
-    if (options.limit !== undefined && options.limit > 0 && this.lists.rangeCount(options.cluster, options.resource, options.namespace) > options.limit) return read();
-    const state = this.lists.rangeState(options.cluster, options.resource, options.namespace);
-    const key = JSON.stringify([options.cluster, options.resource, options.namespace ?? null]);
-    const kept = this.jsonLists.get(key, state);
-    if (kept) return { items: kept.items, clusters: kept.clusters, revision: this.rev };
-    const result = read();
-    if (!result.continue) this.jsonLists.put(key, state, result.items, result.clusters);
-    return result;
+    if (options.limit !== undefined && options.limit > 0 && this.lists.rangeCount(options.cluster, options.resource, options.namespace) > options.limit) return undefined;
+    return {
+      key: JSON.stringify([options.cluster, options.resource, options.namespace ?? null]),
+      state: this.lists.rangeState(options.cluster, options.resource, options.namespace),
+    };
   }
 
   /**
