@@ -18,6 +18,8 @@ const forbidden = {
   admission: ['kube', 'graphql', 'server'],
   // The front proxy routes by an index of the shards' objects; it keeps no store and serves no API.
   proxy: ['storage', 'registry', 'apis', 'kube', 'graphql', 'server', 'controllers', 'crd', 'apiexports', 'admission'],
+  // What shards know of each other, by their HTTP API: below the proxy and the server, beside the SDK.
+  shards: ['storage', 'registry', 'apis', 'kube', 'graphql', 'server', 'controllers', 'crd', 'apiexports', 'admission', 'proxy'],
   // Tooling over the layers: the SDL converter reads the CRD and GraphQL layers; the CLI speaks
   // HTTP to a server, never into its serving parts.
   sdl: ['kube', 'server'],

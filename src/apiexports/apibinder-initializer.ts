@@ -25,6 +25,7 @@ import {
   TYPE_ANNOTATION,
   typeSpecOf,
   type ClusterResolver,
+  type OtherShards,
   type WorkspaceTypeRules,
 } from '../tenancy/index.js';
 import { isTrue, setCondition, type ConditionUpdate } from './conditions.js';
@@ -62,6 +63,8 @@ export interface ApiBinderInitializerOptions {
   registry: Registry;
   resolver: ClusterResolver;
   rules: WorkspaceTypeRules;
+  /** The installation's other shards: a default binding's export may be held by one of them. */
+  others?: OtherShards;
   log?: ControllerLog;
   /** Logical clusters initialized at once (default 16). */
   concurrency?: number;
@@ -272,7 +275,8 @@ export class ApiBinderInitializer {
   /** The export a default binding names, read from the store (the watch-fed catalog may not have it yet). */
   private async exportOf(w: Wanted): Promise<KubeObject | undefined> {
     const exportCluster = await this.options.resolver.resolve(w.path);
-    return exportCluster ? this.store.get({ cluster: exportCluster, resource: EXPORT_RESOURCE, namespace: '', name: w.exportName }) : undefined;
+    if (!exportCluster) return undefined;
+    return (await this.store.get({ cluster: exportCluster, resource: EXPORT_RESOURCE, namespace: '', name: w.exportName })) ?? this.options.others?.get('apiexports', exportCluster, w.exportName);
   }
 
   /** Sets the LogicalCluster's `WorkspaceAPIBindingsInitialized` condition (no write when it reads the same). */

@@ -12,7 +12,7 @@ import type { ApiSet } from '../apis/index.js';
 import { deleteEvery, describeError, getIfExists, rewrite, silentLog, thisObject, WatchLoop, withoutFinalizer, WorkQueue, type ControllerLog, type Outcome } from '../controllers/index.js';
 import { deepEqual, type KubeObject } from '../meta/index.js';
 import { groupResource, SYSTEM_USER, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
-import type { ClusterResolver } from '../tenancy/index.js';
+import type { ClusterResolver, OtherShards } from '../tenancy/index.js';
 import type { WatchEvent } from '../storage/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 import { boundStorageResource } from './bound-types.js';
@@ -39,6 +39,8 @@ export interface BindingControllerOptions {
   /** The consumer's whole API set: built-ins, CRDs and bound resources. */
   apiSet(cluster: string): Promise<ApiSet>;
   bindings: BindingCatalog;
+  /** The installation's other shards: an export one of them holds is read from its replica. */
+  others?: OtherShards;
   /** Told when an export gained or lost a bound consumer (its endpoint slices list it then). */
   onConsumersChanged?(exportCluster: string, exportName: string): void;
   log?: ControllerLog;
@@ -205,7 +207,10 @@ export class BindingController {
     const path = ref.path || cluster;
     const exportCluster = await this.options.resolver.resolve(path);
     const exportCtx: RequestContext = { cluster: exportCluster ?? '', user: SYSTEM_USER };
-    const exp = exportCluster ? await getIfExists(this.options.registry, exportCtx, apiExports, undefined, ref.name) : undefined;
+    const others = this.options.others;
+    const exp = exportCluster
+      ? ((await getIfExists(this.options.registry, exportCtx, apiExports, undefined, ref.name)) ?? others?.get('apiexports', exportCluster, ref.name))
+      : undefined;
     if (!exportCluster || !exp) return invalid('APIExportNotFound', `APIExport ${path}|${ref.name} not found`, true);
     const identityHash = exportStatusOf(exp).identityHash;
     if (!identityHash) {
@@ -214,7 +219,10 @@ export class BindingController {
     const schemas: KubeObject[] = [];
     for (const r of exportSpecOf(exp).resources ?? []) {
       // Schemas never change (their spec is immutable): the watch-fed catalog's copy is as good as a read.
-      const schema = this.options.bindings.schema(exportCluster, r.schema) ?? (await getIfExists(this.options.registry, exportCtx, apiResourceSchemas, undefined, r.schema));
+      const schema =
+        this.options.bindings.schema(exportCluster, r.schema) ??
+        (await getIfExists(this.options.registry, exportCtx, apiResourceSchemas, undefined, r.schema)) ??
+        others?.get('apiresourceschemas', exportCluster, r.schema);
       if (!schema) {
         return {
           ...invalid('InternalError', `Invalid APIExport. Please contact the APIExport owner to resolve: APIResourceSchema "${r.schema}" not found`, true),

@@ -6,7 +6,7 @@
 import type { ApiSet } from '../apis/index.js';
 import type { ControllerLog, RunningControllers } from '../controllers/index.js';
 import type { Registry } from '../registry/index.js';
-import type { ClusterResolver, WorkspaceTypeRules } from '../tenancy/index.js';
+import { withOtherShards, type ClusterResolver, type OtherShards, type WorkspaceTypeRules } from '../tenancy/index.js';
 import { ApiBinderInitializer } from './apibinder-initializer.js';
 import { BindingCatalog } from './binding-catalog.js';
 import { BindingController } from './binding-controller.js';
@@ -34,12 +34,16 @@ export interface ApiControllersOptions {
   apiSet(cluster: string): Promise<ApiSet>;
   /** The provider view's URL of an export (endpoint slices list it). */
   viewUrl(exportCluster: string, exportName: string): string;
+  /** The installation's other shards, whose exports workspaces here may bind (docs/shards.md). */
+  others?: OtherShards;
   log?: ControllerLog;
 }
 
 /** The export, binding and endpoint-slice controllers and the default-bindings initializer, on wildcard watches. */
 export function startApiControllers(options: ApiControllersOptions): RunningControllers {
-  const { registry, resolver, bindings, log } = options;
+  const { registry, bindings, log, others } = options;
+  // Exports are found here first, then on the other shards (their replicas).
+  const resolver = withOtherShards(options.resolver, others);
   const common = { registry, ...(log ? { log } : {}) };
   const exports = new ExportController(common);
   const slices = new EndpointSliceController({
@@ -52,10 +56,11 @@ export function startApiControllers(options: ApiControllersOptions): RunningCont
     ...common,
     resolver,
     bindings,
+    ...(others ? { others } : {}),
     apiSet: options.apiSet,
     onConsumersChanged: (_cluster, name) => slices.exportChanged(name),
   });
-  const initializer = new ApiBinderInitializer({ ...common, resolver, rules: options.rules });
+  const initializer = new ApiBinderInitializer({ ...common, resolver, rules: options.rules, ...(others ? { others } : {}) });
   const all = [exports, slices, binder, initializer];
   return {
     synced: Promise.all(all.map((c) => c.synced)).then(() => undefined),

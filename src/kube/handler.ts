@@ -8,9 +8,9 @@ import type { Logger } from 'pino';
 import type { ApiCatalog } from '../apis/index.js';
 import { VIEW_PATH_PREFIX, type ProviderViews } from '../apiexports/index.js';
 import { impersonationHeaders, type AccessControl, type Sessions } from '../auth/index.js';
-import { ApiError, errors, type Registry } from '../registry/index.js';
+import { ApiError, errors, SYSTEM_MASTERS, type Registry } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
-import { HOME_NAME, homeNotReady, ROOT_CLUSTER, type ClusterResolver, type HomeWorkspaces } from '../tenancy/index.js';
+import { HOME_NAME, homeNotReady, isValidPath, ROOT_CLUSTER, type ClusterResolver, type HomeWorkspaces } from '../tenancy/index.js';
 import { requestAttributes } from './attributes.js';
 import { serveEveryCluster } from './every-cluster.js';
 import { sendObject } from './respond.js';
@@ -69,7 +69,7 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       await serveEveryCluster(deps, req, res, url, user, info);
       return true;
     }
-    const resolved = await deps.resolver.resolve(clusterRef);
+    const resolved = (await deps.resolver.resolve(clusterRef)) ?? placedHere(clusterRef, info, user);
     if (deps.home && deps.access && user && resolved === ROOT_CLUSTER && isHomeRequest(info)) {
       // Before the entry check, as kcp's filter: asking for one's home needs no access to root, only `create workspaces/~` there.
       deps.access.authorize(ROOT_CLUSTER, requestAttributes(user, { ...info, verb: 'create' }, 'POST', m[2] ?? '/', url.searchParams));
@@ -106,6 +106,16 @@ export function kubeHandler(deps: KubeHandlerDeps) {
  * keep them, and client-go strips its own server URL's prefix, written with ':', from the OpenAPI
  * index's links before following them); anything else in a segment is escaped.
  */
+/**
+ * Another shard's scheduler placing a logical cluster here (docs/shards.md): the LogicalCluster
+ * is created in a cluster that does not exist yet. Only `system:masters` (the shards' own
+ * identity) may; anyone else learns the workspace does not exist.
+ */
+function placedHere(clusterRef: string, info: RequestInfo, user: { groups: readonly string[] } | undefined): string | undefined {
+  const placing = info.kind === 'resource' && info.verb === 'create' && info.group === 'core.kcp.io' && info.resource === 'logicalclusters' && !info.subresource;
+  return placing && user?.groups.includes(SYSTEM_MASTERS) && !clusterRef.includes(':') && isValidPath(clusterRef) ? clusterRef : undefined;
+}
+
 /** `GET workspaces/~` of tenancy.kcp.io: what `kubectl ws` asks for the user's home. */
 const isHomeRequest = (info: RequestInfo): info is Extract<RequestInfo, { kind: 'resource' }> =>
   info.kind === 'resource' && info.verb === 'get' && info.group === 'tenancy.kcp.io' && info.resource === 'workspaces' && info.name === HOME_NAME && !info.subresource;

@@ -13,8 +13,7 @@ import type { Duplex } from 'node:stream';
 import { listenUrl } from '../meta/index.js';
 import { agentFor, type Connection } from '../sdk/index.js';
 import { forward, forwardUpgrade, type Upstream } from './forward.js';
-import { PathIndex } from './path-index.js';
-import { ShardFeeds, type FeedLog } from './shard-feeds.js';
+import { PathIndex, ShardFeeds, type FeedLog } from '../shards/index.js';
 
 export interface FrontProxyOptions {
   port: number;
@@ -48,7 +47,7 @@ export class FrontProxy {
   url = '';
 
   constructor(private readonly options: FrontProxyOptions) {
-    this.feeds = new ShardFeeds(this.index, options.root, options.log);
+    this.feeds = new ShardFeeds(this.index, { connection: options.root, log: options.log });
     this.root = { origin: new URL(options.root.server).origin, agent: agentFor(options.root) };
   }
 

@@ -15,6 +15,8 @@ import {
   Authorizer,
   clientCertAuthenticator,
   ensureAdminToken,
+  ensureShardToken,
+  SHARD_USER,
   loadServiceAccountKeys,
   rbacEscalationGuard,
   RbacIndex,
@@ -58,6 +60,8 @@ export class ServerAuth {
   readonly access: AccessControl;
   readonly sessions: Sessions;
   readonly adminToken: string;
+  /** What this shard presents to the other shards of its installation (system:masters; docs/shards.md). */
+  readonly shardToken: string;
   readonly tokens: ServiceAccountTokens;
   readonly authorizer: Authorizer | undefined;
   private readonly index: RbacIndex | undefined;
@@ -74,16 +78,17 @@ export class ServerAuth {
   private clientCerts: Authenticator | undefined;
 
   constructor(
-    private readonly deps: { store: Store; registry: Registry; dataDir: string; log: Logger },
+    private readonly deps: { store: Store; registry: Registry; dataDir: string; pkiDir: string; log: Logger },
     settings: AuthSettings,
   ) {
-    this.adminToken = ensureAdminToken(deps.dataDir);
-    this.tokens = new ServiceAccountTokens({ keys: loadServiceAccountKeys(deps.dataDir) });
+    this.adminToken = ensureAdminToken(deps.dataDir, deps.pkiDir);
+    this.shardToken = ensureShardToken(deps.pkiDir);
+    this.tokens = new ServiceAccountTokens({ keys: loadServiceAccountKeys(deps.dataDir, deps.pkiDir) });
     // 'mark', as kcp: a token works for authentication anywhere, and the authorizer treats its
     // account as foreign outside its own workspace — so a request there is a 403, not a 401.
     this.serviceAccounts = new ServiceAccountAuthenticator({ tokens: this.tokens, registry: deps.registry, crossCluster: 'mark' });
     this.tokenFile = settings.tokenFile ? new TokenFileAuthenticator(settings.tokenFile) : undefined;
-    const authenticators: Authenticator[] = [adminTokenAuthenticator(this.adminToken), this.serviceAccounts];
+    const authenticators: Authenticator[] = [adminTokenAuthenticator(this.adminToken), adminTokenAuthenticator(this.shardToken, { ...SHARD_USER, groups: [...SHARD_USER.groups] }), this.serviceAccounts];
     if (this.tokenFile) authenticators.push(this.tokenFile);
     authenticators.push({ authenticate: async (request: AuthRequest) => this.clientCerts?.authenticate(request) });
     const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });

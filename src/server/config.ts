@@ -21,6 +21,7 @@ import { DEFAULT_GRAPHQL_SETTINGS, DEFAULT_SCHEMA_CACHE_BYTES, type GraphQLSetti
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
+import { ROOT_SHARD } from '../tenancy/index.js';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from './logger.js';
 import { AUDIT_LEVELS, type AuditLevel, type AuditSettings } from './audit.js';
 
@@ -58,6 +59,17 @@ export interface ServerConfig {
    * name it (kcp's `--shard-external-url`).
    */
   shardExternalUrl?: string;
+  /** This shard's name: its Shard object in root (kcp's `--shard-name`); `root` holds the root logical cluster. */
+  shardName?: string;
+  /** Where the front proxy and the other shards reach this shard (kcp's `--shard-base-url`); the address served at when absent. */
+  shardBaseUrl?: string;
+  /** A non-root shard's kubeconfig for the root shard (kcp's `--root-shard-kubeconfig`); required unless the shard is `root`. */
+  rootShardKubeconfig?: string;
+  /**
+   * The credentials every shard and the front proxy of one installation share (the CA, the
+   * ServiceAccount signing keys, the admin token and certificate); `<data-dir>/pki` when absent.
+   */
+  pkiDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -72,7 +84,8 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--audit-log-path FILE|-] [--audit-level Metadata]
                     [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
                     [--admission-webhook-allowed-destinations HOST|*.DOMAIN|IP|CIDR,...]
-                    [--shard-external-url URL]
+                    [--shard-name root] [--shard-base-url URL] [--shard-external-url URL]
+                    [--root-shard-kubeconfig FILE] [--pki-dir DIR]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -140,7 +153,22 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --shard-external-url
                the address users reach this server's workspaces at, when a front proxy stands in
                front of it (npm start -- proxy, docs/shards.md): Workspace URLs and the Shard
-               object in root name it (env ATOLL_SHARD_EXTERNAL_URL, default the address served at)`;
+               object in root name it (env ATOLL_SHARD_EXTERNAL_URL, default the address served at)
+  --shard-name this shard's name, its Shard object in root: root holds the root workspace, any other
+               name is a shard that joins the root shard's installation (needs --root-shard-kubeconfig
+               and the root shard's --pki-dir) (env ATOLL_SHARD_NAME, default root)
+  --shard-base-url
+               the address the front proxy and the other shards reach this shard at
+               (env ATOLL_SHARD_BASE_URL, default the address served at)
+  --root-shard-kubeconfig
+               for a shard other than root: a kubeconfig for the root shard whose credentials every
+               shard accepts (the root shard's admin.kubeconfig) (env ATOLL_ROOT_SHARD_KUBECONFIG)
+  --pki-dir    the credentials every shard and the front proxy of one installation share: the CA,
+               the ServiceAccount signing keys, the admin token and client certificate; made by the
+               root shard, read by the others (env ATOLL_PKI_DIR, default <data-dir>/pki)`;
+
+/** A Shard's name is an object name (DNS-1123 label). */
+const SHARD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -174,6 +202,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         store: { type: 'string' },
         'admission-webhook-allowed-destinations': { type: 'string' },
         'shard-external-url': { type: 'string' },
+        'shard-name': { type: 'string' },
+        'shard-base-url': { type: 'string' },
+        'root-shard-kubeconfig': { type: 'string' },
+        'pki-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -250,7 +282,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   const destinations = parseAllowedDestinations(values['admission-webhook-allowed-destinations'] ?? env.ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS);
   if (destinations.error) throw new ConfigError(destinations.error);
   const externalText = values['shard-external-url'] ?? (env.ATOLL_SHARD_EXTERNAL_URL || undefined);
-  const shardExternalUrl = externalText === undefined ? undefined : externalUrl(externalText);
+  const shardExternalUrl = externalText === undefined ? undefined : externalUrl(externalText, 'shard external URL');
+  const baseText = values['shard-base-url'] ?? (env.ATOLL_SHARD_BASE_URL || undefined);
+  const shardBaseUrl = baseText === undefined ? undefined : externalUrl(baseText, 'shard base URL');
+  const shardName = values['shard-name'] ?? (env.ATOLL_SHARD_NAME || 'root');
+  if (!SHARD_NAME.test(shardName) || shardName.length > 63) {
+    throw new ConfigError(`invalid shard name "${shardName}": expected lower-case letters, digits and '-', starting and ending with a letter or digit (at most 63)`);
+  }
+  const rootKubeconfigText = values['root-shard-kubeconfig'] ?? (env.ATOLL_ROOT_SHARD_KUBECONFIG || undefined);
+  if (shardName !== ROOT_SHARD && !rootKubeconfigText) {
+    throw new ConfigError(`shard "${shardName}" is not the root shard: it needs --root-shard-kubeconfig (the root shard's admin.kubeconfig) and the root shard's --pki-dir`);
+  }
+  if (shardName === ROOT_SHARD && rootKubeconfigText) throw new ConfigError('--root-shard-kubeconfig is for shards other than root: the root shard is its own');
+  const pkiDirText = values['pki-dir'] ?? (env.ATOLL_PKI_DIR || undefined);
+  if (pkiDirText?.trim() === '') throw new ConfigError('the PKI directory must not be empty');
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -273,12 +318,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     ...(storeText !== 'embedded' ? { store: storeText } : {}),
     ...(destinations.list ? { webhookAllowedDestinations: destinations.list } : {}),
     ...(shardExternalUrl ? { shardExternalUrl } : {}),
+    shardName,
+    ...(shardBaseUrl ? { shardBaseUrl } : {}),
+    ...(rootKubeconfigText ? { rootShardKubeconfig: path.resolve(cwd, rootKubeconfigText) } : {}),
+    ...(pkiDirText ? { pkiDir: path.resolve(cwd, pkiDirText) } : {}),
     ...(auditPath && auditLevel !== 'None' ? { audit: { path: auditPath === '-' ? '-' : path.resolve(cwd, auditPath), level: auditLevel as AuditLevel } } : {}),
   };
 }
 
 /** An absolute http(s) URL without a path, as workspace URLs are built on it (no trailing slash). */
-function externalUrl(text: string): string {
+function externalUrl(text: string, what: string): string {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -286,7 +335,7 @@ function externalUrl(text: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError(`invalid shard external URL "${text}": expected https://host[:port] (no path)`);
+    throw new ConfigError(`invalid ${what} "${text}": expected https://host[:port] (no path)`);
   }
   return url.origin;
 }

@@ -6,6 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { CrdCatalog, CrdController, crdTerminationGuard, customResourceDefinitions, reservedCrdAnnotationsGuard } from '../crd/index.js';
@@ -25,6 +26,7 @@ import {
   ensureHomeCreatorRole,
   ensureRootCluster,
   registerShard,
+  registryShards,
   ROOT_SHARD,
   HomeWorkspaces,
   requiredLogicalCluster,
@@ -35,7 +37,8 @@ import {
   WorkspaceTypeRules,
   type ClusterResolver,
 } from '../tenancy/index.js';
-import { ensurePki, MAX_EXPIRATION_SECONDS, serverTlsOptions, type Pki } from '../auth/index.js';
+import { ensurePki, MAX_EXPIRATION_SECONDS, PKI_DIR, serverTlsOptions, type Pki } from '../auth/index.js';
+import { HttpClient, loadKubeconfig, type Connection } from '../sdk/index.js';
 import { DEFAULT_AUTH_SETTINGS, ServerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { corsHandler } from './cors.js';
@@ -48,6 +51,8 @@ import { requestId } from './request-id.js';
 import { AuditLog } from './audit.js';
 import { backupHandler } from './backup.js';
 import { requestScope, type RequestScope } from './request-scope.js';
+import { remoteShardObjects, ShardPeers } from './shard-peers.js';
+import { requireSharedPki } from './shared-pki.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -116,6 +121,12 @@ export class AtollServer {
   pki: Pki | undefined;
   /** The audit log of writes, when configured. */
   private audit: AuditLog | undefined;
+  /** This shard's name (its Shard in root); `root` holds the root workspace. */
+  readonly shardName: string;
+  /** The credentials shared by the installation's shards and front proxy. */
+  readonly pkiDir: string;
+  /** The installation's other shards: where workspaces may be placed, whose types and exports are read. */
+  private readonly peers: ShardPeers;
   /** Prometheus metrics, served at /metrics; the watchers are counted when scraped. */
   readonly metrics = new ServerMetrics({ watchers: () => (this.store as Store & { watcherCount?: number }).watcherCount ?? 0 });
 
@@ -125,15 +136,20 @@ export class AtollServer {
     private readonly log: Logger,
     store?: Store,
   ) {
+    this.shardName = config.shardName ?? ROOT_SHARD;
+    this.pkiDir = config.pkiDir ?? path.join(config.dataDir, PKI_DIR);
+    // A shard joining an installation uses the root shard's credentials, never makes its own.
+    if (this.shardName !== ROOT_SHARD) requireSharedPki(this.pkiDir, config.tls === true);
+    this.peers = new ShardPeers(this.shardName, log.child({ component: 'shard-peers' }));
     this.store = store ?? new EmbeddedStore({ dataDir: config.dataDir, ...(config.watch ? { watch: config.watch } : {}) });
     // Nothing may be created in a logical cluster that does not exist (or was just purged).
     this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster });
     this.registry.use(namespaceLifecycle(this.registry));
     this.resolver = storeResolver(this.store);
-    this.rules = new WorkspaceTypeRules(this.registry, this.resolver);
+    this.rules = new WorkspaceTypeRules(this.registry, this.resolver, this.peers);
     this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl }));
     this.registry.use(workspaceGuard());
-    this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
+    this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, pkiDir: this.pkiDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
     this.types = this.auth.resourceTypes(BASE_TYPES);
     this.crds = new CrdCatalog({ store: this.store, log: log.child({ component: 'crd-catalog' }) });
     this.bindings = new BindingCatalog({ store: this.store, log: log.child({ component: 'binding-catalog' }) });
@@ -163,7 +179,8 @@ export class AtollServer {
     this.admission.addValidating(this.quotas.stage);
     this.admission.install(this.registry);
     this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
-    if (config.homeWorkspaces !== false) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl });
+    // Homes are made in root, so by the root shard (the proxy sends `workspaces/~` there).
+    if (config.homeWorkspaces !== false && this.shardName === ROOT_SHARD) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl });
   }
 
   /** The admin's bearer token (also in the admin kubeconfig). */
@@ -175,7 +192,8 @@ export class AtollServer {
   private async serve(): Promise<http.Server> {
     const { config, log } = this;
     if (config.tls) {
-      this.pki = await ensurePki(config.dataDir, { hosts: [config.host] });
+      const advertised = [config.shardBaseUrl, config.shardExternalUrl].flatMap((u) => (u ? [new URL(u).hostname] : []));
+      this.pki = await ensurePki(config.dataDir, { hosts: [config.host, ...advertised], ...(config.pkiDir ? { sharedDir: config.pkiDir } : {}) });
       this.auth.trustClientCa(this.pki.ca.cert);
     }
     const auth = this.auth;
@@ -324,9 +342,11 @@ export class AtollServer {
       this.audit = new AuditLog(this.config.audit);
       this.audit.watch(this.registry);
     }
-    await ensureRootCluster(this.registry);
-    await ensureSystemExports(this.registry);
-    if (this.home) await ensureHomeCreatorRole(this.registry);
+    if (this.shardName === ROOT_SHARD) {
+      await ensureRootCluster(this.registry);
+      await ensureSystemExports(this.registry);
+      if (this.home) await ensureHomeCreatorRole(this.registry);
+    }
     this.stopTypeCache = this.rules.cacheTypes();
     const typesFor = async (cluster: string) => (await this.catalog.forCluster(cluster)).types;
     const log = this.log.child({ component: 'controllers' });
@@ -357,10 +377,9 @@ export class AtollServer {
       });
     });
     this.baseUrl = listenUrl(this.pki !== undefined, this.config.host, (server.address() as AddressInfo).port);
-    // One process is the root shard and its own entry point: its Shard in root says where it is.
-    await registerShard(this.registry, ROOT_SHARD, { baseURL: this.baseUrl, externalURL: this.externalUrl, virtualWorkspaceURL: this.externalUrl });
+    await this.joinInstallation();
     // Workspace URLs name the address we listen on, so the workspace controllers start once it is known.
-    const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl, log });
+    const tenancy = startTenancyControllers({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl, placement: this.peers, log });
     this.controllers.push(tenancy);
     const apis = startApiControllers({
       registry: this.registry,
@@ -369,6 +388,7 @@ export class AtollServer {
       bindings: this.bindings,
       apiSet: (cluster) => this.catalog.forCluster(cluster),
       viewUrl: (cluster, name) => `${this.externalUrl}/services/apiexport/${cluster}/${name}`,
+      others: this.peers,
       log,
     });
     this.controllers.push(apis);
@@ -385,6 +405,32 @@ export class AtollServer {
     this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');
+  }
+
+  /**
+   * Registers this shard's Shard in root (the root shard through its own registry, another through
+   * the root shard's API) and starts following the installation's other shards. A lone `npm start`
+   * is the root shard and its own entry point; it follows only root's Shards, of which it is the one.
+   */
+  private async joinInstallation(): Promise<void> {
+    const spec = { baseURL: this.config.shardBaseUrl ?? this.baseUrl, externalURL: this.externalUrl, virtualWorkspaceURL: this.externalUrl };
+    const token = this.auth.shardToken;
+    let root: Connection;
+    if (this.shardName === ROOT_SHARD) {
+      await registerShard(registryShards(this.registry), ROOT_SHARD, spec);
+      root = { server: this.baseUrl, token, ...(this.pki ? { ca: this.pki.ca.cert } : {}) };
+    } else {
+      const kubeconfig = loadKubeconfig({ file: this.config.rootShardKubeconfig as string });
+      // The root shard's address and CA from its kubeconfig; the shards' own token, not the admin's.
+      root = { server: new URL(kubeconfig.server).origin, token, ...(kubeconfig.ca ? { ca: kubeconfig.ca } : {}), ...(kubeconfig.servername ? { servername: kubeconfig.servername } : {}) };
+      const http = new HttpClient(root);
+      try {
+        await registerShard(remoteShardObjects(http), this.shardName, spec);
+      } finally {
+        http.close();
+      }
+    }
+    await this.peers.start(root);
   }
 
   /** Graceful stop: fail readiness, stop accepting, let requests drain, then close the store. */
@@ -408,6 +454,7 @@ export class AtollServer {
     await closed;
     clearTimeout(timer);
     await Promise.all(this.controllers.map((c) => c.stop()));
+    await this.peers.stop();
     this.webhookClient.close();
     await this.auth.stop();
     this.stopTypeCache?.();

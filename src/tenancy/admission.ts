@@ -10,8 +10,8 @@
  * - `spec.URL` is the system's to set (here, from the parent's path); LogicalClusters are created by the
  *   system only, and deleted through their Workspace unless they say `directlyDeletable`.
  */
-import { isPlainObject, type KubeObject } from '../meta/index.js';
-import { errors, isSystem, type AdmissionHook, type Registry } from '../registry/index.js';
+import { isPlainObject, labelSelectorFromObject, SelectorParseError, type KubeObject, type LabelSelectorObject } from '../meta/index.js';
+import { errors, isSystem, type AdmissionHook, type FieldError, type Registry } from '../registry/index.js';
 import {
   LOGICAL_CLUSTER_NAME,
   lcSpecOf,
@@ -19,6 +19,7 @@ import {
   logicalClusters,
   OWNER_ANNOTATION,
   PATH_ANNOTATION,
+  SHARD_ANNOTATION,
   shards,
   specOf,
   TYPE_ANNOTATION,
@@ -93,7 +94,21 @@ export function workspaceDefaulting({ registry, rules, baseUrl }: WorkspaceAdmis
 /** Validating hook: the fields and objects only the system may write. */
 export function workspaceGuard(): AdmissionHook {
   return ({ operation, type, context, object, oldObject, subresource }) => {
+    if (type === workspaces && (operation === 'CREATE' || operation === 'UPDATE') && object && !subresource) {
+      const errs = locationErrors(object);
+      if (errs.length > 0) throw errors.invalid(workspaces, object.metadata.name ?? '', errs);
+    }
     if (isSystem(context)) return;
+    // The scheduler alone says which shard holds a workspace: a user naming one would place it
+    // around the selector, or claim a logical cluster on a shard it never asked.
+    if (type === workspaces && (operation === 'CREATE' || operation === 'UPDATE') && object) {
+      const shard = object.metadata.annotations?.[SHARD_ANNOTATION];
+      if (shard !== oldObject?.metadata.annotations?.[SHARD_ANNOTATION]) {
+        throw errors.invalid(workspaces, object.metadata.name ?? '', [
+          { type: 'FieldValueForbidden', field: `metadata.annotations[${SHARD_ANNOTATION}]`, value: shard, detail: 'set by the scheduler' },
+        ]);
+      }
+    }
     if (type === workspaces && operation === 'UPDATE' && object && oldObject) {
       const before = oldObject.metadata.annotations?.[OWNER_ANNOTATION];
       if (object.metadata.annotations?.[OWNER_ANNOTATION] !== before) {
@@ -122,6 +137,24 @@ export function workspaceGuard(): AdmissionHook {
       throw errors.forbidden(logicalClusters, LOGICAL_CLUSTER_NAME, `delete the Workspace that owns logical cluster ${context.cluster} instead`);
     }
   };
+}
+
+/** `spec.location.selector`, when given, must be a label selector (it picks the shard by its labels). */
+function locationErrors(o: KubeObject): FieldError[] {
+  const location = specOf(o).location;
+  if (location === undefined) return [];
+  const selector = (location as { selector?: unknown }).selector;
+  const extra = Object.keys(location as object).filter((k) => k !== 'selector');
+  if (extra.length > 0) return [{ type: 'FieldValueNotSupported', field: `spec.location.${extra[0] as string}`, value: extra[0], detail: 'supported: selector' }];
+  if (selector === undefined || selector === null) return [];
+  try {
+    if (typeof selector !== 'object' || Array.isArray(selector)) throw new SelectorParseError('expected an object with matchLabels and matchExpressions');
+    labelSelectorFromObject(selector as LabelSelectorObject);
+    return [];
+  } catch (e) {
+    if (!(e instanceof SelectorParseError)) throw e;
+    return [{ type: 'FieldValueInvalid', field: 'spec.location.selector', value: selector, detail: e.message }];
+  }
 }
 
 /** Where a workspace is served. */

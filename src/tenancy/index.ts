@@ -6,5 +6,6 @@ export * from './admission.js';
 export * from './kinds/index.js';
 export * from './home-name.js';
 export * from './home.js';
-export { bindWorkspaceOwner } from './owner-binding.js';
-export { registerShard } from './shard-registration.js';
+export { bindWorkspaceOwner, ownerBinding } from './owner-binding.js';
+export { registerShard, registryShards, type ShardObjects } from './shard-registration.js';
+export { withOtherShards, type OtherShards, type ReplicatedResource } from './other-shards.js';

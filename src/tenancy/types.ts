@@ -8,6 +8,7 @@ import type { KubeObject } from '../meta/index.js';
 import { ApiError, groupResource, isApiError, type Registry } from '../registry/index.js';
 import { ALL_CLUSTERS, type Watch } from '../storage/index.js';
 import { typeSpecOf, workspaceTypes, type TypeReference } from './kinds/index.js';
+import type { OtherShards } from './other-shards.js';
 import type { ClusterResolver } from './resolver.js';
 
 export const ROOT_PATH = 'root';
@@ -49,10 +50,17 @@ export class WorkspaceTypeRules {
   /** Bumped on every invalidation, so a read that raced one does not store what it read. */
   private generation = 0;
 
+  /** `others`: the installation's other shards, whose types a workspace here may be of. */
   constructor(
     private readonly registry: Registry,
     private readonly resolver: ClusterResolver,
-  ) {}
+    private readonly others?: OtherShards,
+  ) {
+    others?.onChange('workspacetypes', () => this.forgetTypes?.());
+  }
+
+  /** Empties the cache (while `cacheTypes` runs). */
+  private forgetTypes: (() => void) | undefined;
 
   async get(ref: TypeReference): Promise<ResolvedType | undefined> {
     const full = { name: ref.name, path: ref.path || ROOT_PATH };
@@ -61,7 +69,7 @@ export class WorkspaceTypeRules {
     if (cached) return cached;
     const generation = this.generation;
     const cluster = await this.resolver.resolve(full.path);
-    if (!cluster) return undefined;
+    if (!cluster) return this.elsewhere(key, full);
     try {
       const object = await this.registry.get({ cluster }, workspaceTypes, undefined, full.name);
       const found = { key, ref: full, cluster, object };
@@ -71,6 +79,13 @@ export class WorkspaceTypeRules {
       if (isApiError(e) && e.reason === 'NotFound') return undefined;
       throw e;
     }
+  }
+
+  /** A type another shard holds (its path resolves there, not here). */
+  private elsewhere(key: string, ref: Required<TypeReference>): ResolvedType | undefined {
+    const cluster = this.others?.resolve(ref.path);
+    const object = cluster === undefined ? undefined : this.others?.get('workspacetypes', cluster, ref.name);
+    return cluster !== undefined && object ? { key, ref, cluster, object } : undefined;
   }
 
   /**
@@ -86,6 +101,7 @@ export class WorkspaceTypeRules {
       cache.clear();
     };
     this.cache = cache;
+    this.forgetTypes = forget;
     let stopped = false;
     let watch: Watch | undefined;
     const run = async (): Promise<void> => {
@@ -107,6 +123,7 @@ export class WorkspaceTypeRules {
       stopped = true;
       watch?.close();
       if (this.cache === cache) this.cache = undefined;
+      if (this.forgetTypes === forget) this.forgetTypes = undefined;
     };
   }
 

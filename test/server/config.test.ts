@@ -143,3 +143,32 @@ describe('shard external URL', () => {
     }
   });
 });
+
+describe('shard roles', () => {
+  it('is the root shard by default, with its PKI in the data directory', () => {
+    const config = parse([]);
+    expect(config.shardName).toBe('root');
+    expect(config.rootShardKubeconfig).toBeUndefined();
+    expect(config.pkiDir).toBeUndefined();
+    expect(config.shardBaseUrl).toBeUndefined();
+  });
+
+  it('names another shard, which needs the root shard’s kubeconfig', () => {
+    expect(() => parse(['--shard-name', 'shard-1'])).toThrow(/shard "shard-1" is not the root shard: it needs --root-shard-kubeconfig/);
+    const config = parse(['--shard-name', 'shard-1', '--root-shard-kubeconfig', 'root/admin.kubeconfig', '--pki-dir', 'shared/pki', '--shard-base-url', 'https://10.0.0.2:6443']);
+    expect(config).toMatchObject({ shardName: 'shard-1', shardBaseUrl: 'https://10.0.0.2:6443' });
+    expect(config.rootShardKubeconfig).toMatch(/\/root\/admin\.kubeconfig$/);
+    expect(config.pkiDir).toMatch(/\/shared\/pki$/);
+    const fromEnv = parse([], { ATOLL_SHARD_NAME: 'eu-1', ATOLL_ROOT_SHARD_KUBECONFIG: '/k', ATOLL_PKI_DIR: '/p', ATOLL_SHARD_BASE_URL: 'http://eu-1:6443' });
+    expect(fromEnv).toMatchObject({ shardName: 'eu-1', rootShardKubeconfig: '/k', pkiDir: '/p', shardBaseUrl: 'http://eu-1:6443' });
+  });
+
+  it('refuses names that are not object names, a root shard pointed at another root, and bad URLs', () => {
+    for (const bad of ['Shard1', '-a', 'a_b', 'a'.repeat(64), '']) {
+      expect(() => parse([`--shard-name=${bad}`, '--root-shard-kubeconfig', '/k'])).toThrow(/invalid shard name/);
+    }
+    expect(() => parse(['--root-shard-kubeconfig', '/k'])).toThrow(/--root-shard-kubeconfig is for shards other than root/);
+    expect(() => parse(['--shard-base-url', 'shard-1:6443'])).toThrow(/invalid shard base URL/);
+    expect(() => parse(['--pki-dir', ' '])).toThrow(/PKI directory must not be empty/);
+  });
+});

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry, isApiError } from '../../src/registry/index.js';
 import { EmbeddedStore } from '../../src/storage/index.js';
-import { ensureRootCluster, registerShard, requiredLogicalCluster, shards, specOfShard, workspaceGuard } from '../../src/tenancy/index.js';
+import { ensureRootCluster, registerShard, registryShards, requiredLogicalCluster, shards, specOfShard, workspaceGuard } from '../../src/tenancy/index.js';
 import { useKubectlAtoll } from '../support/kubectl-atoll.js';
 import { haveKubectl } from '../support/kubectl.js';
 
@@ -59,16 +59,16 @@ describe('where Shards may be created', () => {
 describe('a shard registering itself', () => {
   it('creates its Shard, then keeps its addresses current and an administrator’s labels', async () => {
     const registry = await rootRegistry();
-    await registerShard(registry, 'root', { baseURL: 'https://127.0.0.1:6443' });
+    await registerShard(registryShards(registry), 'root', { baseURL: 'https://127.0.0.1:6443' });
     const first = await registry.get(root, shards, undefined, 'root');
     expect(specOfShard(first).externalURL).toBe('https://127.0.0.1:6443');
     await registry.update(root, shards, undefined, 'root', { ...first, metadata: { ...first.metadata, labels: { region: 'eu' } } });
-    await registerShard(registry, 'root', { baseURL: 'https://127.0.0.1:7443', externalURL: 'https://proxy.example:443' });
+    await registerShard(registryShards(registry), 'root', { baseURL: 'https://127.0.0.1:7443', externalURL: 'https://proxy.example:443' });
     const now = await registry.get(root, shards, undefined, 'root');
     expect(now.metadata.labels).toEqual({ region: 'eu' });
     expect(now.spec).toEqual({ baseURL: 'https://127.0.0.1:7443', externalURL: 'https://proxy.example:443', virtualWorkspaceURL: 'https://127.0.0.1:7443' });
     const rv = now.metadata.resourceVersion;
-    await registerShard(registry, 'root', { baseURL: 'https://127.0.0.1:7443', externalURL: 'https://proxy.example:443' });
+    await registerShard(registryShards(registry), 'root', { baseURL: 'https://127.0.0.1:7443', externalURL: 'https://proxy.example:443' });
     expect((await registry.get(root, shards, undefined, 'root')).metadata.resourceVersion).toBe(rv);
   });
 });

@@ -11,13 +11,29 @@ import { DEFAULT_ADMIN } from './pki.js';
 import { PKI_DIR } from './service-account-keys.js';
 import { bearerToken } from './bearer.js';
 import { hashToken } from './token-file.js';
+import { SYSTEM_MASTERS } from '../../registry/index.js';
 import type { AuthRequest, AuthResult, AuthUser, Authenticator } from './types.js';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
+/**
+ * The shards' own token (docs/shards.md): what one shard presents to another to place a logical
+ * cluster there and follow its objects. It names SHARD_USER, a member of `system:masters`, so it
+ * is kept as the CA key is: 0600 in the shared PKI directory, never in a kubeconfig.
+ */
+export const SHARD_TOKEN_FILE = 'shard.token';
+export const SHARD_USER: Readonly<AuthUser> = Object.freeze({ name: 'system:atoll:shard', groups: [SYSTEM_MASTERS] });
 
-/** The data directory's admin token, made on first call. */
-export function ensureAdminToken(dataDir: string): string {
-  const file = path.join(dataDir, PKI_DIR, ADMIN_TOKEN_FILE);
+/** The admin token, made on first call: in `pkiDir` (shared by the shards of one installation), or the data directory's `pki/`. */
+export function ensureAdminToken(dataDir: string, pkiDir = path.join(dataDir, PKI_DIR)): string {
+  return ensureToken(path.join(pkiDir, ADMIN_TOKEN_FILE));
+}
+
+/** The shards' token in the shared PKI directory, made on first call. */
+export function ensureShardToken(pkiDir: string): string {
+  return ensureToken(path.join(pkiDir, SHARD_TOKEN_FILE));
+}
+
+function ensureToken(file: string): string {
   const existing = readIfExists(file)?.trim();
   if (existing) return existing;
   const token = randomBytes(32).toString('base64url');

@@ -54,6 +54,12 @@ export interface PkiOptions {
   /** Who the admin client certificate names; default kcp-admin in system:kcp:admin. */
   admin?: { name: string; groups: readonly string[] };
   now?: () => Date;
+  /**
+   * Where the CA and the admin client certificate are kept when they are shared by the shards and
+   * the front proxy of one installation; the serving certificate stays in `<dataDir>/pki` (each
+   * process is reached at its own hosts). The data directory's `pki/` when absent.
+   */
+  sharedDir?: string;
 }
 
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
@@ -73,12 +79,15 @@ export function servingHosts(hosts: readonly string[] = []): string[] {
 export async function ensurePki(dataDir: string, options: PkiOptions = {}): Promise<Pki> {
   const dir = path.join(dataDir, PKI_DIR);
   ensurePrivateDir(dir);
+  const shared = options.sharedDir ?? dir;
+  ensurePrivateDir(shared);
   const now = options.now?.() ?? new Date();
   const admin = options.admin ?? DEFAULT_ADMIN;
   const hosts = servingHosts(options.hosts);
   const file = (name: string) => path.join(dir, name);
+  const sharedFile = (name: string) => path.join(shared, name);
 
-  const ca = await loadOrCreateCa(file('ca.crt'), file('ca.key'), now);
+  const ca = await loadOrCreateCa(sharedFile('ca.crt'), sharedFile('ca.key'), now);
   const caCert = new X509Certificate(ca.cert);
   const usable = (pem: KeyPairPem | undefined, fits: (c: X509Certificate) => boolean): pem is KeyPairPem => {
     if (!pem) return false;
@@ -103,10 +112,10 @@ export async function ensurePki(dataDir: string, options: PkiOptions = {}): Prom
 
   // One RDN per value (O=a, O=b), as Kubernetes tooling writes group lists.
   const subject = [{ CN: [admin.name] }, ...admin.groups.map((g) => ({ O: [g] }))];
-  let adminPair = loadPair(file('admin.crt'), file('admin.key'));
+  let adminPair = loadPair(sharedFile('admin.crt'), sharedFile('admin.key'));
   if (!usable(adminPair, (c) => sameIdentity(identityOf(c), admin))) {
     adminPair = await issueLeaf(ca, now, { subject, usage: x509.ExtendedKeyUsage.clientAuth, sans: [] });
-    savePair(file('admin.crt'), file('admin.key'), adminPair);
+    savePair(sharedFile('admin.crt'), sharedFile('admin.key'), adminPair);
   }
   return { dir, ca, serving, admin: adminPair };
 }

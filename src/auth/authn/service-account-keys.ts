@@ -51,14 +51,17 @@ function generate(): { key: SigningKey; pem: string } {
   return { key: { kid: keyId(publicKey), privateKey, publicKey }, pem };
 }
 
-const files = (dataDir: string) => ({
-  current: path.join(dataDir, PKI_DIR, SA_KEY_FILE),
-  previous: path.join(dataDir, PKI_DIR, SA_PREVIOUS_KEY_FILE),
+const files = (pkiDir: string) => ({
+  current: path.join(pkiDir, SA_KEY_FILE),
+  previous: path.join(pkiDir, SA_PREVIOUS_KEY_FILE),
 });
 
-/** Loads the signing keys of a data directory, creating the signing key on first start. */
-export function loadServiceAccountKeys(dataDir: string): ServiceAccountKeys {
-  const f = files(dataDir);
+/**
+ * Loads the signing keys of a data directory (or of `pkiDir`, shared by the shards of one
+ * installation, so a token minted on one is valid on all), creating the signing key on first start.
+ */
+export function loadServiceAccountKeys(dataDir: string, pkiDir = path.join(dataDir, PKI_DIR)): ServiceAccountKeys {
+  const f = files(pkiDir);
   const pem = readIfExists(f.current);
   let current: SigningKey;
   if (pem === undefined) {
@@ -76,9 +79,9 @@ export function loadServiceAccountKeys(dataDir: string): ServiceAccountKeys {
  * Makes a new signing key; the current one becomes the previous (verifying only) and the one
  * before it is dropped — tokens it signed stop working. Returns the new set.
  */
-export function rotateServiceAccountKey(dataDir: string): ServiceAccountKeys {
-  const f = files(dataDir);
-  const before = loadServiceAccountKeys(dataDir);
+export function rotateServiceAccountKey(dataDir: string, pkiDir = path.join(dataDir, PKI_DIR)): ServiceAccountKeys {
+  const f = files(pkiDir);
+  const before = loadServiceAccountKeys(dataDir, pkiDir);
   writeFileAtomic(f.previous, before.current.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const made = generate();
   writeFileAtomic(f.current, made.pem);

@@ -6,8 +6,10 @@ import { silentLog, type ControllerLog } from '../log.js';
 import { UniversalInitializer } from './universal-initializer.js';
 import { WorkspaceLifecycle } from './workspace-lifecycle.js';
 import { WorkspaceTypeStatus } from './workspace-type-status.js';
+import type { Placement } from './placement.js';
 
 export { WorkspaceLifecycle, type WorkspaceLifecycleOptions } from './workspace-lifecycle.js';
+export type { Placement } from './placement.js';
 export { UniversalInitializer, UNIVERSAL_INITIALIZER, type UniversalInitializerOptions } from './universal-initializer.js';
 export { finishInitializer } from './initializers.js';
 export { WorkspaceTypeStatus, type WorkspaceTypeStatusOptions } from './workspace-type-status.js';
@@ -16,6 +18,8 @@ export interface TenancyControllerOptions {
   registry: Registry;
   rules: WorkspaceTypeRules;
   baseUrl: () => string;
+  /** Where logical clusters may be placed besides here (the installation's other shards). */
+  placement?: Placement;
   log?: ControllerLog;
 }
 

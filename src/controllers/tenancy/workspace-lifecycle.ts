@@ -18,7 +18,7 @@
  * logical clusters, one work queue. A workspace costs a queue entry only while something is to
  * be done for it; a teardown waiting for children is woken by their deletion events.
  */
-import { deepEqual, type KubeObject } from '../../meta/index.js';
+import { deepEqual, everything, labelSelectorFromObject, type KubeObject, type LabelSelector, type LabelSelectorObject } from '../../meta/index.js';
 import { clusterRoleBindings, SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
 import type { Store, WatchEvent } from '../../storage/index.js';
 import {
@@ -36,6 +36,7 @@ import {
   ownerOf,
   PATH_ANNOTATION,
   placeOf,
+  SHARD_ANNOTATION,
   specOf,
   statusOf,
   TYPE_ANNOTATION,
@@ -54,6 +55,7 @@ import { describeError, silentLog, type ControllerLog } from '../log.js';
 import { hasReason, listPages, rewrite, withoutFinalizer } from '../registry-client.js';
 import { WatchLoop } from '../watch-loop.js';
 import { WorkQueue, type Outcome } from '../work-queue.js';
+import type { Placement } from './placement.js';
 
 export interface WorkspaceLifecycleOptions {
   registry: Registry;
@@ -63,6 +65,8 @@ export interface WorkspaceLifecycleOptions {
   log?: ControllerLog;
   /** Items worked on at once (default 128: each mostly waits on the store's group commit). */
   concurrency?: number;
+  /** Where logical clusters may be placed besides here (the installation's other shards); here only when absent. */
+  placement?: Placement;
 }
 
 type Item = { kind: 'ws'; cluster: string; name: string } | { kind: 'lc'; cluster: string };
@@ -79,6 +83,8 @@ export class WorkspaceLifecycle {
   private readonly queue: WorkQueue<Item>;
   private readonly loops: WatchLoop[];
   readonly synced: Promise<void>;
+  /** The logical clusters this shard holds (the scheduler's load figure for it). */
+  private localClusters = 0;
 
   constructor(private readonly options: WorkspaceLifecycleOptions) {
     this.registry = options.registry;
@@ -90,19 +96,29 @@ export class WorkspaceLifecycle {
       handle: (item) => (item.kind === 'ws' ? this.syncWorkspace(item.cluster, item.name) : this.syncLogicalCluster(item.cluster)),
       onError: (item, err) => this.log.warn({ ...item, err: describeError(err) }, 'workspace lifecycle step failed; retrying'),
     });
-    const loop = (resource: string, consider: (cluster: string, o: KubeObject) => void, onEvent: (e: WatchEvent) => void): WatchLoop =>
+    const loop = (resource: string, consider: (cluster: string, o: KubeObject) => void, onEvent: (e: WatchEvent) => void, listed?: (count: number) => void): WatchLoop =>
       new WatchLoop({
         store: this.store,
         name: `workspace-lifecycle/${resource}`,
         log: this.log,
         resource,
-        resync: async () => (await listEverywhere(this.store, resource, { onItem: (key, o) => consider(key.cluster, o) })).revision,
+        resync: async () => {
+          let count = 0;
+          const { revision } = await listEverywhere(this.store, resource, { onItem: (key, o) => (count++, consider(key.cluster, o)) });
+          listed?.(count);
+          return revision;
+        },
         onEvent,
       });
     this.loops = [
       loop(WORKSPACE_RESOURCE, (c, o) => this.considerWorkspace(c, o), (e) => this.onWorkspaceEvent(e)),
-      loop(LOGICAL_CLUSTER_RESOURCE, (c, o) => this.considerLogicalCluster(c, o), (e) => this.onLogicalClusterEvent(e)),
+      loop(LOGICAL_CLUSTER_RESOURCE, (c, o) => this.considerLogicalCluster(c, o), (e) => this.onLogicalClusterEvent(e), (count) => (this.localClusters = count)),
     ];
+    // Another shard's LogicalCluster changed: the Workspace owning it (if it is here) mirrors it.
+    options.placement?.onLogicalCluster((lc) => {
+      const owner = lcSpecOf(lc).owner;
+      if (owner) this.addWorkspace(owner.cluster, owner.name);
+    });
     this.synced = Promise.all(this.loops.map((l) => l.synced)).then(() => undefined);
   }
 
@@ -143,6 +159,8 @@ export class WorkspaceLifecycle {
 
   private onLogicalClusterEvent(e: WatchEvent): void {
     if (!e.key || !e.object) return;
+    if (e.type === 'ADDED') this.localClusters++;
+    else if (e.type === 'DELETED') this.localClusters--;
     // The owning Workspace mirrors every change, and finishes its own deletion when this is gone.
     const owner = lcSpecOf(e.object).owner;
     if (owner) this.addWorkspace(owner.cluster, owner.name);
@@ -161,14 +179,39 @@ export class WorkspaceLifecycle {
     }
     const child = specOf(ws).cluster;
     if (!child) return 'done';
-    let lc = await this.logicalCluster(child);
+    const placement = this.options.placement;
+    let shard = ws.metadata.annotations?.[SHARD_ANNOTATION];
+    let lc: KubeObject | undefined;
+    if (shard === undefined || shard === placement?.self) {
+      // No shard named: placed here (workspaces from before shards, or chosen here below).
+      shard = undefined;
+      lc = await this.logicalCluster(child);
+      if (!lc && statusOf(ws).phase === 'Scheduling' && !ws.metadata.deletionTimestamp && placement) {
+        const chosen = placement.choose(this.selectorOf(ws), this.localClusters);
+        if (chosen === undefined) return this.unschedulable(cluster, ws);
+        if (chosen !== placement.self) {
+          // Recorded before the logical cluster is made there, so a retry never places it twice.
+          await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) =>
+            o.metadata.annotations?.[SHARD_ANNOTATION] ? undefined : { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SHARD_ANNOTATION]: chosen } } },
+            { fieldManager: MANAGER },
+          );
+          return 'done';
+        }
+      }
+    } else {
+      if (!placement) throw new Error(`workspace ${cluster}|${name} is placed on shard "${shard}", and this shard does not know the others`);
+      lc = placement.logicalCluster(shard, child);
+      // What another shard's feed has not listed yet is not known to be gone.
+      if (!lc && !placement.knows(shard)) return 'retry';
+    }
+    const remote = shard;
     if (lc && lcSpecOf(lc).owner?.UID !== ws.metadata.uid) {
       // Another workspace's logical cluster under the same random name: never touch it.
-      this.log.error({ cluster, workspace: name, logicalCluster: child }, 'logical cluster belongs to another workspace');
+      this.log.error({ cluster, workspace: name, logicalCluster: child, shard: remote }, 'logical cluster belongs to another workspace');
       lc = undefined;
       if (!ws.metadata.deletionTimestamp) return 'done';
     }
-    if (ws.metadata.deletionTimestamp) return this.deleteWorkspace(cluster, ws, lc);
+    if (ws.metadata.deletionTimestamp) return this.deleteWorkspace(cluster, ws, lc, remote);
     if (!lc && statusOf(ws).phase !== 'Scheduling') {
       // Scheduled once and gone since (a directly deletable logical cluster was deleted from
       // inside): the Workspace goes with it, as in kcp.
@@ -178,16 +221,18 @@ export class WorkspaceLifecycle {
     if (!lc) {
       // The new LogicalCluster's event brings the workspace back for its URL and status; under
       // load its initializers have often finished by then, which saves a status write.
-      await this.schedule(cluster, ws, child);
+      await this.schedule(cluster, ws, child, remote);
       return 'done';
     }
     // Before the first mirror (the one that can say Ready): a scheduling that failed after the
     // logical cluster was made must still bind the creator.
     const owner = statusOf(ws).phase === 'Scheduling' ? ownerOf(ws) : undefined;
-    if (owner && !(await this.exists(child, OWNER_BINDING))) await this.bindOwner(child, owner.username);
+    if (owner && !(await this.ownerBound(child, remote))) await this.bindOwner(child, owner.username, remote);
     const path = lc.metadata.annotations?.[PATH_ANNOTATION] ?? child;
     if (specOf(ws).URL === undefined) {
-      const url = workspaceUrl(this.options.baseUrl(), path);
+      // A workspace is reached where its logical cluster's shard says (the front proxy, when there is one).
+      const base = remote !== undefined ? this.placement().externalUrl(remote) : undefined;
+      const url = workspaceUrl(base ?? this.options.baseUrl(), path);
       const written = await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) =>
         specOf(o).URL === undefined ? { ...o, spec: { ...specOf(o), URL: url } } : undefined,
         { fieldManager: MANAGER },
@@ -199,8 +244,28 @@ export class WorkspaceLifecycle {
     return 'done';
   }
 
+  /** `spec.location.selector` (admission refused any that does not parse). */
+  private selectorOf(ws: KubeObject): LabelSelector {
+    const selector = (specOf(ws).location as { selector?: LabelSelectorObject } | undefined)?.selector;
+    return selector ? labelSelectorFromObject(selector) : everything;
+  }
+
+  /** No shard matches the selector: the Workspace says so, and is looked at again when shards change. */
+  private async unschedulable(cluster: string, ws: KubeObject): Promise<Outcome> {
+    const message = 'no shard matches spec.location.selector';
+    const conditions = (statusOf(ws).conditions ?? []) as { type?: string; message?: string }[];
+    if (!conditions.some((c) => c.type === 'WorkspaceScheduled' && c.message === message)) {
+      const condition = { type: 'WorkspaceScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+      const status: WorkspaceStatus = { ...statusOf(ws), conditions: [...conditions.filter((c) => c.type !== 'WorkspaceScheduled'), condition] };
+      await this.registry.update(system(cluster), workspaces, undefined, ws.metadata.name ?? '', { ...ws, status }, { subresource: 'status', fieldManager: MANAGER }).catch((err: unknown) => {
+        if (!hasReason(err, 'Conflict') && !hasReason(err, 'NotFound')) throw err;
+      });
+    }
+    return 'retry';
+  }
+
   /** Creates the child logical cluster, unless the parent is gone or going. */
-  private async schedule(cluster: string, ws: KubeObject, child: string): Promise<void> {
+  private async schedule(cluster: string, ws: KubeObject, child: string, shard: string | undefined): Promise<void> {
     const parent = await placeOf(this.registry, cluster);
     if (!parent || parent.deleting) return;
     // Found again as admission found it: a reference written without a path is kept so.
@@ -220,20 +285,32 @@ export class WorkspaceLifecycle {
       ...(quota !== undefined ? { [WORKSPACE_QUOTA_ANNOTATION]: quota } : {}),
       ...(owner ? { [OWNER_ANNOTATION]: ws.metadata.annotations?.[OWNER_ANNOTATION] as string } : {}),
     };
-    try {
-      await this.registry.create(system(child), logicalClusters, undefined, { metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec }, { fieldManager: MANAGER });
-    } catch (err) {
-      if (!hasReason(err, 'AlreadyExists')) throw err;
+    const object: KubeObject = { apiVersion: 'core.kcp.io/v1alpha1', kind: 'LogicalCluster', metadata: { name: LOGICAL_CLUSTER_NAME, annotations }, spec: spec as Record<string, unknown> };
+    if (shard !== undefined) {
+      await this.placement().createLogicalCluster(shard, child, object);
+    } else {
+      try {
+        await this.registry.create(system(child), logicalClusters, undefined, object, { fieldManager: MANAGER });
+      } catch (err) {
+        if (!hasReason(err, 'AlreadyExists')) throw err;
+      }
     }
     // The creator's admin binding is made before this returns, and the Workspace turns Ready only
     // when a later sync mirrors the logical cluster's phase — so a creator who waits for Ready
     // always finds its permissions in place.
-    if (owner) await this.bindOwner(child, owner.username);
+    if (owner) await this.bindOwner(child, owner.username, shard);
   }
 
-  private async exists(cluster: string, binding: string): Promise<boolean> {
+  private placement(): Placement {
+    const placement = this.options.placement;
+    if (!placement) throw new Error('another shard is named, and this shard does not know the others');
+    return placement;
+  }
+
+  private async ownerBound(cluster: string, shard: string | undefined): Promise<boolean> {
+    if (shard !== undefined) return this.placement().ownerBound(shard, cluster);
     try {
-      await this.registry.get(system(cluster), clusterRoleBindings, undefined, binding);
+      await this.registry.get(system(cluster), clusterRoleBindings, undefined, OWNER_BINDING);
       return true;
     } catch (err) {
       if (hasReason(err, 'NotFound')) return false;
@@ -242,8 +319,9 @@ export class WorkspaceLifecycle {
   }
 
   /** `workspace-admin`: the creator is cluster-admin inside its workspace, as kcp binds it. */
-  private async bindOwner(child: string, username: string): Promise<void> {
-    await bindWorkspaceOwner(this.registry, child, username, MANAGER);
+  private async bindOwner(child: string, username: string, shard: string | undefined): Promise<void> {
+    if (shard !== undefined) await this.placement().bindOwner(shard, child, username);
+    else await bindWorkspaceOwner(this.registry, child, username, MANAGER);
   }
 
   /** Copies the logical cluster's phase, initializers and terminators into the Workspace's status. */
@@ -261,7 +339,7 @@ export class WorkspaceLifecycle {
     }
   }
 
-  private async deleteWorkspace(cluster: string, ws: KubeObject, lc: KubeObject | undefined): Promise<Outcome> {
+  private async deleteWorkspace(cluster: string, ws: KubeObject, lc: KubeObject | undefined, shard: string | undefined): Promise<Outcome> {
     const name = ws.metadata.name ?? '';
     if (!(ws.metadata.finalizers ?? []).includes(WORKSPACE_FINALIZER)) return 'done';
     if (!lc) {
@@ -273,6 +351,11 @@ export class WorkspaceLifecycle {
     }
     const child = specOf(ws).cluster as string;
     if (!lc.metadata.deletionTimestamp) {
+      if (shard !== undefined) {
+        // Its deletion comes back through the shard's feed, and brings this workspace back.
+        await this.placement().deleteLogicalCluster(shard, child, lc.metadata.uid ?? '');
+        return 'done';
+      }
       const { object } = await this.registry.delete(system(child), logicalClusters, undefined, LOGICAL_CLUSTER_NAME, { preconditions: { uid: lc.metadata.uid } });
       lc = object;
     }

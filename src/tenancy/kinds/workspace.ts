@@ -24,6 +24,12 @@ export interface TypeReference {
   path?: string;
 }
 
+/**
+ * The shard a Workspace's logical cluster was placed on (kcp's annotation of the same name), set
+ * by the scheduler before it creates the LogicalCluster there; users cannot set it.
+ */
+export const SHARD_ANNOTATION = 'internal.tenancy.kcp.io/shard';
+
 export interface WorkspaceSpec {
   type?: TypeReference;
   cluster?: string;
@@ -95,6 +101,9 @@ function prepareForUpdate(o: KubeObject, old: KubeObject): void {
   const was = specOf(old);
   o.spec = { ...spec, cluster: was.cluster };
   if (spec.URL === undefined && was.URL !== undefined) (o.spec as WorkspaceSpec).URL = was.URL;
+  // Likewise the shard it was placed on (admission refuses a change by anyone but the scheduler).
+  const shard = old.metadata.annotations?.[SHARD_ANNOTATION];
+  if (shard !== undefined && o.metadata.annotations?.[SHARD_ANNOTATION] === undefined) o.metadata.annotations = { ...o.metadata.annotations, [SHARD_ANNOTATION]: shard };
 }
 
 /** The phase a workspace or logical cluster shows once its deletion has begun. */

@@ -59,6 +59,11 @@ export class PathIndex {
     return [...this.byShard.keys()];
   }
 
+  /** How many logical clusters a shard holds, as far as its feed has said (the scheduler's load). */
+  clusterCount(shard: string): number {
+    return this.byShard.get(shard)?.clusters.size ?? 0;
+  }
+
   /** A shard's whole state, as a fresh list of it gives: what it no longer holds goes. */
   replaceShard(shard: string, contents: ShardContents): void {
     this.removeShard(shard);

@@ -1,0 +1,179 @@
+/**
+ * A shard's view of the other shards of its installation (docs/shards.md): it follows root's
+ * Shards and, for each other shard, that shard's logical clusters, workspaces and replicated
+ * kinds (src/shards). It is where the workspace scheduler places logical clusters (Placement) and
+ * where types and exports held elsewhere are read (OtherShards). Requests to another shard carry
+ * the shards' own token (system:masters), never a user's.
+ */
+import type { Logger } from 'pino';
+import type { Placement } from '../controllers/index.js';
+import type { KubeObject, LabelSelector } from '../meta/index.js';
+import { isConflict, isNotFound, type Connection, type HttpClient, type KubeObject as WireObject, type ResourceRef } from '../sdk/index.js';
+import { LOGICAL_CLUSTERS_REF, PathIndex, ShardFeeds, type FeedChange } from '../shards/index.js';
+import { LOGICAL_CLUSTER_NAME, OWNER_BINDING, ownerBinding, type OtherShards, type ReplicatedResource, type ShardObjects } from '../tenancy/index.js';
+
+const REPLICATED: readonly ResourceRef[] = [
+  { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspacetypes', namespaced: false },
+  { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports', namespaced: false },
+  { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiresourceschemas', namespaced: false },
+];
+
+/** The SDK's objects are the same JSON, typed for clients (its metadata has no index signature). */
+const fromWire = (o: WireObject | undefined): KubeObject | undefined => o as KubeObject | undefined;
+
+const LC_PATH = (cluster: string): string => `/clusters/${cluster}/apis/core.kcp.io/v1alpha1/logicalclusters`;
+const CRB_PATH = (cluster: string): string => `/clusters/${cluster}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings`;
+
+export class ShardPeers implements Placement, OtherShards {
+  readonly index = new PathIndex();
+  /** Made at start: the root shard's address is known only then (the root shard's own, once listening). */
+  private feeds: ShardFeeds | undefined;
+  private readonly lcListeners: ((lc: KubeObject) => void)[] = [];
+  private readonly listeners = new Map<string, (() => void)[]>();
+
+  constructor(
+    readonly self: string,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Follows root's Shards on the root shard `connection` names (with the shards' token and the
+   * installation's CA); resolves once they are listed, each other shard's feed lists on its own.
+   */
+  async start(connection: Connection): Promise<void> {
+    this.feeds = new ShardFeeds(this.index, {
+      connection,
+      log: this.log,
+      self: this.self,
+      replicate: REPLICATED,
+      waitForShards: false,
+      onChange: (change) => this.changed(change),
+    });
+    await this.feeds.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.feeds?.stop();
+  }
+
+  private changed(change: FeedChange): void {
+    if (change.resource === LOGICAL_CLUSTERS_REF.resource) {
+      const lc = fromWire(change.object) as KubeObject;
+      for (const listener of this.lcListeners) listener(lc);
+      return;
+    }
+    for (const listener of this.listeners.get(change.resource) ?? []) listener();
+  }
+
+  // ---- Placement ------------------------------------------------------------------------------
+
+  choose(selector: LabelSelector, localCount: number): string | undefined {
+    let best: { name: string; load: number } | undefined;
+    const feeds = this.feeds;
+    // Before the Shards are listed this shard is all there is.
+    if (!feeds) return this.self;
+    for (const shard of feeds.shards()) {
+      const name = shard.metadata.name;
+      if (!selector.matches(shard.metadata.labels)) continue;
+      // A shard whose feed has not listed yet has an unknown load, and may not answer: not yet.
+      if (name !== this.self && !feeds.synced(name)) continue;
+      const load = name === this.self ? localCount : this.index.clusterCount(name);
+      // Ties go to this shard (no request to make), then by name, so choices are repeatable.
+      if (!best || load < best.load || (load === best.load && (name === this.self || (best.name !== this.self && name < best.name)))) best = { name, load };
+    }
+    return best?.name;
+  }
+
+  externalUrl(shard: string): string | undefined {
+    const found = this.feeds?.shards().find((s) => s.metadata.name === shard) as { spec?: { externalURL?: string; baseURL?: string } } | undefined;
+    const spec = found?.spec;
+    return spec?.externalURL ?? spec?.baseURL;
+  }
+
+  knows(shard: string): boolean {
+    return this.feeds?.synced(shard) ?? false;
+  }
+
+  logicalCluster(shard: string, cluster: string): KubeObject | undefined {
+    return fromWire(this.feeds?.object(shard, LOGICAL_CLUSTERS_REF.resource, cluster, LOGICAL_CLUSTER_NAME));
+  }
+
+  async createLogicalCluster(shard: string, cluster: string, lc: KubeObject): Promise<void> {
+    await this.http(shard)
+      .json('POST', LC_PATH(cluster), { body: lc })
+      .catch((err: unknown) => {
+        if (!isConflict(err)) throw err;
+      });
+  }
+
+  async deleteLogicalCluster(shard: string, cluster: string, uid: string): Promise<void> {
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } };
+    await this.http(shard)
+      .json('DELETE', `${LC_PATH(cluster)}/${LOGICAL_CLUSTER_NAME}`, { body })
+      .catch((err: unknown) => {
+        if (!isConflict(err) && !isNotFound(err)) throw err;
+      });
+  }
+
+  async bindOwner(shard: string, cluster: string, username: string): Promise<void> {
+    await this.http(shard)
+      .json('POST', CRB_PATH(cluster), { body: ownerBinding(username) })
+      .catch((err: unknown) => {
+        if (!isConflict(err)) throw err;
+      });
+  }
+
+  async ownerBound(shard: string, cluster: string): Promise<boolean> {
+    return this.http(shard)
+      .json('GET', `${CRB_PATH(cluster)}/${OWNER_BINDING}`)
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        },
+      );
+  }
+
+  onLogicalCluster(listener: (lc: KubeObject) => void): void {
+    this.lcListeners.push(listener);
+  }
+
+  private http(shard: string): HttpClient {
+    const client = this.feeds?.http(shard);
+    if (!client) throw new Error(`shard "${shard}" is not known (yet): no Shard of that name in root, or its address is missing`);
+    return client;
+  }
+
+  // ---- OtherShards ----------------------------------------------------------------------------
+
+  resolve(pathOrName: string): string | undefined {
+    const route = this.index.resolve(pathOrName);
+    return route && route.shard !== this.self ? route.cluster : undefined;
+  }
+
+  get(resource: ReplicatedResource, cluster: string, name: string): KubeObject | undefined {
+    const route = this.index.resolve(cluster);
+    return route ? fromWire(this.feeds?.object(route.shard, resource, cluster, name)) : undefined;
+  }
+
+  onChange(resource: ReplicatedResource, listener: () => void): void {
+    const list = this.listeners.get(resource) ?? [];
+    list.push(listener);
+    this.listeners.set(resource, list);
+  }
+}
+
+/** Root's Shards through the root shard's API: how a shard other than root registers itself. */
+export function remoteShardObjects(root: HttpClient): ShardObjects {
+  const path = '/clusters/root/apis/core.kcp.io/v1alpha1/shards';
+  const unlessConflict = (err: unknown): boolean => {
+    if (isConflict(err)) return false;
+    throw err;
+  };
+  return {
+    create: (o) => root.json('POST', path, { body: { apiVersion: 'core.kcp.io/v1alpha1', kind: 'Shard', ...o } }).then(() => true, unlessConflict),
+    get: (name) => root.json<KubeObject>('GET', `${path}/${name}`),
+    update: (o) => root.json('PUT', `${path}/${o.metadata.name ?? ''}`, { body: o }).then(() => true, unlessConflict),
+  };
+}
