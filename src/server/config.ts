@@ -158,8 +158,8 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                name is a shard that joins the root shard's installation (needs --root-shard-kubeconfig
                and the root shard's --pki-dir) (env ATOLL_SHARD_NAME, default root)
   --shard-base-url
-               the address the front proxy and the other shards reach this shard at
-               (env ATOLL_SHARD_BASE_URL, default the address served at)
+               the address the front proxy and the other shards reach this shard at, and the
+               one its admin.kubeconfig names (env ATOLL_SHARD_BASE_URL, default the address served at)
   --root-shard-kubeconfig
                for a shard other than root: a kubeconfig for the root shard whose credentials every
                shard accepts (the root shard's admin.kubeconfig) (env ATOLL_ROOT_SHARD_KUBECONFIG)

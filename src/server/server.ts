@@ -32,6 +32,7 @@ import {
   requiredLogicalCluster,
   storeResolver,
   tenancyResourceTypes,
+  withOtherShards,
   workspaceDefaulting,
   workspaceGuard,
   WorkspaceTypeRules,
@@ -152,14 +153,15 @@ export class AtollServer {
     this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, pkiDir: this.pkiDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
     this.types = this.auth.resourceTypes(BASE_TYPES);
     this.crds = new CrdCatalog({ store: this.store, log: log.child({ component: 'crd-catalog' }) });
-    this.bindings = new BindingCatalog({ store: this.store, log: log.child({ component: 'binding-catalog' }) });
+    this.bindings = new BindingCatalog({ store: this.store, others: this.peers, log: log.child({ component: 'binding-catalog' }) });
     // A binding's resources win over a CRD's: admission keeps the two from overlapping anyway.
     this.catalog = new ComposedCatalog(this.types, [this.bindings, this.crds]);
     this.registry.use(crdTerminationGuard(this.crds));
     this.registry.use(reservedCrdAnnotationsGuard());
     this.registry.use(crdOverlapGuard(this.bindings));
     if (this.auth.authorizer) {
-      this.registry.use(bindPermissionGuard(this.auth.authorizer, this.resolver));
+      // An export on another shard is bound as one here: its workspace resolves through the shards' index.
+      this.registry.use(bindPermissionGuard(this.auth.authorizer, withOtherShards(this.resolver, this.peers)));
       this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
     }
     // Admission per workspace, after the guards above: policies, webhooks, then quota (last: a create
@@ -402,7 +404,9 @@ export class AtollServer {
     });
     this.controllers.push({ synced: defaults.synced, stop: () => defaults.stop() });
     await Promise.all([tenancy.synced, apis.synced, defaults.synced]);
-    this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.baseUrl, this.adminToken, this.pki?.ca.cert);
+    // It names the base URL when there is one: this file is what the other shards and the front proxy
+    // are given (--root-shard-kubeconfig), and a listen address of 0.0.0.0 is named as loopback.
+    this.kubeconfigPath = writeAdminKubeconfig(this.config.dataDir, this.config.shardBaseUrl ?? this.baseUrl, this.adminToken, this.pki?.ca.cert);
     this.started = true;
     this.log.info({ url: this.baseUrl, dataDir: this.config.dataDir, kubeconfig: this.kubeconfigPath, revision: this.store.revision }, 'Atoll is serving');
   }
