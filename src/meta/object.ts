@@ -41,6 +41,15 @@ export function cloneObject<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** Freezes a JSON value and everything in it, for values shared by readers that must not change them. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

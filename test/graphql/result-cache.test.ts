@@ -133,6 +133,12 @@ describe('kept results of prepared queries', () => {
     expect((await fx.call('POST', CONFIGMAPS(WS, 'c'), { metadata: { name: 'c2' } })).status).toBe(201);
     const after = (await gql(fx.adminToken, withRevision)).data?.v1?.['ConfigMaps']?.resourceVersion;
     expect(Number(after)).toBeGreaterThan(Number(before));
+    // Not kept, it is executed each time, from objects parsed once per version of the list.
+    expect((await fx.call('PATCH', `${CONFIGMAPS(WS, 'a')}/a1`, { data: { v: '3' } }, 'application/merge-patch+json')).status).toBe(200);
+    const withData = '{ v1 { ConfigMaps(namespace: "a") { resourceVersion items { data } } } }';
+    expect((await gql(fx.adminToken, withData)).data?.v1?.['ConfigMaps']?.items?.map((i) => i.data?.['v'])).toEqual(['3', '2']);
+    expect((await fx.call('PATCH', `${CONFIGMAPS(WS, 'a')}/a1`, { data: { v: '4' } }, 'application/merge-patch+json')).status).toBe(200);
+    expect((await gql(fx.adminToken, withData)).data?.v1?.['ConfigMaps']?.items?.map((i) => i.data?.['v'])).toEqual(['4', '2']);
 
     const selected = '{ v1 { ConfigMaps(namespace: "a", labelSelector: "!x") { items { metadata { name } } } } }';
     for (let i = 0; i < 2; i++) await gql(fx.adminToken, selected);

@@ -9,7 +9,7 @@
  * Kubernetes' node, controller and scheduler roles are left out: no kubelet or controller manager
  * authenticates against a workspace.
  */
-import type { KubeObject } from '../../meta/index.js';
+import { deepFreeze, type KubeObject } from '../../meta/index.js';
 import { SYSTEM_MASTERS } from '../../registry/index.js';
 import { ADMIN_GROUP, AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP } from '../authn/types.js';
 import { RBAC_GROUP } from './types.js';
@@ -123,13 +123,6 @@ const BINDINGS: readonly KubeObject[] = [
   clusterBinding('system:public-info-viewer', [AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP]),
 ];
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 deepFreeze(ROLES);
 deepFreeze(BINDINGS);
 
