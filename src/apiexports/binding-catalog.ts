@@ -12,6 +12,7 @@ import { ClusterIndex, type ClusterEntry, type ControllerLog } from '../controll
 import type { KubeObject } from '../meta/index.js';
 import type { ResourceType } from '../registry/index.js';
 import type { ObjectKey, Store } from '../storage/index.js';
+import type { OtherShards } from '../tenancy/index.js';
 import { boundTypes } from './bound-types.js';
 import { isSystemExport, servedByBuiltin } from './system-exports.js';
 import {
@@ -54,6 +55,8 @@ export interface BindingRecord {
 
 export interface BindingCatalogOptions {
   store: Store;
+  /** The installation's other shards: a binding here may serve an export one of them holds. */
+  others?: OtherShards;
   log?: ControllerLog;
 }
 
@@ -63,8 +66,13 @@ export class BindingCatalog implements TypeSource {
   private readonly exports: ClusterIndex<ExportRecord>;
   private readonly derived = new WeakMap<ClusterEntry<BindingRecord>, ClusterTypes>();
   private exportsChanged = 0;
+  private readonly others: OtherShards | undefined;
 
   constructor(options: BindingCatalogOptions) {
+    this.others = options.others;
+    // What another shard's exports and schemas say changes what bindings here serve.
+    options.others?.onChange('apiexports', () => this.exportsChanged++);
+    options.others?.onChange('apiresourceschemas', () => this.exportsChanged++);
     const common = { store: options.store, ...(options.log ? { log: options.log } : {}) };
     this.schemas = new ClusterIndex<KubeObject>({
       ...common,
@@ -102,9 +110,12 @@ export class BindingCatalog implements TypeSource {
     await Promise.all([this.bindings.stop(), this.exports.stop(), this.schemas.stop()]);
   }
 
-  /** An APIExport as the watch last saw it. */
+  /** An APIExport as the watch last saw it (or another shard's replica of it). */
   exportOf(cluster: string, name: string): ExportRecord | undefined {
-    return this.exports.entry(cluster)?.values.get(name);
+    const here = this.exports.entry(cluster)?.values.get(name);
+    if (here || !this.others) return here;
+    const there = this.others.get('apiexports', cluster, name);
+    return there ? exportRecord(there) : undefined;
   }
 
   /** Changes whenever any APIExport or APIResourceSchema changes (what the provider's views are built from). */
@@ -169,9 +180,9 @@ export class BindingCatalog implements TypeSource {
     return false;
   }
 
-  /** An APIResourceSchema as the watch last saw it. */
+  /** An APIResourceSchema as the watch last saw it (or another shard's replica of it). */
   schema(cluster: string, name: string): KubeObject | undefined {
-    return this.schemas.entry(cluster)?.values.get(name);
+    return this.schemas.entry(cluster)?.values.get(name) ?? this.others?.get('apiresourceschemas', cluster, name);
   }
 
   /** The types a bound resource is served as; undefined while its schema is not known here yet. */

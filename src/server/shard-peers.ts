@@ -14,7 +14,8 @@ import { LOGICAL_CLUSTER_NAME, OWNER_BINDING, ownerBinding, type OtherShards, ty
 
 const REPLICATED: readonly ResourceRef[] = [
   { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspacetypes', namespaced: false },
-  { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports', namespaced: false },
+  // v1alpha2: the version APIExports are stored in (v1alpha1 names its schemas differently).
+  { group: 'apis.kcp.io', version: 'v1alpha2', resource: 'apiexports', namespaced: false },
   { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiresourceschemas', namespaced: false },
 ];
 

@@ -6,88 +6,30 @@
  * scheduler's inputs are checked too: a selector no shard matches, a malformed one, a user naming
  * the shard, and another shard's LogicalCluster endpoint closed to everyone but the shards.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
-import { freePort } from '../support/free-port.js';
+import { requestAtoll, runAtoll, type AtollProcess } from '../support/atoll-process.js';
+import { getJson, holds, jsonHeaders as json, readyWorkspace, startInstallation, WORKSPACES as WS, type Installation, type WorkspaceObject as Obj } from '../support/installation.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
 
-const dirs: string[] = [];
-const tmpDir = (name: string): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `atoll-shards-${name}-`));
-  dirs.push(d);
-  return d;
-};
-
-interface Obj {
-  metadata: { name: string; uid?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
-  spec?: { cluster?: string; URL?: string };
-  status?: { phase?: string; conditions?: { type: string; reason?: string; message?: string }[] };
-}
-
+let installation: Installation;
 let root: AtollProcess;
 let shard1: AtollProcess;
 let shard2: AtollProcess;
 let proxy: AtollProcess;
-let pki = '';
 let proxyUrl = '';
-
 const shardOf: Record<string, () => AtollProcess> = { root: () => root, 'shard-1': () => shard1, 'shard-2': () => shard2 };
-const json = (p: AtollProcess) => ({ ...p.headers, 'content-type': 'application/json' });
-const WS = (cluster: string) => `/clusters/${cluster}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
-
-async function getJson<T = Obj>(p: AtollProcess, url: string): Promise<{ status: number; body: T }> {
-  const r = await requestAtoll(p, url, { headers: p.headers });
-  return { status: r.status, body: JSON.parse(r.text) as T };
-}
-
-/** Creates a workspace through `p` in `parent` (a path) and waits for it to be Ready; returns it. */
-async function readyWorkspace(p: AtollProcess, parent: string, name: string, selector?: Record<string, string>): Promise<Obj> {
-  const body = { metadata: { name }, spec: selector ? { location: { selector: { matchLabels: selector } } } : {} };
-  const made = await requestAtoll(p, WS(parent), { method: 'POST', headers: json(p), body: JSON.stringify(body) });
-  expect(made.status, made.text).toBe(201);
-  let ws: Obj | undefined;
-  await eventually(async () => {
-    const got = await getJson(p, `${WS(parent)}/${name}`);
-    expect(got.body.status?.phase, JSON.stringify(got.body)).toBe('Ready');
-    ws = got.body;
-  }, 30_000);
-  return ws as Obj;
-}
-
-/** Whether the shard process holds the logical cluster (asked directly, by its name). */
-async function holds(p: AtollProcess, cluster: string): Promise<boolean> {
-  const r = await requestAtoll(p, `/clusters/${cluster}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster`, { headers: p.headers });
-  return r.status === 200;
-}
 
 beforeAll(async () => {
-  const proxyPort = await freePort();
-  proxyUrl = `https://127.0.0.1:${proxyPort}`;
-  pki = path.join(tmpDir('pki'), 'pki');
-  const common = ['--port', '0', '--pki-dir', pki, '--shard-external-url', proxyUrl];
-  root = await startAtoll([...common, '--data-dir', tmpDir('root')]);
-  const joining = (name: string) => [...common, '--data-dir', tmpDir(name), '--shard-name', name, '--root-shard-kubeconfig', root.kubeconfig];
-  [shard1, shard2] = await Promise.all([startAtoll(joining('shard-1')), startAtoll(joining('shard-2'))]);
-  proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', root.kubeconfig, '--port', String(proxyPort), '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
-  // Shards are picked by their labels; these name them.
-  for (const name of ['root', 'shard-1', 'shard-2']) {
-    const r = await requestAtoll(root, `/clusters/root/apis/core.kcp.io/v1alpha1/shards/${name}`, {
-      method: 'PATCH',
-      headers: { ...root.headers, 'content-type': 'application/merge-patch+json' },
-      body: JSON.stringify({ metadata: { labels: { shard: name } } }),
-    });
-    expect(r.status, r.text).toBe(200);
-  }
+  installation = await startInstallation(['shard-1', 'shard-2']);
+  ({ root, proxy, proxyUrl } = installation);
+  shard1 = installation.shards['shard-1'] as AtollProcess;
+  shard2 = installation.shards['shard-2'] as AtollProcess;
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([proxy, shard1, shard2].map((p) => p?.stop()));
-  await root?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  await installation?.stop();
 });
 
 describe('shards of one installation', () => {
@@ -226,7 +168,7 @@ describe('shards of one installation', () => {
 
 describe('a shard joining an installation', () => {
   it('refuses to start without the root shard’s credentials in its PKI directory, saying what is missing', async () => {
-    const lonely = tmpDir('lonely');
+    const lonely = installation.tmpDir('lonely');
     const { code, output } = await runAtoll(['--port', '0', '--data-dir', lonely, '--pki-dir', path.join(lonely, 'empty'), '--shard-name', 'shard-9', '--root-shard-kubeconfig', root.kubeconfig]);
     expect(code).not.toBe(0);
     expect(output).toMatch(/the shared PKI directory .*empty has no sa\.key, admin\.token, shard\.token, ca\.crt, ca\.key: start the root shard with --pki-dir/);
