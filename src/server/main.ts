@@ -9,6 +9,8 @@ import { createLogger, isTextFormat } from './logger.js';
 import { AtollServer, DRAIN_MS } from './server.js';
 import { startupSummary } from './startup-summary.js';
 import { parseProxyConfig, PROXY_USAGE, startProxy } from './proxy-command.js';
+import { clusterMain } from './cluster-command.js';
+import { stopWhenStdinEnds } from './parent-watch.js';
 
 /**
  * The last resort: a stop still unfinished this long after the signal (the drain budget, then
@@ -18,6 +20,7 @@ import { parseProxyConfig, PROXY_USAGE, startProxy } from './proxy-command.js';
 const STOP_LIMIT_MS = DRAIN_MS + 10_000;
 
 async function main(): Promise<number> {
+  stopWhenStdinEnds(process.env);
   if (process.argv[2] === 'backup') {
     try {
       return await backupCommand(process.argv.slice(3), process.cwd(), process.stdout);
@@ -27,6 +30,7 @@ async function main(): Promise<number> {
     }
   }
   if (process.argv[2] === 'proxy') return proxyMain(process.argv.slice(3));
+  if (process.argv[2] === 'cluster') return clusterMain(process.argv.slice(3));
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env, process.cwd());

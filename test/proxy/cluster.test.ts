@@ -1,0 +1,254 @@
+/**
+ * `npm run cluster` as a real process (the entry point with its `cluster` subcommand, as the
+ * package script runs it): three shards and the front proxy as its children, reached through the
+ * kubeconfig it writes with kubectl, client-node and graphql-ws; SIGTERM stops every child, a
+ * child that dies takes the cluster down with a non-zero exit, and bad flags get a usage error.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { parseClusterConfig, shardStore } from '../../src/server/cluster-command.js';
+import { requestAtoll, ROOT_DIR, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
+import { eventually } from '../support/eventually.js';
+import { freePort } from '../support/free-port.js';
+import { haveKubectl, kubectlFor } from '../support/kubectl.js';
+
+const SHARDS = 3;
+const SERVING = 'Atoll cluster is serving';
+
+const dirs: string[] = [];
+const tmpDir = (name: string): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `atoll-cluster-${name}-`));
+  dirs.push(d);
+  return d;
+};
+
+interface ServingLine {
+  url: string;
+  kubeconfig: string;
+  shards: { name: string; pid: number }[];
+  proxy: { pid: number };
+}
+
+/** The cluster's "serving" line: where it serves, and each child's pid. */
+function servingLine(p: AtollProcess): ServingLine {
+  const line = p.logs().split('\n').find((l) => l.includes(`"msg":"${SERVING}"`));
+  if (!line) throw new Error(`no serving line in:\n${p.logs()}`);
+  return JSON.parse(line) as ServingLine;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The lines each child role wrote, as the cluster forwarded them. */
+function rolesLogged(p: AtollProcess): Set<string> {
+  const roles = new Set<string>();
+  for (const line of p.logs().split('\n')) {
+    const m = /^\{"role":"([^"]+)"/.exec(line);
+    if (m) roles.add(m[1] as string);
+  }
+  return roles;
+}
+
+const startCluster = (args: string[]): Promise<AtollProcess> => startAtoll(['cluster', ...args], { serving: SERVING, timeoutMs: 240_000 });
+
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe(`npm run cluster -- --shards ${SHARDS}`, () => {
+  let cluster: AtollProcess;
+  let dataDir = '';
+
+  beforeAll(async () => {
+    dataDir = tmpDir('three');
+    cluster = await startCluster(['--shards', String(SHARDS), '--port', String(await freePort()), '--data-dir', dataDir]);
+  }, 260_000);
+
+  afterAll(async () => {
+    await cluster?.stop('SIGKILL');
+  });
+
+  it('is the package script: the entry point, built when stale, with the cluster subcommand', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.cluster).toMatch(/^node scripts\/build-if-stale\.mjs && node .*dist\/src\/server\/main\.js cluster$/);
+  });
+
+  it('writes <data-dir>/admin.kubeconfig pointing at the proxy, and forwards every child’s logs with its role', () => {
+    const line = servingLine(cluster);
+    expect(cluster.kubeconfig).toBe(path.join(dataDir, 'admin.kubeconfig'));
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    expect(kc.getCurrentCluster()?.server).toBe(`${line.url}/clusters/root`);
+    expect(line.shards.map((s) => s.name)).toEqual(['root', ...Array.from({ length: SHARDS - 1 }, (_, i) => `shard-${i + 1}`)]);
+    for (const role of ['cluster', 'proxy', ...line.shards.map((s) => s.name)]) expect(rolesLogged(cluster)).toContain(role);
+    // One PKI for the installation, shared by every shard: in <data-dir>/pki.
+    expect(fs.existsSync(path.join(dataDir, 'pki', 'ca.crt'))).toBe(true);
+  });
+
+  it('registers every shard in root, listed through the proxy', async () => {
+    const r = await requestAtoll(cluster, '/clusters/root/apis/core.kcp.io/v1alpha1/shards', { headers: cluster.headers });
+    expect(r.status, r.text).toBe(200);
+    const shards = (JSON.parse(r.text) as { items: { metadata: { name: string }; spec: { externalURL: string } }[] }).items;
+    expect(shards.map((s) => s.metadata.name).sort()).toEqual(servingLine(cluster).shards.map((s) => s.name).sort());
+    for (const s of shards) expect(s.spec.externalURL).toBe(cluster.url);
+  });
+
+  it.skipIf(!haveKubectl)('serves kubectl get shards through its kubeconfig (skipped without kubectl)', async () => {
+    const k = kubectlFor(cluster.kubeconfig);
+    try {
+      const names = (await k.ok(['get', 'shards', '-o', 'name'])).trim().split('\n').sort();
+      expect(names).toEqual(servingLine(cluster).shards.map((s) => `shard.core.kcp.io/${s.name}`).sort());
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('serves REST (client-node) and graphql-ws through the proxy', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-client-node' }, data: { a: '1' } } });
+    expect((await core.readNamespacedConfigMap({ namespace: 'default', name: 'via-client-node' })).data).toEqual({ a: '1' });
+
+    const client = createClient({
+      url: `${cluster.url.replace(/^http/, 'ws')}/clusters/root/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { ca: cluster.ca });
+        }
+      },
+      retryAttempts: 0,
+      connectionParams: { authorization: cluster.headers.authorization },
+    });
+    try {
+      const names: string[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        const stop = client.subscribe<{ v1_configmaps: { type: string; object: { metadata: { name: string } } } }>(
+          { query: 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }' },
+          {
+            next: (r) => {
+              const e = r.data?.v1_configmaps;
+              if (e?.type === 'ADDED') names.push(e.object.metadata.name);
+              if (names.includes('via-ws')) {
+                stop();
+                resolve();
+              }
+            },
+            error: reject,
+            complete: () => resolve(),
+          },
+        );
+      });
+      // Written until the subscription (opened asynchronously) has seen it.
+      await eventually(async () => {
+        await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-ws' } } }).catch(() => undefined);
+        expect(names).toContain('via-ws');
+      });
+      await done;
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  // Last: it stops the cluster.
+  it('stops every child on SIGTERM, the proxy first and the root shard last, and exits 0', async () => {
+    const line = servingLine(cluster);
+    const pids = [line.proxy.pid, ...line.shards.map((s) => s.pid)];
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(true);
+    const exit = await cluster.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
+    // Each child logs its own "signal received" as it begins to stop: in the cluster's order.
+    const order = cluster
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"signal received"'))
+      .map((l) => (JSON.parse(l) as { role: string }).role);
+    expect(order[0]).toBe('proxy');
+    expect(order.at(-1)).toBe('root');
+    expect(order).toHaveLength(SHARDS + 1);
+  }, 120_000);
+});
+
+describe('npm run cluster when a child dies', () => {
+  it('takes the cluster down with a message and a non-zero exit', async () => {
+    const one = await startCluster(['--shards', '1', '--port', '0', '--data-dir', tmpDir('one'), '--plain-http']);
+    try {
+      const line = servingLine(one);
+      expect(line.url).toMatch(/^http:\/\//);
+      const root = line.shards[0]?.pid as number;
+      process.kill(root, 'SIGKILL');
+      // SIGCONT changes nothing: this only waits for the exit the dead child caused.
+      const exit = await one.stop('SIGCONT');
+      expect(exit.code).toBe(1);
+      expect(one.logs()).toContain('root exited (killed by SIGKILL): stopping the cluster');
+      expect(alive(line.proxy.pid)).toBe(false);
+    } finally {
+      await one.stop('SIGKILL');
+    }
+  }, 120_000);
+});
+
+describe('npm run cluster killed itself', () => {
+  it('leaves no child behind: each sees its standard input end and stops', async () => {
+    const one = await startCluster(['--shards', '1', '--port', '0', '--data-dir', tmpDir('killed'), '--plain-http']);
+    const line = servingLine(one);
+    // The cluster's own process group: its children have theirs, so this reaches the cluster alone.
+    expect(await one.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    await eventually(() => {
+      for (const pid of [line.proxy.pid, ...line.shards.map((s) => s.pid)]) expect(alive(pid), `pid ${pid}`).toBe(false);
+    }, 60_000);
+  }, 120_000);
+});
+
+describe('npm run cluster flags', () => {
+  it('refuses bad flags with a usage error and exit code 2', async () => {
+    const r = await runAtoll(['cluster', '--shards', '0']);
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('atoll cluster: invalid number of shards "0": expected 1-64');
+    expect(r.output).toContain('Usage: npm run cluster');
+  });
+
+  it('says which flag is wrong and how', () => {
+    const file = path.join(tmpDir('flags'), 'a-file');
+    fs.writeFileSync(file, '');
+    for (const [args, message] of [
+      [['--shards', '0'], 'invalid number of shards "0": expected 1-64'],
+      [['--shards', '65'], 'invalid number of shards "65"'],
+      [['--shards', 'two'], 'invalid number of shards "two"'],
+      [['--port', '70000'], 'invalid port "70000": expected 0-65535'],
+      [['--data-dir', ''], 'the data directory must not be empty'],
+      [['--data-dir', file], 'exists and is not a directory'],
+      [['--store', 'mongodb://127.0.0.1:27017'], 'a MongoDB URL naming a database'],
+      [['--store', `mongodb://127.0.0.1:27017/${'x'.repeat(60)}`], 'is too long'],
+      [['--nope'], "Unknown option '--nope'"],
+    ] as const) {
+      expect(() => parseClusterConfig([...args], {}, ROOT_DIR), args.join(' ')).toThrow(message);
+    }
+  });
+
+  it('defaults to two shards on 6443, and gives each shard its own database of --store', () => {
+    expect(parseClusterConfig([], {}, '/x')).toEqual({ shards: 2, port: 6443, host: '127.0.0.1', dataDir: '/x/.atoll-cluster', tls: true });
+    const config = parseClusterConfig(['--store', 'mongodb://a:1,b:2/atoll?replicaSet=rs0'], { ATOLL_SHARDS: '3', ATOLL_PLAIN_HTTP: 'true' }, '/x');
+    expect(config).toMatchObject({ shards: 3, tls: false, store: 'mongodb://a:1,b:2/atoll?replicaSet=rs0' });
+    expect(shardStore('mongodb://a:1,b:2/atoll?replicaSet=rs0', 'shard-2')).toBe('mongodb://a:1,b:2/atoll-shard-2?replicaSet=rs0');
+    expect(shardStore('mongodb+srv://u:p@db.example/atoll', 'root')).toBe('mongodb+srv://u:p@db.example/atoll-root');
+  });
+
+  it('prints its usage on --help', async () => {
+    const r = await runAtoll(['cluster', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.output).toContain('Usage: npm run cluster -- [--shards 2]');
+  });
+});
