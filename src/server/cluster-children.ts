@@ -50,6 +50,8 @@ export class ClusterChild {
   readonly child: ChildProcess;
   /** Resolves when the process has exited, however it ended. */
   readonly exited: Promise<ChildExit>;
+  /** Where it serves, once it does. */
+  url: string | undefined;
   private readonly serving: Promise<ServingLine>;
 
   /**
@@ -80,7 +82,10 @@ export class ClusterChild {
       sink(withRole(role, line, 'stdout'));
       if (line.includes(`"msg":${JSON.stringify(servingMsg)}`)) {
         const parsed = JSON.parse(line) as Partial<ServingLine>;
-        if (typeof parsed.url === 'string' && typeof parsed.kubeconfig === 'string') markServing(parsed as ServingLine);
+        if (typeof parsed.url === 'string' && typeof parsed.kubeconfig === 'string') {
+          this.url = parsed.url;
+          markServing(parsed as ServingLine);
+        }
       }
     });
     createInterface({ input: this.child.stderr as NodeJS.ReadableStream }).on('line', (line) => sink(withRole(role, line, 'stderr')));

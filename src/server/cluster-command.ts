@@ -313,9 +313,9 @@ export async function clusterMain(argv: string[]): Promise<number> {
   try {
     const running = await Promise.race([cluster.start(), cluster.done.then(() => undefined)]);
     if (running) {
-      const shards = running.children.filter((c) => c.role !== 'proxy').map((c) => ({ name: c.role, pid: c.pid }));
+      const shards = running.children.filter((c) => c.role !== 'proxy').map((c) => ({ name: c.role, url: c.url, pid: c.pid }));
       const proxy = running.children.find((c) => c.role === 'proxy');
-      cluster.log('info', CLUSTER_SERVING, { url: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir, shards, proxy: { pid: proxy?.pid } });
+      cluster.log('info', CLUSTER_SERVING, { url: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir, shards, proxy: { url: proxy?.url, pid: proxy?.pid } });
       if (process.stdout.isTTY) process.stdout.write(startupSummary({ baseUrl: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir }));
     }
   } catch (err) {

@@ -1,8 +1,9 @@
 /**
  * `npm run cluster` as a real process (the entry point with its `cluster` subcommand, as the
  * package script runs it): three shards and the front proxy as its children, reached through the
- * kubeconfig it writes with kubectl, client-node and graphql-ws; SIGTERM stops every child, a
- * child that dies takes the cluster down with a non-zero exit, and bad flags get a usage error.
+ * kubeconfig it writes with kubectl, client-node and graphql-ws, workspaces placed on each shard
+ * through the proxy; SIGTERM stops every child, a child that dies takes the cluster down with a
+ * non-zero exit, a cluster killed leaves no child behind, and bad flags get a usage error.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,8 +31,8 @@ const tmpDir = (name: string): string => {
 interface ServingLine {
   url: string;
   kubeconfig: string;
-  shards: { name: string; pid: number }[];
-  proxy: { pid: number };
+  shards: { name: string; url: string; pid: number }[];
+  proxy: { url: string; pid: number };
 }
 
 /** The cluster's "serving" line: where it serves, and each child's pid. */
@@ -160,6 +161,51 @@ describe(`npm run cluster -- --shards ${SHARDS}`, () => {
       await client.dispose();
     }
   });
+
+  it('places workspaces created through the proxy on every shard, each served there and through the proxy', async () => {
+    const line = servingLine(cluster);
+    const json = { ...cluster.headers, 'content-type': 'application/json' };
+    // Each shard's serving certificate comes from the installation's one CA.
+    const ca = fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8');
+    for (const shard of line.shards) {
+      const labelled = await requestAtoll(cluster, `/clusters/root/apis/core.kcp.io/v1alpha1/shards/${shard.name}`, {
+        method: 'PATCH',
+        headers: { ...cluster.headers, 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ metadata: { labels: { placed: shard.name } } }),
+      });
+      expect(labelled.status, labelled.text).toBe(200);
+      const made = await requestAtoll(cluster, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ metadata: { name: `on-${shard.name}` }, spec: { location: { selector: { matchLabels: { placed: shard.name } } } } }),
+      });
+      expect(made.status, made.text).toBe(201);
+    }
+    const k = kubectlFor(cluster.kubeconfig);
+    try {
+      for (const shard of line.shards) {
+        let ws = { metadata: { annotations: {} as Record<string, string> }, spec: { cluster: '' }, status: { phase: '' } };
+        await eventually(async () => {
+          ws = JSON.parse((await requestAtoll(cluster, `/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/on-${shard.name}`, { headers: cluster.headers })).text) as typeof ws;
+          expect(ws.status.phase).toBe('Ready');
+        }, 60_000);
+        expect(ws.metadata.annotations['internal.tenancy.kcp.io/shard'] ?? 'root').toBe(shard.name);
+        // Its LogicalCluster is on the shard it was placed on, asked directly.
+        const lc = await requestAtoll({ url: shard.url, ca }, `/clusters/${ws.spec.cluster}/apis/core.kcp.io/v1alpha1/logicalclusters/cluster`, { headers: cluster.headers });
+        expect(lc.status, `${shard.name}: ${lc.text}`).toBe(200);
+        if (!haveKubectl) continue;
+        const server = `${cluster.url}/clusters/root:on-${shard.name}`;
+        // Until the proxy's index has the new path (its watch of the shard).
+        await eventually(async () => {
+          const r = await k.run(['--server', server, 'create', 'configmap', 'made-by-kubectl', '--from-literal', `shard=${shard.name}`]);
+          expect(r.code === 0 || r.stderr.includes('AlreadyExists'), r.stderr).toBe(true);
+        }, 30_000);
+        expect(await k.ok(['--server', server, 'get', 'configmap', 'made-by-kubectl', '-o', 'jsonpath={.data.shard}'])).toBe(shard.name);
+      }
+    } finally {
+      k.cleanup();
+    }
+  }, 180_000);
 
   // Last: it stops the cluster.
   it('stops every child on SIGTERM, the proxy first and the root shard last, and exits 0', async () => {
