@@ -18,14 +18,18 @@ import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { authorize, type GraphQLContext, type KeptRead, type ReadLog } from './context.js';
 import { idOf } from './object-ids.js';
 
-/** What the cache holds at most, in bytes of kept JSON (plus a small record per read). */
+/** What the cache holds at most, in bytes: the kept JSON, the keys, and an estimate of the records around them. */
 export const RESULT_CACHE_BYTES = 16 * 1024 * 1024;
 /** Larger results are not kept: one would push out many small ones. */
 const MAX_RESULT_BYTES = 1024 * 1024;
+/** Heap an entry and each of its reads take besides the JSON and the key (the Map entry, the record, the check's closure). */
+const ENTRY_BYTES = 256;
+const READ_BYTES = 128;
 
 interface Entry {
   body: Buffer;
   reads: readonly KeptRead[];
+  bytes: number;
 }
 
 /** What identifies a result besides who asks. */
@@ -83,8 +87,9 @@ export class ResultCache {
     const k = keyOf(key, ctx);
     const old = this.entries.get(k);
     if (old) this.drop(k, old);
-    this.entries.set(k, { body, reads: reads.kept });
-    this.bytes += body.length + k.length;
+    const bytes = body.length + k.length + ENTRY_BYTES + READ_BYTES * reads.kept.length;
+    this.entries.set(k, { body, reads: reads.kept, bytes });
+    this.bytes += bytes;
     for (const [key2, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.drop(key2, e);
@@ -93,7 +98,7 @@ export class ResultCache {
 
   private drop(k: string, e: Entry): void {
     this.entries.delete(k);
-    this.bytes -= e.body.length + k.length;
+    this.bytes -= e.bytes;
   }
 }
 
