@@ -36,6 +36,8 @@ export class Informer<T extends KubeObject> {
   private revision = '';
   private loop: Promise<void> | undefined;
   private synced = false;
+  /** Since a list or watch failed, until the server answers again (a list, an event or a bookmark). */
+  private failing = false;
   /** How many times the informer listed (the first sync and every relist). */
   lists = 0;
 
@@ -51,6 +53,14 @@ export class Informer<T extends KubeObject> {
 
   get hasSynced(): boolean {
     return this.synced;
+  }
+
+  /**
+   * Synced, and the server answered since the last failure. A watch that reconnects says so with
+   * its first event or bookmark (the server sends one at least every minute).
+   */
+  get healthy(): boolean {
+    return this.synced && !this.failing;
   }
 
   addHandlers(h: InformerHandlers<T>): void {
@@ -83,6 +93,7 @@ export class Informer<T extends KubeObject> {
         if (!this.revision) {
           const listed = await this.transport.list(signal);
           this.lists++;
+          this.failing = false;
           this.replace(listed.items);
           this.revision = listed.resourceVersion;
           if (!this.synced) {
@@ -91,6 +102,7 @@ export class Informer<T extends KubeObject> {
           }
         }
         for await (const e of this.transport.watch(this.revision, signal)) {
+          this.failing = false;
           this.apply(e.type, e.object);
           this.revision = e.object.metadata.resourceVersion ?? this.revision;
           failures = 0;
@@ -101,6 +113,7 @@ export class Informer<T extends KubeObject> {
           this.revision = '';
           continue;
         }
+        this.failing = true;
         this.options.onError?.(err);
         const delay = Math.min(this.options.maxBackoffMs ?? 30_000, (this.options.minBackoffMs ?? 200) * 2 ** Math.min(failures++, 20));
         await sleep(delay, signal);

@@ -76,8 +76,8 @@ export class ShardPeers implements Placement, OtherShards {
     for (const shard of feeds.shards()) {
       const name = shard.metadata.name;
       if (!selector.matches(shard.metadata.labels)) continue;
-      // A shard whose feed has not listed yet has an unknown load, and may not answer: not yet.
-      if (name !== this.self && !feeds.synced(name)) continue;
+      // A shard whose feed has not listed yet, or fails now, has an unknown load and may not answer.
+      if (name !== this.self && !feeds.healthy(name)) continue;
       const load = name === this.self ? localCount : this.index.clusterCount(name);
       // Ties go to this shard (no request to make), then by name, so choices are repeatable.
       if (!best || load < best.load || (load === best.load && (name === this.self || (best.name !== this.self && name < best.name)))) best = { name, load };

@@ -22,10 +22,36 @@ export interface FeedLog {
   warn(obj: object, msg: string): void;
 }
 
-/** Where requests to a shard go: its origin, and the agent with the installation's credentials. */
+/** Where requests forwarded to a shard go: its origin, and the agent they are sent with. */
 export interface ShardEndpoint {
   origin: string;
   agent: HttpAgent;
+  /** The agent presents the front proxy's client certificate: the shard takes the user from X-Remote-* headers. */
+  identifies?: boolean;
+}
+
+/** A client certificate and its key (PEM). */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Where requests forwarded to `server` go. The agent trusts what `connection` trusts but never
+ * presents its credentials (a forwarded request without any of its own must not become the
+ * connection's user); it presents `forwardAs`, the front proxy's certificate, when given.
+ */
+export function forwardingEndpoint(connection: Connection, server: string, forwardAs?: ClientCertificate): ShardEndpoint {
+  const { ca, insecureSkipTlsVerify, servername } = connection;
+  const agent = agentFor({
+    server,
+    ...(ca ? { ca } : {}),
+    ...(insecureSkipTlsVerify ? { insecureSkipTlsVerify } : {}),
+    ...(servername ? { servername } : {}),
+    ...(forwardAs ? { clientCertificate: forwardAs.cert, clientKey: forwardAs.key } : {}),
+  });
+  const origin = new URL(server).origin;
+  return { origin, agent, identifies: forwardAs !== undefined && origin.startsWith('https:') };
 }
 
 /** A change of an object a followed shard holds: its LogicalClusters and the replicated kinds. */
@@ -48,6 +74,8 @@ export interface ShardFeedsOptions {
   onChange?: (change: FeedChange) => void;
   /** Whether `start` waits for every shard's feeds to list (the proxy's readiness); default true. */
   waitForShards?: boolean;
+  /** The certificate requests forwarded to the shards present (the front proxy's: upstream()). */
+  forwardAs?: ClientCertificate;
 }
 
 interface ShardFeed {
@@ -99,6 +127,12 @@ export class ShardFeeds {
   synced(shard: string): boolean {
     const feed = this.feeds.get(shard);
     return feed !== undefined && [...feed.informers.values()].every((i) => i.hasSynced);
+  }
+
+  /** Whether a followed shard's feeds have listed and its server answers (not since failing). */
+  healthy(shard: string): boolean {
+    const feed = this.feeds.get(shard);
+    return feed !== undefined && [...feed.informers.values()].every((i) => i.healthy);
   }
 
   /** An object a followed shard holds: a LogicalCluster, a Workspace or a replicated kind. */
@@ -223,10 +257,10 @@ export class ShardFeeds {
         delete: (o) => changed(ref.resource, o, true),
       });
     }
-    const agent = agentFor(connection);
+    const endpoint = forwardingEndpoint(connection, baseURL, this.options.forwardAs);
     return {
       baseURL,
-      endpoint: { origin: new URL(baseURL).origin, agent },
+      endpoint,
       http: client,
       informers,
       start: async () => {
@@ -235,7 +269,7 @@ export class ShardFeeds {
       stop: async () => {
         await Promise.all([...informers.values()].map((i) => i.stop()));
         client.close();
-        agent.destroy();
+        endpoint.agent.destroy();
       },
     };
   }

@@ -45,6 +45,8 @@ class Flaky implements Transport<Widget> {
   readonly name = 'flaky';
   watches = 0;
   goneNext = false;
+  /** Watches refused as by a server that is down, until cleared. */
+  down = false;
   constructor(private readonly inner: Transport<Widget>) {}
   list(signal: AbortSignal) {
     return this.inner.list(signal);
@@ -55,6 +57,7 @@ class Flaky implements Transport<Widget> {
       this.goneNext = false;
       throw new ApiStatusError(410, 'Expired', 'too old resource version');
     }
+    if (this.down) throw new ApiStatusError(503, 'ServiceUnavailable', 'the server is down');
     const abort = new AbortController();
     signal.addEventListener('abort', () => abort.abort(), { once: true });
     for await (const e of this.inner.watch(rv, abort.signal)) {
@@ -114,6 +117,27 @@ describe('the multi-workspace informer', () => {
       expect(informer.cache.size).toBe(3);
     } finally {
       await informer.stop();
+    }
+  });
+
+  it('says it is unhealthy while its watch fails, and healthy again at the server’s first answer (a bookmark will do)', async () => {
+    const flaky = new Flaky(new RestTransport(http, view, WIDGETS));
+    const informer = new Informer<Widget>(flaky, { minBackoffMs: 20, maxBackoffMs: 50 });
+    expect(informer.healthy).toBe(false);
+    await informer.start();
+    try {
+      expect(informer.healthy).toBe(true);
+      flaky.down = true;
+      // The watch in flight ends after its next event; the next one is refused.
+      await putWidget(http, A, 'blip', { size: 1 });
+      await eventually(() => expect(informer.healthy).toBe(false));
+      expect(informer.hasSynced).toBe(true);
+      flaky.down = false;
+      // No writes: the bookmarks (every 100 ms here) are the server answering.
+      await eventually(() => expect(informer.healthy).toBe(true));
+    } finally {
+      await informer.stop();
+      expect((await fx.call('DELETE', `/clusters/${A}/apis/widgets.example.dev/v1/namespaces/default/widgets/blip`)).status).toBe(200);
     }
   });
 

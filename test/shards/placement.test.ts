@@ -174,3 +174,29 @@ describe('a shard joining an installation', () => {
     expect(output).toMatch(/the shared PKI directory .*empty has no sa\.key, admin\.token, shard\.token, ca\.crt, ca\.key: start the root shard with --pki-dir/);
   });
 });
+
+describe('a shard that is down', () => {
+  it('makes its workspaces answer 503 with Retry-After through the proxy while the others serve, and serves them again once back', async () => {
+    const down = await readyWorkspace(root, 'root', 'on-two', { shard: 'shard-2' });
+    await readyWorkspace(root, 'root', 'on-one', { shard: 'shard-1' });
+    await eventually(async () => {
+      expect((await requestAtoll(proxy, '/clusters/root:on-two/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(200);
+      expect((await requestAtoll(proxy, '/clusters/root:on-one/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(200);
+    }, 20_000);
+    await installation.kill('shard-2');
+    const res = await (await import('../support/tls-fetch.js')).fetchTrusting(proxy.ca as string)(`${proxyUrl}/clusters/root:on-two/api/v1/namespaces/default`, { headers: proxy.headers });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { reason?: string }).reason).toBe('ServiceUnavailable');
+    expect((await requestAtoll(proxy, '/clusters/root:on-one/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(200);
+    // Workspaces can still be made, on the shards that answer.
+    const meanwhile = await readyWorkspace(root, 'root', 'meanwhile');
+    expect(meanwhile.metadata.annotations?.['internal.tenancy.kcp.io/shard']).not.toBe('shard-2');
+
+    shard2 = await installation.restart('shard-2');
+    expect(await holds(shard2, down.spec?.cluster as string)).toBe(true);
+    await eventually(async () => {
+      expect((await requestAtoll(proxy, '/clusters/root:on-two/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(200);
+    }, 30_000);
+  }, 120_000);
+});

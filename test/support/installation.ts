@@ -20,6 +20,9 @@ export interface Installation {
   pkiDir: string;
   /** A fresh directory, removed by stop(). */
   tmpDir(name: string): string;
+  /** Stops a shard other than root (SIGKILL: as if it crashed); `restart` brings it back on its data. */
+  kill(name: string): Promise<void>;
+  restart(name: string): Promise<AtollProcess>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +47,8 @@ export async function startInstallation(others: string[]): Promise<Installation>
   const pkiDir = path.join(tmpDir('pki'), 'pki');
   const common = ['--port', '0', '--pki-dir', pkiDir, '--shard-external-url', proxyUrl];
   const root = await startAtoll([...common, '--data-dir', tmpDir('root')]);
-  const joined = await Promise.all(others.map((name) => startAtoll([...common, '--data-dir', tmpDir(name), '--shard-name', name, '--root-shard-kubeconfig', root.kubeconfig])));
+  const argsOf = new Map(others.map((name) => [name, [...common, '--data-dir', tmpDir(name), '--shard-name', name, '--root-shard-kubeconfig', root.kubeconfig]]));
+  const joined = await Promise.all(others.map((name) => startAtoll(argsOf.get(name) as string[])));
   const shards: Record<string, AtollProcess> = { root, ...Object.fromEntries(others.map((name, i) => [name, joined[i] as AtollProcess])) };
   const proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', root.kubeconfig, '--port', String(proxyPort), '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
   for (const name of Object.keys(shards)) {
@@ -62,8 +66,16 @@ export async function startInstallation(others: string[]): Promise<Installation>
     proxyUrl,
     pkiDir,
     tmpDir,
+    kill: async (name) => {
+      await shards[name]?.stop('SIGKILL');
+    },
+    restart: async (name) => {
+      const p = await startAtoll(argsOf.get(name) as string[]);
+      shards[name] = p;
+      return p;
+    },
     stop: async () => {
-      await Promise.all([proxy, ...joined].map((p) => p.stop()));
+      await Promise.all([proxy, ...Object.entries(shards).filter(([n]) => n !== 'root').map(([, p]) => p)].map((p) => p.stop()));
       await root.stop();
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     },
