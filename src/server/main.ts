@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     log.fatal({ err }, `could not start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  if (text) process.stdout.write(startupSummary({ baseUrl: server.baseUrl, kubeconfig: server.kubeconfigPath, dataDir: config.dataDir }));
+  if (text) process.stdout.write(startupSummary({ baseUrl: server.baseUrl, kubeconfig: server.kubeconfigPath, dataDir: config.dataDir, pkiDir: server.pkiDir }));
   await untilSignalled(log, () => server.stop());
   return 0;
 }

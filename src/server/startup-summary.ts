@@ -10,22 +10,20 @@ export interface StartupFacts {
   baseUrl: string;
   kubeconfig: string;
   dataDir: string;
+  /** Where the admin token and the CA are (`--pki-dir`); `<dataDir>/pki` when absent. */
+  pkiDir?: string;
 }
 
-export function adminTokenPath(dataDir: string): string {
-  return path.join(dataDir, PKI_DIR, ADMIN_TOKEN_FILE);
-}
-
-export function startupSummary({ baseUrl, kubeconfig, dataDir }: StartupFacts): string {
+export function startupSummary({ baseUrl, kubeconfig, dataDir, pkiDir = path.join(dataDir, PKI_DIR) }: StartupFacts): string {
   const tls = baseUrl.startsWith('https:');
   const lines = [
     '',
     `Atoll is serving on ${baseUrl}`,
     '',
     `  kubectl      export KUBECONFIG=${kubeconfig}`,
-    `  admin token  ${adminTokenPath(dataDir)}`,
+    `  admin token  ${path.join(pkiDir, ADMIN_TOKEN_FILE)}`,
     `  GraphiQL     ${baseUrl}/clusters/root/graphql  (headers: {"Authorization": "Bearer <the admin token>"})`,
-    ...(tls ? [`  CA           ${path.join(dataDir, PKI_DIR, 'ca.crt')}  (curl --cacert, NODE_EXTRA_CA_CERTS)`] : []),
+    ...(tls ? [`  CA           ${path.join(pkiDir, 'ca.crt')}  (curl --cacert, NODE_EXTRA_CA_CERTS)`] : []),
     `  data         ${dataDir}`,
     '',
     'Stop with Ctrl-C.',

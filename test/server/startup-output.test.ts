@@ -82,6 +82,15 @@ describe.skipIf(!havePty)('start-up output', () => {
     expect(out).toMatch(/INFO.*Atoll is serving/);
   });
 
+  it('names the admin token and the CA where --pki-dir keeps them', async () => {
+    const dataDir = tmpDir();
+    const pkiDir = path.join(tmpDir(), 'shared');
+    const out = await onTerminal(['--port', '0', '--data-dir', dataDir, '--pki-dir', pkiDir], /Stop with Ctrl-C/);
+    expect(out).toContain(path.join(pkiDir, 'admin.token'));
+    expect(out).toContain(path.join(pkiDir, 'ca.crt'));
+    expect(fs.existsSync(path.join(pkiDir, 'admin.token'))).toBe(true);
+  });
+
   it('on a terminal with --log-format json, and to a pipe, writes JSON lines only', async () => {
     const json = await onTerminal(['--port', '0', '--data-dir', tmpDir(), '--log-format', 'json'], /"Atoll is serving"/);
     expect(json).not.toContain('Stop with Ctrl-C');
