@@ -135,7 +135,12 @@ function keepAlive(socket: WebSocket, intervalMs: number): () => void {
       awaitingPong = true;
       socket.ping();
     } else if (!waiting && !backlogged) {
-      socket.terminate();
+      // Not yet: after the event loop was held up (a busy or starved process) timers run before
+      // sockets are read, so a pong that came meanwhile is still unread. It is read before the
+      // immediates run.
+      setImmediate(() => {
+        if (awaitingPong) socket.terminate();
+      });
     }
     backlogged = waiting;
   }, intervalMs);
