@@ -89,7 +89,13 @@ export class HttpClient {
 
   private open(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers = { ...this.headers, ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }) };
+    // The length always: node:http sends a DELETE's body neither chunked nor with a length
+    // unless told, so the server would take the request as bodiless (a DELETE's preconditions
+    // ignored) and the body as a malformed next request.
+    const headers = {
+      ...this.headers,
+      ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+    };
     const request = this.secure ? https.request : http.request;
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(abortError());
