@@ -35,7 +35,8 @@ export interface WorkspaceObject {
 export const WORKSPACES = (cluster: string): string => `/clusters/${cluster}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
 export const jsonHeaders = (p: AtollProcess): Record<string, string> => ({ ...p.headers, 'content-type': 'application/json' });
 
-export async function startInstallation(others: string[]): Promise<Installation> {
+/** `store`: each shard's `--store` (a MongoDB URL of its own database); the embedded store when absent. */
+export async function startInstallation(others: string[], options: { store?: (shard: string) => string } = {}): Promise<Installation> {
   const dirs: string[] = [];
   const tmpDir = (name: string): string => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), `atoll-shards-${name}-`));
@@ -46,9 +47,11 @@ export async function startInstallation(others: string[]): Promise<Installation>
   const proxyUrl = `https://127.0.0.1:${proxyPort}`;
   const pkiDir = path.join(tmpDir('pki'), 'pki');
   const common = ['--port', '0', '--pki-dir', pkiDir, '--shard-external-url', proxyUrl];
-  const root = await startAtoll([...common, '--data-dir', tmpDir('root')]);
-  const argsOf = new Map(others.map((name) => [name, [...common, '--data-dir', tmpDir(name), '--shard-name', name, '--root-shard-kubeconfig', root.kubeconfig]]));
-  const joined = await Promise.all(others.map((name) => startAtoll(argsOf.get(name) as string[])));
+  const storeOf = (shard: string): string[] => (options.store ? ['--store', options.store(shard)] : []);
+  const timeoutMs = options.store ? 120_000 : 30_000;
+  const root = await startAtoll([...common, '--data-dir', tmpDir('root'), ...storeOf('root')], { timeoutMs });
+  const argsOf = new Map(others.map((name) => [name, [...common, '--data-dir', tmpDir(name), '--shard-name', name, '--root-shard-kubeconfig', root.kubeconfig, ...storeOf(name)]]));
+  const joined = await Promise.all(others.map((name) => startAtoll(argsOf.get(name) as string[], { timeoutMs })));
   const shards: Record<string, AtollProcess> = { root, ...Object.fromEntries(others.map((name, i) => [name, joined[i] as AtollProcess])) };
   const proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', root.kubeconfig, '--port', String(proxyPort), '--data-dir', tmpDir('proxy')], { serving: 'Atoll front proxy is serving' });
   for (const name of Object.keys(shards)) {
@@ -70,7 +73,7 @@ export async function startInstallation(others: string[]): Promise<Installation>
       await shards[name]?.stop('SIGKILL');
     },
     restart: async (name) => {
-      const p = await startAtoll(argsOf.get(name) as string[]);
+      const p = await startAtoll(argsOf.get(name) as string[], { timeoutMs });
       shards[name] = p;
       return p;
     },
