@@ -5,24 +5,35 @@
  * a provider's view (`/services/apiexport/<cluster>/…`) goes to the shard holding the export's
  * cluster. Whatever the index does not know (an unknown path, a home not made yet, requests
  * outside `/clusters`) goes to the root shard, which answers exactly as it would without a proxy.
+ * With the installation's CA it authenticates clients itself and names them to the shards in
+ * X-Remote-* headers over connections carrying its own certificate (authentication.ts).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { listenUrl } from '../meta/index.js';
-import { agentFor, type Connection } from '../sdk/index.js';
+import type { AuthUser } from '../auth/index.js';
+import type { Connection } from '../sdk/index.js';
+import type { ProxyAuthentication } from './authentication.js';
 import { forward, forwardUpgrade, type Upstream } from './forward.js';
-import { PathIndex, ShardFeeds, type FeedLog } from '../shards/index.js';
+import { forwardingEndpoint, PathIndex, ShardFeeds, type ClientCertificate, type FeedLog } from '../shards/index.js';
 
 export interface FrontProxyOptions {
   port: number;
   host: string;
-  /** Serve HTTPS with these (the proxy's own serving certificate); plain HTTP when absent. */
+  /**
+   * Serve HTTPS with these (the proxy's own serving certificate); plain HTTP when absent. With
+   * `ca`, clients are asked for a certificate of that CA (authentication checks it).
+   */
   tls?: { key: string; cert: string; ca?: string };
-  /** The root shard and the credentials every shard accepts. */
+  /** The root shard and the credentials every shard accepts (the feeds use them; forwarded requests never do). */
   root: Connection;
   log: FeedLog;
+  /** Who the proxy vouches for by itself; without it (or `forwardAs`) clients' credentials go on as sent. */
+  authentication?: ProxyAuthentication;
+  /** The proxy's own client certificate (CN atoll-front-proxy), presented on every forwarded request. */
+  forwardAs?: ClientCertificate;
 }
 
 /**
@@ -47,13 +58,15 @@ export class FrontProxy {
   url = '';
 
   constructor(private readonly options: FrontProxyOptions) {
-    this.feeds = new ShardFeeds(this.index, { connection: options.root, log: options.log });
-    this.root = { origin: new URL(options.root.server).origin, agent: agentFor(options.root) };
+    this.feeds = new ShardFeeds(this.index, { connection: options.root, log: options.log, ...(options.forwardAs ? { forwardAs: options.forwardAs } : {}) });
+    this.root = forwardingEndpoint(options.root, options.root.server, options.forwardAs);
   }
 
   async start(): Promise<void> {
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res);
-    const server = this.options.tls ? https.createServer({ ...this.options.tls }, onRequest) : http.createServer(onRequest);
+    const tls = this.options.tls;
+    // rejectUnauthorized false: a client without a certificate (a token) still comes in.
+    const server = tls ? https.createServer({ ...tls, ...(tls.ca ? { requestCert: true, rejectUnauthorized: false } : {}) }, onRequest) : http.createServer(onRequest);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -66,11 +79,13 @@ export class FrontProxy {
     });
     this.url = listenUrl(this.options.tls !== undefined, this.options.host, (server.address() as AddressInfo).port);
     await this.feeds.start();
+    this.options.authentication?.start();
     this.ready = true;
   }
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.options.authentication?.stop();
     const server = this.server;
     const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     for (const socket of this.sockets) socket.destroy();
@@ -107,7 +122,15 @@ export class FrontProxy {
     const target = this.target(url);
     if ('refused' in target) return void res.writeHead(403, { 'content-type': 'application/json' }).end(status(403, 'Forbidden', target.refused));
     if ('unavailable' in target) return this.unavailable(res, target.unavailable);
-    forward(req, res, target.upstream, target.path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`));
+    const { upstream, path } = target;
+    this.vouch(req, upstream, (user) => forward(req, res, upstream, path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`), user));
+  }
+
+  /** Calls `then` with the user the proxy authenticated, when the upstream takes it from the proxy; else with none. */
+  private vouch(req: IncomingMessage, upstream: Upstream, then: (user: AuthUser | undefined) => void): void {
+    const authentication = this.options.authentication;
+    if (!authentication || !upstream.identifies) return then(undefined);
+    authentication.authenticate(req).then(then, () => then(undefined));
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -118,7 +141,8 @@ export class FrontProxy {
     };
     if ('refused' in target) return refuse(403, 'Forbidden', target.refused);
     if ('unavailable' in target) return refuse(503, 'ServiceUnavailable', target.unavailable);
-    forwardUpgrade(req, socket, head, target.upstream, target.path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`));
+    const { upstream, path } = target;
+    this.vouch(req, upstream, (user) => forwardUpgrade(req, socket, head, upstream, path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user));
   }
 
   private unavailable(res: ServerResponse, message: string): void {

@@ -1,9 +1,10 @@
 /**
  * The server's authentication and authorization, assembled from src/auth: which authenticators
- * run (the data directory's admin token, the operator's token file, ServiceAccount tokens, client
- * certificates when serving TLS), RBAC or AlwaysAllow, and what keeps them current — the token
- * file is re-read when it changes, and a deleted ServiceAccount's tokens stop working at once
- * (its open watches and subscriptions end), not after the authenticator's cache expires.
+ * run (the front proxy's request headers and client certificates when serving TLS, the data
+ * directory's admin token, the operator's token file, ServiceAccount tokens), RBAC or
+ * AlwaysAllow, and what keeps them current — the token file is re-read when it changes, and a
+ * deleted ServiceAccount's tokens stop working at once (its open watches and subscriptions end),
+ * not after the authenticator's cache expires.
  */
 import fs from 'node:fs';
 import type { Logger } from 'pino';
@@ -15,6 +16,8 @@ import {
   Authorizer,
   clientCertAuthenticator,
   ensureAdminToken,
+  FRONT_PROXY_USER,
+  requestHeaderAuthenticator,
   ensureShardToken,
   SHARD_USER,
   loadServiceAccountKeys,
@@ -31,6 +34,7 @@ import {
   workspaceTypeUseGuard,
   type AuthRequest,
   type Authenticator,
+  type RequestHeaderAuthenticator,
   type ReviewAuthorizer,
   type UnionAuthenticator,
 } from '../auth/index.js';
@@ -49,6 +53,12 @@ export interface AuthSettings {
   authorization: 'RBAC' | 'AlwaysAllow';
   /** How often open streams re-check their credentials (default 10 s). */
   recheckIntervalMs?: number;
+  /**
+   * Request-header authentication (the front proxy's X-Remote-* headers; flags
+   * --requestheader-client-ca-file, --requestheader-allowed-names): the CA (default: the
+   * server's client CA) and the Common Names (default atoll-front-proxy). Only over TLS.
+   */
+  requestHeader?: { clientCaFile?: string; allowedNames: readonly string[] };
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = { anonymous: false, authorization: 'RBAC' };
@@ -76,10 +86,12 @@ export class ServerAuth {
   private unwatchFile: (() => void) | undefined;
   /** Set once serving TLS (the CA is made asynchronously, after construction). */
   private clientCerts: Authenticator | undefined;
+  /** Set once serving TLS, as clientCerts. */
+  private requestHeader: RequestHeaderAuthenticator | undefined;
 
   constructor(
     private readonly deps: { store: Store; registry: Registry; dataDir: string; pkiDir: string; log: Logger },
-    settings: AuthSettings,
+    private readonly settings: AuthSettings,
   ) {
     this.adminToken = ensureAdminToken(deps.dataDir, deps.pkiDir);
     this.shardToken = ensureShardToken(deps.pkiDir);
@@ -88,9 +100,12 @@ export class ServerAuth {
     // account as foreign outside its own workspace — so a request there is a 403, not a 401.
     this.serviceAccounts = new ServiceAccountAuthenticator({ tokens: this.tokens, registry: deps.registry, crossCluster: 'mark' });
     this.tokenFile = settings.tokenFile ? new TokenFileAuthenticator(settings.tokenFile) : undefined;
-    const authenticators: Authenticator[] = [adminTokenAuthenticator(this.adminToken), adminTokenAuthenticator(this.shardToken, { ...SHARD_USER, groups: [...SHARD_USER.groups] }), this.serviceAccounts];
+    // First, as in the kube-apiserver: a request the front proxy vouches for is its X-Remote-User.
+    const authenticators: Authenticator[] = [{ authenticate: async (request: AuthRequest) => this.requestHeader?.authenticate(request) }, adminTokenAuthenticator(this.adminToken), adminTokenAuthenticator(this.shardToken, { ...SHARD_USER, groups: [...SHARD_USER.groups] }), this.serviceAccounts];
     if (this.tokenFile) authenticators.push(this.tokenFile);
-    authenticators.push({ authenticate: async (request: AuthRequest) => this.clientCerts?.authenticate(request) });
+    // The proxy's own certificate names nobody: a request it forwards without X-Remote-User (a
+    // ServiceAccount token passed on) is the token's, or no one's.
+    authenticators.push({ authenticate: async (request: AuthRequest) => (this.requestHeader?.fromProxy(request) ? undefined : this.clientCerts?.authenticate(request)) });
     const authenticator = unionAuthenticator(authenticators, { anonymous: settings.anonymous });
     this.authenticator = authenticator;
     this.cache = new CachedAuthenticator(authenticator);
@@ -110,9 +125,23 @@ export class ServerAuth {
     });
   }
 
-  /** Accepts client certificates signed by `ca` (when serving TLS). */
-  trustClientCa(ca: string): void {
+  /**
+   * Accepts client certificates signed by `ca` (when serving TLS), and X-Remote-* headers from
+   * the front proxy's. Returns the CAs the TLS server must ask client certificates of.
+   */
+  trustClientCa(ca: string): string[] {
     this.clientCerts = clientCertAuthenticator(ca);
+    const { clientCaFile, allowedNames = [FRONT_PROXY_USER] } = this.settings.requestHeader ?? {};
+    let requestHeaderCa = ca;
+    if (clientCaFile) {
+      try {
+        requestHeaderCa = fs.readFileSync(clientCaFile, 'utf8');
+      } catch (err) {
+        throw new Error(`--requestheader-client-ca-file ${clientCaFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+      }
+    }
+    this.requestHeader = requestHeaderAuthenticator({ ca: requestHeaderCa, allowedNames });
+    return requestHeaderCa === ca ? [ca] : [ca, requestHeaderCa];
   }
 
   /**

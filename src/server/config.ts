@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { parseAllowedDestinations } from '../admission/webhooks/destinations.js';
 import { DEFAULT_GRAPHQL_SETTINGS, DEFAULT_SCHEMA_CACHE_BYTES, type GraphQLSettings } from '../graphql/index.js';
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
+import { FRONT_PROXY_USER } from '../auth/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
 import { ROOT_SHARD } from '../tenancy/index.js';
@@ -80,6 +81,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
                     [--graphql-timeout MS] [--graphql-max-body-bytes BYTES] [--graphql-schema-cache-bytes BYTES] [--plain-http]
                     [--token-auth-file FILE] [--anonymous-auth] [--authorization-mode RBAC]
+                    [--requestheader-client-ca-file FILE] [--requestheader-allowed-names NAMES]
                     [--cors-allowed-origins REGEXP,...] [--watch-max-queued-events N] [--watch-max-queued-bytes BYTES]
                     [--audit-log-path FILE|-] [--audit-level Metadata]
                     [--enable-home-workspaces true|false] [--store embedded|mongodb://HOST:PORT/DB]
@@ -118,6 +120,13 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --token-auth-file
                a CSV file of bearer tokens: token,user,uid,"group1,group2" (kcp's format); re-read
                when it changes (env ATOLL_TOKEN_AUTH_FILE, default none)
+  --requestheader-client-ca-file
+               the CA whose client certificates may name the user in X-Remote-User, X-Remote-Group
+               and X-Remote-Extra-* (the front proxy's) (env ATOLL_REQUESTHEADER_CLIENT_CA_FILE,
+               default the shared CA, <pki-dir>/ca.crt; only over TLS)
+  --requestheader-allowed-names
+               comma-separated Common Names such a certificate must have
+               (env ATOLL_REQUESTHEADER_ALLOWED_NAMES, default atoll-front-proxy)
   --anonymous-auth
                let requests without credentials in as system:anonymous (env ATOLL_ANONYMOUS_AUTH=true,
                default false: they are answered 401)
@@ -191,6 +200,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'graphql-schema-cache-bytes': { type: 'string' },
         'plain-http': { type: 'boolean' },
         'token-auth-file': { type: 'string' },
+        'requestheader-client-ca-file': { type: 'string' },
+        'requestheader-allowed-names': { type: 'string' },
         'anonymous-auth': { type: 'boolean' },
         'authorization-mode': { type: 'string' },
         'cors-allowed-origins': { type: 'string' },
@@ -251,6 +262,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   const anonymous = flag(values['anonymous-auth'], env, 'ATOLL_ANONYMOUS_AUTH');
   const tokenFile = values['token-auth-file'] ?? (env.ATOLL_TOKEN_AUTH_FILE || undefined);
   if (tokenFile?.trim() === '') throw new ConfigError('the token file must not be empty');
+  const requestHeaderCa = values['requestheader-client-ca-file'] ?? (env.ATOLL_REQUESTHEADER_CLIENT_CA_FILE || undefined);
+  const allowedNamesText = values['requestheader-allowed-names'] ?? env.ATOLL_REQUESTHEADER_ALLOWED_NAMES;
+  const allowedNames = (allowedNamesText ?? FRONT_PROXY_USER)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  // Kubernetes takes an empty list as "any name": with one CA for every client certificate, that
+  // would let any certificate holder name any user. Refused instead.
+  if (allowedNames.length === 0) throw new ConfigError('--requestheader-allowed-names must name at least one Common Name (default atoll-front-proxy)');
   const authorization = values['authorization-mode'] ?? env.ATOLL_AUTHORIZATION_MODE ?? 'RBAC';
   if (authorization !== 'RBAC' && authorization !== 'AlwaysAllow') {
     throw new ConfigError(`invalid authorization mode "${authorization}": expected RBAC or AlwaysAllow`);
@@ -311,7 +331,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
       schemaCacheBytes,
     },
     tls: !plainHttp,
-    auth: { anonymous, authorization, ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}) },
+    auth: {
+      anonymous,
+      authorization,
+      ...(tokenFile ? { tokenFile: path.resolve(cwd, tokenFile) } : {}),
+      // Absent: ServerAuth's defaults (the server's client CA, atoll-front-proxy).
+      ...(requestHeaderCa || allowedNamesText !== undefined ? { requestHeader: { allowedNames, ...(requestHeaderCa ? { clientCaFile: path.resolve(cwd, requestHeaderCa) } : {}) } } : {}),
+    },
     ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
     watch: { maxQueuedEvents, maxQueuedBytes },
     homeWorkspaces: homeText === 'true',

@@ -193,10 +193,11 @@ export class AtollServer {
   /** Builds what serves requests: authentication, GraphQL, REST, and the HTTP(S) server itself. */
   private async serve(): Promise<http.Server> {
     const { config, log } = this;
+    let clientCas: string[] = [];
     if (config.tls) {
       const advertised = [config.shardBaseUrl, config.shardExternalUrl].flatMap((u) => (u ? [new URL(u).hostname] : []));
       this.pki = await ensurePki(config.dataDir, { hosts: [config.host, ...advertised], ...(config.pkiDir ? { sharedDir: config.pkiDir } : {}) });
-      this.auth.trustClientCa(this.pki.ca.cert);
+      clientCas = this.auth.trustClientCa(this.pki.ca.cert);
     }
     const auth = this.auth;
     const access = { access: auth.access, sessions: auth.sessions, views: this.views };
@@ -247,7 +248,7 @@ export class AtollServer {
       this.track(req.socket, res);
       void this.dispatch(req, res);
     };
-    const server = this.pki ? https.createServer(serverTlsOptions(this.pki), onRequest) : http.createServer(onRequest);
+    const server = this.pki ? https.createServer({ ...serverTlsOptions(this.pki), ca: clientCas }, onRequest) : http.createServer(onRequest);
     if (server instanceof https.Server) answerPlainHttp(server);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.stopping) {

@@ -83,6 +83,18 @@ describe('security settings', () => {
     expect(parse([], { ATOLL_TOKEN_AUTH_FILE: '' }).auth).toEqual({ anonymous: false, authorization: 'RBAC' });
   });
 
+  it('take the request-header CA and allowed names from flags or the environment (default: none set, the server’s CA and atoll-front-proxy)', () => {
+    expect(parse([]).auth?.requestHeader).toBeUndefined();
+    expect(parse(['--requestheader-client-ca-file', 'front-ca.crt', '--requestheader-allowed-names', 'proxy-a, proxy-b']).auth?.requestHeader).toEqual({
+      clientCaFile: path.resolve('/srv', 'front-ca.crt'),
+      allowedNames: ['proxy-a', 'proxy-b'],
+    });
+    expect(parse([], { ATOLL_REQUESTHEADER_CLIENT_CA_FILE: '/etc/ca.crt' }).auth?.requestHeader).toEqual({ clientCaFile: '/etc/ca.crt', allowedNames: ['atoll-front-proxy'] });
+    expect(parse([], { ATOLL_REQUESTHEADER_ALLOWED_NAMES: 'edge' }).auth?.requestHeader).toEqual({ allowedNames: ['edge'] });
+    // Kubernetes reads an empty list as any name; with one CA for every client certificate that is refused here.
+    expect(() => parse(['--requestheader-allowed-names', ' , '])).toThrow(/must name at least one Common Name/);
+  });
+
   it('refuse bad values with a clear message', () => {
     expect(() => parse(['--authorization-mode', 'Webhook'])).toThrow(new ConfigError('invalid authorization mode "Webhook": expected RBAC or AlwaysAllow'));
     expect(() => parse([], { ATOLL_AUTHORIZATION_MODE: 'rbac' })).toThrow('invalid authorization mode "rbac"');

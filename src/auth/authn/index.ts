@@ -57,6 +57,7 @@ export {
 export {
   CA_NAME,
   DEFAULT_ADMIN,
+  ensureClientCertificate,
   ensurePki,
   serverTlsOptions,
   servingHosts,

@@ -7,6 +7,9 @@
  *                                configured hosts; 1 year
  *     admin.crt / admin.key      the admin client certificate: CN=kcp-admin, O=system:kcp:admin; 1 year
  *
+ * The front proxy keeps one more in its own `pki/`: front-proxy-client.crt / .key, CN
+ * atoll-front-proxy, the certificate its requests to the shards present (ensureClientCertificate).
+ *
  * All keys are ECDSA P-256 (fast to make, accepted by Go's TLS stack, i.e. kubectl). On a later
  * start a leaf is made anew — with the same CA, so kubeconfigs keep trusting the server — when it
  * is missing, not signed by the CA, not matching its key file, expiring within 30 days, lacking a
@@ -88,20 +91,8 @@ export async function ensurePki(dataDir: string, options: PkiOptions = {}): Prom
   const sharedFile = (name: string) => path.join(shared, name);
 
   const ca = await loadOrCreateCa(sharedFile('ca.crt'), sharedFile('ca.key'), now);
-  const caCert = new X509Certificate(ca.cert);
-  const usable = (pem: KeyPairPem | undefined, fits: (c: X509Certificate) => boolean): pem is KeyPairPem => {
-    if (!pem) return false;
-    try {
-      const c = new X509Certificate(pem.cert);
-      const fresh = Date.parse(c.validTo) - now.getTime() > RENEW_BEFORE_DAYS * DAY_MS;
-      return c.checkIssued(caCert) && c.verify(caCert.publicKey) && c.checkPrivateKey(createPrivateKey(pem.key)) && fresh && fits(c);
-    } catch {
-      return false;
-    }
-  };
-
   let serving = loadPair(file('serving.crt'), file('serving.key'));
-  if (!usable(serving, (c) => hosts.every((h) => (isIP(h) ? c.checkIP(h) !== undefined : c.checkHost(h) !== undefined)))) {
+  if (!usable(serving, ca, now, (c) => hosts.every((h) => (isIP(h) ? c.checkIP(h) !== undefined : c.checkHost(h) !== undefined)))) {
     serving = await issueLeaf(ca, now, {
       subject: [{ CN: ['atoll'] }],
       usage: x509.ExtendedKeyUsage.serverAuth,
@@ -110,14 +101,46 @@ export async function ensurePki(dataDir: string, options: PkiOptions = {}): Prom
     savePair(file('serving.crt'), file('serving.key'), serving);
   }
 
-  // One RDN per value (O=a, O=b), as Kubernetes tooling writes group lists.
-  const subject = [{ CN: [admin.name] }, ...admin.groups.map((g) => ({ O: [g] }))];
-  let adminPair = loadPair(sharedFile('admin.crt'), sharedFile('admin.key'));
-  if (!usable(adminPair, (c) => sameIdentity(identityOf(c), admin))) {
-    adminPair = await issueLeaf(ca, now, { subject, usage: x509.ExtendedKeyUsage.clientAuth, sans: [] });
-    savePair(sharedFile('admin.crt'), sharedFile('admin.key'), adminPair);
-  }
+  const adminPair = await ensureClientCertificate(ca, shared, 'admin', admin, now);
   return { dir, ca, serving, admin: adminPair };
+}
+
+/** Whether a stored pair is issued by `ca`, matches its key, is not about to expire, and `fits`. */
+function usable(pem: KeyPairPem | undefined, ca: KeyPairPem, now: Date, fits: (c: X509Certificate) => boolean): pem is KeyPairPem {
+  if (!pem) return false;
+  try {
+    const caCert = new X509Certificate(ca.cert);
+    const c = new X509Certificate(pem.cert);
+    const fresh = Date.parse(c.validTo) - now.getTime() > RENEW_BEFORE_DAYS * DAY_MS;
+    return c.checkIssued(caCert) && c.verify(caCert.publicKey) && c.checkPrivateKey(createPrivateKey(pem.key)) && fresh && fits(c);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A client certificate naming `identity` (CN the user, one O per group), issued by `ca` and kept
+ * as `<dir>/<name>.crt` and `<dir>/<name>.key`: the stored one while it still fits, else a new
+ * one. Only a process holding the CA key can make one — the admin's, and the front proxy's
+ * (CN atoll-front-proxy, which shards take X-Remote-* headers from; docs/shards.md).
+ */
+export async function ensureClientCertificate(
+  ca: KeyPairPem,
+  dir: string,
+  name: string,
+  identity: { name: string; groups: readonly string[] },
+  now = new Date(),
+): Promise<KeyPairPem> {
+  ensurePrivateDir(dir);
+  const certFile = path.join(dir, `${name}.crt`);
+  const keyFile = path.join(dir, `${name}.key`);
+  const stored = loadPair(certFile, keyFile);
+  if (usable(stored, ca, now, (c) => sameIdentity(identityOf(c), identity))) return stored;
+  // One RDN per value (O=a, O=b), as Kubernetes tooling writes group lists.
+  const subject = [{ CN: [identity.name] }, ...identity.groups.map((g) => ({ O: [g] }))];
+  const pair = await issueLeaf(ca, now, { subject, usage: x509.ExtendedKeyUsage.clientAuth, sans: [] });
+  savePair(certFile, keyFile, pair);
+  return pair;
 }
 
 /** What `https.createServer` needs to serve with a PKI and ask clients for certificates. */
