@@ -52,11 +52,17 @@ export class ClusterChild {
   readonly exited: Promise<ChildExit>;
   /** Where it serves, once it does. */
   url: string | undefined;
+  /**
+   * Resolves with the message of the first fatal line it logs: it is going down, though it may
+   * not exit by itself (a proxy whose start failed can keep its listener open).
+   */
+  readonly fatal: Promise<string>;
   private readonly serving: Promise<ServingLine>;
 
   /**
-   * `servingMsg`: the `msg` of the log line that says the child serves. Children run in their own
-   * process group: a Ctrl-C at the terminal reaches the cluster alone, which stops them in order.
+   * `servingMsg`: the `msg` of the log line that says the child serves; `program`: what runs `args`
+   * (this program by default; tests give another). Children run in their own process group: a
+   * Ctrl-C at the terminal reaches the cluster alone, which stops them in order.
    */
   constructor(
     readonly role: string,
@@ -64,15 +70,19 @@ export class ClusterChild {
     env: NodeJS.ProcessEnv,
     servingMsg: string,
     sink: LineSink,
+    program: string[] = selfCommand(),
   ) {
-    const [command, ...rest] = selfCommand();
+    const [command, ...rest] = program;
     // Standard input is a pipe the child watches: it ends with this process (src/server/parent-watch.ts).
     this.child = spawn(command as string, [...rest, ...args], { env: { ...env, [STOP_ON_STDIN_END]: 'true' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    let markFatal: (msg: string) => void = () => undefined;
+    this.fatal = new Promise((resolve) => (markFatal = resolve));
     let markServing: (line: ServingLine) => void = () => undefined;
     this.serving = new Promise<ServingLine>((resolve, reject) => {
       markServing = resolve;
       void this.exited.then((e) => reject(new Error(`${role} exited before serving (${describeExit(e)})`)));
+      void this.fatal.then((msg) => reject(new Error(`${role} failed: ${msg}`)));
     });
     // Not every caller waits for it: an exit before serving must not be an unhandled rejection.
     this.serving.catch(() => undefined);
@@ -80,6 +90,7 @@ export class ClusterChild {
     spawnFailed.catch((err: unknown) => sink(withRole(role, `could not start: ${err instanceof Error ? err.message : String(err)}`, 'stderr')));
     createInterface({ input: this.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       sink(withRole(role, line, 'stdout'));
+      if (line.startsWith('{"level":60,')) markFatal(((JSON.parse(line) as { msg?: unknown }).msg as string | undefined) ?? line);
       if (line.includes(`"msg":${JSON.stringify(servingMsg)}`)) {
         const parsed = JSON.parse(line) as Partial<ServingLine>;
         if (typeof parsed.url === 'string' && typeof parsed.kubeconfig === 'string') {

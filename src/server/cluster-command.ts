@@ -258,6 +258,11 @@ export class Cluster {
       this.log('fatal', `${role} exited (${describeExit(exit)}): stopping the cluster`, { child: role, pid: child.pid });
       void this.stop(1);
     });
+    void child.fatal.then((msg) => {
+      if (this.stopping) return;
+      this.log('fatal', `${role} failed (${msg}): stopping the cluster`, { child: role, pid: child.pid });
+      void this.stop(1);
+    });
     return child;
   }
 

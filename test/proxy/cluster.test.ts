@@ -12,6 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ClusterChild } from '../../src/server/cluster-children.js';
 import { parseClusterConfig, shardStore } from '../../src/server/cluster-command.js';
 import { requestAtoll, ROOT_DIR, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { eventually } from '../support/eventually.js';
@@ -244,6 +245,40 @@ describe('npm run cluster when a child dies', () => {
       await one.stop('SIGKILL');
     }
   }, 120_000);
+});
+
+describe('a child of npm run cluster', () => {
+  const node = (script: string): string[] => [process.execPath, '-e', script];
+
+  it('has its lines forwarded with its role, JSON or not', async () => {
+    const lines: string[] = [];
+    const child = new ClusterChild('shard-7', [], {}, 'up', (l) => lines.push(l), node('console.log(JSON.stringify({ level: 30, msg: "hi" })); console.error("plain text")'));
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual(
+      expect.arrayContaining([{ role: 'shard-7', level: 30, msg: 'hi' }, expect.objectContaining({ role: 'shard-7', stream: 'stderr', msg: 'plain text' })]),
+    );
+    expect(lines.find((l) => l.includes('"hi"'))?.startsWith('{"role":"shard-7",')).toBe(true);
+  });
+
+  it('that logs a fatal line and lingers is reported as failed, not waited for', async () => {
+    const child = new ClusterChild('proxy', [], {}, 'up', () => undefined, node('console.log(JSON.stringify({ level: 60, msg: "could not start" })); setInterval(() => {}, 1000)'));
+    try {
+      await expect(child.untilServing()).rejects.toThrow('proxy failed: could not start');
+      expect(await child.fatal).toBe('could not start');
+    } finally {
+      await child.stop('SIGKILL');
+    }
+  });
+
+  it('serves once it logs its serving line', async () => {
+    const child = new ClusterChild('root', [], {}, 'up', () => undefined, node('console.log(JSON.stringify({ level: 30, url: "http://x", kubeconfig: "/k", msg: "up" })); setTimeout(() => {}, 60000)'));
+    try {
+      expect(await child.untilServing()).toMatchObject({ url: 'http://x', kubeconfig: '/k' });
+      expect(child.url).toBe('http://x');
+    } finally {
+      expect((await child.stop()).signal).toBe('SIGTERM');
+    }
+  });
 });
 
 describe('npm run cluster killed itself', () => {
