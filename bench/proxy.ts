@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ATOLL_MAIN, ATOLL_NODE_FLAGS, ATOLL_READY_MSG, atollArgs, startChild, type ChildServer } from './child-server.js';
 import { PathIndex } from '../src/proxy/index.js';
+import { feedFigures } from './proxy-feeds.js';
 import { adminHeaders, postableConfigMap, settledMemory, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince } from './graphql-cpu.js';
 import { graphqlOptions } from './graphql.js';
@@ -101,6 +102,7 @@ export const proxySuite: Suite = {
   title: 'front proxy overhead: GET and GraphQL straight to a shard vs through npm start -- proxy',
   run: async () => {
     await indexFigures();
+    await feedFigures();
     await withTempDir(async (dir) => {
       const shardDir = path.join(dir, 'shard');
       const shard = await startChild(ATOLL_MAIN, atollArgs(shardDir), ATOLL_READY_MSG, ATOLL_NODE_FLAGS);

@@ -21,12 +21,18 @@ export interface InformerHandlers<T extends KubeObject> {
   delete?(o: T): void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T extends KubeObject = KubeObject> {
   /** First retry delay after a failure (default 200 ms), doubling up to `maxBackoffMs` (default 30 s). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
   /** Failures the informer retries (default: ignored). */
   onError?(err: unknown): void;
+  /**
+   * What the cache keeps of each object (default: all of it). Handlers get whole objects as they
+   * arrive; an object deleted while the watch was down (found by a relist) reaches `delete` as kept.
+   * Keep `metadata.name`, `resourceVersion` and the `kcp.io/cluster` annotation: the cache needs them.
+   */
+  keep?(o: T): T;
 }
 
 export class Informer<T extends KubeObject> {
@@ -43,7 +49,7 @@ export class Informer<T extends KubeObject> {
 
   constructor(
     private readonly transport: Transport<T>,
-    private readonly options: InformerOptions = {},
+    private readonly options: InformerOptions<T> = {},
   ) {}
 
   /** The revision the watch resumes from. */
@@ -128,7 +134,7 @@ export class Informer<T extends KubeObject> {
       for (const h of this.handlers) h.delete?.(old ?? o);
       return;
     }
-    const old = this.cache.set(o);
+    const old = this.cache.set(this.options.keep ? this.options.keep(o) : o);
     for (const h of this.handlers) {
       if (old) h.update?.(old, o);
       else h.add?.(o);

@@ -48,6 +48,8 @@ export class ShardPeers implements Placement, OtherShards {
       self: this.self,
       replicate: REPLICATED,
       waitForShards: false,
+      // The scheduler mirrors other shards' LogicalClusters (phase, owner): whole objects.
+      keepLogicalClusters: true,
       onChange: (change) => this.changed(change),
     });
     await this.feeds.start();

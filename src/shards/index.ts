@@ -5,4 +5,4 @@
  * other shards' types and exports by it.
  */
 export * from './path-index.js';
-export { forwardingEndpoint, LOGICAL_CLUSTERS_REF, ShardFeeds, type ClientCertificate, type FeedChange, type FeedLog, type ShardEndpoint, type ShardFeedsOptions } from './shard-feeds.js';
+export { forwardingEndpoint, indexed, LOGICAL_CLUSTERS_REF, ShardFeeds, type ClientCertificate, type FeedChange, type FeedLog, type ShardEndpoint, type ShardFeedsOptions } from './shard-feeds.js';

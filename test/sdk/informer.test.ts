@@ -141,6 +141,23 @@ describe('the multi-workspace informer', () => {
     }
   });
 
+  it('keeps in its cache only what `keep` keeps, and hands its handlers whole objects', async () => {
+    const informer = new Informer<Widget>(new RestTransport(http, view, WIDGETS), {
+      keep: (w) => ({ ...w, spec: { size: -1 }, metadata: { name: w.metadata.name, namespace: w.metadata.namespace, resourceVersion: w.metadata.resourceVersion, annotations: { 'kcp.io/cluster': w.metadata.annotations?.['kcp.io/cluster'] ?? '' } } }) as Widget,
+    });
+    const sizes: number[] = [];
+    informer.addHandlers({ add: (w) => sizes.push(w.spec.size) });
+    await informer.start();
+    try {
+      expect(sizes.every((s) => s > 0)).toBe(true);
+      expect(informer.cache.size).toBe(3);
+      expect([...informer.cache.list()].map((w) => w.spec.size)).toEqual([-1, -1, -1]);
+      expect(informer.cache.get({ workspace: clusters.a, namespace: 'default', name: 'one' })?.metadata.uid).toBeUndefined();
+    } finally {
+      await informer.stop();
+    }
+  });
+
   it('moves its resume point with bookmarks while its objects are quiet', async () => {
     const informer = new Informer<Widget>(new RestTransport(http, view, WIDGETS));
     await informer.start();
