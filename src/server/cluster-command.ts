@@ -225,7 +225,7 @@ export class Cluster {
     await Promise.all(others.map((c) => c.untilServing()));
     const proxy = this.spawn(
       'proxy',
-      ['proxy', '--root-shard-kubeconfig', rootKubeconfig, '--data-dir', path.join(config.dataDir, 'proxy'), '--port', String(port), ...common],
+      ['proxy', '--root-shard-kubeconfig', rootKubeconfig, '--pki-dir', pkiDir, '--data-dir', path.join(config.dataDir, 'proxy'), '--port', String(port), ...common],
       PROXY_SERVING,
     );
     const proxyServing = await proxy.untilServing();

@@ -94,8 +94,8 @@ describe(`npm run cluster -- --shards ${SHARDS}`, () => {
     expect(kc.getCurrentCluster()?.server).toBe(`${line.url}/clusters/root`);
     expect(line.shards.map((s) => s.name)).toEqual(['root', ...Array.from({ length: SHARDS - 1 }, (_, i) => `shard-${i + 1}`)]);
     for (const role of ['cluster', 'proxy', ...line.shards.map((s) => s.name)]) expect(rolesLogged(cluster)).toContain(role);
-    // One PKI for the installation, shared by every shard: in <data-dir>/pki.
-    expect(fs.existsSync(path.join(dataDir, 'pki', 'ca.crt'))).toBe(true);
+    // One PKI for the installation, shared by every shard and the proxy: clients trust <data-dir>/pki/ca.crt.
+    expect(cluster.ca).toBe(fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'));
   });
 
   it('registers every shard in root, listed through the proxy', async () => {
