@@ -41,7 +41,7 @@ export {
   serviceAccountUser,
   type ServiceAccountAuthenticatorOptions,
 } from './service-account-authenticator.js';
-export { clientCertAuthenticator, subjectNames } from './client-cert.js';
+export { clientCertAuthenticator, peerOf, subjectNames, type PeerSummary } from './client-cert.js';
 export {
   certificatesOf,
   FRONT_PROXY_USER,

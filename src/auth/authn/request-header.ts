@@ -15,8 +15,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { TLSSocket } from 'node:tls';
-import { chainReaches, subjectNames } from './client-cert.js';
+import { chainReaches, peerOf } from './client-cert.js';
 import type { AuthRequest, AuthResult, AuthUser, Authenticator } from './types.js';
 
 export const REMOTE_USER_HEADER = 'x-remote-user';
@@ -45,8 +44,8 @@ export function certificatesOf(pem: string, source = 'CA'): X509Certificate[] {
 }
 
 /** A header value as Node gives it (its bytes as Latin-1) to the UTF-8 text it carries, and back. */
-const fromWire = (v: string): string => Buffer.from(v, 'latin1').toString('utf8');
-const toWire = (v: string): string => Buffer.from(v, 'utf8').toString('latin1');
+const fromWire = (v: string): string => (/[^ -~\t]/.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v);
+const toWire = (v: string): string => (/[^ -~\t]/.test(v) ? Buffer.from(v, 'utf8').toString('latin1') : v);
 
 const list = (v: string | string[] | undefined): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v])
@@ -99,13 +98,10 @@ export function requestHeaderAuthenticator(options: RequestHeaderOptions): Reque
   const allowed = new Set(options.allowedNames);
   if (allowed.size === 0) throw new Error('request-header authentication needs at least one allowed name');
   const fromProxy = (request: AuthRequest): boolean => {
-    const socket = request.socket;
-    // socket.authorized: Node's TLS verification of the chain, dates and client use, against the
-    // server's CAs; the chain walk keeps certificates of the server's other CAs out.
-    if (!(socket instanceof TLSSocket) || !socket.authorized) return false;
-    const peer = socket.getPeerCertificate(true);
-    if (!peer?.raw || !chainReaches(peer, fingerprints)) return false;
-    return allowed.has(subjectNames(peer).name);
+    // Accepted by Node's TLS verification (chain, dates, client use, against the server's CAs),
+    // and reaching the request-header CA: certificates of the server's other CAs stay out.
+    const peer = peerOf(request.socket);
+    return peer !== undefined && peer.refused === undefined && chainReaches(peer, fingerprints) && allowed.has(peer.name);
   };
   return {
     fromProxy,
