@@ -10,12 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { createClient } from 'graphql-ws';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ClusterChild } from '../../src/server/cluster-children.js';
 import { parseClusterConfig, shardStore } from '../../src/server/cluster-command.js';
 import { requestAtoll, ROOT_DIR, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { eventually } from '../support/eventually.js';
+import { ferretdbUnavailable, startFerretDB } from '../support/ferretdb.js';
 import { freePort } from '../support/free-port.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
 
@@ -245,6 +247,49 @@ describe('npm run cluster when a child dies', () => {
       await one.stop('SIGKILL');
     }
   }, 120_000);
+});
+
+describe.skipIf(ferretdbUnavailable !== undefined)(`npm run cluster --store mongodb://…/NAME${ferretdbUnavailable ? ` (skipped: ${ferretdbUnavailable})` : ''}`, () => {
+  it('keeps each shard in its own database, NAME-<shard-name>, and places workspaces on both', async () => {
+    const mongo = await startFerretDB();
+    let two: AtollProcess | undefined;
+    try {
+      two = await startCluster(['--shards', '2', '--port', '0', '--data-dir', tmpDir('mongo'), '--plain-http', '--store', mongo.url('tenants')]);
+      const json = { ...two.headers, 'content-type': 'application/json' };
+      for (const shard of ['root', 'shard-1']) {
+        const labelled = await requestAtoll(two, `/clusters/root/apis/core.kcp.io/v1alpha1/shards/${shard}`, {
+          method: 'PATCH',
+          headers: { ...two.headers, 'content-type': 'application/merge-patch+json' },
+          body: JSON.stringify({ metadata: { labels: { placed: shard } } }),
+        });
+        expect(labelled.status, labelled.text).toBe(200);
+        const made = await requestAtoll(two, '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces', {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ metadata: { name: `on-${shard}` }, spec: { location: { selector: { matchLabels: { placed: shard } } } } }),
+        });
+        expect(made.status, made.text).toBe(201);
+      }
+      for (const shard of ['root', 'shard-1']) {
+        await eventually(async () => {
+          const r = await requestAtoll(two as AtollProcess, `/clusters/root:on-${shard}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'kept' } }) });
+          expect([201, 409], r.text).toContain(r.status);
+        }, 60_000);
+      }
+      const client = new MongoClient(mongo.url('admin'));
+      try {
+        const names = (await client.db('admin').admin().listDatabases()).databases.map((d) => d.name);
+        expect(names).toEqual(expect.arrayContaining(['tenants-root', 'tenants-shard-1']));
+        expect(names).not.toContain('tenants');
+      } finally {
+        await client.close();
+      }
+      expect((await two.stop('SIGTERM')).code).toBe(0);
+    } finally {
+      await two?.stop('SIGKILL');
+      await mongo.dispose();
+    }
+  }, 240_000);
 });
 
 describe('a child of npm run cluster', () => {
