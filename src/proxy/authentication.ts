@@ -79,8 +79,13 @@ export class ProxyAuthentication {
  * authenticated as `user`: the identity headers added, the credentials it came with removed.
  */
 export function asAuthenticated(headers: IncomingHttpHeaders, user: AuthUser): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = { ...headers, ...remoteUserHeaders(user) };
-  delete out.authorization;
+  // Copied without the credentials rather than deleted from a copy: `delete` leaves an object the
+  // http client then reads slowly.
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (name === 'authorization' || name === 'sec-websocket-protocol') continue;
+    out[name] = headers[name];
+  }
   const protocols = headers['sec-websocket-protocol'];
   if (protocols !== undefined) {
     const kept = protocols
@@ -88,7 +93,6 @@ export function asAuthenticated(headers: IncomingHttpHeaders, user: AuthUser): I
       .map((p) => p.trim())
       .filter((p) => p !== '' && !p.startsWith(WEBSOCKET_TOKEN_PROTOCOL_PREFIX));
     if (kept.length > 0) out['sec-websocket-protocol'] = kept.join(', ');
-    else delete out['sec-websocket-protocol'];
   }
-  return out;
+  return Object.assign(out, remoteUserHeaders(user));
 }
