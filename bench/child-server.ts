@@ -45,8 +45,11 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `script` (a file URL or path) and resolves once it logs `{"msg": readyMsg, "url": ...}`; `nodeFlags` go to node. */
-export function startChild(script: URL | string, args: string[], readyMsg: string, nodeFlags: readonly string[] = []): Promise<ChildServer> {
+/**
+ * Starts `script` (a file URL or path) and resolves once it logs `{"msg": readyMsg, "url": ...}`;
+ * `nodeFlags` go to node; `startTimeoutMs` for what starts several processes one after another.
+ */
+export function startChild(script: URL | string, args: string[], readyMsg: string, nodeFlags: readonly string[] = [], startTimeoutMs = START_TIMEOUT_MS): Promise<ChildServer> {
   const file = script instanceof URL ? fileURLToPath(script) : script;
   const child = spawn(process.execPath, [...nodeFlags, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -85,7 +88,7 @@ export function startChild(script: URL | string, args: string[], readyMsg: strin
       clearTimeout(timer);
       void stop().then(() => reject(new Error(`${file} ${why}:\n${out}`)));
     };
-    const timer = setTimeout(() => fail(`did not log "${readyMsg}" within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(`did not log "${readyMsg}" within ${startTimeoutMs} ms`), startTimeoutMs);
     child.once('error', (err) => fail(`could not be spawned: ${err.message}`));
     void exited.then(() => fail(`exited (code ${child.exitCode}, signal ${child.signalCode}) before serving`));
     onLine = (line) => {

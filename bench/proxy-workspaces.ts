@@ -21,6 +21,8 @@ const WORKSPACES_PATH = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces'
 const WINDOW = 64;
 const PER_ROUND = 200;
 const ROUNDS = 2;
+/** Three processes started one after another, on a loaded machine. */
+const CLUSTER_START_MS = 90_000;
 /** Creating a workspace waits for its Ready this long at most. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -94,7 +96,7 @@ interface Running {
 }
 
 async function startCluster(dir: string, shards: number): Promise<Running> {
-  const child = await startChild(ATOLL_MAIN, ['cluster', '--shards', String(shards), '--port', '0', '--host', '127.0.0.1', '--data-dir', dir, '--plain-http'], CLUSTER_READY_MSG, ATOLL_NODE_FLAGS);
+  const child = await startChild(ATOLL_MAIN, ['cluster', '--shards', String(shards), '--port', '0', '--host', '127.0.0.1', '--data-dir', dir, '--plain-http'], CLUSTER_READY_MSG, ATOLL_NODE_FLAGS, CLUSTER_START_MS);
   const line = child
     .output()
     .split('\n')
