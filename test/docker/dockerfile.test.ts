@@ -43,6 +43,33 @@ function builtFrom(source: string): string | undefined {
   return path.posix.join(options.outDir ?? '.', relative.replace(/\.ts$/, '.js'));
 }
 
+/** Every .ts file under a directory. */
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+}
+
+/**
+ * The top directories `npm run build` needs: those tsconfig.build.json includes, and those their
+ * files import from, transitively (tsc compiles what an included file imports, wherever it is).
+ */
+function directoriesTheBuildReads(): Set<string> {
+  const include = tsconfig('tsconfig.build.json').include ?? [];
+  const dirs = new Set(include);
+  const queue = include.flatMap((dir) => tsFiles(path.join(ROOT_DIR, dir)));
+  const seen = new Set(queue);
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      const target = path.resolve(path.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'));
+      if (!target.endsWith('.ts') || !fs.existsSync(target) || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+      dirs.add(path.relative(ROOT_DIR, target).split(path.sep)[0] as string);
+    }
+  }
+  return dirs;
+}
+
 /** The runtime path (under WORKDIR) that a file of the runtime stage came from: the context, or the build stage's directory. */
 function originOf(file: string): { from?: string; source: string } | undefined {
   for (const copy of copiesOf(runtime).reverse()) {
@@ -104,9 +131,11 @@ describe('docker/Dockerfile', () => {
     expect(builtFrom('src/server/main.ts')).toBe(main);
     const origin = originOf(path.posix.resolve(WORKDIR, main));
     expect(origin).toEqual({ from: build.name, source: path.posix.join(buildDir, main) });
-    // The build stage builds with every file the build includes.
+    // The build stage has every directory the build compiles (bench/ imports examples/).
     const context = copiesOf(build).filter((c) => !c.from).flatMap((c) => c.sources);
-    for (const dir of tsconfig('tsconfig.build.json').include ?? []) expect(context, dir).toContain(dir);
+    const needed = [...directoriesTheBuildReads()];
+    expect(needed).toEqual(expect.arrayContaining(['src', 'plugins']));
+    for (const dir of needed) expect(context, dir).toContain(dir);
     expect(build.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('npm run build'))).toBe(true);
     // What the compiled server imports from outside src/ (the GraphQL plugins) and reads at run time (schema/).
     expect(originOf(path.posix.resolve(WORKDIR, builtFrom('plugins/warnings.ts') ?? ''))?.from).toBe(build.name);
