@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
 import { STOP_ON_STDIN_END } from './parent-watch.js';
 
 /** A child's "serving" log line: at least where it serves and the kubeconfig it wrote. */
@@ -39,6 +40,14 @@ export function withRole(role: string, line: string, stream: 'stdout' | 'stderr'
   }
   return `${prefix},"stream":"${stream}","time":${Date.now()},"msg":${JSON.stringify(line)}}`;
 }
+
+/** A forwarded line made readable, as `npm start` logs on a terminal, with `[role]` before the message. */
+export const textLine: (line: string) => string = prettyFactory({
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'component,role',
+  singleLine: true,
+  messageFormat: '[{role}] {msg}',
+});
 
 /** The program this process runs, to start its children with: Node's flags but a debugger's. */
 function selfCommand(): string[] {

@@ -14,8 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { listenUrl } from '../meta/index.js';
 import { agentFor, HttpClient, loadKubeconfig, type Connection } from '../sdk/index.js';
-import { ClusterChild, describeExit, type LineSink } from './cluster-children.js';
+import { ClusterChild, describeExit, textLine, type LineSink } from './cluster-children.js';
 import { ConfigError } from './config.js';
+import { isLogFormat, isTextFormat, LOG_FORMATS, type LogFormat } from './logger.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
 import { startupSummary } from './startup-summary.js';
 
@@ -29,7 +30,7 @@ const PROXY_SERVING = 'Atoll front proxy is serving';
 export const CLUSTER_SERVING = 'Atoll cluster is serving';
 
 export const CLUSTER_USAGE = `Usage: npm run cluster -- [--shards 2] [--port 6443] [--host 127.0.0.1] [--data-dir .atoll-cluster]
-                          [--plain-http] [--store embedded|mongodb://HOST:PORT/NAME]
+                          [--plain-http] [--store embedded|mongodb://HOST:PORT/NAME] [--log-format auto]
 
 Starts a front proxy and N shards (the root shard included) as processes on this machine, and
 writes <data-dir>/admin.kubeconfig pointing at the proxy. Ctrl-C or SIGTERM stops them all.
@@ -44,7 +45,10 @@ writes <data-dir>/admin.kubeconfig pointing at the proxy. Ctrl-C or SIGTERM stop
   --plain-http every process serves plain HTTP (env ATOLL_PLAIN_HTTP=true)
   --store      embedded (each shard's SQLite in its directory) or a MongoDB URL naming a database
                NAME: each shard keeps its objects in its own database, NAME-<shard-name>
-               (NAME-root, NAME-shard-1, …) (env ATOLL_STORE, default embedded)`;
+               (NAME-root, NAME-shard-1, …) (env ATOLL_STORE, default embedded)
+  --log-format json (every process's log lines as JSON lines, each with its "role": root,
+               shard-1, …, proxy, cluster), text (readable lines, "[role] message") or auto:
+               text on a terminal, json otherwise (env ATOLL_LOG_FORMAT, default auto)`;
 
 export interface ClusterConfig {
   shards: number;
@@ -54,6 +58,7 @@ export interface ClusterConfig {
   tls: boolean;
   /** A MongoDB URL naming the database the shards' databases are named after; embedded when absent. */
   store?: string;
+  logFormat: LogFormat;
 }
 
 /** `mongodb[+srv]://<authority>/<NAME>[?options]` → its parts, or undefined when it names no database. */
@@ -71,6 +76,7 @@ export function parseClusterConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: 
         'data-dir': { type: 'string' },
         'plain-http': { type: 'boolean' },
         store: { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +105,8 @@ export function parseClusterConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: 
     const longest = `${decodeURIComponent(m[2])}-${shardName(shards - 1)}`;
     if (Buffer.byteLength(longest) > MAX_DB_NAME) throw new ConfigError(`the database name "${m[2]}" is too long: each shard's, such as "${longest}", must fit MongoDB's ${MAX_DB_NAME} bytes`);
   }
+  const logFormat = values['log-format'] ?? env.ATOLL_LOG_FORMAT ?? 'auto';
+  if (!isLogFormat(logFormat)) throw new ConfigError(`invalid log format "${logFormat}": expected one of ${LOG_FORMATS.join(', ')}`);
   return {
     shards,
     port,
@@ -106,6 +114,7 @@ export function parseClusterConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: 
     dataDir: resolved,
     tls: !(values['plain-http'] ?? env.ATOLL_PLAIN_HTTP === 'true'),
     ...(store === 'embedded' ? {} : { store }),
+    logFormat,
   };
 }
 
@@ -300,7 +309,8 @@ export async function clusterMain(argv: string[]): Promise<number> {
     process.stdout.write(`${CLUSTER_USAGE}\n`);
     return 0;
   }
-  const cluster = new Cluster(config, process.env, (line) => process.stdout.write(`${line}\n`));
+  const text = isTextFormat(config.logFormat, process.stdout.isTTY === true);
+  const cluster = new Cluster(config, process.env, text ? (line) => process.stdout.write(textLine(line)) : (line) => process.stdout.write(`${line}\n`));
   // A cluster that itself ends unexpectedly takes its children along rather than leave them serving.
   process.on('exit', () => cluster.kill());
   let signalled = false;
@@ -322,7 +332,7 @@ export async function clusterMain(argv: string[]): Promise<number> {
       const shards = running.children.filter((c) => c.role !== 'proxy').map((c) => ({ name: c.role, url: c.url, pid: c.pid }));
       const proxy = running.children.find((c) => c.role === 'proxy');
       cluster.log('info', CLUSTER_SERVING, { url: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir, shards, proxy: { url: proxy?.url, pid: proxy?.pid } });
-      if (process.stdout.isTTY) process.stdout.write(startupSummary({ baseUrl: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir }));
+      if (text) process.stdout.write(startupSummary({ baseUrl: running.url, kubeconfig: running.kubeconfig, dataDir: config.dataDir }));
     }
   } catch (err) {
     // A signal or a child's death during the start has said why already.

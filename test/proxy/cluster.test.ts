@@ -13,7 +13,7 @@ import { createClient } from 'graphql-ws';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ClusterChild } from '../../src/server/cluster-children.js';
+import { ClusterChild, textLine, withRole } from '../../src/server/cluster-children.js';
 import { parseClusterConfig, shardStore } from '../../src/server/cluster-command.js';
 import { requestAtoll, ROOT_DIR, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { eventually } from '../support/eventually.js';
@@ -305,6 +305,12 @@ describe('a child of npm run cluster', () => {
     expect(lines.find((l) => l.includes('"hi"'))?.startsWith('{"role":"shard-7",')).toBe(true);
   });
 
+  it('has its lines made readable, role first, with --log-format text', () => {
+    const line = textLine(withRole('shard-1', JSON.stringify({ level: 30, time: 0, component: 'atoll', url: 'http://x', msg: 'Atoll is serving' }), 'stdout'));
+    expect(line).toMatch(/INFO.*\[shard-1\] Atoll is serving.*"url":"http:\/\/x"/);
+    expect(line).not.toContain('"role"');
+  });
+
   it('that logs a fatal line and lingers is reported as failed, not waited for', async () => {
     const child = new ClusterChild('proxy', [], {}, 'up', () => undefined, node('console.log(JSON.stringify({ level: 60, msg: "could not start" })); setInterval(() => {}, 1000)'));
     try {
@@ -358,6 +364,7 @@ describe('npm run cluster flags', () => {
       [['--data-dir', file], 'exists and is not a directory'],
       [['--store', 'mongodb://127.0.0.1:27017'], 'a MongoDB URL naming a database'],
       [['--store', `mongodb://127.0.0.1:27017/${'x'.repeat(60)}`], 'is too long'],
+      [['--log-format', 'yaml'], 'invalid log format "yaml": expected one of auto, json, text'],
       [['--nope'], "Unknown option '--nope'"],
     ] as const) {
       expect(() => parseClusterConfig([...args], {}, ROOT_DIR), args.join(' ')).toThrow(message);
@@ -365,7 +372,7 @@ describe('npm run cluster flags', () => {
   });
 
   it('defaults to two shards on 6443, and gives each shard its own database of --store', () => {
-    expect(parseClusterConfig([], {}, '/x')).toEqual({ shards: 2, port: 6443, host: '127.0.0.1', dataDir: '/x/.atoll-cluster', tls: true });
+    expect(parseClusterConfig([], {}, '/x')).toEqual({ shards: 2, port: 6443, host: '127.0.0.1', dataDir: '/x/.atoll-cluster', tls: true, logFormat: 'auto' });
     const config = parseClusterConfig(['--store', 'mongodb://a:1,b:2/atoll?replicaSet=rs0'], { ATOLL_SHARDS: '3', ATOLL_PLAIN_HTTP: 'true' }, '/x');
     expect(config).toMatchObject({ shards: 3, tls: false, store: 'mongodb://a:1,b:2/atoll?replicaSet=rs0' });
     expect(shardStore('mongodb://a:1,b:2/atoll?replicaSet=rs0', 'shard-2')).toBe('mongodb://a:1,b:2/atoll-shard-2?replicaSet=rs0');
