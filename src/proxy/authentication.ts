@@ -10,10 +10,15 @@
  * What the proxy cannot decide — a ServiceAccount token, valid only against a shard's store, or
  * any credential it does not recognise — is passed on as the client sent it, without X-Remote-*,
  * and the shard decides. So an unknown or invalid token is never refused here.
+ *
+ * A shard re-checks its open streams by their token, which it never sees for a request the proxy
+ * vouched for: so the proxy ends those streams itself when a token file reload takes their token
+ * away, as a shard does for its own token file.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import {
   adminTokenAuthenticator,
+  bearerToken,
   clientCertAuthenticator,
   followTokenFile,
   remoteUserHeaders,
@@ -21,6 +26,7 @@ import {
   unionAuthenticator,
   WEBSOCKET_TOKEN_PROTOCOL_PREFIX,
   type Authenticator,
+  type AuthRequest,
   type AuthUser,
 } from '../auth/index.js';
 
@@ -39,6 +45,8 @@ export class ProxyAuthentication {
   private readonly union;
   private readonly tokenFile: TokenFileAuthenticator | undefined;
   private unfollow: (() => void) | undefined;
+  /** Vouched-for requests in flight that carried a token: how to end each, and what to re-check. */
+  private readonly open = new Map<() => void, { request: AuthRequest; user: string }>();
 
   constructor(private readonly options: ProxyAuthenticationOptions) {
     this.tokenFile = options.tokenFile ? new TokenFileAuthenticator(options.tokenFile) : undefined;
@@ -59,8 +67,33 @@ export class ProxyAuthentication {
         this.options.onTokenFile?.(undefined, file.size);
       } catch (err) {
         this.options.onTokenFile?.(err, file.size);
+        return;
       }
+      void this.recheck();
     });
+  }
+
+  /**
+   * Remembers a request vouched for as `user` until the returned function is called (when it is
+   * over); `end` ends it if its credentials stop naming that user. Requests without a token are not
+   * tracked: a certificate or nothing does not change under the proxy.
+   */
+  track(req: IncomingMessage, user: AuthUser, end: () => void): () => void {
+    if (bearerToken(req.headers) === undefined) return () => undefined;
+    const { authorization, 'sec-websocket-protocol': protocols } = req.headers;
+    const headers = { ...(authorization !== undefined ? { authorization } : {}), ...(protocols !== undefined ? { 'sec-websocket-protocol': protocols } : {}) };
+    this.open.set(end, { request: { headers, socket: req.socket }, user: user.name });
+    return () => void this.open.delete(end);
+  }
+
+  /** Ends the tracked requests whose credentials no longer name their user. */
+  async recheck(): Promise<void> {
+    for (const [end, { request, user }] of [...this.open]) {
+      const decision = await this.union.authenticate(request);
+      if ('user' in decision && decision.user.name === user) continue;
+      this.open.delete(end);
+      end();
+    }
   }
 
   stop(): void {

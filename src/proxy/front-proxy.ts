@@ -123,7 +123,10 @@ export class FrontProxy {
     if ('refused' in target) return void res.writeHead(403, { 'content-type': 'application/json' }).end(status(403, 'Forbidden', target.refused));
     if ('unavailable' in target) return this.unavailable(res, target.unavailable);
     const { upstream, path } = target;
-    this.vouch(req, upstream, (user) => forward(req, res, upstream, path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`), user));
+    this.vouch(req, upstream, (user) => {
+      if (user && this.options.authentication) res.once('close', this.options.authentication.track(req, user, () => res.destroy()));
+      forward(req, res, upstream, path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`), user);
+    });
   }
 
   /** Calls `then` with the user the proxy authenticated, when the upstream takes it from the proxy; else with none. */
@@ -142,7 +145,10 @@ export class FrontProxy {
     if ('refused' in target) return refuse(403, 'Forbidden', target.refused);
     if ('unavailable' in target) return refuse(503, 'ServiceUnavailable', target.unavailable);
     const { upstream, path } = target;
-    this.vouch(req, upstream, (user) => forwardUpgrade(req, socket, head, upstream, path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user));
+    this.vouch(req, upstream, (user) => {
+      if (user && this.options.authentication) socket.once('close', this.options.authentication.track(req, user, () => socket.destroy()));
+      forwardUpgrade(req, socket, head, upstream, path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user);
+    });
   }
 
   private unavailable(res: ServerResponse, message: string): void {

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AuthUser } from '../../src/auth/index.js';
 import { asAuthenticated, ProxyAuthentication } from '../../src/proxy/authentication.js';
 import { eventually } from '../support/eventually.js';
 
@@ -44,6 +45,34 @@ describe('ProxyAuthentication', () => {
       }, 10_000);
       expect(await auth.authenticate(bearer('first-token'))).toBeUndefined();
       expect(reloads).toContain(undefined);
+    } finally {
+      auth.stop();
+    }
+  });
+});
+
+describe('ProxyAuthentication.track', () => {
+  it('ends a request vouched for by a token the token file no longer has, and leaves the others', async () => {
+    const file = path.join(dir, 'revoked.csv');
+    fs.writeFileSync(file, 'dave-token,dave,u4\nerin-token,erin,u5\n');
+    const auth = new ProxyAuthentication({ adminToken: 'admin-secret', tokenFile: file });
+    const ended: string[] = [];
+    for (const [token, name] of [['dave-token', 'dave'], ['erin-token', 'erin'], ['admin-secret', 'kcp-admin']] as const) {
+      const req = bearer(token);
+      const user = await auth.authenticate(req);
+      expect(user?.name).toBe(name);
+      auth.track(req, user as AuthUser, () => ended.push(name));
+    }
+    // Over before the reload: forgotten, never ended.
+    const done = bearer('erin-token');
+    auth.track(done, (await auth.authenticate(done)) as AuthUser, () => ended.push('erin, done'))();
+    auth.start();
+    try {
+      let n = 0;
+      await eventually(() => {
+        fs.writeFileSync(file, `erin-token,erin,u5\n${'#'.repeat(n++)}\n`);
+        expect(ended).toEqual(['dave']);
+      }, 10_000);
     } finally {
       auth.stop();
     }

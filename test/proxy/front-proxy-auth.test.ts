@@ -37,6 +37,7 @@ let proxy: AtollProcess;
 let pkiDir = '';
 let proxyDir = '';
 let audit = '';
+let tokens = '';
 let ca = '';
 let admin: Pair;
 let frontProxy: Pair;
@@ -87,7 +88,7 @@ beforeAll(async () => {
   pkiDir = path.join(tmpDir('pki'), 'pki');
   proxyDir = tmpDir('proxy');
   audit = path.join(shardDir, 'audit.log');
-  const tokens = path.join(tmpDir('tokens'), 'tokens.csv');
+  tokens = path.join(tmpDir('tokens'), 'tokens.csv');
   fs.writeFileSync(tokens, 'proxy-only-token,carol,u-carol,"team-a"\n');
   shard = await startAtoll(['--port', '0', '--data-dir', shardDir, '--pki-dir', pkiDir, '--shard-external-url', `https://127.0.0.1:${proxyPort}`, '--audit-log-path', audit]);
   proxy = await startAtoll(['proxy', '--root-shard-kubeconfig', shard.kubeconfig, '--pki-dir', pkiDir, '--port', String(proxyPort), '--data-dir', proxyDir, '--token-auth-file', tokens], {
@@ -155,6 +156,34 @@ describe('authentication at the front proxy', () => {
     const token = (JSON.parse(issued.text) as { status: { token: string } }).status.token;
     expect(await whoami(proxy.url, { headers: { authorization: `Bearer ${token}` } })).toMatchObject({ username: 'system:serviceaccount:default:robot' });
     expect(await whoami(proxy.url, { headers: { authorization: 'Bearer not-a-token' } })).toBe(401);
+  });
+
+  it('ends a watch it vouched for when its token file no longer has the token', async () => {
+    fs.writeFileSync(tokens, 'proxy-only-token,carol,u-carol,"team-a"\nfrank-token,frank,u-frank\n');
+    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'frank-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'frank' }] };
+    const made = await requestAtoll(proxy, '/clusters/root/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { method: 'POST', headers: json(proxy.headers), body: JSON.stringify(binding) });
+    expect(made.status, made.text).toBe(201);
+    // The proxy re-reads the file by itself: frank is known once it has.
+    await eventually(async () => expect(await whoami(proxy.url, { headers: { authorization: 'Bearer frank-token' } })).toMatchObject({ username: 'frank' }));
+    const ended = new Promise<number>((resolve, reject) => {
+      const req = https.request(new URL('/clusters/root/api/v1/namespaces/default/configmaps?watch=1', proxy.url), { ca, agent: false, headers: { authorization: 'Bearer frank-token' } }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
+        res.on('data', () => undefined);
+        res.on('error', () => resolve(res.statusCode ?? 0));
+        res.on('close', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(-1));
+      req.end();
+    });
+    // Rewritten until the proxy has seen it (its first look at the file may come after one write).
+    let n = 0;
+    let done = false;
+    void ended.then(() => (done = true));
+    await eventually(() => {
+      fs.writeFileSync(tokens, `proxy-only-token,carol,u-carol,"team-a"\n${'#'.repeat(n++)}\n`);
+      expect(done).toBe(true);
+    }, 20_000);
+    expect(await whoami(proxy.url, { headers: { authorization: 'Bearer frank-token' } })).toBe(401);
   });
 
   it('drops the X-Remote-* headers a client sends to it', async () => {
