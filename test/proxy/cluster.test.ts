@@ -344,6 +344,23 @@ describe('npm run cluster killed itself', () => {
   }, 120_000);
 });
 
+describe('npm run cluster signalled twice', () => {
+  it('kills every child at the second signal and exits 1', async () => {
+    const one = await startCluster(['--shards', '1', '--port', '0', '--data-dir', tmpDir('twice'), '--plain-http']);
+    const line = servingLine(one);
+    const pid = one.child.pid as number;
+    // Two different signals: two of one kind sent at once may arrive as one.
+    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 'SIGINT');
+    // SIGCONT changes nothing: this only waits for the exit.
+    expect((await one.stop('SIGCONT')).code).toBe(1);
+    expect(one.logs()).toContain('second signal: killing every process of the cluster');
+    await eventually(() => {
+      for (const p of [line.proxy.pid, ...line.shards.map((s) => s.pid)]) expect(alive(p), `pid ${p}`).toBe(false);
+    }, 30_000);
+  }, 120_000);
+});
+
 describe('npm run cluster flags', () => {
   it('refuses bad flags with a usage error and exit code 2', async () => {
     const r = await runAtoll(['cluster', '--shards', '0']);
