@@ -234,7 +234,8 @@ export class Cluster {
     await Promise.all(others.map((c) => c.untilServing()));
     const proxy = this.spawn(
       'proxy',
-      // A root shard on plain HTTP makes no CA, and the proxy takes a PKI directory only with one: it then passes tokens on for the shards to check.
+      // A root shard on plain HTTP makes no CA, and the proxy takes a PKI directory only with
+      // one: without it, the proxy passes tokens on for the shards to check.
       ['proxy', '--root-shard-kubeconfig', rootKubeconfig, ...(config.tls ? ['--pki-dir', pkiDir] : []), '--data-dir', path.join(config.dataDir, 'proxy'), '--port', String(port), ...common],
       PROXY_SERVING,
     );
