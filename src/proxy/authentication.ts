@@ -21,6 +21,7 @@ import {
   bearerToken,
   clientCertAuthenticator,
   followTokenFile,
+  passable,
   remoteUserHeaders,
   TokenFileAuthenticator,
   unionAuthenticator,
@@ -100,10 +101,13 @@ export class ProxyAuthentication {
     this.unfollow?.();
   }
 
-  /** The user the proxy vouches for, or undefined: the request goes on with its own credentials. */
+  /**
+   * The user the proxy vouches for, or undefined: the request goes on with its own credentials.
+   * A user no header can name (a control character in a token file's quoted name) goes on too.
+   */
   async authenticate(req: IncomingMessage): Promise<AuthUser | undefined> {
     const decision = await this.union.authenticate({ headers: req.headers, socket: req.socket });
-    return 'user' in decision ? decision.user : undefined;
+    return 'user' in decision && passable(decision.user) ? decision.user : undefined;
   }
 }
 

@@ -133,7 +133,14 @@ export class FrontProxy {
   private vouch(req: IncomingMessage, upstream: Upstream, then: (user: AuthUser | undefined) => void): void {
     const authentication = this.options.authentication;
     if (!authentication || !upstream.identifies) return then(undefined);
-    authentication.authenticate(req).then(then, () => then(undefined));
+    authentication
+      .authenticate(req)
+      .then(then, () => then(undefined))
+      // Forwarding that throws would otherwise be an unhandled rejection (the process's end).
+      .catch((err: unknown) => {
+        this.options.log.warn({ err: String(err), url: req.url }, 'a request could not be forwarded');
+        req.socket.destroy();
+      });
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -21,13 +21,15 @@ const bearer = (token: string) => request({ authorization: `Bearer ${token}` });
 describe('ProxyAuthentication', () => {
   it('vouches for the admin token and the token file’s users, and for nothing else', async () => {
     const file = path.join(dir, 'tokens.csv');
-    fs.writeFileSync(file, 'alice-token,alice,u1,"dev,ops"\n');
+    fs.writeFileSync(file, 'alice-token,alice,u1,"dev,ops"\nodd-token,"two\nlines",u2\n');
     const auth = new ProxyAuthentication({ adminToken: 'admin-secret', tokenFile: file });
     expect(await auth.authenticate(bearer('admin-secret'))).toEqual({ name: 'kcp-admin', groups: ['system:kcp:admin', 'system:authenticated'] });
     expect(await auth.authenticate(bearer('alice-token'))).toEqual({ name: 'alice', uid: 'u1', groups: ['dev', 'ops', 'system:authenticated'] });
     // A ServiceAccount token, an unknown one: passed on for the shard to decide.
     expect(await auth.authenticate(bearer('eyJhbGciOiJFUzI1NiJ9.e30.sig'))).toBeUndefined();
     expect(await auth.authenticate(request({}))).toBeUndefined();
+    // A name no header can carry: passed on as sent, never a request the proxy cannot make.
+    expect(await auth.authenticate(bearer('odd-token'))).toBeUndefined();
   });
 
   it('re-reads its token file when it changes', async () => {

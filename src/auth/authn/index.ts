@@ -45,6 +45,7 @@ export { clientCertAuthenticator, peerOf, subjectNames, type PeerSummary } from 
 export {
   certificatesOf,
   FRONT_PROXY_USER,
+  passable,
   REMOTE_EXTRA_HEADER_PREFIX,
   REMOTE_GROUP_HEADER,
   REMOTE_USER_HEADER,

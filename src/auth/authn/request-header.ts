@@ -79,6 +79,20 @@ export function remoteUser(headers: IncomingHttpHeaders): AuthUser | undefined {
   return { name, groups, ...(Object.keys(extra).length > 0 ? { extra } : {}) };
 }
 
+/** Whether a header can carry the text: no control characters but tab (Node refuses to send them). */
+const headerSafe = (v: string): boolean => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+  }
+  return true;
+};
+
+/** Whether remoteUserHeaders can pass `user` on: a name, groups and extra values without control characters. */
+export function passable(user: AuthUser): boolean {
+  return headerSafe(user.name) && user.groups.every(headerSafe) && Object.values(user.extra ?? {}).every((vs) => vs.every(headerSafe));
+}
+
 /** An extra key as a header name's tail: percent-encoded beyond what a header name may hold. */
 const escapeExtraKey = (key: string): string =>
   encodeURIComponent(key.toLowerCase()).replace(/[^A-Za-z0-9%\-_.~!*']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
