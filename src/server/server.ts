@@ -52,7 +52,7 @@ import { requestId } from './request-id.js';
 import { AuditLog } from './audit.js';
 import { backupHandler } from './backup.js';
 import { requestScope, type RequestScope } from './request-scope.js';
-import { remoteShardObjects, ShardPeers } from './shard-peers.js';
+import { localShards, remoteShardObjects, ShardPeers } from './shard-peers.js';
 import { requireSharedPki } from './shared-pki.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
@@ -435,7 +435,7 @@ export class AtollServer {
         http.close();
       }
     }
-    await this.peers.start(root);
+    await this.peers.start(root, this.shardName === ROOT_SHARD ? localShards(this.registry) : undefined);
   }
 
   /** Graceful stop: fail readiness, stop accepting, let requests drain, then close the store. */

@@ -8,9 +8,10 @@
 import type { Logger } from 'pino';
 import type { Placement } from '../controllers/index.js';
 import type { KubeObject, LabelSelector } from '../meta/index.js';
-import { isConflict, isNotFound, type Connection, type HttpClient, type KubeObject as WireObject, type ResourceRef } from '../sdk/index.js';
+import { ApiError, SYSTEM_USER, type Registry } from '../registry/index.js';
+import { ApiStatusError, isConflict, isNotFound, type Connection, type HttpClient, type KubeObject as WireObject, type ListResult, type ResourceRef, type Transport, type WatchEvent } from '../sdk/index.js';
 import { LOGICAL_CLUSTERS_REF, PathIndex, ShardFeeds, type FeedChange } from '../shards/index.js';
-import { LOGICAL_CLUSTER_NAME, OWNER_BINDING, ownerBinding, type OtherShards, type ReplicatedResource, type ShardObjects } from '../tenancy/index.js';
+import { LOGICAL_CLUSTER_NAME, OWNER_BINDING, ownerBinding, shards as shardType, type OtherShards, type ReplicatedResource, type ShardObjects } from '../tenancy/index.js';
 
 const REPLICATED: readonly ResourceRef[] = [
   { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspacetypes', namespaced: false },
@@ -38,12 +39,14 @@ export class ShardPeers implements Placement, OtherShards {
   ) {}
 
   /**
-   * Follows root's Shards on the root shard `connection` names (with the shards' token and the
+   * Follows root's Shards on the root shard `connection` names (or through `shards`: the root
+   * shard reads its own store) (with the shards' token and the
    * installation's CA); resolves once they are listed, each other shard's feed lists on its own.
    */
-  async start(connection: Connection): Promise<void> {
+  async start(connection: Connection, shards?: Transport<WireObject>): Promise<void> {
     this.feeds = new ShardFeeds(this.index, {
       connection,
+      ...(shards ? { shards } : {}),
       log: this.log,
       self: this.self,
       replicate: REPLICATED,
@@ -178,5 +181,36 @@ export function remoteShardObjects(root: HttpClient): ShardObjects {
     create: (o) => root.json('POST', path, { body: { apiVersion: 'core.kcp.io/v1alpha1', kind: 'Shard', ...o } }).then(() => true, unlessConflict),
     get: (name) => root.json<KubeObject>('GET', `${path}/${name}`),
     update: (o) => root.json('PUT', `${path}/${o.metadata.name ?? ''}`, { body: o }).then(() => true, unlessConflict),
+  };
+}
+
+/**
+ * Root's Shards read from the root shard's own store: it follows them as every shard does, without
+ * a watch over HTTP to itself (which would also count as an open stream of the shards' token).
+ */
+export function localShards(registry: Registry): Transport<WireObject> {
+  const ctx = { cluster: 'root', user: SYSTEM_USER };
+  // The informer relists on 410 Gone as the SDK reports it; the registry's ApiError says the same.
+  const wire = (err: unknown): unknown => (err instanceof ApiError && err.code === 410 ? new ApiStatusError(410, err.reason, err.message) : err);
+  return {
+    name: 'local',
+    list: async (): Promise<ListResult<WireObject>> => {
+      const r = await registry.list(ctx, shardType).catch((err: unknown) => Promise.reject(wire(err)));
+      return { items: r.items as unknown as WireObject[], resourceVersion: r.resourceVersion };
+    },
+    async *watch(resourceVersion: string, signal: AbortSignal): AsyncGenerator<WatchEvent<WireObject>> {
+      const w = await registry.watch(ctx, shardType, { resourceVersion, allowWatchBookmarks: true }).catch((err: unknown) => Promise.reject(wire(err)));
+      const onAbort = (): void => w.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for await (const e of w) yield e as unknown as WatchEvent<WireObject>;
+      } catch (err) {
+        throw wire(err);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        w.close();
+      }
+    },
+    close: () => undefined,
   };
 }

@@ -7,7 +7,7 @@
  * shard for routing (docs/shards.md). The front proxy follows every shard; a shard follows every
  * other one (its own store is authoritative for itself).
  */
-import { agentFor, CLUSTER_ANNOTATION, HttpClient, Informer, RestTransport, type Connection, type KubeObject, type ResourceRef } from '../sdk/index.js';
+import { agentFor, CLUSTER_ANNOTATION, HttpClient, Informer, RestTransport, type Connection, type KubeObject, type ResourceRef, type Transport } from '../sdk/index.js';
 import { PATH_ANNOTATION, ROOT_CLUSTER } from '../tenancy/index.js';
 import type { Agent as HttpAgent } from 'node:http';
 import type { PathIndex } from './path-index.js';
@@ -74,6 +74,8 @@ export interface ShardFeedsOptions {
   onChange?: (change: FeedChange) => void;
   /** Whether `start` waits for every shard's feeds to list (the proxy's readiness); default true. */
   waitForShards?: boolean;
+  /** Where root's Shards are read: the root shard's API by default; the root shard reads its own store. */
+  shards?: Transport<KubeObject>;
   /** The certificate requests forwarded to the shards present (the front proxy's: upstream()). */
   forwardAs?: ClientCertificate;
   /**
@@ -169,7 +171,7 @@ export class ShardFeeds {
 
   /** Resolves once root's Shards are listed and (unless told not to wait) every shard's feeds have listed once. */
   async start(): Promise<void> {
-    const informer = new Informer<KubeObject>(new RestTransport(this.rootHttp, undefined, SHARDS), {
+    const informer = new Informer<KubeObject>(this.options.shards ?? new RestTransport(this.rootHttp, undefined, SHARDS), {
       onError: (err) => this.log.warn({ err: String(err) }, 'watching the Shards on the root shard failed; retrying'),
     });
     this.shardInformer = informer;
