@@ -11,11 +11,10 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { listenUrl } from '../meta/index.js';
 import { agentFor, HttpClient, loadKubeconfig, type Connection } from '../sdk/index.js';
 import { ClusterChild, describeExit, textLine, type LineSink } from './cluster-children.js';
-import { ConfigError } from './config.js';
+import { ConfigError, parseFlags, portOf } from './flags.js';
 import { isLogFormat, isTextFormat, LOG_FORMATS, type LogFormat } from './logger.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
 import { startupSummary } from './startup-summary.js';
@@ -65,11 +64,7 @@ export interface ClusterConfig {
 const MONGODB_URL = /^(mongodb(?:\+srv)?:\/\/[^/?]+)\/([^?]*)(\?.*)?$/;
 
 export function parseClusterConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string): ClusterConfig | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+  const values = parseFlags(argv, {
         shards: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -78,22 +73,14 @@ export function parseClusterConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: 
         store: { type: 'string' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
+      });
   if (values.help) return 'help';
   const shardsText = values.shards ?? env.ATOLL_SHARDS ?? '2';
   const shards = Number(shardsText);
   if (!/^\d+$/.test(shardsText) || shards < 1 || shards > MAX_CLUSTER_SHARDS) {
     throw new ConfigError(`invalid number of shards "${shardsText}": expected 1-${MAX_CLUSTER_SHARDS} (the root shard counts as one)`);
   }
-  const portText = values.port ?? env.ATOLL_PORT ?? '6443';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected 0-65535`);
+  const port = portOf(values.port, env);
   const dataDir = values['data-dir'] ?? env.ATOLL_DATA_DIR ?? '.atoll-cluster';
   if (dataDir.trim() === '') throw new ConfigError('the data directory must not be empty');
   const resolved = path.resolve(cwd, dataDir);

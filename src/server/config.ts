@@ -15,13 +15,13 @@
  * webhooks may be called, `--admission-webhook-allowed-destinations`/ATOLL_ADMISSION_WEBHOOK_ALLOWED_DESTINATIONS.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseAllowedDestinations } from '../admission/webhooks/destinations.js';
 import { DEFAULT_GRAPHQL_SETTINGS, DEFAULT_SCHEMA_CACHE_BYTES, type GraphQLSettings } from '../graphql/index.js';
 import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type WatchHubOptions } from '../storage/index.js';
 import { FRONT_PROXY_USER } from '../auth/index.js';
 import type { AuthSettings } from './auth.js';
 import { corsPatternsError } from './cors.js';
+import { ConfigError, parseFlags, portOf } from './flags.js';
 import { ROOT_SHARD } from '../tenancy/index.js';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from './logger.js';
 import { AUDIT_LEVELS, type AuditLevel, type AuditSettings } from './audit.js';
@@ -73,9 +73,7 @@ export interface ServerConfig {
   pkiDir?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './flags.js';
 
 export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--data-dir .atoll] [--log-level info] [--log-format auto]
                     [--graphql-introspection enabled] [--graphql-persisted-operations FILE] [--graphql-only-persisted]
@@ -182,11 +180,7 @@ const SHARD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string): ServerConfig | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+  const values = parseFlags(argv, {
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
@@ -218,17 +212,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'root-shard-kubeconfig': { type: 'string' },
         'pki-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
+      });
   if (values.help) return 'help';
-  const portText = values.port ?? env.ATOLL_PORT ?? '6443';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected 0-65535`);
+  const port = portOf(values.port, env);
   const logLevel = values['log-level'] ?? env.ATOLL_LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`invalid log level "${logLevel}": expected one of ${LEVELS.join(', ')}`);
   const logFormat = values['log-format'] ?? env.ATOLL_LOG_FORMAT ?? 'auto';

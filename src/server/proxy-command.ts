@@ -5,12 +5,11 @@
  * With the installation's PKI (--pki-dir) it serves with a certificate of the shared CA,
  * authenticates clients itself and names them to the shards (src/proxy/authentication.ts).
  */
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ensureAdminToken, ensureClientCertificate, ensurePki, FRONT_PROXY_USER, PKI_DIR } from '../auth/index.js';
 import { FrontProxy, ProxyAuthentication } from '../proxy/index.js';
 import { loadKubeconfig } from '../sdk/index.js';
-import { ConfigError } from './config.js';
+import { ConfigError, parseFlags, portOf } from './flags.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
 import { requireSharedPki } from './shared-pki.js';
 import type { Logger } from 'pino';
@@ -50,11 +49,7 @@ export interface ProxyConfig {
 }
 
 export function parseProxyConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string): ProxyConfig {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+  const values = parseFlags(argv, {
         'root-shard-kubeconfig': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -62,18 +57,10 @@ export function parseProxyConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: st
         'plain-http': { type: 'boolean' },
         'pki-dir': { type: 'string' },
         'token-auth-file': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
+      });
   const rootKubeconfig = values['root-shard-kubeconfig'] ?? env.ATOLL_ROOT_SHARD_KUBECONFIG;
   if (!rootKubeconfig) throw new ConfigError('--root-shard-kubeconfig is required: the front proxy follows the shards registered on the root shard');
-  const portText = values.port ?? env.ATOLL_PORT ?? '6443';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected 0-65535`);
+  const port = portOf(values.port, env);
   const pkiDir = values['pki-dir'] ?? (env.ATOLL_PKI_DIR || undefined);
   const tokenFile = values['token-auth-file'] ?? (env.ATOLL_TOKEN_AUTH_FILE || undefined);
   if (tokenFile && !pkiDir) throw new ConfigError('--token-auth-file needs --pki-dir: the proxy names the users it authenticates to the shards under a certificate of the shared CA');
