@@ -9,14 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { createClient } from 'graphql-ws';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ClusterChild, textLine, withRole } from '../../src/server/cluster-children.js';
 import { parseClusterConfig, shardStore } from '../../src/server/cluster-command.js';
 import { requestAtoll, ROOT_DIR, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { eventually } from '../support/eventually.js';
+import { seeConfigMapAddedOverWs } from '../support/ws-configmaps.js';
 import { ferretdbUnavailable, startFerretDB } from '../support/ferretdb.js';
 import { freePort } from '../support/free-port.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
@@ -125,44 +124,13 @@ describe(`npm run cluster -- --shards ${SHARDS}`, () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-client-node' }, data: { a: '1' } } });
     expect((await core.readNamespacedConfigMap({ namespace: 'default', name: 'via-client-node' })).data).toEqual({ a: '1' });
 
-    const client = createClient({
+    await seeConfigMapAddedOverWs({
       url: `${cluster.url.replace(/^http/, 'ws')}/clusters/root/graphql`,
-      webSocketImpl: class extends WebSocket {
-        constructor(address: string, protocols?: string | string[]) {
-          super(address, protocols, { ca: cluster.ca });
-        }
-      },
-      retryAttempts: 0,
-      connectionParams: { authorization: cluster.headers.authorization },
+      tls: { ca: cluster.ca },
+      authorization: cluster.headers.authorization,
+      name: 'via-ws',
+      create: () => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-ws' } } }).catch(() => undefined),
     });
-    try {
-      const names: string[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        const stop = client.subscribe<{ v1_configmaps: { type: string; object: { metadata: { name: string } } } }>(
-          { query: 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }' },
-          {
-            next: (r) => {
-              const e = r.data?.v1_configmaps;
-              if (e?.type === 'ADDED') names.push(e.object.metadata.name);
-              if (names.includes('via-ws')) {
-                stop();
-                resolve();
-              }
-            },
-            error: reject,
-            complete: () => resolve(),
-          },
-        );
-      });
-      // Written until the subscription (opened asynchronously) has seen it.
-      await eventually(async () => {
-        await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-ws' } } }).catch(() => undefined);
-        expect(names).toContain('via-ws');
-      });
-      await done;
-    } finally {
-      await client.dispose();
-    }
   });
 
   it('places workspaces created through the proxy on every shard, each served there and through the proxy', async () => {

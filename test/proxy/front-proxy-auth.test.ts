@@ -10,12 +10,11 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from 'graphql-ws';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ensurePki, FRONT_PROXY_USER } from '../../src/auth/index.js';
 import { eventually } from '../support/eventually.js';
+import { seeConfigMapAddedOverWs } from '../support/ws-configmaps.js';
 import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { freePort } from '../support/free-port.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
@@ -210,44 +209,16 @@ describe('authentication at the front proxy', () => {
       req.on('error', reject);
       req.end();
     });
-    const client = createClient({
+    await seeConfigMapAddedOverWs({
       url: `${proxy.url.replace('https', 'wss')}/clusters/root/graphql`,
-      webSocketImpl: class extends WebSocket {
-        constructor(address: string, protocols?: string | string[]) {
-          super(address, protocols, { ca, cert: admin.cert, key: admin.key });
-        }
-      },
-      retryAttempts: 0,
-    });
-    try {
-      const names: string[] = [];
-      const subscribed = new Promise<void>((resolve, reject) => {
-        const stop = client.subscribe<{ v1_configmaps: { type: string; object: { metadata: { name: string } } } }>(
-          { query: 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }' },
-          {
-            next: (r) => {
-              const e = r.data?.v1_configmaps;
-              if (e?.type === 'ADDED') names.push(e.object.metadata.name);
-              if (names.includes('watched-by-cert')) {
-                stop();
-                resolve();
-              }
-            },
-            error: (err) => reject(new Error(JSON.stringify(err))),
-            complete: () => resolve(),
-          },
-        );
-      });
-      await eventually(async () => {
+      tls: { ca, cert: admin.cert, key: admin.key },
+      name: 'watched-by-cert',
+      create: async () => {
         const r = await call(proxy.url, '/clusters/root/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json({}), body: JSON.stringify({ metadata: { name: 'watched-by-cert' } }), client: admin });
         expect([201, 409]).toContain(r.status);
-        expect(names).toContain('watched-by-cert');
-      });
-      await subscribed;
-      expect(JSON.parse(await watched)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched-by-cert' } } });
-    } finally {
-      await client.dispose();
-    }
+      },
+    });
+    expect(JSON.parse(await watched)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched-by-cert' } } });
   });
 });
 

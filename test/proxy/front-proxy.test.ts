@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { eventually } from '../support/eventually.js';
+import { seeConfigMapAddedOverWs } from '../support/ws-configmaps.js';
 import { requestAtoll, runAtoll, startAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { haveKubectl, kubectlFor } from '../support/kubectl.js';
 import { fetchTrusting } from '../support/tls-fetch.js';
@@ -147,44 +146,16 @@ describe('the front proxy in front of one shard', () => {
   });
 
   it('carries graphql-ws subscriptions (a WebSocket upgrade) to the shard', async () => {
-    const client = createClient({
+    await seeConfigMapAddedOverWs({
       url: `${proxy.url.replace('https', 'wss')}/clusters/root:acme/graphql`,
-      webSocketImpl: class extends WebSocket {
-        constructor(address: string, protocols?: string | string[]) {
-          super(address, protocols, { ca: proxy.ca });
-        }
-      },
-      retryAttempts: 0,
-      connectionParams: { authorization: proxy.headers.authorization },
-    });
-    try {
-      const names: string[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        const stop = client.subscribe<{ v1_configmaps: { type: string; object: { metadata: { name: string } } } }>(
-          { query: 'subscription { v1_configmaps(namespace: "default") { type object { metadata { name } } } }' },
-          {
-            next: (r) => {
-              const e = r.data?.v1_configmaps;
-              if (e?.type === 'ADDED') names.push(e.object.metadata.name);
-              if (names.includes('via-ws')) {
-                stop();
-                resolve();
-              }
-            },
-            error: reject,
-            complete: () => resolve(),
-          },
-        );
-      });
-      await eventually(async () => {
+      tls: { ca: proxy.ca },
+      authorization: proxy.headers.authorization,
+      name: 'via-ws',
+      create: async () => {
         const r = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'via-ws' } }) });
         expect([201, 409]).toContain(r.status);
-        expect(names).toContain('via-ws');
-      });
-      await done;
-    } finally {
-      await client.dispose();
-    }
+      },
+    });
   });
 
   it.skipIf(!haveKubectl)('serves kubectl through its kubeconfig (skipped without kubectl)', async () => {
