@@ -39,9 +39,10 @@ export class ShardPeers implements Placement, OtherShards {
   ) {}
 
   /**
-   * Follows root's Shards on the root shard `connection` names (or through `shards`: the root
-   * shard reads its own store) (with the shards' token and the
-   * installation's CA); resolves once they are listed, each other shard's feed lists on its own.
+   * Follows root's Shards, and through them the other shards: `connection` names the root shard
+   * with the shards' token and the installation's CA; `shards`, when given, is where root's Shards
+   * are read instead (the root shard reads its own store). Resolves once the Shards are listed;
+   * each other shard's feed lists on its own.
    */
   async start(connection: Connection, shards?: Transport<WireObject>): Promise<void> {
     this.feeds = new ShardFeeds(this.index, {

@@ -18,7 +18,7 @@
  * logical clusters, one work queue. A workspace costs a queue entry only while something is to
  * be done for it; a teardown waiting for children is woken by their deletion events.
  */
-import { deepEqual, everything, labelSelectorFromObject, type KubeObject, type LabelSelector, type LabelSelectorObject } from '../../meta/index.js';
+import { deepEqual, everything, labelSelectorFromObject, rfc3339, type KubeObject, type LabelSelector, type LabelSelectorObject } from '../../meta/index.js';
 import { clusterRoleBindings, SYSTEM_USER, type Registry, type RequestContext } from '../../registry/index.js';
 import type { Store, WatchEvent } from '../../storage/index.js';
 import {
@@ -255,7 +255,7 @@ export class WorkspaceLifecycle {
     const message = 'no shard matches spec.location.selector';
     const conditions = (statusOf(ws).conditions ?? []) as { type?: string; message?: string }[];
     if (!conditions.some((c) => c.type === 'WorkspaceScheduled' && c.message === message)) {
-      const condition = { type: 'WorkspaceScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+      const condition = { type: 'WorkspaceScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: rfc3339(new Date()) };
       const status: WorkspaceStatus = { ...statusOf(ws), conditions: [...conditions.filter((c) => c.type !== 'WorkspaceScheduled'), condition] };
       await this.registry.update(system(cluster), workspaces, undefined, ws.metadata.name ?? '', { ...ws, status }, { subresource: 'status', fieldManager: MANAGER }).catch((err: unknown) => {
         if (!hasReason(err, 'Conflict') && !hasReason(err, 'NotFound')) throw err;
