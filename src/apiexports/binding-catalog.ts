@@ -115,7 +115,11 @@ export class BindingCatalog implements TypeSource {
     const here = this.exports.entry(cluster)?.values.get(name);
     if (here || !this.others) return here;
     const there = this.others.get('apiexports', cluster, name);
-    return there ? exportRecord(there) : undefined;
+    if (!there) return undefined;
+    // Asked per request (the maximal permission policy): made once per replicated object.
+    let record = replicatedRecords.get(there);
+    if (!record) replicatedRecords.set(there, (record = exportRecord(there)));
+    return record;
   }
 
   /** Changes whenever any APIExport or APIResourceSchema changes (what the provider's views are built from). */
@@ -239,6 +243,9 @@ function shared<T>(map: Map<string, T>, key: string, make: () => T): T {
   if (map.size < MAX_SHARED) map.set(key, made);
   return made;
 }
+
+/** Records of other shards' exports, by the replica's object (a new object when the export changes). */
+const replicatedRecords = new WeakMap<KubeObject, ExportRecord>();
 
 function exportRecord(o: KubeObject): ExportRecord {
   const identityHash = exportStatusOf(o).identityHash ?? '';
