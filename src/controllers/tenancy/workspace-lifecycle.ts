@@ -190,11 +190,18 @@ export class WorkspaceLifecycle {
         const chosen = placement.choose(this.selectorOf(ws), this.localClusters);
         if (chosen === undefined) return this.unschedulable(cluster, ws);
         if (chosen !== placement.self) {
-          // Recorded before the logical cluster is made there, so a retry never places it twice.
-          await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) =>
-            o.metadata.annotations?.[SHARD_ANNOTATION] ? undefined : { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SHARD_ANNOTATION]: chosen } } },
-            { fieldManager: MANAGER },
-          );
+          // Recorded before the logical cluster is made there, so a retry never places it twice;
+          // the URL admission wrote named this shard, and now names the chosen one's address.
+          const base = placement.externalUrl(chosen);
+          await rewrite(this.registry, system(cluster), workspaces, { namespace: undefined, name, uid: ws.metadata.uid }, (o) => {
+            if (o.metadata.annotations?.[SHARD_ANNOTATION]) return undefined;
+            const url = specOf(o).URL;
+            return {
+              ...o,
+              metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SHARD_ANNOTATION]: chosen } },
+              spec: { ...specOf(o), ...(url && base ? { URL: `${base}${new URL(url).pathname}` } : {}) },
+            };
+          }, { fieldManager: MANAGER });
           return 'done';
         }
       }
