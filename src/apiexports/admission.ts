@@ -30,14 +30,16 @@ export function bindPermissionGuard(authorizer: Authorizer, resolver: ClusterRes
     if (operation !== 'CREATE' && operation !== 'UPDATE') return;
     const shown = ref.path ? `${ref.path}:${ref.name}` : ref.name;
     const kind = binding ? 'APIBinding' : 'APIExportEndpointSlice';
-    const refuse = () => errors.forbidden(type, object.metadata.name ?? '', `unable to ${operation === 'CREATE' ? 'create' : 'update'} ${kind}: no permission to bind to export ${shown}`);
+    const refuse = (why = '') => errors.forbidden(type, object.metadata.name ?? '', `unable to ${operation === 'CREATE' ? 'create' : 'update'} ${kind}: no permission to bind to export ${shown}${why}`);
     const user = context.user;
     if (!user) throw refuse();
     const cluster = ref.path ? await resolver.resolve(ref.path) : context.cluster;
     if (!cluster) throw refuse();
     const attributes = resourceAttributes(user, 'bind', { apiGroup: APIS_GROUP, resource: 'apiexports', name: ref.name });
-    const decision = authorizer.decide({ cluster, ...attributes });
-    if (!decision.allowed) throw refuse();
+    // The export's workspace decides, on whichever shard holds it.
+    const decision = await authorizer.decideWhereHeld({ cluster, ...attributes });
+    // Only a shard that could not be asked is named: a plain refusal tells nothing about the export.
+    if (!decision.allowed) throw refuse(decision.unavailable ? ` (${decision.reason})` : '');
   };
 }
 

@@ -3,9 +3,10 @@
  * consumer's user may do with its resources by RBAC in the export's own workspace, evaluated for
  * the user with its name and groups prefixed `apis.kcp.io:binding:` (so the provider grants, for
  * example, `Group apis.kcp.io:binding:system:authenticated` read access and nothing more). Both
- * the consumer's RBAC and this policy must allow; an export that is gone lifts the limit.
+ * the consumer's RBAC and this policy must allow; an export that is gone lifts the limit. An
+ * export on another shard is decided there (docs/shards.md).
  */
-import type { AuthorizationLimit, Authorizer } from '../auth/index.js';
+import type { Attributes, AuthorizationLimit, Authorizer, ClusterAttributes, LimitPreparation } from '../auth/index.js';
 import type { UserInfo } from '../registry/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 
@@ -24,13 +25,36 @@ export function prefixedUser(user: UserInfo): UserInfo {
   return p;
 }
 
-export function maximalPermissionPolicy(bindings: BindingCatalog, authorizer: Authorizer): AuthorizationLimit {
-  return (cluster, attributes) => {
+/**
+ * The policy as a limit, and what it needs first: for an export another shard holds, the export's
+ * workspace's decision is asked of that shard and kept a while (Authorizer.decideWhereHeld); the
+ * limit reads the kept answer. A request the limit meets before that answer is here (a caller that
+ * did not prepare: GraphQL's per-field checks) is refused, saying so, and the answer is asked for
+ * meanwhile, so a retry is decided by it. It never allows without the export's workspace's word.
+ */
+export function maximalPermissionPolicy(bindings: BindingCatalog, authorizer: Authorizer): { limit: AuthorizationLimit; prepare: LimitPreparation } {
+  const policyOf = (cluster: string, attributes: Attributes): ClusterAttributes | undefined => {
     if (!attributes.resourceRequest) return undefined;
     const binding = bindings.bindingFor(cluster, attributes.apiGroup, attributes.resource);
     if (!binding || !bindings.exportOf(binding.exportCluster, binding.exportName)?.localPolicy) return undefined;
-    const decision = authorizer.decide({ ...attributes, cluster: binding.exportCluster, user: prefixedUser(attributes.user) });
-    if (decision.allowed) return undefined;
-    return { allowed: false, reason: `API export "${binding.exportCluster}"|"${binding.exportName}" policy: ${decision.reason}` };
+    return { ...attributes, cluster: binding.exportCluster, user: prefixedUser(attributes.user) };
   };
+  const limit: AuthorizationLimit = (cluster, attributes) => {
+    const asked = policyOf(cluster, attributes);
+    if (!asked) return undefined;
+    const binding = bindings.bindingFor(cluster, attributes.apiGroup, attributes.resource);
+    const named = `API export "${asked.cluster}"|"${binding?.exportName ?? ''}" policy`;
+    const decision = authorizer.decideIfKnown(asked);
+    if (!decision) {
+      void authorizer.decideWhereHeld(asked);
+      return { allowed: false, reason: `${named}: the decision of the shard holding workspace "${asked.cluster}" is not known here yet; retry` };
+    }
+    if (decision.allowed) return undefined;
+    return { allowed: false, reason: `${named}: ${decision.reason}` };
+  };
+  const prepare: LimitPreparation = (cluster, attributes) => {
+    const asked = policyOf(cluster, attributes);
+    return asked && !authorizer.decideIfKnown(asked) ? authorizer.decideWhereHeld(asked) : undefined;
+  };
+  return { limit, prepare };
 }

@@ -87,6 +87,7 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       );
       cluster = admitted.cluster;
       acting = admitted.user;
+      await deps.access.prepare(cluster, admitted.attributes);
       deps.access.authorize(cluster, admitted.attributes);
     } else if (resolved) {
       cluster = resolved;

@@ -41,7 +41,7 @@ import {
 import { isTokenSecret, SA_NAME_ANNOTATION, WatchLoop } from '../controllers/index.js';
 import { groupResource, secrets, serviceAccounts, type Registry, type ResourceType } from '../registry/index.js';
 import type { ObjectKey, Store, WatchEvent } from '../storage/index.js';
-import { storeResolver } from '../tenancy/index.js';
+import { storeResolver, withOtherShards, type OtherShards } from '../tenancy/index.js';
 
 /** `auth.*` settings (flags --token-auth-file, --anonymous-auth, --authorization-mode). */
 export interface AuthSettings {
@@ -90,7 +90,7 @@ export class ServerAuth {
   private requestHeader: RequestHeaderAuthenticator | undefined;
 
   constructor(
-    private readonly deps: { store: Store; registry: Registry; dataDir: string; pkiDir: string; log: Logger },
+    private readonly deps: { store: Store; registry: Registry; dataDir: string; pkiDir: string; log: Logger; others?: OtherShards },
     private readonly settings: AuthSettings,
   ) {
     this.adminToken = ensureAdminToken(deps.dataDir, deps.pkiDir);
@@ -114,7 +114,7 @@ export class ServerAuth {
       this.requiredGroups = new RequiredGroups({ store: deps.store });
       this.authorizer = new Authorizer({ index: this.index, requiredGroups: this.requiredGroups });
       deps.registry.use(rbacEscalationGuard(this.authorizer));
-      deps.registry.use(workspaceTypeUseGuard(this.authorizer, storeResolver(deps.store)));
+      deps.registry.use(workspaceTypeUseGuard(this.authorizer, withOtherShards(storeResolver(deps.store), deps.others)));
     }
     this.access = new AccessControl({ authenticator: this.cache, ...(this.authorizer ? { authorizer: this.authorizer } : {}) });
     // Open streams are re-checked against the authenticators themselves, not the cache.

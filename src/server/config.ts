@@ -71,6 +71,11 @@ export interface ServerConfig {
    * ServiceAccount signing keys, the admin token and certificate); `<data-dir>/pki` when absent.
    */
   pkiDir?: string;
+  /**
+   * How long answers of the other shards about their workspaces (`bind`, `use`, maximal permission
+   * policies) are kept, allowed and denied; RemoteDecisions' defaults (5 minutes, 30 s) when absent.
+   */
+  shardAuthorizationCache?: { allowedTtlMs?: number; deniedTtlMs?: number };
 }
 
 export { ConfigError } from './flags.js';
@@ -86,6 +91,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                     [--admission-webhook-allowed-destinations HOST|*.DOMAIN|IP|CIDR,...]
                     [--shard-name root] [--shard-base-url URL] [--shard-external-url URL]
                     [--root-shard-kubeconfig FILE] [--pki-dir DIR]
+                    [--shard-authorization-cache-authorized-ttl 5m] [--shard-authorization-cache-unauthorized-ttl 30s]
 
   --port       TCP port to listen on (env ATOLL_PORT, default 6443; 0 picks a free port)
   --host       address to listen on (env ATOLL_HOST, default 127.0.0.1)
@@ -172,7 +178,13 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
                shard accepts (the root shard's admin.kubeconfig) (env ATOLL_ROOT_SHARD_KUBECONFIG)
   --pki-dir    the credentials every shard and the front proxy of one installation share: the CA,
                the ServiceAccount signing keys, the admin token and client certificate; made by the
-               root shard, read by the others (env ATOLL_PKI_DIR, default <data-dir>/pki)`;
+               root shard, read by the others (env ATOLL_PKI_DIR, default <data-dir>/pki)
+  --shard-authorization-cache-authorized-ttl, --shard-authorization-cache-unauthorized-ttl
+               how long another shard's allowed and denied answers for its workspaces (bind on an
+               APIExport, use of a WorkspaceType, maximal permission policies) are kept: a grant revoked
+               there still holds here this long (a duration: 500ms, 30s, 5m, 1h; 0s keeps none)
+               (env ATOLL_SHARD_AUTHORIZATION_CACHE_AUTHORIZED_TTL, default 5m;
+               ATOLL_SHARD_AUTHORIZATION_CACHE_UNAUTHORIZED_TTL, default 30s)`;
 
 /** A Shard's name is an object name (DNS-1123 label). */
 const SHARD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -211,6 +223,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
         'shard-base-url': { type: 'string' },
         'root-shard-kubeconfig': { type: 'string' },
         'pki-dir': { type: 'string' },
+        'shard-authorization-cache-authorized-ttl': { type: 'string' },
+        'shard-authorization-cache-unauthorized-ttl': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       });
   if (values.help) return 'help';
@@ -302,6 +316,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
   if (shardName === ROOT_SHARD && rootKubeconfigText) throw new ConfigError('--root-shard-kubeconfig is for shards other than root: the root shard is its own');
   const pkiDirText = values['pki-dir'] ?? (env.ATOLL_PKI_DIR || undefined);
   if (pkiDirText?.trim() === '') throw new ConfigError('the PKI directory must not be empty');
+  const allowedTtlText = values['shard-authorization-cache-authorized-ttl'] ?? (env.ATOLL_SHARD_AUTHORIZATION_CACHE_AUTHORIZED_TTL || undefined);
+  const deniedTtlText = values['shard-authorization-cache-unauthorized-ttl'] ?? (env.ATOLL_SHARD_AUTHORIZATION_CACHE_UNAUTHORIZED_TTL || undefined);
+  const shardAuthorizationCache = {
+    ...(allowedTtlText !== undefined ? { allowedTtlMs: durationMs(allowedTtlText, 'shard authorization cache authorized TTL') } : {}),
+    ...(deniedTtlText !== undefined ? { deniedTtlMs: durationMs(deniedTtlText, 'shard authorization cache unauthorized TTL') } : {}),
+  };
   return {
     port,
     host: values.host ?? env.ATOLL_HOST ?? '127.0.0.1',
@@ -334,6 +354,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string)
     ...(shardBaseUrl ? { shardBaseUrl } : {}),
     ...(rootKubeconfigText ? { rootShardKubeconfig: path.resolve(cwd, rootKubeconfigText) } : {}),
     ...(pkiDirText ? { pkiDir: path.resolve(cwd, pkiDirText) } : {}),
+    ...(allowedTtlText !== undefined || deniedTtlText !== undefined ? { shardAuthorizationCache } : {}),
     ...(auditPath && auditLevel !== 'None' ? { audit: { path: auditPath === '-' ? '-' : path.resolve(cwd, auditPath), level: auditLevel as AuditLevel } } : {}),
   };
 }
@@ -350,6 +371,16 @@ function externalUrl(text: string, what: string): string {
     throw new ConfigError(`invalid ${what} "${text}": expected https://host[:port] (no path)`);
   }
   return url.origin;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration as Kubernetes' flags write one, in whole units (`500ms`, `30s`, `5m`, `1h`), up to a day. */
+function durationMs(text: string, what: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
+  const ms = m ? Number(m[1]) * (DURATION_UNITS_MS[m[2] as string] as number) : NaN;
+  if (!(ms >= 0 && ms <= 86_400_000)) throw new ConfigError(`invalid ${what} "${text}": expected a duration such as 30s or 5m (at most 24h)`);
+  return ms;
 }
 
 /** A boolean flag, or its environment variable (true/false/1/0) when the flag is absent. */

@@ -38,7 +38,7 @@ import {
   WorkspaceTypeRules,
   type ClusterResolver,
 } from '../tenancy/index.js';
-import { ensurePki, MAX_EXPIRATION_SECONDS, PKI_DIR, serverTlsOptions, type Pki } from '../auth/index.js';
+import { ensurePki, MAX_EXPIRATION_SECONDS, PKI_DIR, RemoteDecisions, serverTlsOptions, type Pki } from '../auth/index.js';
 import { HttpClient, loadKubeconfig, type Connection } from '../sdk/index.js';
 import { DEFAULT_AUTH_SETTINGS, ServerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
@@ -53,6 +53,7 @@ import { AuditLog } from './audit.js';
 import { backupHandler } from './backup.js';
 import { requestScope, type RequestScope } from './request-scope.js';
 import { localShards, remoteShardObjects, ShardPeers } from './shard-peers.js';
+import { shardReviewer } from './shard-reviews.js';
 import { requireSharedPki } from './shared-pki.js';
 
 /** Answers a request and returns true, or returns false to let the next handler try. */
@@ -150,7 +151,9 @@ export class AtollServer {
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver, this.peers);
     this.registry.useMutating(workspaceDefaulting({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl }));
     this.registry.use(workspaceGuard());
-    this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, pkiDir: this.pkiDir, log }, config.auth ?? DEFAULT_AUTH_SETTINGS);
+    this.auth = new ServerAuth({ store: this.store, registry: this.registry, dataDir: config.dataDir, pkiDir: this.pkiDir, log, others: this.peers }, config.auth ?? DEFAULT_AUTH_SETTINGS);
+    // `bind`, `use` and maximal permission policies in a workspace another shard holds are decided there.
+    this.auth.authorizer?.askOtherShards(new RemoteDecisions({ reviewer: shardReviewer(this.peers), ...config.shardAuthorizationCache }));
     this.types = this.auth.resourceTypes(BASE_TYPES);
     this.crds = new CrdCatalog({ store: this.store, log: log.child({ component: 'crd-catalog' }) });
     this.bindings = new BindingCatalog({ store: this.store, others: this.peers, log: log.child({ component: 'binding-catalog' }) });
@@ -162,7 +165,8 @@ export class AtollServer {
     if (this.auth.authorizer) {
       // An export on another shard is bound as one here: its workspace resolves through the shards' index.
       this.registry.use(bindPermissionGuard(this.auth.authorizer, withOtherShards(this.resolver, this.peers)));
-      this.auth.access.limit(maximalPermissionPolicy(this.bindings, this.auth.authorizer));
+      const policy = maximalPermissionPolicy(this.bindings, this.auth.authorizer);
+      this.auth.access.limit(policy.limit, policy.prepare);
     }
     // Admission per workspace, after the guards above: policies, webhooks, then quota (last: a create
     // is counted only once everything else has admitted it); the chain orders its stages itself.

@@ -146,7 +146,8 @@ export class ShardPeers implements Placement, OtherShards {
     this.lcListeners.push(listener);
   }
 
-  private http(shard: string): HttpClient {
+  /** A client for another shard's API, with the shards' token. */
+  http(shard: string): HttpClient {
     const client = this.feeds?.http(shard);
     if (!client) throw new Error(`shard "${shard}" is not known (yet): no Shard of that name in root, or its address is missing`);
     return client;

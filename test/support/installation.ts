@@ -35,8 +35,11 @@ export interface WorkspaceObject {
 export const WORKSPACES = (cluster: string): string => `/clusters/${cluster}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
 export const jsonHeaders = (p: AtollProcess): Record<string, string> => ({ ...p.headers, 'content-type': 'application/json' });
 
-/** `store`: each shard's `--store` (a MongoDB URL of its own database); the embedded store when absent. */
-export async function startInstallation(others: string[], options: { store?: (shard: string) => string } = {}): Promise<Installation> {
+/**
+ * `store`: each shard's `--store` (a MongoDB URL of its own database); the embedded store when
+ * absent. `args`: more flags for every shard (a token file, cache TTLs).
+ */
+export async function startInstallation(others: string[], options: { store?: (shard: string) => string; args?: string[] } = {}): Promise<Installation> {
   const dirs: string[] = [];
   const tmpDir = (name: string): string => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), `atoll-shards-${name}-`));
@@ -46,7 +49,7 @@ export async function startInstallation(others: string[], options: { store?: (sh
   const proxyPort = await freePort();
   const proxyUrl = `https://127.0.0.1:${proxyPort}`;
   const pkiDir = path.join(tmpDir('pki'), 'pki');
-  const common = ['--port', '0', '--pki-dir', pkiDir, '--shard-external-url', proxyUrl];
+  const common = ['--port', '0', '--pki-dir', pkiDir, '--shard-external-url', proxyUrl, ...(options.args ?? [])];
   const storeOf = (shard: string): string[] => (options.store ? ['--store', options.store(shard)] : []);
   const timeoutMs = options.store ? 120_000 : 30_000;
   const root = await startAtoll([...common, '--data-dir', tmpDir('root'), ...storeOf('root')], { timeoutMs });

@@ -36,6 +36,12 @@ export interface AccessControlOptions {
  */
 export type AuthorizationLimit = (cluster: string, attributes: Attributes) => Decision | undefined;
 
+/**
+ * What a limit needs before it can decide a request synchronously (another shard's answer, kept):
+ * a promise to wait for, or undefined when it has all it needs.
+ */
+export type LimitPreparation = (cluster: string, attributes: Attributes) => Promise<unknown> | undefined;
+
 /** Kubernetes answers every authentication failure with this message, whatever the cause (the cause goes to the log). */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
 
@@ -43,15 +49,29 @@ export class AccessControl {
   readonly authenticator: UnionAuthenticator;
   readonly authorizer: Authorizer | undefined;
   private readonly limits: AuthorizationLimit[] = [];
+  private readonly preparations: LimitPreparation[] = [];
 
   constructor(options: AccessControlOptions) {
     this.authenticator = options.authenticator;
     this.authorizer = options.authorizer;
   }
 
-  /** Adds a limit that requests must pass besides RBAC (not applied under AlwaysAllow). */
-  limit(limit: AuthorizationLimit): void {
+  /** Adds a limit that requests must pass besides RBAC (not applied under AlwaysAllow), and what it needs first. */
+  limit(limit: AuthorizationLimit, prepare?: LimitPreparation): void {
     this.limits.push(limit);
+    if (prepare) this.preparations.push(prepare);
+  }
+
+  /**
+   * Lets the limits fetch what they need to decide the request (`authorize` stays synchronous, as
+   * GraphQL's per-field checks need it). Callers that can wait call it before `authorize`.
+   */
+  async prepare(cluster: string, attributes: Attributes): Promise<void> {
+    if (!this.authorizer) return;
+    for (const prepare of this.preparations) {
+      const pending = prepare(cluster, attributes);
+      if (pending) await pending;
+    }
   }
 
   /**

@@ -26,6 +26,7 @@ import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { evaluate, forbiddenMessage, heldRules, isAlwaysAllowed, subjectRules } from './evaluator.js';
 import type { RoleRules } from './policy.js';
 import type { RbacIndex } from './rbac-index.js';
+import type { RemoteDecision, RemoteDecisions } from './remote-decisions.js';
 import type { RequiredGroups } from './required-groups.js';
 import { nonResourceAttributes, type ClusterAttributes, type Decision, type RoleRefInfo, type Rule, type SubjectRules } from './types.js';
 
@@ -66,6 +67,7 @@ export class Authorizer {
   readonly index: RbacIndex;
   private readonly homeOf: (user: UserInfo) => string | undefined;
   private readonly requiredGroups: RequiredGroups | undefined;
+  private remote: RemoteDecisions | undefined;
 
   constructor(options: AuthorizerOptions) {
     this.index = options.index;
@@ -77,6 +79,27 @@ export class Authorizer {
   /** Whether the user may make the request in the cluster, and why (or the Forbidden message). */
   async authorize(attrs: ClusterAttributes): Promise<Decision> {
     return this.decide(attrs);
+  }
+
+  /** Decides for logical clusters other shards hold by asking them (docs/shards.md); set once, by the server. */
+  askOtherShards(remote: RemoteDecisions): void {
+    this.remote = remote;
+  }
+
+  /**
+   * `decide` wherever the cluster is held: here, or by the shard that holds it (asked, its answer
+   * kept a while; a shard that cannot be asked refuses). For checks made in a workspace other than
+   * the request's: an export's (`bind`, its maximal permission policy), a type's (`use`).
+   */
+  async decideWhereHeld(attrs: ClusterAttributes): Promise<RemoteDecision> {
+    const shard = this.remote?.holderOf(attrs.cluster);
+    return shard === undefined || !this.remote ? this.decide(attrs) : this.remote.decide(shard, attrs);
+  }
+
+  /** `decideWhereHeld` without waiting: undefined while another shard's answer is not kept here. */
+  decideIfKnown(attrs: ClusterAttributes): Decision | undefined {
+    const shard = this.remote?.holderOf(attrs.cluster);
+    return shard === undefined || !this.remote ? this.decide(attrs) : this.remote.known(attrs);
   }
 
   /** `authorize`, synchronously: everything it reads is in memory. */

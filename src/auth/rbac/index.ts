@@ -21,6 +21,14 @@ export {
 export { covers, compactString, FULL_AUTHORITY } from './covers.js';
 export { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 export { rbacEscalationGuard } from './escalation.js';
+export {
+  DEFAULT_REMOTE_ALLOWED_TTL_MS,
+  DEFAULT_REMOTE_DENIED_TTL_MS,
+  RemoteDecisions,
+  type ClusterReviewer,
+  type RemoteDecision,
+  type RemoteDecisionsOptions,
+} from './remote-decisions.js';
 export { workspaceTypeUseGuard } from './workspace-type-use.js';
 export { describeGrant, evaluate, forbiddenMessage, heldRules, subjectRules, type EvaluationOptions } from './evaluator.js';
 export { Policy, type ClusterObjects, type Grant, type RoleRules } from './policy.js';

@@ -7,7 +7,8 @@
  * the same name elsewhere would be opened up too.
  *
  * Runs after defaulting, which found the workspace that defines the type (a reference written
- * without a path is kept so in `spec.type`). Atoll's own controllers (system:masters) pass.
+ * without a path is kept so in `spec.type`); a type on another shard is decided there
+ * (Authorizer.decideWhereHeld). Atoll's own controllers (system:masters) pass.
  */
 import { errors, isSystem, type AdmissionHook } from '../../registry/index.js';
 import { admittedType, BUILTIN_WORKSPACE_TYPES, ROOT_PATH, specOf, workspaces, workspaceTypes, type ClusterResolver } from '../../tenancy/index.js';
@@ -28,7 +29,9 @@ export function workspaceTypeUseGuard(authorizer: Authorizer, resolver: ClusterR
     const attributes = resourceAttributes(user, 'use', { apiGroup: workspaceTypes.group, resource: workspaceTypes.resource, name: ref.name });
     const cluster = await resolver.resolve(path);
     // A type in a workspace that vanished meanwhile is nobody's to use; say so as for a refusal.
-    const allowed = cluster !== undefined && authorizer.decide({ cluster, ...attributes }).allowed;
-    if (!allowed) throw errors.forbidden(workspaces, name, `${forbiddenMessage(attributes)} in workspace "${path}"`);
+    // The type's workspace decides, on whichever shard holds it.
+    const decision = cluster === undefined ? undefined : await authorizer.decideWhereHeld({ cluster, ...attributes });
+    if (decision?.unavailable) throw errors.forbidden(workspaces, name, `${decision.reason} (workspace "${path}")`);
+    if (!decision?.allowed) throw errors.forbidden(workspaces, name, `${forbiddenMessage(attributes)} in workspace "${path}"`);
   };
 }
