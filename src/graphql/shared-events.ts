@@ -24,6 +24,7 @@ import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionRes
 import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type { KubeObject } from '../meta/index.js';
 import type { RegistryWatchEvent } from '../registry/index.js';
+import type { Pollable } from '../storage/index.js';
 import type { GraphQLContext } from './context.js';
 import { idOf } from './object-ids.js';
 
@@ -84,39 +85,81 @@ function serializedOnce(result: ExecutionResult): ExecutionResult {
   return Object.defineProperty(result, 'stringify', { value: stringify });
 }
 
-/** graphql-js's `subscribe`, with each event's execution shared as described above. */
-export async function subscribeSharing(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+/** What an event comes to for one subscription: its result (maybe still executing), or UNCHANGED. */
+export type Outcome = ExecutionResult | typeof UNCHANGED | Promise<ExecutionResult | typeof UNCHANGED>;
+
+/** A subscription's source and what each of its events comes to, or the result that refused it. */
+async function sharedSource(args: ExecutionArgs): Promise<{ stream: AsyncIterable<unknown>; outcome: (payload: unknown) => Outcome } | { refused: ExecutionResult }> {
   const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream;
+  if (!(Symbol.asyncIterator in stream)) return { refused: stream };
   const key = operationKey(args);
   const run = (payload: unknown) => (): Promise<ExecutionResult> | ExecutionResult => execute({ ...args, rootValue: payload });
   const result = (payload: unknown) => (key === undefined || !isEvent(payload) ? run(payload)() : sharedResult(key, payload, run(payload)));
-  // Only a subscription that asked for it pays for the comparison and the extra step per event.
-  if (!(COMPARES_PREVIOUS in stream)) return mapAsyncIterator(stream, result);
-  return withoutUnchanged(
-    mapAsyncIterator(stream, (payload: unknown) =>
-      isEvent(payload) && payload.previous
-        ? unlessUnchanged(result(payload), result({ type: payload.type, object: payload.previous }), key !== undefined)
-        : result(payload),
-    ),
-  );
+  // Only a subscription that asked for it pays for the comparison.
+  if (!(COMPARES_PREVIOUS in stream)) return { stream, outcome: result };
+  const outcome = (payload: unknown): Outcome =>
+    isEvent(payload) && payload.previous
+      ? unlessUnchanged(result(payload), result({ type: payload.type, object: payload.previous }), key !== undefined)
+      : result(payload);
+  return { stream, outcome };
 }
+
+/** graphql-js's `subscribe`, with each event's execution shared as described above. */
+export async function subscribeSharing(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+  const source = await sharedSource(args);
+  if ('refused' in source) return source.refused;
+  const mapped = mapAsyncIterator(source.stream, source.outcome);
+  return COMPARES_PREVIOUS in source.stream ? withoutUnchanged(mapped) : (mapped as AsyncGenerator<ExecutionResult, void, void>);
+}
+
+/** A subscription's outcomes, polled (Pollable); `return` ends its source. */
+export interface PolledOutcomes extends Pollable<Outcome> {
+  return(): void;
+}
+
+/**
+ * `subscribeSharing` for a consumer that polls (graphql-ws' fan-out, ws-fanout.ts): the outcome of
+ * each event as the source has it, without a promise per event. A source that cannot be polled
+ * is subscribed to as `subscribeSharing` does.
+ */
+export async function subscribePolled(args: ExecutionArgs): Promise<PolledOutcomes | AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+  const source = await sharedSource(args);
+  if ('refused' in source) return source.refused;
+  const { stream, outcome } = source;
+  if (!isPollable(stream)) {
+    const mapped = mapAsyncIterator(stream, outcome);
+    return COMPARES_PREVIOUS in stream ? withoutUnchanged(mapped) : (mapped as AsyncGenerator<ExecutionResult, void, void>);
+  }
+  return {
+    poll() {
+      const r = stream.poll();
+      return r && !r.done ? { value: outcome(r.value), done: false } : r;
+    },
+    onReady: (listener) => stream.onReady(listener),
+    return: () => void stream.return?.(),
+  };
+}
+
+type PollableStream = AsyncIterable<unknown> & Pollable<unknown> & { return?(): unknown };
+const isPollable = (s: AsyncIterable<unknown>): s is PollableStream =>
+  typeof (s as Partial<PollableStream>).poll === 'function' && typeof (s as Partial<PollableStream>).onReady === 'function';
 
 /** Marks a subscription source whose MODIFIED events may carry `previous` (`onlyOnSelectedChange`). */
 export const COMPARES_PREVIOUS = Symbol('compares previous');
 
 /** Stands for an event a subscription does not send. */
-const UNCHANGED = Symbol('unchanged');
+export const UNCHANGED = Symbol('unchanged');
 
 /** Verdicts per (new result, previous result): `true` when they are the same. */
 const verdicts = new WeakMap<ExecutionResult, WeakMap<ExecutionResult, boolean>>();
 
-async function unlessUnchanged(
-  next: Promise<ExecutionResult> | ExecutionResult,
-  before: Promise<ExecutionResult> | ExecutionResult,
-  shared: boolean,
-): Promise<ExecutionResult | typeof UNCHANGED> {
-  const [a, b] = await Promise.all([next, before]);
+/** `next`, or UNCHANGED when it selects what `before` did; without a promise when both are there. */
+function unlessUnchanged(next: Promise<ExecutionResult> | ExecutionResult, before: Promise<ExecutionResult> | ExecutionResult, shared: boolean): Outcome {
+  if (next instanceof Promise || before instanceof Promise) return Promise.all([next, before]).then(([a, b]) => compared(a, b, shared));
+  return compared(next, before, shared);
+}
+
+function compared(a: ExecutionResult, b: ExecutionResult, shared: boolean): ExecutionResult | typeof UNCHANGED {
   let byPrevious = verdicts.get(a);
   let same = byPrevious?.get(b);
   if (same === undefined) {

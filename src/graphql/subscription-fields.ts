@@ -16,6 +16,7 @@ import type { ObjectRef } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import type { KubeObject } from '../meta/index.js';
 import type { RegistryWatchEvent, ResourceType, WatchQuery } from '../registry/index.js';
+import { pollable, type Closable, type Pollable } from '../storage/index.js';
 import type { Builder, Obj, Types } from './builder.js';
 import { selectedName } from '../auth/index.js';
 import { authorize, requestContext, type GraphQLContext } from './context.js';
@@ -130,78 +131,125 @@ function watchField(t: SubscriptionFields, r: ResourceFields, event: EventRef, s
  *
  * The client ending it (graphql-ws `complete`, an SSE disconnect) closes the watch at once: an
  * async generator waiting for the next event would take its `return()` only at that event, and
- * until then keep the watch (and the credentials' tracking) open.
+ * until then keep the watch (and the credentials' tracking) open. It is read by `next()` or, for
+ * graphql-ws' fan-out, polled (Pollable, ws-fanout.ts); `next()` is polling with a wait.
  */
-function deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery, changesOnly: boolean): AsyncIterableIterator<Delivery> {
-  const state: WatchState = { ended: false };
-  const events = watchEvents(ctx, t, query, state, changesOnly ? new Map() : undefined);
-  return {
-    ...(changesOnly ? { [COMPARES_PREVIOUS]: true } : {}),
-    next: () => events.next(),
-    return: () => {
-      state.ended = true;
-      state.watch?.close();
-      return events.return(undefined);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+function deliveries(ctx: GraphQLContext, t: ResourceType, query: WatchQuery, changesOnly: boolean): WatchDeliveries {
+  const source = new WatchDeliveries(changesOnly ? new Map() : undefined);
+  void source.open(ctx, t, query);
+  return source;
 }
 
-interface WatchState {
-  watch?: { close(): void };
-  /** The client is gone: a watch opened late is closed at once. */
-  ended: boolean;
-}
+const DONE: IteratorResult<Delivery> = Object.freeze({ value: undefined, done: true });
 
-async function* watchEvents(
-  ctx: GraphQLContext,
-  t: ResourceType,
-  query: WatchQuery,
-  state: WatchState,
-  sent: Map<string, KubeObject> | undefined,
-): AsyncGenerator<Delivery, undefined> {
-  const where = { namespace: query.namespace, name: selectedName(query.fieldSelector) };
-  let watch: AsyncIterableIterator<RegistryWatchEvent> & { close(): void };
-  try {
-    if (query.resourceVersion === undefined) authorize(ctx, t, { verb: 'list', ...where });
-    watch = await ctx.registry.watch(requestContext(ctx, t, { verb: 'watch', ...where }), t, query);
-  } catch (error) {
-    // Refused at the start (forbidden, bad selector, too old a resourceVersion): one payload with the error.
-    yield { error };
-    return undefined;
+export class WatchDeliveries implements AsyncIterableIterator<Delivery>, Pollable<Delivery> {
+  private watch: (Closable<RegistryWatchEvent> & Pollable<RegistryWatchEvent>) | undefined;
+  /** The last delivery, an error, when the watch ended with one. */
+  private last: Delivery | undefined;
+  /** The client is gone, or the last delivery was taken. */
+  private ended = false;
+  private revoked = false;
+  private untrack: (() => void) | undefined;
+  private listener: (() => void) | undefined;
+  /** A pending next()'s wake-up. */
+  private wake: (() => void) | undefined;
+  declare readonly [COMPARES_PREVIOUS]?: true;
+
+  constructor(private readonly sent: Map<string, KubeObject> | undefined) {
+    if (sent) this[COMPARES_PREVIOUS] = true;
   }
-  state.watch = watch;
-  if (state.ended) {
-    watch.close();
-    return undefined;
-  }
-  let revoked = false;
-  const untrack = ctx.trackCredentials?.(() => {
-    revoked = true;
-    // Wakes a pending next() with done.
-    watch.close();
-  });
-  try {
-    for (;;) {
-      let next: IteratorResult<RegistryWatchEvent>;
-      try {
-        next = await watch.next();
-      } catch (error) {
-        yield { error };
-        return undefined;
-      }
-      if (revoked) {
-        yield { error: revokedError() };
-        return undefined;
-      }
-      if (next.done) return undefined;
-      yield sent ? withPrevious(sent, next.value) : next.value;
+
+  async open(ctx: GraphQLContext, t: ResourceType, query: WatchQuery): Promise<void> {
+    const where = { namespace: query.namespace, name: selectedName(query.fieldSelector) };
+    let watch: Closable<RegistryWatchEvent> & Pollable<RegistryWatchEvent>;
+    try {
+      if (query.resourceVersion === undefined) authorize(ctx, t, { verb: 'list', ...where });
+      watch = pollable(await ctx.registry.watch(requestContext(ctx, t, { verb: 'watch', ...where }), t, query));
+    } catch (error) {
+      // Refused at the start (forbidden, bad selector, too old a resourceVersion): one payload with the error.
+      if (!this.ended) this.last = { error };
+      this.ready();
+      return;
     }
-  } finally {
-    untrack?.();
-    watch.close();
+    if (this.ended) {
+      watch.close();
+      return;
+    }
+    this.watch = watch;
+    this.untrack = ctx.trackCredentials?.(() => {
+      this.revoked = true;
+      watch.close();
+      this.ready();
+    });
+    watch.onReady(() => this.ready());
+    this.ready();
+  }
+
+  private ready(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    this.listener?.();
+  }
+
+  onReady(listener: () => void): void {
+    this.listener = listener;
+  }
+
+  poll(): IteratorResult<Delivery> | undefined {
+    const last = this.last;
+    if (last) {
+      this.last = undefined;
+      this.end();
+      return { value: last, done: false };
+    }
+    if (this.ended) return DONE;
+    const watch = this.watch;
+    if (!watch) return undefined;
+    let r: IteratorResult<RegistryWatchEvent> | undefined;
+    try {
+      r = watch.poll();
+    } catch (error) {
+      return this.endWith({ error });
+    }
+    if (this.revoked) return this.endWith({ error: revokedError() });
+    if (!r) return undefined;
+    if (r.done) {
+      this.end();
+      return DONE;
+    }
+    return { value: this.sent ? withPrevious(this.sent, r.value) : r.value, done: false };
+  }
+
+  async next(): Promise<IteratorResult<Delivery>> {
+    for (;;) {
+      const r = this.poll();
+      if (r) return r;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  return(): Promise<IteratorResult<Delivery>> {
+    this.last = undefined;
+    this.end();
+    this.ready();
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private endWith(last: Delivery): IteratorResult<Delivery> {
+    this.end();
+    return { value: last, done: false };
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.untrack?.();
+    this.watch?.close();
   }
 }
 

@@ -27,6 +27,9 @@ export function payloadJson(result: ExecutionResult): string {
   return json;
 }
 
+/** What a `next` message of subscription `id` starts with: the payload's JSON and `}` follow. */
+export const nextMessageHead = (id: string): string => `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+
 type Results = AsyncIterableIterator<ExecutionResult> & {
   return(value?: unknown): Promise<IteratorResult<ExecutionResult>>;
   throw(error?: unknown): Promise<IteratorResult<ExecutionResult>>;
@@ -39,7 +42,7 @@ const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, 
  * yields nothing and ends when they do (graphql-ws then sends `complete`), or throws what they throw.
  */
 export function sendingResults(results: AsyncIterator<ExecutionResult>, id: string, send: (data: string) => Promise<void> | undefined): Results {
-  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const head = nextMessageHead(id);
   let ended = false;
   return {
     async next() {

@@ -33,7 +33,8 @@ import type { GraphQLContext } from './context.js';
 import { connectionCredentials, operationCredentials } from './credentials.js';
 import { toGraphQLError } from './errors.js';
 import type { Address, Gate, Placed } from './gate.js';
-import { subscribeSharing } from './shared-events.js';
+import { subscribePolled, subscribeSharing } from './shared-events.js';
+import { FanOutSubscription } from './ws-fanout.js';
 import { sendingResults } from './ws-next.js';
 import { serveSockets, type SocketExtra, type WsLimits } from './ws-transport.js';
 
@@ -99,11 +100,14 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
     deps.wss,
     {
       // One execution per event and distinct operation, shared by the subscriptions that run it,
-      // and one serialization of each result, whoever sends it (ws-next.ts).
+      // and one serialization of each result, whoever sends it (ws-next.ts), sent to every
+      // subscription in one loop (ws-fanout.ts).
       subscribe: async (args) => {
-        const results = await subscribeSharing(args);
         const target = targets.get(args);
-        return target && Symbol.asyncIterator in results ? sendingResults(results, target.id, target.send) : results;
+        if (!target) return subscribeSharing(args);
+        const results = await subscribePolled(args);
+        if ('poll' in results) return new FanOutSubscription(results, target.id, target.send);
+        return Symbol.asyncIterator in results ? sendingResults(results, target.id, target.send) : results;
       },
       onConnect: async (ctx) => {
         const conn = connections.get(ctx.extra.request);

@@ -4,7 +4,7 @@
  * the watched kind carrying only a resourceVersion (as the apiserver sends them).
  */
 import type { KubeObject } from '../meta/index.js';
-import type { Watch, WatchEventType } from '../storage/index.js';
+import { pollable, type Pollable, type Watch, type WatchEvent, type WatchEventType } from '../storage/index.js';
 import { fromStorage } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 
@@ -27,8 +27,10 @@ export interface RegistryWatchEvent {
   object: KubeObject;
 }
 
-export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> {
+/** Read either way: iterated (REST's watch stream) or polled (a subscription fan-out, Pollable). */
+export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent>, Pollable<RegistryWatchEvent> {
   private next_ = 0;
+  private readonly inner: Watch & Pollable<WatchEvent>;
 
   private endBookmark: string | undefined;
 
@@ -39,12 +41,13 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
   constructor(
     private readonly type: ResourceType,
     private readonly initial: KubeObject[],
-    private readonly inner: Watch,
+    inner: Watch,
     initialEventsEnd?: string,
     /** Converts stored objects to the served shape (kinds with `storedAs`). */
     private readonly convert?: (o: KubeObject) => KubeObject,
   ) {
     this.endBookmark = initialEventsEnd;
+    this.inner = pollable(inner);
   }
 
   private bookmark(resourceVersion: string, annotations?: Record<string, string>): KubeObject {
@@ -55,7 +58,8 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
     };
   }
 
-  async next(): Promise<IteratorResult<RegistryWatchEvent>> {
+  /** The initial objects and their closing BOOKMARK, while any is left. */
+  private initialEvent(): IteratorResult<RegistryWatchEvent> | undefined {
     if (this.next_ < this.initial.length) {
       return { value: { type: 'ADDED', object: this.initial[this.next_++] as KubeObject }, done: false };
     }
@@ -64,16 +68,41 @@ export class RegistryWatch implements AsyncIterableIterator<RegistryWatchEvent> 
       this.endBookmark = undefined;
       return { value: { type: 'BOOKMARK', object: this.bookmark(rv, { 'k8s.io/initial-events-end': 'true' }) }, done: false };
     }
+    return undefined;
+  }
+
+  private event(r: IteratorResult<WatchEvent>): IteratorResult<RegistryWatchEvent> {
+    if (r.done) return { value: undefined, done: true };
+    const e = r.value;
+    if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
+    const object = e.key ? annotated(e.object, e.key.cluster) : e.object;
+    return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
+  }
+
+  async next(): Promise<IteratorResult<RegistryWatchEvent>> {
+    const initial = this.initialEvent();
+    if (initial) return initial;
     try {
-      const r = await this.inner.next();
-      if (r.done) return { value: undefined, done: true };
-      const e = r.value;
-      if (!e.object) return { value: { type: e.type, object: this.bookmark(String(e.revision)) }, done: false };
-      const object = e.key ? annotated(e.object, e.key.cluster) : e.object;
-      return { value: { type: e.type, object: this.convert ? this.convert(object) : object }, done: false };
+      return this.event(await this.inner.next());
     } catch (err) {
       throw fromStorage(err, this.type, '');
     }
+  }
+
+  poll(): IteratorResult<RegistryWatchEvent> | undefined {
+    const initial = this.initialEvent();
+    if (initial) return initial;
+    let r: IteratorResult<WatchEvent> | undefined;
+    try {
+      r = this.inner.poll();
+    } catch (err) {
+      throw fromStorage(err, this.type, '');
+    }
+    return r && this.event(r);
+  }
+
+  onReady(listener: () => void): void {
+    this.inner.onReady(listener);
   }
 
   async return(): Promise<IteratorResult<RegistryWatchEvent>> {

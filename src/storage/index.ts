@@ -5,5 +5,6 @@
 export * from './types.js';
 export * from './errors.js';
 export { COMMIT_CHANNEL, publishCommit, type CommitMessage } from './commit-channel.js';
+export { pollable, type Closable } from './poll-watch.js';
 export { WatchHub, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS, type ChangeSource } from './watch-hub.js';
 export { EmbeddedStore, DB_FILE, type EmbeddedStoreOptions } from './embedded/index.js';

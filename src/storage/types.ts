@@ -122,8 +122,22 @@ export interface WatchOptions extends ObjectFilter {
  * Expired (the start revision is no longer retained: re-list) or TooSlow (the consumer fell too far
  * behind: watch again from `error.revision`).
  */
-export interface Watch extends AsyncIterableIterator<WatchEvent> {
+export interface Watch extends AsyncIterableIterator<WatchEvent>, Partial<Pollable<WatchEvent>> {
   close(): void;
+}
+
+/**
+ * A source read without a promise per item: a fan-out to thousands of subscriptions reads each
+ * one's next event in one synchronous loop, where `next()` costs a chain of promises per reader
+ * per event (docs/benchmarks.md, issue 19). `poll()` is `next()` for what is there already:
+ * an item, done, or undefined when there is nothing yet; it throws what `next()` would reject
+ * with. `onReady` sets the one listener told, synchronously, when `poll()` may have something
+ * new (an item queued, the end); a consumer that polls until undefined misses nothing.
+ * A source is read either way, never both at once.
+ */
+export interface Pollable<T> {
+  poll(): IteratorResult<T> | undefined;
+  onReady(listener: () => void): void;
 }
 
 /** What `Store.purgeCluster` did. */

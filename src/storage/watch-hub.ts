@@ -131,6 +131,8 @@ class HubWatcher implements Watch {
   private reading = false;
   private failure: StorageError | undefined;
   private waiter: Waiter | undefined;
+  /** Told when an event is queued or the watch ends (`onReady`), for a consumer that polls. */
+  private listener: (() => void) | undefined;
   private readonly matches: ObjectPredicate;
 
   constructor(
@@ -162,6 +164,8 @@ class HubWatcher implements Watch {
     if (waiter) {
       this.waiter = undefined;
       waiter.resolve({ value: this.shift(), done: false });
+    } else {
+      this.listener?.();
     }
   }
 
@@ -278,6 +282,8 @@ class HubWatcher implements Watch {
     if (waiter && this.pending === 0) {
       this.waiter = undefined;
       this.settleDone(waiter);
+    } else {
+      this.listener?.();
     }
   }
 
@@ -292,11 +298,7 @@ class HubWatcher implements Watch {
   }
 
   next(): Promise<IteratorResult<WatchEvent>> {
-    if (this.pending > 0) {
-      const value = this.shift();
-      if (this.mode === 'catchup') void this.catchUp();
-      return Promise.resolve({ value, done: false });
-    }
+    if (this.pending > 0) return Promise.resolve(this.poll() as IteratorResult<WatchEvent>);
     if (this.waiter) return Promise.reject(new Error('watch: next() called while another next() is pending'));
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject };
@@ -307,6 +309,26 @@ class HubWatcher implements Watch {
       this.waiter = waiter;
       if (this.mode === 'catchup') void this.catchUp();
     });
+  }
+
+  poll(): IteratorResult<WatchEvent> | undefined {
+    if (this.pending > 0) {
+      const value = this.shift();
+      if (this.mode === 'catchup') void this.catchUp();
+      return { value, done: false };
+    }
+    if (this.mode === 'done') {
+      const err = this.failure;
+      this.failure = undefined;
+      if (err) throw err;
+      return { value: undefined, done: true };
+    }
+    if (this.mode === 'catchup') void this.catchUp();
+    return undefined;
+  }
+
+  onReady(listener: () => void): void {
+    this.listener = listener;
   }
 
   return(): Promise<IteratorResult<WatchEvent>> {
