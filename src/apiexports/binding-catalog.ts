@@ -66,6 +66,7 @@ export class BindingCatalog implements TypeSource {
   private readonly exports: ClusterIndex<ExportRecord>;
   private readonly derived = new WeakMap<ClusterEntry<BindingRecord>, ClusterTypes>();
   private exportsChanged = 0;
+  private identities: { version: number; map: Map<string, { cluster: string; name: string; record: ExportRecord }[]> } | undefined;
   private readonly others: OtherShards | undefined;
 
   constructor(options: BindingCatalogOptions) {
@@ -115,11 +116,7 @@ export class BindingCatalog implements TypeSource {
     const here = this.exports.entry(cluster)?.values.get(name);
     if (here || !this.others) return here;
     const there = this.others.get('apiexports', cluster, name);
-    if (!there) return undefined;
-    // Asked per request (the maximal permission policy): made once per replicated object.
-    let record = replicatedRecords.get(there);
-    if (!record) replicatedRecords.set(there, (record = exportRecord(there)));
-    return record;
+    return there ? replicatedRecord(there) : undefined;
   }
 
   /** Changes whenever any APIExport or APIResourceSchema changes (what the provider's views are built from). */
@@ -129,11 +126,26 @@ export class BindingCatalog implements TypeSource {
 
   /** Every export with that identity, with its cluster and name (exports sharing a secret share it). */
   exportsOfIdentity(identityHash: string): { cluster: string; name: string; record: ExportRecord }[] {
-    const out: { cluster: string; name: string; record: ExportRecord }[] = [];
+    return this.byIdentity().get(identityHash) ?? [];
+  }
+
+  /** Every export here and on the other shards by identity, made again when any export changes (asked per request in views). */
+  private byIdentity(): Map<string, { cluster: string; name: string; record: ExportRecord }[]> {
+    if (this.identities?.version === this.exportsChanged) return this.identities.map;
+    const map = new Map<string, { cluster: string; name: string; record: ExportRecord }[]>();
+    const add = (cluster: string, name: string, record: ExportRecord): void => {
+      if (!record.identityHash) return;
+      const list = map.get(record.identityHash) ?? [];
+      list.push({ cluster, name, record });
+      map.set(record.identityHash, list);
+    };
     for (const cluster of this.exports.clusterNames()) {
-      for (const [name, record] of this.exports.entry(cluster)?.values ?? []) if (record.identityHash === identityHash) out.push({ cluster, name, record });
+      for (const [name, record] of this.exports.entry(cluster)?.values ?? []) add(cluster, name, record);
     }
-    return out;
+    // A permission claim may name an export another shard holds, by its identity.
+    for (const { cluster, object } of this.others?.list('apiexports') ?? []) add(cluster, object.metadata.name ?? '', replicatedRecord(object));
+    this.identities = { version: this.exportsChanged, map };
+    return map;
   }
 
   /**
@@ -141,13 +153,10 @@ export class BindingCatalog implements TypeSource {
    * another export's resource so), with that export's cluster.
    */
   schemaOfIdentity(identityHash: string, group: string, resource: string): { cluster: string; schema: KubeObject } | undefined {
-    for (const cluster of this.exports.clusterNames()) {
-      for (const e of this.exports.entry(cluster)?.values.values() ?? []) {
-        if (e.identityHash !== identityHash) continue;
-        const r = e.resources.find((x) => x.group === group && x.name === resource);
-        const schema = r ? this.schema(cluster, r.schema) : undefined;
-        if (schema) return { cluster, schema };
-      }
+    for (const { cluster, record } of this.exportsOfIdentity(identityHash)) {
+      const r = record.resources.find((x) => x.group === group && x.name === resource);
+      const schema = r ? this.schema(cluster, r.schema) : undefined;
+      if (schema) return { cluster, schema };
     }
     return undefined;
   }
@@ -246,6 +255,13 @@ function shared<T>(map: Map<string, T>, key: string, make: () => T): T {
 
 /** Records of other shards' exports, by the replica's object (a new object when the export changes). */
 const replicatedRecords = new WeakMap<KubeObject, ExportRecord>();
+
+/** Another shard's export as a record, made once per replicated object (asked per request by the maximal permission policy). */
+function replicatedRecord(o: KubeObject): ExportRecord {
+  let record = replicatedRecords.get(o);
+  if (!record) replicatedRecords.set(o, (record = exportRecord(o)));
+  return record;
+}
 
 function exportRecord(o: KubeObject): ExportRecord {
   const identityHash = exportStatusOf(o).identityHash ?? '';

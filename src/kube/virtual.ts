@@ -28,6 +28,7 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
   // The content check first, so whether an export exists is told only to whoever may use it.
   deps.views.checkContent(path.exportCluster, path.exportName, attributes);
   const entry = deps.views.enter(path);
+  await entry.prepare(attributes);
   entry.authorize(attributes);
   const where: Where = {
     cluster: entry.cluster,

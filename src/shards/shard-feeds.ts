@@ -169,6 +169,16 @@ export class ShardFeeds {
     return this.feeds.get(shard)?.informers.get(resource)?.cache.get({ workspace: cluster, namespace: '', name });
   }
 
+  /** Every object of a replicated kind a followed shard holds, with its logical cluster, as its feed last said. */
+  objects(shard: string, resource: string): { cluster: string; object: KubeObject }[] {
+    const out: { cluster: string; object: KubeObject }[] = [];
+    for (const object of this.feeds.get(shard)?.informers.get(resource)?.cache.list() ?? []) {
+      const cluster = clusterOf(object);
+      if (cluster) out.push({ cluster, object });
+    }
+    return out;
+  }
+
   /** Resolves once root's Shards are listed and (unless told not to wait) every shard's feeds have listed once. */
   async start(): Promise<void> {
     const informer = new Informer<KubeObject>(this.options.shards ?? new RestTransport(this.rootHttp, undefined, SHARDS), {

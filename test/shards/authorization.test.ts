@@ -17,7 +17,7 @@ import { widget, widgetSchema } from '../apiexports/support.js';
 let installation: Installation;
 let proxy: AtollProcess;
 
-type Body = Record<string, unknown> & { message?: string; status?: Record<string, unknown> };
+type Body = Record<string, unknown> & { message?: string; status?: Record<string, unknown>; items?: unknown[] };
 
 const callAs = async (token: string | undefined, method: string, url: string, body?: unknown): Promise<{ status: number; body: Body }> => {
   const headers = token ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' } : jsonHeaders(proxy);
@@ -148,6 +148,40 @@ describe('authorization decided on the shard that holds the export or the type',
       expect(allowed.status, JSON.stringify(allowed.body)).toBe(201);
     }, 20_000);
   }, 60_000);
+
+  it('serves a claim on another shard’s export in a provider’s view, limited by that export’s policy decided there', async () => {
+    await grant('root:provider', 'everyone-reads', [{ apiGroups: ['widgets.example.dev'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] }], [
+      { kind: 'Group', name: 'apis.kcp.io:binding:system:authenticated' },
+    ]);
+    const claimer = await readyWorkspace(installation.root, 'root', 'claimer', { shard: 'root' });
+    const identityHash = ((await call('GET', '/clusters/root:provider/apis/apis.kcp.io/v1alpha2/apiexports/widgets')).body.status as { identityHash?: string }).identityHash;
+    expect(identityHash).toMatch(/^[0-9a-f]{64}$/);
+    const claim = { group: 'widgets.example.dev', resource: 'widgets', identityHash, verbs: ['*'] };
+    const exp = await call('POST', '/clusters/root:claimer/apis/apis.kcp.io/v1alpha2/apiexports', { apiVersion: 'apis.kcp.io/v1alpha2', kind: 'APIExport', metadata: { name: 'watcher' }, spec: { permissionClaims: [claim] } });
+    expect(exp.status, JSON.stringify(exp.body)).toBe(201);
+    await eventually(async () => {
+      const got = await call('GET', '/clusters/root:claimer/apis/apis.kcp.io/v1alpha2/apiexports/watcher');
+      expect((got.body.status as { identityHash?: string } | undefined)?.identityHash).toBeDefined();
+    }, 20_000);
+    const bound = await call('POST', BINDINGS, {
+      apiVersion: 'apis.kcp.io/v1alpha2',
+      kind: 'APIBinding',
+      metadata: { name: 'watcher' },
+      spec: { reference: { export: { path: 'root:claimer', name: 'watcher' } }, permissionClaims: [{ ...claim, selector: { matchAll: true }, state: 'Accepted' }] },
+    });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+    const consumer = String(((await call('GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/consumer')).body.spec as { cluster?: string }).cluster);
+    const view = `/services/apiexport/${claimer.spec?.cluster ?? ''}/watcher/clusters`;
+    // root:provider lets every consumer's user read widgets, nothing more: so does the claimer's view.
+    await eventually(async () => {
+      const list = await call('GET', `${view}/*/apis/widgets.example.dev/v1/widgets`);
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
+      expect((list.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['w1']);
+    }, 30_000);
+    const write = await call('POST', `${view}/${consumer}/apis/widgets.example.dev/v1/namespaces/default/widgets`, widget('claimed'));
+    expect(write.status, JSON.stringify(write.body)).toBe(403);
+    expect(write.body.message).toContain('policy: User');
+  }, 90_000);
 
   it('stops honouring a grant revoked on the provider’s shard once its kept answer expires', async () => {
     expect((await callAs(ALICE, 'POST', BINDINGS, apiBinding('before-revoking'))).status).toBe(201);
