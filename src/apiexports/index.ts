@@ -19,7 +19,7 @@ export { base62Sha224 } from './hash.js';
 export { bindPermissionGuard, crdOverlapGuard } from './admission.js';
 export { boundStorageResource, boundTypes } from './bound-types.js';
 export { claimKey, effectiveVerbs, selects, type AppliedClaim } from './claims.js';
-export { parseViewPath, ProviderView, ProviderViews, ViewEntry, VIEW_PATH_PREFIX, viewBase, type ProviderViewsOptions, type ViewAddress, type ViewPath } from './provider-view.js';
+export { parseViewPath, ProviderView, ProviderViews, ViewEntry, VIEW_PATH_PREFIX, viewBase, type ProviderViewsOptions, type ViewShards, type ViewAddress, type ViewPath } from './provider-view.js';
 export { identityHashOf, IDENTITY_NAMESPACE, SKIP_ENDPOINT_SLICE } from './export-controller.js';
 export { ensureSystemExports, isSystemExport, servedByBuiltin } from './system-exports.js';
 export * from './types.js';

@@ -17,7 +17,7 @@
 import { ApiSet } from '../apis/index.js';
 import { forbidden, forbiddenMessage, resourceAttributes, type Attributes, type Authorizer } from '../auth/index.js';
 import { validatePathSegmentName, type KubeObject } from '../meta/index.js';
-import { ApiError, errors, groupResource, type AdmissionHook, type RequestContext, type ResourceType } from '../registry/index.js';
+import { ApiError, errors, groupResource, type AdmissionHook, type RequestScope, type ResourceType, type ShardReads, type UserInfo } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
 import { isValidPath } from '../tenancy/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
@@ -159,7 +159,7 @@ export class ProviderView {
    * What a registry call for `verb` on the type sees and must satisfy in `target`: which objects
    * are visible, and for claimed resources the claim's labels on what it writes.
    */
-  scope(target: string, type: Pick<ResourceType, 'group' | 'resource'>, verb: string): Pick<RequestContext, 'visible' | 'mutate'> {
+  scope(target: string, type: Pick<ResourceType, 'group' | 'resource'>, verb: string): RequestScope {
     const role = this.roleOf(type.group, type.resource);
     if (!role) return {};
     if (role.kind === 'exported') return target === ALL_CLUSTERS ? { visible: (cluster) => this.bound(cluster) } : {};
@@ -198,6 +198,17 @@ function claimLabels(selector: PermissionClaimSelector): AdmissionHook {
   };
 }
 
+/**
+ * The installation's other shards, as a view needs them (docs/shards.md): a request across all
+ * consumers reads every shard, and one consumer's request is answered by the shard holding it.
+ */
+export interface ViewShards {
+  /** The same reads on the other shards, for `user`; undefined when there are none to read (or the user is another shard). */
+  reads(address: ViewAddress, user: UserInfo | undefined): ShardReads | undefined;
+  /** The other shard holding a consumer's logical cluster, if another does. */
+  holder(cluster: string): string | undefined;
+}
+
 export interface ProviderViewsOptions {
   bindings: BindingCatalog;
   /** The types every workspace serves: claimed built-ins and APIBindings are served as these. */
@@ -206,6 +217,8 @@ export interface ProviderViewsOptions {
   authorizer?: Authorizer | undefined;
   /** Views kept (one per export in use); default 1,000. */
   maxKept?: number;
+  /** The installation's other shards; absent when this shard is the only one. */
+  shards?: ViewShards;
 }
 
 /** One request's way into a view: the view and the consumer it addresses. */
@@ -214,6 +227,10 @@ export class ViewEntry {
     private readonly views: ProviderViews,
     readonly view: ProviderView,
     readonly target: string,
+    /** The other shards' part of a request across all consumers. */
+    private readonly otherShards: ShardReads | undefined,
+    /** The other shard holding the one consumer addressed, which answers the request instead. */
+    readonly holder: string | undefined,
   ) {}
 
   /** The logical cluster registry calls address: the consumer, or ALL_CLUSTERS. */
@@ -225,12 +242,6 @@ export class ViewEntry {
     return { exportCluster: this.view.exportCluster, exportName: this.view.exportName, target: this.target };
   }
 
-  /** Asks for what `authorize` decides by another shard's answer (a claimed export's policy held there). */
-  async prepare(a: Attributes): Promise<void> {
-    const claim = a.resourceRequest ? this.view.claimOf(a.apiGroup, a.resource) : undefined;
-    if (claim?.identityHash) await this.views.prepareClaimedPolicies(claim.identityHash, a);
-  }
-
   /** Every check of a request in the view: the content check, then the target's. */
   authorize(a: Attributes): void {
     this.views.checkContent(this.view.exportCluster, this.view.exportName, a);
@@ -239,8 +250,9 @@ export class ViewEntry {
     if (claim?.identityHash) this.views.checkClaimedPolicies(claim.identityHash, a);
   }
 
-  scope(type: Pick<ResourceType, 'group' | 'resource'>, verb: string): Pick<RequestContext, 'visible' | 'mutate'> {
-    return this.view.scope(this.target, type, verb);
+  scope(type: Pick<ResourceType, 'group' | 'resource'>, verb: string): RequestScope {
+    const scope = this.view.scope(this.target, type, verb);
+    return this.otherShards ? { ...scope, otherShards: this.otherShards } : scope;
   }
 }
 
@@ -273,28 +285,22 @@ export class ProviderViews {
     if (!authorizer) return;
     for (const owner of this.options.bindings.exportsOfIdentity(identityHash)) {
       if (!owner.record.localPolicy) continue;
-      const asked = { ...a, cluster: owner.cluster, user: prefixedUser(a.user) };
-      // An owner on another shard decides there: its kept answer, or a refusal while it is asked (see prepare).
-      const decision = authorizer.decideIfKnown(asked);
-      if (!decision) void authorizer.decideWhereHeld(asked);
-      const reason = decision?.reason ?? `the decision of the shard holding workspace "${owner.cluster}" is not known here yet; retry`;
-      if (!decision?.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${reason}`);
+      const decision = authorizer.decide({ ...a, cluster: owner.cluster, user: prefixedUser(a.user) });
+      if (!decision.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${decision.reason}`);
     }
   }
 
-  /** Asks the shards holding the owners' workspaces for what checkClaimedPolicies decides, so it finds their answers kept. */
-  async prepareClaimedPolicies(identityHash: string, a: Attributes): Promise<void> {
-    const authorizer = this.options.authorizer;
-    if (!authorizer) return;
-    const owners = this.options.bindings.exportsOfIdentity(identityHash).filter((o) => o.record.localPolicy);
-    await Promise.all(owners.map((o) => authorizer.decideWhereHeld({ ...a, cluster: o.cluster, user: prefixedUser(a.user) })));
-  }
-
-  /** The view at `address` (after the content check); NotFound when no such export has an identity. */
-  enter(address: ViewAddress): ViewEntry {
+  /**
+   * The view at `address` for `user` (after the content check); NotFound when no such export has
+   * an identity. Across all consumers it reads the other shards too; a consumer another shard
+   * holds is named as the entry's `holder`.
+   */
+  enter(address: ViewAddress, user?: UserInfo): ViewEntry {
     const view = this.view(address.exportCluster, address.exportName);
     if (!view) throw notFound();
-    return new ViewEntry(this, view, address.target);
+    const shards = this.options.shards;
+    const across = address.target === ALL_CLUSTERS;
+    return new ViewEntry(this, view, address.target, across ? shards?.reads(address, user) : undefined, across ? undefined : shards?.holder(address.target));
   }
 
   /** The export's view as of the current exports and schemas, or undefined. */

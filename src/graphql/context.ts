@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { UNAUTHORIZED_MESSAGE, type AccessControl } from '../auth/index.js';
-import { ApiError, type Registry, type RequestContext, type ResourceType, type UserInfo } from '../registry/index.js';
+import { ApiError, type Registry, type RequestContext, type RequestScope, type ResourceType, type UserInfo } from '../registry/index.js';
 import { fieldAttributes, type Asked, type AuthorizedType } from './attributes.js';
 
 export type { Asked } from './attributes.js';
@@ -26,7 +26,7 @@ export interface GraphQLContext {
    * In a provider's view: what a registry call on the type for the verb sees (which consumers'
    * objects) and must satisfy (a permission claim's labels). Absent in a workspace.
    */
-  scope?: (type: AuthorizedType, verb: Asked['verb']) => Pick<RequestContext, 'visible' | 'mutate'>;
+  scope?: (type: AuthorizedType, verb: Asked['verb']) => RequestScope;
   /**
    * Registers a stream (a subscription) to be ended if the credentials that opened it are
    * revoked; returns what unregisters it. Absent when nothing can revoke them.

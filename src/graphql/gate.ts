@@ -104,7 +104,10 @@ export class Gate {
     if (!views) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
     if (impersonation) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
     if (user) views.checkContent(address.exportCluster, address.exportName, nonResourceAttributes(user, 'get', '/graphql'));
-    const entry = views.enter(address);
+    const entry = views.enter(address, user);
+    if (entry.holder) {
+      throw new ApiError('ServiceUnavailable', `consumer ${address.target} is held by shard "${entry.holder}": GraphQL for one consumer on another shard is not served through this shard yet; use REST (…/clusters/${address.target}/api…), or GraphQL across all consumers (…/clusters/*/graphql)`);
+    }
     return { cluster: entry.cluster, schema: schemaFor(entry.view.set), view: entry, ...(user ? { user } : {}) };
   }
 }

@@ -32,6 +32,8 @@ export interface KubeHandlerDeps {
   sessions?: Sessions;
   /** Providers' views of their APIExports (`/services/apiexport/...`); not served without. */
   views?: ProviderViews;
+  /** Sends a request on to another shard of the installation (a provider's request about a consumer held there). */
+  forwardToShard?: (shard: string, req: IncomingMessage, res: ServerResponse, path: string) => void;
   /** Home workspaces (`workspaces/~` in root); without it `~` is just a name that does not exist. */
   home?: HomeWorkspaces;
   /**

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiSet } from '../apis/index.js';
 import type { AuthUser, Sessions } from '../auth/index.js';
-import { ApiError, apiVersionOf, errors, type Registry, type RequestContext, type ResourceType } from '../registry/index.js';
+import { ApiError, apiVersionOf, errors, type Registry, type RequestContext, type RequestScope, type ResourceType } from '../registry/index.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFor } from './discovery.js';
 import { aggregatedDiscovery, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_SENT, openApiV2Format, parseAccept, tableVersion } from './negotiate.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
@@ -47,7 +47,7 @@ export interface Where {
   /** The API set as of the store, for a resource the set lacks (a CRD established a moment ago). */
   refresh?: () => Promise<ApiSet | undefined>;
   /** What a registry call on `t` sees and must satisfy besides the registry's rules (a provider's view). */
-  scope?: (t: ResourceType, verb: string) => Pick<RequestContext, 'visible' | 'mutate'>;
+  scope?: (t: ResourceType, verb: string) => RequestScope;
   /** The logical cluster the credentials of a watch are re-checked in; `cluster` by default. */
   credentialsCluster?: string | undefined;
 }

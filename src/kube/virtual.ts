@@ -27,8 +27,13 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
   if (impersonationHeaders(req)) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
   // The content check first, so whether an export exists is told only to whoever may use it.
   deps.views.checkContent(path.exportCluster, path.exportName, attributes);
-  const entry = deps.views.enter(path);
-  await entry.prepare(attributes);
+  const entry = deps.views.enter(path, user);
+  if (entry.holder && deps.forwardToShard) {
+    // The consumer is on another shard: it answers, asked by this shard once the content check
+    // (decided here, where the export is) has passed; its binding and claims are checked there.
+    deps.forwardToShard(entry.holder, req, res, `${url.pathname}${url.search}`);
+    return;
+  }
   entry.authorize(attributes);
   const where: Where = {
     cluster: entry.cluster,

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../meta/index.js';
-import { ApiError, errors, type RegistryWatch, type ResourceType } from '../registry/index.js';
+import { ApiError, errors, type EventStream, type ResourceType } from '../registry/index.js';
 import { tableRow, columnDefinitions, type IncludeObject } from './table.js';
 
 /** The longest delay setTimeout keeps: a watch asking for longer ends at it (still beyond any client's wait). */
@@ -24,7 +24,7 @@ export async function streamWatch(
   req: IncomingMessage,
   res: ServerResponse,
   t: ResourceType,
-  watch: RegistryWatch,
+  watch: EventStream,
   opts: WatchStreamOptions,
 ): Promise<void> {
   res.writeHead(200, {

@@ -20,6 +20,11 @@ export interface Upstream {
    * X-Remote-* headers (request-header authentication); without it the client's credentials go on.
    */
   identifies?: boolean;
+  /**
+   * Credentials of the caller's own to present instead of the client's (a shard sending a
+   * provider's request on to the shard holding the consumer, with the shards' token).
+   */
+  bearer?: string;
 }
 
 /** RFC 9110's connection-specific headers, which name this hop only and are never forwarded. */
@@ -50,10 +55,18 @@ export function forwardedHeaders(req: IncomingMessage, keepUpgrade = false): Inc
   return out;
 }
 
+/** The headers with `token` as the only credentials: the client's, and any impersonation, dropped. */
+function withBearer(headers: IncomingHttpHeaders, token: string): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (name !== 'authorization' && !name.startsWith('impersonate-')) out[name] = value;
+  out.authorization = `Bearer ${token}`;
+  return out;
+}
+
 /** `user`: who the proxy authenticated the client as, passed on when the upstream takes it from the proxy. */
 function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders, user: AuthUser | undefined): http.ClientRequest {
   const request = upstream.origin.startsWith('https:') ? https.request : http.request;
-  const sent = user && upstream.identifies ? asAuthenticated(headers, user) : headers;
+  const sent = user && upstream.identifies ? asAuthenticated(headers, user) : upstream.bearer ? withBearer(headers, upstream.bearer) : headers;
   return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers: sent, agent: upstream.agent });
 }
 

@@ -7,6 +7,7 @@ export * from './resource-type.js';
 export * from './registry.js';
 export * from './query.js';
 export { readBody, checkNesting, parseYamlDocuments } from './input.js';
+export { compositeVersion, eventStream, ownVersion, parseCompositeVersion, type EventStream, type ShardList, type ShardReads } from './shard-reads.js';
 export { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster, type RegistryWatchEvent } from './watch.js';
 export { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 export { checkSchema, formatPath, type SchemaCheck } from './schema-check.js';

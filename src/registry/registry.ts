@@ -17,6 +17,7 @@ import { apiVersionOf, groupResource, hasSubresource, sharedObject, takesStrateg
 import { dropFields } from './schema-check.js';
 import { listWithShared, withoutNamesakes } from './shared-objects.js';
 import { servedList } from './stored-json.js';
+import { mergedList, mergedWatch, ownVersion, type EventStream, type LocalReads, type ShardReads } from './shard-reads.js';
 import { annotated, CLUSTER_ANNOTATION, RegistryWatch, withCluster } from './watch.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -35,6 +36,9 @@ export const SYSTEM_MASTERS = 'system:masters';
 export const SYSTEM_USER: UserInfo = { name: 'system:atoll:controllers', groups: [SYSTEM_MASTERS] };
 
 /** True for requests from the system itself: some objects (e.g. LogicalClusters) only it may change. */
+/** What a place narrows or widens a request to (a provider's view): which objects, which admission, which other shards. */
+export type RequestScope = Pick<RequestContext, 'visible' | 'mutate' | 'otherShards'>;
+
 export const isSystem = (ctx: RequestContext): boolean => ctx.user?.groups.includes(SYSTEM_MASTERS) ?? false;
 
 /** Who and where a request is: the logical cluster, the user, and a sink for client-facing warnings. */
@@ -58,6 +62,11 @@ export interface RequestContext {
   warnings?: string[];
   /** Annotations for the request's audit event (admission policies' auditAnnotations and Audit actions). */
   auditAnnotations?: Record<string, string>;
+  /**
+   * The same read on the installation's other shards: a list or watch across every cluster (a
+   * provider's view) merges theirs with this shard's (shard-reads.ts).
+   */
+  otherShards?: ShardReads;
 }
 
 export interface WriteOptions {
@@ -146,6 +155,8 @@ export interface RegistryOptions {
    * logical cluster's LogicalCluster, so nothing is created in a purged workspace).
    */
   createRequires?: (key: ObjectKey) => ObjectKey | undefined;
+  /** This shard's name: a write naming a composite resourceVersion (shard-reads.ts) compares its revision for it. Default root. */
+  shard?: string;
 }
 
 /** Attempts for generateName collisions and for unconditional updates racing other writers. */
@@ -157,6 +168,7 @@ export class Registry {
   private readonly mutating: AdmissionHook[] = [];
   private readonly now: () => Date;
   private readonly createRequires: RegistryOptions['createRequires'];
+  private readonly shard: string;
 
   constructor(
     readonly store: Store,
@@ -165,6 +177,7 @@ export class Registry {
     this.admission = options.admission ?? [];
     this.now = options.now ?? (() => new Date());
     this.createRequires = options.createRequires;
+    this.shard = options.shard ?? 'root';
   }
 
   /** Adds an admission hook (later layers plug in: namespace lifecycle, workspaces, RBAC). */
@@ -201,6 +214,8 @@ export class Registry {
 
   async list(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<ListResponse> {
     createOnly(t);
+    const merged = acrossShards(ctx);
+    if (merged) return mergedList(merged.reads, this.localReads(merged.ctx, t), t, query);
     const opts = parseListQuery(t, query);
     if (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS) {
       const { shared, ...storedOnly } = t;
@@ -228,6 +243,8 @@ export class Registry {
    */
   async listJson(ctx: RequestContext, t: ResourceType, query: ListQuery = {}): Promise<JsonListResponse | undefined> {
     createOnly(t);
+    // Across shards the list is merged from objects (and its resourceVersion is composite).
+    if (acrossShards(ctx)) return undefined;
     // A bad query is refused here as `list` would refuse it, not after the reader turns to `list`.
     const opts = parseListQuery(t, query);
     const listJson = this.store.listJson?.bind(this.store);
@@ -261,15 +278,17 @@ export class Registry {
 
   /** Whether a list is the objects as stored: no selectors, no partial view, no shared objects, no other stored shape. */
   private servesStoredJson(ctx: RequestContext, t: ResourceType, query: ListQuery): boolean {
-    return !(query.labelSelector || query.fieldSelector || ctx.visible || t.storedAs || (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS));
+    return !(query.labelSelector || query.fieldSelector || ctx.visible || acrossShards(ctx) || t.storedAs || (t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS));
   }
 
   /**
    * Watches with Kubernetes resourceVersion semantics: unset or "0" first sends the current
    * objects as ADDED, then changes; a revision resumes right after it (410 Expired if too old).
    */
-  async watch(ctx: RequestContext, t: ResourceType, query: WatchQuery = {}): Promise<RegistryWatch> {
+  async watch(ctx: RequestContext, t: ResourceType, query: WatchQuery = {}): Promise<EventStream> {
     createOnly(t);
+    const merged = acrossShards(ctx);
+    if (merged) return mergedWatch(merged.reads, this.localReads(merged.ctx, t), t, query);
     const opts = parseListQuery(t, { ...query, limit: undefined, continue: undefined, resourceVersion: undefined });
     const from = query.sendInitialEvents ? undefined : parseWatchStart(query.resourceVersion);
     let initial: KubeObject[] = [];
@@ -290,6 +309,11 @@ export class Registry {
     // Stored namesakes of shared objects are never listed, so no event may speak of them either.
     const w = t.shared && !t.namespaced && ctx.cluster !== ALL_CLUSTERS ? withoutNamesakes(watched, t.shared) : watched;
     return new RegistryWatch(t, initial, w, query.sendInitialEvents ? String(fromRevision) : undefined, t.storedAs?.fromStored);
+  }
+
+  /** This shard's part of a read across shards. */
+  private localReads(ctx: RequestContext, t: ResourceType): LocalReads {
+    return { list: (q) => this.list(ctx, t, q), watch: (q) => this.watch(ctx, t, q) };
   }
 
   async create(
@@ -446,7 +470,7 @@ export class Registry {
     if (input.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${shownValue(input.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
-    const wanted = input.metadata.resourceVersion || undefined;
+    const wanted = ownVersion(input.metadata.resourceVersion || undefined, this.shard);
     for (let attempt = 1; ; attempt++) {
       const old = await this.get(ctx, t, namespace, name);
       if (wanted !== undefined && wanted !== old.metadata.resourceVersion) {
@@ -609,12 +633,12 @@ export class Registry {
   ): KubeObject {
     if (view) {
       const input = this.decodeView(view, applyPatch(type, view.read(old), body, undefined), name);
-      checkPatchedVersion(t, name, input, old);
+      checkPatchedVersion(t, name, input, old, this.shard);
       return input;
     }
     const patched = applyPatch(type, old, body, takesStrategicMerge(t) ? t.schema : undefined);
     if (!isPlainObject(patched.metadata)) throw errors.badRequest('metadata must be an object');
-    checkPatchedVersion(t, name, patched, old);
+    checkPatchedVersion(t, name, patched, old, this.shard);
     const input = this.decode(t, patched, namespace);
     if (input.metadata.name !== name) throw errors.badRequest(`metadata.name: Invalid value: "${input.metadata.name ?? ''}": field is immutable`);
     return input;
@@ -705,7 +729,8 @@ export class Registry {
   ): Promise<DeleteResult> {
     createOnly(t);
     if (sharedObject(t, name)) return this.deleteNamesake(ctx, t, name, options);
-    const pre = options.preconditions ?? {};
+    const given = options.preconditions ?? {};
+    const pre = given.resourceVersion === undefined ? given : { ...given, resourceVersion: ownVersion(given.resourceVersion, this.shard) };
     const key = this.key(ctx, t, namespace, name);
     for (let attempt = 1; ; attempt++) {
       const old = await this.get(ctx, t, namespace, name);
@@ -852,9 +877,18 @@ function agreeNamespace(object: KubeObject, namespace: string | undefined): void
   meta.namespace = namespace;
 }
 
+/** The read across every shard a context asks for, if any: with this shard's context for its own part. */
+function acrossShards(ctx: RequestContext): { reads: ShardReads; ctx: RequestContext } | undefined {
+  const reads = ctx.otherShards;
+  if (!reads || reads.others.length === 0 || ctx.cluster !== ALL_CLUSTERS) return undefined;
+  const { otherShards: _, ...here } = ctx;
+  return { reads, ctx: here };
+}
+
 /** A patch that names a resourceVersion applies only to that version. */
-function checkPatchedVersion(t: ResourceType, name: string, patched: KubeObject, old: KubeObject): void {
-  if (patched.metadata.resourceVersion !== undefined && patched.metadata.resourceVersion !== old.metadata.resourceVersion) {
+function checkPatchedVersion(t: ResourceType, name: string, patched: KubeObject, old: KubeObject, shard: string): void {
+  const wanted = ownVersion(patched.metadata.resourceVersion, shard);
+  if (wanted !== undefined && wanted !== old.metadata.resourceVersion) {
     throw errors.conflict(t, name, 'the object has been modified; please apply your changes to the latest version and try again');
   }
 }

@@ -53,6 +53,7 @@ import { AuditLog } from './audit.js';
 import { backupHandler } from './backup.js';
 import { requestScope, type RequestScope } from './request-scope.js';
 import { localShards, remoteShardObjects, ShardPeers } from './shard-peers.js';
+import { PeerViewShards } from './view-shards.js';
 import { shardReviewer } from './shard-reviews.js';
 import { requireSharedPki } from './shared-pki.js';
 
@@ -129,6 +130,8 @@ export class AtollServer {
   readonly pkiDir: string;
   /** The installation's other shards: where workspaces may be placed, whose types and exports are read. */
   private readonly peers: ShardPeers;
+  /** A provider's view across the shards: reads of the others, and forwarding to them. */
+  private readonly viewShards: PeerViewShards;
   /** Prometheus metrics, served at /metrics; the watchers are counted when scraped. */
   readonly metrics = new ServerMetrics({ watchers: () => (this.store as Store & { watcherCount?: number }).watcherCount ?? 0 });
 
@@ -145,7 +148,7 @@ export class AtollServer {
     this.peers = new ShardPeers(this.shardName, log.child({ component: 'shard-peers' }));
     this.store = store ?? new EmbeddedStore({ dataDir: config.dataDir, ...(config.watch ? { watch: config.watch } : {}) });
     // Nothing may be created in a logical cluster that does not exist (or was just purged).
-    this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster });
+    this.registry = new Registry(this.store, { createRequires: requiredLogicalCluster, shard: this.shardName });
     this.registry.use(namespaceLifecycle(this.registry));
     this.resolver = storeResolver(this.store);
     this.rules = new WorkspaceTypeRules(this.registry, this.resolver, this.peers);
@@ -184,7 +187,8 @@ export class AtollServer {
     this.quotas = new Quotas(this.store, { typesFor });
     this.admission.addValidating(this.quotas.stage);
     this.admission.install(this.registry);
-    this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer });
+    this.viewShards = new PeerViewShards(this.peers);
+    this.views = new ProviderViews({ bindings: this.bindings, baseTypes: this.types, authorizer: this.auth.authorizer, shards: this.viewShards });
     // Homes are made in root, so by the root shard (the proxy sends `workspaces/~` there).
     if (config.homeWorkspaces !== false && this.shardName === ROOT_SHARD) this.home = new HomeWorkspaces({ registry: this.registry, rules: this.rules, baseUrl: () => this.externalUrl });
   }
@@ -241,7 +245,7 @@ export class AtollServer {
       // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... (health too, once entered) and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, health, ...access, ...(this.home ? { home: this.home } : {}) }),
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, health, ...access, forwardToShard: (shard, req, res, path) => this.viewShards.forward(shard, req, res, path), ...(this.home ? { home: this.home } : {}) }),
       // Everything else is unknown.
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));

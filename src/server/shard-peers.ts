@@ -97,6 +97,11 @@ export class ShardPeers implements Placement, OtherShards {
     return spec?.externalURL ?? spec?.baseURL;
   }
 
+  /** The installation's other shards, by name, as root's Shards list them. */
+  otherShards(): string[] {
+    return (this.feeds?.shards() ?? []).map((s) => s.metadata.name).filter((name) => name !== this.self);
+  }
+
   knows(shard: string): boolean {
     return this.feeds?.synced(shard) ?? false;
   }
@@ -157,22 +162,15 @@ export class ShardPeers implements Placement, OtherShards {
 
   resolve(pathOrName: string): string | undefined {
     const route = this.index.resolve(pathOrName);
-    return route && route.shard !== this.self ? route.cluster : undefined;
+    if (route) return route.shard !== this.self ? route.cluster : undefined;
+    // A path whose last workspace is on another shard may name a logical cluster held here,
+    // which this shard does not index: the walk says which (the caller reads it here).
+    return this.index.walk(pathOrName);
   }
 
   get(resource: ReplicatedResource, cluster: string, name: string): KubeObject | undefined {
     const route = this.index.resolve(cluster);
     return route ? fromWire(this.feeds?.object(route.shard, resource, cluster, name)) : undefined;
-  }
-
-  list(resource: ReplicatedResource): { cluster: string; object: KubeObject }[] {
-    const feeds = this.feeds;
-    if (!feeds) return [];
-    return feeds
-      .shards()
-      .filter((s) => s.metadata.name !== this.self)
-      .flatMap((s) => feeds.objects(s.metadata.name, resource))
-      .map(({ cluster, object }) => ({ cluster, object: fromWire(object) as KubeObject }));
   }
 
   onChange(resource: ReplicatedResource, listener: () => void): void {

@@ -117,17 +117,27 @@ export class PathIndex {
    * which makes homes).
    */
   resolve(pathOrName: string): Route | undefined {
+    const cluster = this.walk(pathOrName);
+    return cluster === undefined ? undefined : this.route(cluster);
+  }
+
+  /**
+   * The logical cluster a path names as the indexed Workspaces say, whether or not its
+   * LogicalCluster is indexed (a shard does not index its own: the path's last workspace may
+   * live on another shard and its logical cluster here).
+   */
+  walk(pathOrName: string): string | undefined {
     const walk = pathWalk(pathOrName);
     if (!walk) return undefined;
     const canonical = this.paths.get(pathOrName);
-    if (canonical !== undefined) return this.route(canonical);
+    if (canonical !== undefined) return canonical;
     let cluster = walk.start;
     for (const name of walk.names) {
       const next = this.workspaces.get(workspaceKey(cluster, name));
       if (!next) return undefined;
       cluster = next;
     }
-    return this.route(cluster);
+    return cluster;
   }
 
   private route(cluster: string): Route | undefined {

@@ -11,12 +11,13 @@ import type { ClusterResolver } from './resolver.js';
 export type ReplicatedResource = 'workspacetypes' | 'apiexports' | 'apiresourceschemas';
 
 export interface OtherShards {
-  /** The logical cluster a path or cluster name names on another shard, if one holds it. */
+  /**
+   * The logical cluster a path or cluster name names through another shard: held there, or held
+   * here under a workspace another shard holds (a path this shard cannot walk alone).
+   */
   resolve(pathOrName: string): string | undefined;
   /** A replicated object of another shard's logical cluster, as its feed last said. */
   get(resource: ReplicatedResource, cluster: string, name: string): KubeObject | undefined;
-  /** Every replicated object of `resource` the other shards hold, with its logical cluster. */
-  list(resource: ReplicatedResource): { cluster: string; object: KubeObject }[];
   /** Calls back whenever a replicated object of `resource` changes on another shard. */
   onChange(resource: ReplicatedResource, listener: () => void): void;
 }
