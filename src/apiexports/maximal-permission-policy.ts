@@ -54,7 +54,7 @@ export function maximalPermissionPolicy(bindings: BindingCatalog, authorizer: Au
   };
   const prepare: LimitPreparation = (cluster, attributes) => {
     const asked = policyOf(cluster, attributes);
-    return asked && !authorizer.decideIfKnown(asked) ? authorizer.decideWhereHeld(asked) : undefined;
+    return asked ? authorizer.prepareWhereHeld(asked) : undefined;
   };
   return { limit, prepare };
 }

@@ -96,6 +96,16 @@ export class Authorizer {
     return shard === undefined || !this.remote ? this.decide(attrs) : this.remote.decide(shard, attrs);
   }
 
+  /**
+   * What to wait for before `decideIfKnown` can answer: another shard's answer being asked, or
+   * undefined when the cluster is held here or the answer is kept (the common case costs no promise).
+   */
+  prepareWhereHeld(attrs: ClusterAttributes): Promise<unknown> | undefined {
+    const shard = this.remote?.holderOf(attrs.cluster);
+    if (shard === undefined || !this.remote || this.remote.known(attrs)) return undefined;
+    return this.remote.decide(shard, attrs);
+  }
+
   /** `decideWhereHeld` without waiting: undefined while another shard's answer is not kept here. */
   decideIfKnown(attrs: ClusterAttributes): Decision | undefined {
     const shard = this.remote?.holderOf(attrs.cluster);

@@ -29,6 +29,8 @@ export interface RemoteDecisionsOptions {
   deniedTtlMs?: number;
   /** Most answers kept of each kind (default 10,000). */
   maxEntries?: number;
+  /** Clock, in ms (tests). */
+  now?: () => number;
 }
 
 export const DEFAULT_REMOTE_ALLOWED_TTL_MS = 5 * 60_000;
@@ -48,9 +50,9 @@ export class RemoteDecisions {
 
   constructor(options: RemoteDecisionsOptions) {
     this.reviewer = options.reviewer;
-    const maxEntries = options.maxEntries ?? 10_000;
-    this.allowed = new DecisionCache({ ttlMs: options.allowedTtlMs ?? DEFAULT_REMOTE_ALLOWED_TTL_MS, maxEntries });
-    this.denied = new DecisionCache({ ttlMs: options.deniedTtlMs ?? DEFAULT_REMOTE_DENIED_TTL_MS, maxEntries });
+    const common = { maxEntries: options.maxEntries ?? 10_000, ...(options.now ? { now: options.now } : {}) };
+    this.allowed = new DecisionCache({ ttlMs: options.allowedTtlMs ?? DEFAULT_REMOTE_ALLOWED_TTL_MS, ...common });
+    this.denied = new DecisionCache({ ttlMs: options.deniedTtlMs ?? DEFAULT_REMOTE_DENIED_TTL_MS, ...common });
   }
 
   /** The other shard that decides for the cluster, or undefined when this one does. */
