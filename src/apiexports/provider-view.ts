@@ -242,6 +242,12 @@ export class ViewEntry {
     return { exportCluster: this.view.exportCluster, exportName: this.view.exportName, target: this.target };
   }
 
+  /** Asks for what `authorize` decides by another shard's answer (a claimed export's policy held there). */
+  async prepare(a: Attributes): Promise<void> {
+    const claim = a.resourceRequest ? this.view.claimOf(a.apiGroup, a.resource) : undefined;
+    if (claim?.identityHash) await this.views.prepareClaimedPolicies(claim.identityHash, a);
+  }
+
   /** Every check of a request in the view: the content check, then the target's. */
   authorize(a: Attributes): void {
     this.views.checkContent(this.view.exportCluster, this.view.exportName, a);
@@ -285,9 +291,21 @@ export class ProviderViews {
     if (!authorizer) return;
     for (const owner of this.options.bindings.exportsOfIdentity(identityHash)) {
       if (!owner.record.localPolicy) continue;
-      const decision = authorizer.decide({ ...a, cluster: owner.cluster, user: prefixedUser(a.user) });
-      if (!decision.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${decision.reason}`);
+      const asked = { ...a, cluster: owner.cluster, user: prefixedUser(a.user) };
+      // An owner on another shard decides there: its kept answer, or a refusal while it is asked (see prepare).
+      const decision = authorizer.decideIfKnown(asked);
+      if (!decision) void authorizer.decideWhereHeld(asked);
+      const reason = decision?.reason ?? `the decision of the shard holding workspace "${owner.cluster}" is not known here yet; retry`;
+      if (!decision?.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${reason}`);
     }
+  }
+
+  /** Asks the shards holding the owners' workspaces for what checkClaimedPolicies decides, so it finds their answers kept. */
+  async prepareClaimedPolicies(identityHash: string, a: Attributes): Promise<void> {
+    const authorizer = this.options.authorizer;
+    if (!authorizer) return;
+    const owners = this.options.bindings.exportsOfIdentity(identityHash).filter((o) => o.record.localPolicy);
+    await Promise.all(owners.map((o) => authorizer.decideWhereHeld({ ...a, cluster: o.cluster, user: prefixedUser(a.user) })));
   }
 
   /**

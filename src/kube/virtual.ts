@@ -34,6 +34,7 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
     deps.forwardToShard(entry.holder, req, res, `${url.pathname}${url.search}`);
     return;
   }
+  await entry.prepare(attributes);
   entry.authorize(attributes);
   const where: Where = {
     cluster: entry.cluster,

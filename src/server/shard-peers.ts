@@ -173,6 +173,16 @@ export class ShardPeers implements Placement, OtherShards {
     return route ? fromWire(this.feeds?.object(route.shard, resource, cluster, name)) : undefined;
   }
 
+  list(resource: ReplicatedResource): { cluster: string; object: KubeObject }[] {
+    const feeds = this.feeds;
+    if (!feeds) return [];
+    return feeds
+      .shards()
+      .filter((s) => s.metadata.name !== this.self)
+      .flatMap((s) => feeds.objects(s.metadata.name, resource))
+      .map(({ cluster, object }) => ({ cluster, object: fromWire(object) as KubeObject }));
+  }
+
   onChange(resource: ReplicatedResource, listener: () => void): void {
     const list = this.listeners.get(resource) ?? [];
     list.push(listener);

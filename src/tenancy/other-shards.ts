@@ -18,6 +18,8 @@ export interface OtherShards {
   resolve(pathOrName: string): string | undefined;
   /** A replicated object of another shard's logical cluster, as its feed last said. */
   get(resource: ReplicatedResource, cluster: string, name: string): KubeObject | undefined;
+  /** Every replicated object of `resource` the other shards hold, with its logical cluster. */
+  list(resource: ReplicatedResource): { cluster: string; object: KubeObject }[];
   /** Calls back whenever a replicated object of `resource` changes on another shard. */
   onChange(resource: ReplicatedResource, listener: () => void): void;
 }
