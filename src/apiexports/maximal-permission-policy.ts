@@ -6,7 +6,7 @@
  * the consumer's RBAC and this policy must allow; an export that is gone lifts the limit. An
  * export on another shard is decided there (docs/shards.md).
  */
-import type { Attributes, AuthorizationLimit, Authorizer, ClusterAttributes, LimitPreparation } from '../auth/index.js';
+import type { Attributes, AuthorizationLimit, Authorizer, ClusterAttributes, Decision, LimitPreparation } from '../auth/index.js';
 import type { UserInfo } from '../registry/index.js';
 import type { BindingCatalog } from './binding-catalog.js';
 
@@ -29,8 +29,9 @@ export function prefixedUser(user: UserInfo): UserInfo {
  * The policy as a limit, and what it needs first: for an export another shard holds, the export's
  * workspace's decision is asked of that shard and kept a while (Authorizer.decideWhereHeld); the
  * limit reads the kept answer. A request the limit meets before that answer is here (a caller that
- * did not prepare: GraphQL's per-field checks) is refused, saying so, and the answer is asked for
- * meanwhile, so a retry is decided by it. It never allows without the export's workspace's word.
+ * did not prepare: GraphQL's per-field checks) is refused, saying so, with the answer being asked
+ * for attached (`pending`: GraphQL's registry calls wait for it and try again). It never allows
+ * without the export's workspace's word.
  */
 export function maximalPermissionPolicy(bindings: BindingCatalog, authorizer: Authorizer): { limit: AuthorizationLimit; prepare: LimitPreparation } {
   const policyOf = (cluster: string, attributes: Attributes): ClusterAttributes | undefined => {
@@ -46,8 +47,8 @@ export function maximalPermissionPolicy(bindings: BindingCatalog, authorizer: Au
     const named = `API export "${asked.cluster}"|"${binding?.exportName ?? ''}" policy`;
     const decision = authorizer.decideIfKnown(asked);
     if (!decision) {
-      void authorizer.decideWhereHeld(asked);
-      return { allowed: false, reason: `${named}: the decision of the shard holding workspace "${asked.cluster}" is not known here yet; retry` };
+      const pending = authorizer.decideWhereHeld(asked).then((d): Decision => (d.allowed ? d : { allowed: false, reason: `${named}: ${d.reason}` }));
+      return { allowed: false, reason: `${named}: the decision of the shard holding workspace "${asked.cluster}" is not known here yet; retry`, pending };
     }
     if (decision.allowed) return undefined;
     return { allowed: false, reason: `${named}: ${decision.reason}` };

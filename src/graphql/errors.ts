@@ -7,6 +7,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { isApiError, type ApiError, type StatusReason } from '../registry/index.js';
+import { pendingRefusal } from '../auth/index.js';
 
 export type ErrorCode =
   | 'BAD_REQUEST'
@@ -89,11 +90,22 @@ function fromApiError(err: ApiError): GraphQLError {
   return new GraphQLError(err.message, { extensions });
 }
 
-/** Runs a registry call, turning what it throws into a GraphQL error. */
+/**
+ * Runs a registry call, turning what it throws into a GraphQL error. A call refused only while
+ * another shard's answer was being asked (pendingRefusal) waits for it and is made once more.
+ */
 export async function registryCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw toGraphQLError(err);
+    const pending = pendingRefusal(err);
+    if (!pending) throw toGraphQLError(err);
+    const refusal = await pending;
+    if (refusal) throw toGraphQLError(refusal);
+    try {
+      return await call();
+    } catch (again) {
+      throw toGraphQLError(again);
+    }
   }
 }

@@ -182,7 +182,7 @@ export const USAGE = `Usage: npm start -- [--port 6443] [--host 127.0.0.1] [--da
   --shard-authorization-cache-authorized-ttl, --shard-authorization-cache-unauthorized-ttl
                how long another shard's allowed and denied answers for its workspaces (bind on an
                APIExport, use of a WorkspaceType, maximal permission policies) are kept: a grant revoked
-               there still holds here this long (a duration: 500ms, 30s, 5m, 1h; 0s keeps none)
+               there still holds here this long (a duration from 1s to 24h: 30s, 5m, 1h)
                (env ATOLL_SHARD_AUTHORIZATION_CACHE_AUTHORIZED_TTL, default 5m;
                ATOLL_SHARD_AUTHORIZATION_CACHE_UNAUTHORIZED_TTL, default 30s)`;
 
@@ -375,11 +375,14 @@ function externalUrl(text: string, what: string): string {
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration as Kubernetes' flags write one, in whole units (`500ms`, `30s`, `5m`, `1h`), up to a day. */
+/**
+ * A kept answer's lifetime as Kubernetes' flags write a duration, in whole units (`30s`, `5m`,
+ * `1h`), from a second (an answer must outlive the moment between asking and reading it) to a day.
+ */
 function durationMs(text: string, what: string): number {
   const m = /^(\d+)(ms|s|m|h)$/.exec(text);
   const ms = m ? Number(m[1]) * (DURATION_UNITS_MS[m[2] as string] as number) : NaN;
-  if (!(ms >= 0 && ms <= 86_400_000)) throw new ConfigError(`invalid ${what} "${text}": expected a duration such as 30s or 5m (at most 24h)`);
+  if (!(ms >= 1000 && ms <= 86_400_000)) throw new ConfigError(`invalid ${what} "${text}": expected a duration such as 30s or 5m (from 1s to 24h)`);
   return ms;
 }
 

@@ -188,14 +188,14 @@ describe('shard roles', () => {
 describe('answers of other shards kept', () => {
   it('are left to the defaults unless set, come from the environment, and the flags win', () => {
     expect(parse([]).shardAuthorizationCache).toBeUndefined();
-    const env = { ATOLL_SHARD_AUTHORIZATION_CACHE_AUTHORIZED_TTL: '10m', ATOLL_SHARD_AUTHORIZATION_CACHE_UNAUTHORIZED_TTL: '0s' };
-    expect(parse([], env).shardAuthorizationCache).toEqual({ allowedTtlMs: 600_000, deniedTtlMs: 0 });
-    expect(parse(['--shard-authorization-cache-authorized-ttl', '1500ms'], env).shardAuthorizationCache).toEqual({ allowedTtlMs: 1500, deniedTtlMs: 0 });
+    const env = { ATOLL_SHARD_AUTHORIZATION_CACHE_AUTHORIZED_TTL: '10m', ATOLL_SHARD_AUTHORIZATION_CACHE_UNAUTHORIZED_TTL: '1s' };
+    expect(parse([], env).shardAuthorizationCache).toEqual({ allowedTtlMs: 600_000, deniedTtlMs: 1000 });
+    expect(parse(['--shard-authorization-cache-authorized-ttl', '1500ms'], env).shardAuthorizationCache).toEqual({ allowedTtlMs: 1500, deniedTtlMs: 1000 });
     expect(parse(['--shard-authorization-cache-unauthorized-ttl=1h']).shardAuthorizationCache).toEqual({ deniedTtlMs: 3_600_000 });
   });
 
-  it('refuse what is not a duration, or one over a day', () => {
-    for (const bad of ['5', '1.5s', '-1s', '2d', '25h', ' ']) {
+  it('refuse what is not a duration, or one under a second or over a day', () => {
+    for (const bad of ['5', '1.5s', '-1s', '0s', '999ms', '2d', '25h', ' ']) {
       expect(() => parse([`--shard-authorization-cache-authorized-ttl=${bad}`])).toThrow(/invalid shard authorization cache authorized TTL/);
     }
     expect(() => parse(['--shard-authorization-cache-unauthorized-ttl', 'soon'])).toThrow(ConfigError);

@@ -118,6 +118,13 @@ describe('authorization decided on the shard that holds the export or the type',
       const made = await callAs(ALICE, 'POST', WIDGETS, widget('w1', { size: 5 }));
       expect(made.status, JSON.stringify(made.body)).toBe(201);
     }, 20_000);
+    // GraphQL checks each field synchronously: its first read of w1, with no answer kept for it, waits for the answer.
+    const gql = await requestAtoll(proxy, '/clusters/root:consumer/graphql', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ widgets_example_dev { v1 { Widget(namespace: "default", name: "w1") { metadata { name } spec { size } } } } }' }),
+    });
+    expect(JSON.parse(gql.text)).toEqual({ data: { widgets_example_dev: { v1: { Widget: { metadata: { name: 'w1' }, spec: { size: 5 } } } } } });
     // The list refused above may be kept refused a moment longer.
     await eventually(async () => expect((await callAs(ALICE, 'GET', WIDGETS)).status).toBe(200), 20_000);
     const deleted = await callAs(ALICE, 'DELETE', `${WIDGETS}/w1`);

@@ -34,7 +34,25 @@ export interface AccessControlOptions {
  * A further authorizer every request must also pass (kcp's maximal permission policy of an
  * export): undefined when it has no opinion, else its decision.
  */
-export type AuthorizationLimit = (cluster: string, attributes: Attributes) => Decision | undefined;
+export type AuthorizationLimit = (cluster: string, attributes: Attributes) => LimitDecision | undefined;
+
+/** A limit's decision; a refusal only because an answer is still being asked carries that answer to come. */
+export interface LimitDecision extends Decision {
+  pending?: Promise<Decision>;
+}
+
+/** Refusals that a caller able to wait may wait out (see `pendingRefusal`). */
+const pendingRefusals = new WeakMap<object, Promise<ApiError | undefined>>();
+
+/**
+ * For a 403 thrown only because a limit's answer was still being asked (another shard's, not kept
+ * yet): resolves once it is here, to the refusal it makes (or undefined: the request may be made
+ * again, and is then decided by it). Undefined for any other error. GraphQL's registry calls,
+ * which cannot prepare each field, wait here and try once more.
+ */
+export function pendingRefusal(err: unknown): Promise<ApiError | undefined> | undefined {
+  return typeof err === 'object' && err !== null ? pendingRefusals.get(err) : undefined;
+}
 
 /**
  * What a limit needs before it can decide a request synchronously (another shard's answer, kept):
@@ -137,7 +155,11 @@ export class AccessControl {
   /** Throws a 403 Status unless `user` may make the request described by `attributes` in `cluster`. */
   authorize(cluster: string, attributes: Attributes): void {
     const decision = this.decide(cluster, attributes);
-    if (decision && !decision.allowed) throw forbidden(attributes, decision.reason);
+    if (!decision || decision.allowed) return;
+    const refusal = forbidden(attributes, decision.reason);
+    const pending = decision.pending;
+    if (pending) pendingRefusals.set(refusal, pending.then((d) => (d.allowed ? undefined : forbidden(attributes, d.reason))));
+    throw refusal;
   }
 
   /** Whether the request would be allowed (for GraphQL's per-field answers and filtered introspection). */
@@ -146,7 +168,7 @@ export class AccessControl {
   }
 
   /** RBAC's decision, unless a limit refuses; undefined under AlwaysAllow. */
-  private decide(cluster: string, attributes: Attributes): Decision | undefined {
+  private decide(cluster: string, attributes: Attributes): LimitDecision | undefined {
     if (!this.authorizer) return undefined;
     const decision = this.authorizer.decide({ cluster, ...attributes });
     if (!decision.allowed) return decision;

@@ -2,7 +2,16 @@
  * The request gate shared by every surface (authenticate, enter the workspace — impersonating when
  * asked —, authorize) and the tracking that ends open streams whose credentials were revoked.
  */
-export { AccessControl, forbidden, UNAUTHORIZED_MESSAGE, type AccessControlOptions, type AuthorizationLimit, type LimitPreparation } from './access-control.js';
+export {
+  AccessControl,
+  forbidden,
+  pendingRefusal,
+  UNAUTHORIZED_MESSAGE,
+  type AccessControlOptions,
+  type AuthorizationLimit,
+  type LimitDecision,
+  type LimitPreparation,
+} from './access-control.js';
 export {
   impersonationHeaders,
   impersonationHeadersIn,
