@@ -17,6 +17,7 @@
  * CLOSE_TOO_SLOW. A dead peer with data waiting is TCP's to detect.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 
@@ -31,6 +32,8 @@ export interface WsLimits {
 }
 
 export const DEFAULT_KEEPALIVE_MS = 12_000;
+/** What one turn sends on a socket before its subscriptions wait for the write: about what a kernel buffer takes at once. */
+const TURN_BYTES = 64 * 1024;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export type SocketExtra = {
@@ -82,23 +85,49 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
       while (waiting.length > 0 && (waiting[0] as (typeof waiting)[number]).upTo <= written) waiting.shift()?.resolve();
     };
     /**
-     * Sends `data`; what it returns resolves once it is written. Nothing is returned when it went
-     * to the kernel at once (the common case), so the next message need not wait for the callback;
-     * a client that stops reading still holds up the next one until this one is written.
+     * The messages sent in one turn (a fan-out sends every event it has for every subscription
+     * of the socket in one loop, ws-fanout.ts) go out in one write: the socket is corked at the
+     * first and uncorked once the turn's synchronous work is done. `backlog` is what the kernel
+     * had not taken when the turn began.
+     */
+    const raw = (socket as unknown as { _socket?: Duplex })._socket;
+    let corked = false;
+    let backlog = 0;
+    /**
+     * Closes the socket when more than the bound waits to be sent: the close frame goes after the
+     * data, so a client that reads again gets both; ws destroys the socket if the close is not
+     * answered within 30 s. The operations end now: until the socket has closed they would run
+     * on, sending nothing. Checked once the kernel was offered the data (after the turn).
+     */
+    const bound = (): void => {
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount <= maxBufferedBytes) return;
+      const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
+      socket.close(CLOSE_TOO_SLOW, reason);
+      end(CLOSE_TOO_SLOW, reason);
+    };
+    const uncork = (): void => {
+      corked = false;
+      raw?.uncork();
+      bound();
+    };
+    /**
+     * Sends `data`; what it returns resolves once it is written. Nothing is returned when the
+     * kernel had taken everything sent before this turn and the turn has not sent more than
+     * TURN_BYTES (the common case), so the next message need not wait for the callback; a client
+     * that stops reading still holds up the next one until this one is written.
      */
     const send = (data: string): Promise<void> | undefined => {
       if (socket.readyState !== socket.OPEN) return undefined;
+      if (!corked && raw) {
+        corked = true;
+        backlog = socket.bufferedAmount;
+        raw.cork();
+        queueMicrotask(uncork);
+      }
       socket.send(data, onWritten);
       const upTo = ++sent;
-      if (socket.bufferedAmount > maxBufferedBytes) {
-        // The close frame goes after the data, so a client that reads again gets both; ws
-        // destroys the socket if the close is not answered within 30 s. The operations end
-        // now: until the socket has closed they would run on, sending nothing.
-        const reason = `too slow: over ${maxBufferedBytes} bytes unsent; subscribe again from the last resourceVersion received`;
-        socket.close(CLOSE_TOO_SLOW, reason);
-        end(CLOSE_TOO_SLOW, reason);
-      }
-      if (socket.bufferedAmount === 0) return undefined;
+      if (!corked) bound();
+      if (corked ? backlog === 0 && socket.bufferedAmount <= TURN_BYTES : socket.bufferedAmount === 0) return undefined;
       return new Promise<void>((resolve, reject) => waiting.push({ upTo, resolve, reject }));
     };
     const closed = server.opened(

@@ -1,11 +1,13 @@
 /**
  * graphql-ws subscriptions sent to in one loop (src/graphql/ws-fanout.ts): their watches are
- * polled, not iterated, the write is answered before its events go out, each subscription gets
+ * polled, not iterated, the write is answered before its events go out, what a turn has for one
+ * socket goes out in one write (ws-transport.ts), each subscription gets
  * every event in order with its own id, one completed mid-stream gets nothing more, and callers
  * who may read different things never share an execution. (Slow subscribers: slow-subscribers.test.ts.)
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -126,6 +128,40 @@ describe('graphql-ws fan-out', () => {
       expect(calls.next).toBe(0);
       expect(calls.poll).toBeGreaterThanOrEqual(3);
       expect(order).toEqual(['response', 'next', 'next', 'next']);
+    } finally {
+      s.ws.close();
+    }
+  });
+
+  it('sends what one turn has for a socket in one write', async () => {
+    const s = await socket(fx.adminToken);
+    try {
+      const rv = await currentRv();
+      for (const id of ['a', 'b', 'c']) s.subscribe(id, LIST(rv));
+      expect((await patch('cm-4', 1)).status).toBe(200);
+      await eventually(() => expect(['a', 'b', 'c'].map((id) => nexts(s.byId.get(id)).length)).toEqual([1, 1, 1]));
+      // The server's end of this connection is the socket whose peer is the client's end.
+      const port = (s.ws as unknown as { _socket: net.Socket })._socket.localPort;
+      const writes: number[] = [];
+      const proto = net.Socket.prototype as unknown as { _writev: (this: net.Socket, ...a: unknown[]) => void; _write: (this: net.Socket, ...a: unknown[]) => void };
+      const { _writev, _write } = proto;
+      proto._writev = function (this: net.Socket, ...a: unknown[]) {
+        if (this.remotePort === port) writes.push((a[0] as unknown[]).length);
+        return _writev.apply(this, a);
+      };
+      proto._write = function (this: net.Socket, ...a: unknown[]) {
+        if (this.remotePort === port) writes.push(1);
+        return _write.apply(this, a);
+      };
+      try {
+        expect((await patch('cm-4', 2)).status).toBe(200);
+        await eventually(() => expect(['a', 'b', 'c'].map((id) => nexts(s.byId.get(id)).length)).toEqual([2, 2, 2]));
+      } finally {
+        proto._writev = _writev;
+        proto._write = _write;
+      }
+      // Three messages, each a frame header and its payload: one write of six pieces.
+      expect(writes).toEqual([6]);
     } finally {
       s.ws.close();
     }
