@@ -145,6 +145,35 @@ describe('the front proxy in front of one shard', () => {
     expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched' } } });
   });
 
+  it('keeps a watch streaming while the proxy’s index changes under it', async () => {
+    const f = fetchTrusting(proxy.ca as string);
+    const controller = new AbortController();
+    const res = await f(`${proxy.url}/clusters/root:acme/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name%3Dafter-index-change`, { headers: proxy.headers, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    try {
+      // New workspaces and a deleted one: the index takes each as its feeds report them.
+      const WS = '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces';
+      for (const name of ['churn-a', 'churn-b']) {
+        expect((await requestAtoll(proxy, WS, { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name } }) })).status).toBe(201);
+      }
+      await eventually(async () => expect((await requestAtoll(proxy, '/clusters/root:churn-b/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(200), 20_000);
+      expect((await requestAtoll(proxy, `${WS}/churn-a`, { method: 'DELETE', headers: proxy.headers })).status).toBe(200);
+      await eventually(async () => expect((await requestAtoll(proxy, '/clusters/root:churn-a/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(404), 20_000);
+      const made = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'after-index-change' } }) });
+      expect(made.status).toBe(201);
+      let text = '';
+      while (!text.includes('\n')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'after-index-change' } } });
+    } finally {
+      controller.abort();
+    }
+  });
+
   it('carries graphql-ws subscriptions (a WebSocket upgrade) to the shard', async () => {
     await seeConfigMapAddedOverWs({
       url: `${proxy.url.replace('https', 'wss')}/clusters/root:acme/graphql`,
