@@ -15,7 +15,7 @@
  * resource an accepted claim with the request's verb.
  */
 import { ApiSet } from '../apis/index.js';
-import { forbidden, forbiddenMessage, resourceAttributes, type Attributes, type Authorizer } from '../auth/index.js';
+import { forbidden, forbiddenMessage, refusedPending, resourceAttributes, type Attributes, type Authorizer } from '../auth/index.js';
 import { validatePathSegmentName, type KubeObject } from '../meta/index.js';
 import { ApiError, errors, groupResource, type AdmissionHook, type RequestScope, type ResourceType, type ShardReads, type UserInfo } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
@@ -292,11 +292,15 @@ export class ProviderViews {
     for (const owner of this.options.bindings.exportsOfIdentity(identityHash)) {
       if (!owner.record.localPolicy) continue;
       const asked = { ...a, cluster: owner.cluster, user: prefixedUser(a.user) };
-      // An owner on another shard decides there: its kept answer, or a refusal while it is asked (see prepare).
+      const refusal = (reason: string) => forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${reason}`);
+      // An owner on another shard decides there: its kept answer (see prepare), or a refusal that a
+      // caller able to wait (GraphQL's registry calls) waits out while the answer is asked.
       const decision = authorizer.decideIfKnown(asked);
-      if (!decision) void authorizer.decideWhereHeld(asked);
-      const reason = decision?.reason ?? `the decision of the shard holding workspace "${owner.cluster}" is not known here yet; retry`;
-      if (!decision?.allowed) throw forbidden(a, `${forbiddenMessage(a)}: API export "${owner.cluster}"|"${owner.name}" policy: ${reason}`);
+      if (!decision) {
+        const answer = authorizer.decideWhereHeld(asked).then((d) => (d.allowed ? undefined : refusal(d.reason)));
+        throw refusedPending(refusal(`the decision of the shard holding workspace "${owner.cluster}" is not known here yet; retry`), answer);
+      }
+      if (!decision.allowed) throw refusal(decision.reason);
     }
   }
 

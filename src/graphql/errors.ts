@@ -90,22 +90,32 @@ function fromApiError(err: ApiError): GraphQLError {
   return new GraphQLError(err.message, { extensions });
 }
 
-/**
- * Runs a registry call, turning what it throws into a GraphQL error. A call refused only while
- * another shard's answer was being asked (pendingRefusal) waits for it and is made once more.
- */
+/** Runs a registry call, turning what it throws into a GraphQL error. */
 export async function registryCall<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await waitingOutPending(call);
   } catch (err) {
-    const pending = pendingRefusal(err);
-    if (!pending) throw toGraphQLError(err);
-    const refusal = await pending;
-    if (refusal) throw toGraphQLError(refusal);
+    throw toGraphQLError(err);
+  }
+}
+
+/** A call checks a few things at most (a subscription: list, then watch); each may wait once. */
+const MAX_PENDING_WAITS = 4;
+
+/**
+ * Runs `call`; if it was refused only while another shard's answer was being asked
+ * (pendingRefusal), waits for the answer and makes it again — GraphQL authorizes each field
+ * synchronously, so it cannot ask first as REST does.
+ */
+export async function waitingOutPending<T>(call: () => Promise<T>): Promise<T> {
+  for (let waits = 0; ; waits++) {
     try {
       return await call();
-    } catch (again) {
-      throw toGraphQLError(again);
+    } catch (err) {
+      const pending = waits < MAX_PENDING_WAITS ? pendingRefusal(err) : undefined;
+      if (!pending) throw err;
+      const refusal = await pending;
+      if (refusal) throw refusal;
     }
   }
 }

@@ -20,7 +20,7 @@ import { pollable, type Closable, type Pollable } from '../storage/index.js';
 import type { Builder, Obj, Types } from './builder.js';
 import { selectedName } from '../auth/index.js';
 import { authorize, requestContext, type GraphQLContext } from './context.js';
-import { toGraphQLError } from './errors.js';
+import { toGraphQLError, waitingOutPending } from './errors.js';
 import { readGuard } from './field-guards.js';
 import type { ResourceFields, SchemaLayout } from './layout.js';
 import type { NameTable } from './name-table.js';
@@ -163,8 +163,10 @@ export class WatchDeliveries implements AsyncIterableIterator<Delivery>, Pollabl
     const where = { namespace: query.namespace, name: selectedName(query.fieldSelector) };
     let watch: Closable<RegistryWatchEvent> & Pollable<RegistryWatchEvent>;
     try {
-      if (query.resourceVersion === undefined) authorize(ctx, t, { verb: 'list', ...where });
-      watch = pollable(await ctx.registry.watch(requestContext(ctx, t, { verb: 'watch', ...where }), t, query));
+      watch = await waitingOutPending(async () => {
+        if (query.resourceVersion === undefined) authorize(ctx, t, { verb: 'list', ...where });
+        return pollable(await ctx.registry.watch(requestContext(ctx, t, { verb: 'watch', ...where }), t, query));
+      });
     } catch (error) {
       // Refused at the start (forbidden, bad selector, too old a resourceVersion): one payload with the error.
       if (!this.ended) this.last = { error };

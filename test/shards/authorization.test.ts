@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { requestAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { jsonHeaders, readyWorkspace, startInstallation, type Installation } from '../support/installation.js';
+import { fetchTrusting } from '../support/tls-fetch.js';
 import { widget, widgetSchema } from '../apiexports/support.js';
 
 let installation: Installation;
@@ -51,6 +52,34 @@ const apiBinding = (name: string) => ({
   metadata: { name },
   spec: { reference: { export: { path: 'root:provider', name: 'widgets' } } },
 });
+
+/** A GraphQL subscription over SSE through the proxy: every payload, in arrival order, until `controller` aborts. */
+function ssePayloads(url: string, token: string, query: string, controller: AbortController): unknown[] {
+  const got: unknown[] = [];
+  void (async () => {
+    const res = await fetchTrusting(proxy.ca as string)(new URL(url, proxy.url).href, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+      signal: controller.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = text.indexOf('\n\n')) >= 0) {
+        const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
+        text = text.slice(end + 2);
+        if (data && data.length > 5) got.push(JSON.parse(data.slice(5)));
+      }
+    }
+  })().catch(() => undefined);
+  return got;
+}
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'atoll-shard-authz-'));
@@ -185,10 +214,33 @@ describe('authorization decided on the shard that holds the export or the type',
       expect(list.status, JSON.stringify(list.body)).toBe(200);
       expect((list.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['w1']);
     }, 30_000);
+    // GraphQL in the view waits for the answer it has not got yet, as in a workspace.
+    const gql = await requestAtoll(proxy, `${view}/${consumer}/graphql`, {
+      method: 'POST',
+      headers: jsonHeaders(proxy),
+      body: JSON.stringify({ query: '{ widgets_example_dev { v1 { Widget(namespace: "default", name: "w1") { metadata { name } } } } }' }),
+    });
+    expect(JSON.parse(gql.text)).toEqual({ data: { widgets_example_dev: { v1: { Widget: { metadata: { name: 'w1' } } } } } });
     const write = await call('POST', `${view}/${consumer}/apis/widgets.example.dev/v1/namespaces/default/widgets`, widget('claimed'));
     expect(write.status, JSON.stringify(write.body)).toBe(403);
     expect(write.body.message).toContain('policy: User');
   }, 90_000);
+
+  it('starts a GraphQL subscription that meets another shard’s policy with no answer kept, once the answer is here', async () => {
+    expect((await call('POST', '/clusters/root:consumer/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } })).status).toBe(201);
+    const controller = new AbortController();
+    const payloads = ssePayloads('/clusters/root:consumer/graphql', ALICE, 'subscription { widgets_example_dev_v1_widgets(namespace: "watched") { type object { metadata { name } } } }', controller);
+    try {
+      await eventually(async () => {
+        const made = await callAs(ALICE, 'POST', '/clusters/root:consumer/apis/widgets.example.dev/v1/namespaces/watched/widgets', widget('seen'));
+        expect([201, 409]).toContain(made.status);
+        expect(JSON.stringify(payloads)).toContain('"seen"');
+      }, 20_000);
+      expect(JSON.stringify(payloads[0])).not.toContain('errors');
+    } finally {
+      controller.abort();
+    }
+  }, 60_000);
 
   it('stops honouring a grant revoked on the provider’s shard once its kept answer expires', async () => {
     expect((await callAs(ALICE, 'POST', BINDINGS, apiBinding('before-revoking'))).status).toBe(201);

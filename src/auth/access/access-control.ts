@@ -54,6 +54,12 @@ export function pendingRefusal(err: unknown): Promise<ApiError | undefined> | un
   return typeof err === 'object' && err !== null ? pendingRefusals.get(err) : undefined;
 }
 
+/** Marks `refusal` as made only while `answer` is asked: the refusal it makes, or undefined if it allows. */
+export function refusedPending(refusal: ApiError, answer: Promise<ApiError | undefined>): ApiError {
+  pendingRefusals.set(refusal, answer);
+  return refusal;
+}
+
 /**
  * What a limit needs before it can decide a request synchronously (another shard's answer, kept):
  * a promise to wait for, or undefined when it has all it needs.
@@ -158,8 +164,7 @@ export class AccessControl {
     if (!decision || decision.allowed) return;
     const refusal = forbidden(attributes, decision.reason);
     const pending = decision.pending;
-    if (pending) pendingRefusals.set(refusal, pending.then((d) => (d.allowed ? undefined : forbidden(attributes, d.reason))));
-    throw refusal;
+    throw pending ? refusedPending(refusal, pending.then((d) => (d.allowed ? undefined : forbidden(attributes, d.reason)))) : refusal;
   }
 
   /** Whether the request would be allowed (for GraphQL's per-field answers and filtered introspection). */

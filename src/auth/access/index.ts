@@ -6,6 +6,7 @@ export {
   AccessControl,
   forbidden,
   pendingRefusal,
+  refusedPending,
   UNAUTHORIZED_MESSAGE,
   type AccessControlOptions,
   type AuthorizationLimit,
