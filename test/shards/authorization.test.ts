@@ -252,7 +252,7 @@ describe('authorization decided on the shard that holds the export or the type',
     }, 20_000);
   }, 60_000);
 
-  it('refuses, saying why, while the shard that holds the export cannot be asked', async () => {
+  it('refuses, saying why, while the shard that holds the export cannot be asked, and asks it again once it is back', async () => {
     await installation.kill('shard-1');
     await eventually(async () => {
       const refused = await callAs(ALICE, 'POST', BINDINGS, apiBinding(`down-${Date.now()}`));
@@ -260,5 +260,17 @@ describe('authorization decided on the shard that holds the export or the type',
       expect(refused.body.message).toContain('shard "shard-1", which holds workspace');
       expect(refused.body.message).toContain('could not be asked');
     }, 20_000);
-  }, 60_000);
+    // That refusal was not kept: back up, shard-1 decides again (alice's grant is gone, bob never had one, the plain refusal).
+    await installation.restart('shard-1');
+    await eventually(async () => {
+      const refused = await callAs(BOB, 'POST', BINDINGS, apiBinding(`back-${Date.now()}`));
+      expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+      expect(refused.body.message).toMatch(/unable to create APIBinding: no permission to bind to export root:provider:widgets$/);
+    }, 30_000);
+    await grant('root:provider', 'bind-again', [{ apiGroups: ['apis.kcp.io'], resources: ['apiexports'], resourceNames: ['widgets'], verbs: ['bind'] }], [{ kind: 'User', name: 'bob' }]);
+    await eventually(async () => {
+      const bound = await callAs(BOB, 'POST', BINDINGS, apiBinding(`back-${Date.now()}`));
+      expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+    }, 30_000);
+  }, 90_000);
 });
