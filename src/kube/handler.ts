@@ -89,7 +89,8 @@ export function kubeHandler(deps: KubeHandlerDeps) {
       );
       cluster = admitted.cluster;
       acting = admitted.user;
-      await deps.access.prepare(cluster, admitted.attributes);
+      const preparing = deps.access.prepare(cluster, admitted.attributes);
+      if (preparing) await preparing;
       deps.access.authorize(cluster, admitted.attributes);
     } else if (resolved) {
       cluster = resolved;

@@ -88,14 +88,18 @@ export class AccessControl {
 
   /**
    * Lets the limits fetch what they need to decide the request (`authorize` stays synchronous, as
-   * GraphQL's per-field checks need it). Callers that can wait call it before `authorize`.
+   * GraphQL's per-field checks need it). Callers that can wait await it, when it returns a promise,
+   * before `authorize`; nearly every request has nothing to wait for and gets undefined (no promise
+   * made per request).
    */
-  async prepare(cluster: string, attributes: Attributes): Promise<void> {
-    if (!this.authorizer) return;
+  prepare(cluster: string, attributes: Attributes): Promise<unknown> | undefined {
+    if (!this.authorizer) return undefined;
+    let pending: Promise<unknown>[] | undefined;
     for (const prepare of this.preparations) {
-      const pending = prepare(cluster, attributes);
-      if (pending) await pending;
+      const p = prepare(cluster, attributes);
+      if (p) (pending ??= []).push(p);
     }
+    return pending && Promise.all(pending);
   }
 
   /**
