@@ -70,3 +70,4 @@ export function startApiControllers(options: ApiControllersOptions): RunningCont
   };
 }
 export { maximalPermissionPolicy, prefixedUser, BINDING_SUBJECT_PREFIX } from './maximal-permission-policy.js';
+export { CONTENT_VERBS, DELEGATION_HEADER, delegationHeader, delegationOf, type Delegation, type ShardForwarder } from './view-delegation.js';

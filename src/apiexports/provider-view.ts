@@ -24,6 +24,7 @@ import type { BindingCatalog } from './binding-catalog.js';
 import { boundTypes } from './bound-types.js';
 import { claimKey, effectiveVerbs, selects } from './claims.js';
 import { prefixedUser } from './maximal-permission-policy.js';
+import { CONTENT_VERBS } from './view-delegation.js';
 import { APIS_GROUP, bindingSpecOf, bindingStatusOf, type PermissionClaim, type PermissionClaimSelector } from './types.js';
 
 export const VIEW_PATH_PREFIX = '/services/apiexport/';
@@ -78,6 +79,12 @@ function decoded(segment: string): string | undefined {
 }
 
 const notFound = (): ApiError => new ApiError('NotFound', 'the server could not find the requested resource', {});
+
+/** The content check of a request another shard sent on: decided there, for the verbs it names. */
+function checkDelegatedContent(exportCluster: string, exportName: string, verbs: readonly string[], a: Attributes): void {
+  if (verbs.includes(a.verb)) return;
+  throw forbidden(a, `${forbiddenMessage(a)}: API export: "${exportName}", workspace: "${exportCluster}": the export's shard grants no ${a.verb} on its content`);
+}
 
 /** kcp normalises events.k8s.io events to core events in claims. */
 function normalized<T extends { group?: string; resource: string }>(c: T): T {
@@ -231,6 +238,8 @@ export class ViewEntry {
     private readonly otherShards: ShardReads | undefined,
     /** The other shard holding the one consumer addressed, which answers the request instead. */
     readonly holder: string | undefined,
+    /** The verbs the export's shard found the user holds on the content, for a request it sent on (view-delegation.ts). */
+    private readonly delegatedContent?: readonly string[],
   ) {}
 
   /** The logical cluster registry calls address: the consumer, or ALL_CLUSTERS. */
@@ -248,9 +257,15 @@ export class ViewEntry {
     if (claim?.identityHash) await this.views.prepareClaimedPolicies(claim.identityHash, a);
   }
 
+  /** The verbs `user` holds on the export's content (for a request sent on to the consumer's shard). */
+  contentVerbs(user: UserInfo): string[] {
+    return this.views.contentVerbs(this.view.exportCluster, this.view.exportName, user);
+  }
+
   /** Every check of a request in the view: the content check, then the target's. */
   authorize(a: Attributes): void {
-    this.views.checkContent(this.view.exportCluster, this.view.exportName, a);
+    if (this.delegatedContent) checkDelegatedContent(this.view.exportCluster, this.view.exportName, this.delegatedContent, a);
+    else this.views.checkContent(this.view.exportCluster, this.view.exportName, a);
     this.view.checkTarget(this.target, a);
     const claim = a.resourceRequest ? this.view.claimOf(a.apiGroup, a.resource) : undefined;
     if (claim?.identityHash) this.views.checkClaimedPolicies(claim.identityHash, a);
@@ -273,12 +288,21 @@ export class ProviderViews {
    * in the export's workspace. Throws the Forbidden ApiError. Nothing is checked without RBAC.
    */
   checkContent(exportCluster: string, exportName: string, a: Attributes): void {
-    const authorizer = this.options.authorizer;
-    if (!authorizer) return;
-    const content = resourceAttributes(a.user, a.verb, { apiGroup: APIS_GROUP, resource: 'apiexports', subresource: 'content', name: exportName });
-    const decision = authorizer.decide({ cluster: exportCluster, ...content });
+    const decision = this.contentDecision(exportCluster, exportName, a.user, a.verb);
     if (decision.allowed) return;
     throw forbidden(a, `${forbiddenMessage(a)}: API export: "${exportName}", workspace: "${exportCluster}" RBAC decision: ${decision.reason}`);
+  }
+
+  /** The verbs `user` holds on the export's content: what a request sent on to a consumer's shard may do there. */
+  contentVerbs(exportCluster: string, exportName: string, user: UserInfo): string[] {
+    return CONTENT_VERBS.filter((verb) => this.contentDecision(exportCluster, exportName, user, verb).allowed);
+  }
+
+  private contentDecision(exportCluster: string, exportName: string, user: UserInfo, verb: string): { allowed: boolean; reason?: string } {
+    const authorizer = this.options.authorizer;
+    if (!authorizer) return { allowed: true };
+    const content = resourceAttributes(user, verb, { apiGroup: APIS_GROUP, resource: 'apiexports', subresource: 'content', name: exportName });
+    return authorizer.decide({ cluster: exportCluster, ...content });
   }
 
   /**
@@ -317,12 +341,15 @@ export class ProviderViews {
    * an identity. Across all consumers it reads the other shards too; a consumer another shard
    * holds is named as the entry's `holder`.
    */
-  enter(address: ViewAddress, user?: UserInfo): ViewEntry {
+  enter(address: ViewAddress, user?: UserInfo, delegatedContent?: readonly string[]): ViewEntry {
     const view = this.view(address.exportCluster, address.exportName);
     if (!view) throw notFound();
     const shards = this.options.shards;
     const across = address.target === ALL_CLUSTERS;
-    return new ViewEntry(this, view, address.target, across ? shards?.reads(address, user) : undefined, across ? undefined : shards?.holder(address.target));
+    const holder = across ? undefined : shards?.holder(address.target);
+    // A request another shard sent on is answered here or nowhere: never sent around again.
+    if (holder !== undefined && delegatedContent) throw new ApiError('ServiceUnavailable', `consumer ${address.target} is not held by this shard but by "${holder}"`, {});
+    return new ViewEntry(this, view, address.target, across ? shards?.reads(address, user) : undefined, holder, delegatedContent);
   }
 
   /** The export's view as of the current exports and schemas, or undefined. */

@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiCatalog } from '../apis/index.js';
-import { parseViewPath, type ProviderViews, type ViewEntry } from '../apiexports/index.js';
+import { delegationOf, parseViewPath, type Delegation, type ProviderViews, type ShardForwarder, type ViewEntry } from '../apiexports/index.js';
 import { ANONYMOUS_USER, impersonationHeaders, NO_CREDENTIALS, type AccessControl, type Attributes, type AuthUser, type Sessions } from '../auth/index.js';
 import { isApiError, readBody, type Registry } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
@@ -36,7 +36,7 @@ import { useWarnings } from '../../plugins/warnings.js';
 import { useCodedErrors } from '../../plugins/coded-errors.js';
 import { useExecutionTimeout } from '../../plugins/execution-timeout.js';
 import { setSchemaCacheBytes, type GraphQLContext } from './compile.js';
-import { Gate, refuseUpgrade, sendRefusal, type Address } from './gate.js';
+import { Gate, refuseUpgrade, sendRefusal, type Address, type Placed } from './gate.js';
 import { GRAPHIQL_ASSETS_PATH, renderGraphiQL, serveGraphiQLAsset, type AtollGraphiQLOptions } from './graphiql.js';
 import { jitExecute } from './jit-execute.js';
 import { serveLean, type LeanDeps } from './lean-http.js';
@@ -90,6 +90,8 @@ export interface GraphQLEndpointDeps {
   sessions?: Sessions;
   /** Providers' views of their APIExports; without them `/services/apiexport/...` is not answered here. */
   views?: ProviderViews;
+  /** Sends a provider's request about a consumer held on another shard on to that shard. */
+  shards?: ShardForwarder;
 }
 
 /**
@@ -268,7 +270,10 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       let where: ServerContext;
       try {
         const user = await gate.authenticate({ headers: req.headers, socket: req.socket });
-        where = { ...(await gate.place(address, user, impersonationHeaders(req))), ...(user ? { authenticated: user, credentials: req.headers } : {}) };
+        const delegation = typeof address === 'string' ? undefined : delegationOf(req.headers, user);
+        const placed = await gate.place(address, user, impersonationHeaders(req), { delegation, sendOn: deps.shards !== undefined && !delegation });
+        if (sentOn(placed, (shard, d) => deps.shards?.forward(shard, req, res, `${url.pathname}${url.search}`, d))) return true;
+        where = { ...placed, ...(user ? { authenticated: user, credentials: req.headers } : {}) };
       } catch (err) {
         if (!isApiError(err)) throw err;
         sendRefusal(res, err);
@@ -302,7 +307,12 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
           // A caller who identified itself at the upgrade learns at once what its first operation
           // would (403, or 404 for admins), as REST would answer it.
           const user = await authenticateUpgrade(gate, req);
-          if (user && user.name !== ANONYMOUS_USER) await gate.place(conn.address, user, impersonation);
+          const delegation = typeof conn.address === 'string' ? undefined : delegationOf(req.headers, user);
+          if (delegation) conn.delegation = delegation;
+          if (user && user.name !== ANONYMOUS_USER) {
+            const placed = await gate.place(conn.address, user, impersonation, { delegation, sendOn: deps.shards !== undefined && !delegation });
+            if (sentOn(placed, (shard, d) => deps.shards?.forwardUpgrade(shard, req, socket, head, req.url ?? '/', d))) return true;
+          }
         }
       } catch (err) {
         if (!isApiError(err)) throw err;
@@ -344,4 +354,15 @@ async function authenticateUpgrade(gate: Gate, req: IncomingMessage): Promise<Au
     if (why === NO_CREDENTIALS) return undefined;
     throw err;
   }
+}
+
+/**
+ * Sends a view's request about a consumer another shard holds on to that shard, with the content
+ * its user holds here (view-delegation.ts); false when the request is answered here.
+ */
+function sentOn(placed: Placed & { user?: AuthUser }, send: (shard: string, delegation: Delegation) => void): boolean {
+  const entry = placed.view;
+  if (!entry?.holder || !placed.user) return false;
+  send(entry.holder, { user: placed.user, content: entry.contentVerbs(placed.user) });
+  return true;
 }

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import { nonResourceAttributes, type AccessControl, type AuthRequest, type AuthUser, type ImpersonationHeaders } from '../auth/index.js';
 import type { ApiCatalog } from '../apis/index.js';
-import type { ProviderViews, ViewAddress, ViewEntry } from '../apiexports/index.js';
+import type { Delegation, ProviderViews, ViewAddress, ViewEntry } from '../apiexports/index.js';
 import { ApiError, isApiError } from '../registry/index.js';
 import type { ClusterResolver } from '../tenancy/index.js';
 import { schemaFor } from './compile.js';
@@ -68,7 +68,7 @@ export class Gate {
 
   /** The same workspace with the schema of its API set as of now (a CRD may have been added). */
   async refreshed(placed: Placed): Promise<Placed> {
-    if (placed.view) return this.placeView(placed.view.address, undefined, undefined);
+    if (placed.view) return this.placeView(placed.view.address, undefined, undefined, {});
     return { cluster: placed.cluster, schema: schemaFor(await this.deps.catalog.forCluster(placed.cluster)) };
   }
 
@@ -76,8 +76,8 @@ export class Gate {
    * The workspace `/clusters/<raw>/graphql` names, entered as `user`, and whom the request acts
    * as there: `user`, or whom `impersonation` names once allowed. Throws 400, 403 or 404 ApiErrors.
    */
-  async place(address: Address, user: AuthUser | undefined, impersonation?: ImpersonationHeaders): Promise<Placed & { user?: AuthUser }> {
-    if (typeof address !== 'string') return this.placeView(address, user, impersonation);
+  async place(address: Address, user: AuthUser | undefined, impersonation?: ImpersonationHeaders, via: ViewVia = {}): Promise<Placed & { user?: AuthUser }> {
+    if (typeof address !== 'string') return this.placeView(address, user, impersonation, via);
     const raw = address;
     let ref: string | undefined;
     try {
@@ -97,19 +97,32 @@ export class Gate {
   /**
    * A provider's view, in REST's order: the content check on the export (here for reading the
    * endpoint, as for REST's discovery; each field then checks its own verb), then the export
-   * (404). Impersonation is not offered in views.
+   * (404). Impersonation is not offered in views. A request the export's shard sent on
+   * (`via.delegation`) acts for the user it names, with the content decided there. One consumer
+   * held by another shard is answered there: only a caller that sends the request on
+   * (`via.sendOn`) is given that entry; to others it is a 503 saying so.
    */
-  private placeView(address: ViewAddress, user: AuthUser | undefined, impersonation: ImpersonationHeaders | undefined): Placed & { user?: AuthUser } {
+  private placeView(address: ViewAddress, user: AuthUser | undefined, impersonation: ImpersonationHeaders | undefined, via: ViewVia): Placed & { user?: AuthUser } {
     const views = this.deps.views;
     if (!views) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
     if (impersonation) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
-    if (user) views.checkContent(address.exportCluster, address.exportName, nonResourceAttributes(user, 'get', '/graphql'));
-    const entry = views.enter(address, user);
-    if (entry.holder) {
-      throw new ApiError('ServiceUnavailable', `consumer ${address.target} is held by shard "${entry.holder}": GraphQL for one consumer on another shard is not served through this shard yet; use REST (…/clusters/${address.target}/api…), or GraphQL across all consumers (…/clusters/*/graphql)`);
+    const acting = via.delegation?.user ?? user;
+    if (user && !via.delegation) views.checkContent(address.exportCluster, address.exportName, nonResourceAttributes(user, 'get', '/graphql'));
+    const entry = views.enter(address, acting, via.delegation?.content);
+    if (entry.holder && !via.sendOn) {
+      throw new ApiError(
+        'ServiceUnavailable',
+        `consumer ${address.target} is held by shard "${entry.holder}": a graphql-ws connection to it is sent on there only when it authenticates when it opens (an Authorization header on the upgrade), not in connectionParams`,
+      );
     }
-    return { cluster: entry.cluster, schema: schemaFor(entry.view.set), view: entry, ...(user ? { user } : {}) };
+    return { cluster: entry.cluster, schema: schemaFor(entry.view.set), view: entry, ...(acting ? { user: acting } : {}) };
   }
+}
+
+/** How a view's request reached this shard, and whether the caller can send it on to another. */
+export interface ViewVia {
+  delegation?: Delegation | undefined;
+  sendOn?: boolean;
 }
 
 /** A refusal as GraphQL over HTTP answers it: the HTTP status and `{ errors: [...] }`. */

@@ -26,6 +26,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import type { WebSocketServer } from 'ws';
+import type { Delegation } from '../apiexports/index.js';
 import type { AuthUser, ImpersonationHeaders } from '../auth/index.js';
 import { executionSchema } from '../../plugins/filtered-introspection.js';
 import { persistedDocument, type PersistedOperationsOptions } from '../../plugins/persisted-operations.js';
@@ -48,6 +49,11 @@ export interface Connection {
   headers: IncomingHttpHeaders;
   /** The `Impersonate-*` headers that came with those credentials. */
   impersonation?: ImpersonationHeaders | undefined;
+  /**
+   * Set when the export's shard sent this connection on (a provider's view of a consumer held
+   * here): every operation acts for the user it names, whatever connectionParams say.
+   */
+  delegation?: Delegation;
 }
 
 /** What the endpoint hands the envelop per operation: see endpoint.ts' ServerContext. */
@@ -90,6 +96,7 @@ export function serveGraphQLWs(deps: WsServerDeps): void {
     // The schema as of this operation: the workspace's API set may have changed (a CRD added)
     // since the socket opened; running subscriptions keep the schema they started with.
     if (!gate.enabled) return gate.refreshed(conn.placed as Placed);
+    if (conn.delegation) return { ...(await gate.place(conn.address, undefined, undefined, { delegation: conn.delegation })), credentials: conn.headers };
     const { headers: credentials, impersonation } = operationCredentials(extensions) ?? conn;
     const user = await gate.authenticate({ headers: credentials, socket: request.socket });
     const placed = await gate.place(conn.address, user, impersonation);

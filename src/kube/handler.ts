@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiCatalog } from '../apis/index.js';
-import { VIEW_PATH_PREFIX, type ProviderViews } from '../apiexports/index.js';
+import { VIEW_PATH_PREFIX, type ProviderViews, type ShardForwarder } from '../apiexports/index.js';
 import { impersonationHeaders, type AccessControl, type Sessions } from '../auth/index.js';
 import { ApiError, errors, SYSTEM_MASTERS, type Registry } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
@@ -32,8 +32,8 @@ export interface KubeHandlerDeps {
   sessions?: Sessions;
   /** Providers' views of their APIExports (`/services/apiexport/...`); not served without. */
   views?: ProviderViews;
-  /** Sends a request on to another shard of the installation (a provider's request about a consumer held there). */
-  forwardToShard?: (shard: string, req: IncomingMessage, res: ServerResponse, path: string) => void;
+  /** Sends a provider's request about a consumer held on another shard on to that shard. */
+  shards?: ShardForwarder;
   /** Home workspaces (`workspaces/~` in root); without it `~` is just a name that does not exist. */
   home?: HomeWorkspaces;
   /**

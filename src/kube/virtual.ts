@@ -9,7 +9,7 @@
  * the consumer's binding and claims. Impersonation is not offered here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseViewPath, viewBase, type ProviderViews } from '../apiexports/index.js';
+import { delegationOf, parseViewPath, viewBase, type ProviderViews } from '../apiexports/index.js';
 import { ANONYMOUS_USER, impersonationHeaders } from '../auth/index.js';
 import { ApiError } from '../registry/index.js';
 import { requestAttributes } from './attributes.js';
@@ -18,7 +18,10 @@ import { requestInfoOf, serve, type Where } from './serve.js';
 
 export async function serveProviderView(deps: KubeHandlerDeps & { views: ProviderViews }, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   // Authentication comes first, before anything about the path is looked up or revealed.
-  const user = deps.access ? await deps.access.authenticate({ headers: req.headers, socket: req.socket }, (why) => deps.log.debug({ why, url: req.url }, 'authentication failed')) : undefined;
+  const authenticated = deps.access ? await deps.access.authenticate({ headers: req.headers, socket: req.socket }, (why) => deps.log.debug({ why, url: req.url }, 'authentication failed')) : undefined;
+  // A request the export's shard sent on acts for the user it names, with the content it decided.
+  const delegation = delegationOf(req.headers, authenticated);
+  const user = delegation?.user ?? authenticated;
   const path = parseViewPath(url.pathname);
   // The GraphQL endpoint answers `.../graphql` before REST is asked; without it there is none.
   if (!path || path.graphql) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
@@ -26,12 +29,12 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
   const attributes = requestAttributes(user ?? { name: ANONYMOUS_USER, groups: [] }, info, req.method ?? 'GET', path.api, url.searchParams);
   if (impersonationHeaders(req)) throw new ApiError('Forbidden', 'impersonation is not supported through an APIExport view', {});
   // The content check first, so whether an export exists is told only to whoever may use it.
-  deps.views.checkContent(path.exportCluster, path.exportName, attributes);
-  const entry = deps.views.enter(path, user);
-  if (entry.holder && deps.forwardToShard) {
+  if (!delegation) deps.views.checkContent(path.exportCluster, path.exportName, attributes);
+  const entry = deps.views.enter(path, user, delegation?.content);
+  if (entry.holder && deps.shards && user) {
     // The consumer is on another shard: it answers, asked by this shard once the content check
     // (decided here, where the export is) has passed; its binding and claims are checked there.
-    deps.forwardToShard(entry.holder, req, res, `${url.pathname}${url.search}`);
+    deps.shards.forward(entry.holder, req, res, `${url.pathname}${url.search}`, { user, content: entry.contentVerbs(user) });
     return;
   }
   await entry.prepare(attributes);
@@ -40,7 +43,7 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
     cluster: entry.cluster,
     base: viewBase(path),
     user,
-    authenticated: user,
+    authenticated,
     scope: (t, verb) => entry.scope(t, verb),
     credentialsCluster: path.exportCluster,
   };

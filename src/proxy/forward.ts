@@ -63,11 +63,17 @@ function withBearer(headers: IncomingHttpHeaders, token: string): IncomingHttpHe
   return out;
 }
 
-/** `user`: who the proxy authenticated the client as, passed on when the upstream takes it from the proxy. */
-function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders, user: AuthUser | undefined): http.ClientRequest {
+/**
+ * `user`: who the proxy authenticated the client as, passed on when the upstream takes it from the
+ * proxy. `set`: headers of the forwarder's own (Atoll's internal `atoll-*` headers, which a
+ * client's request never carries on).
+ */
+function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders, user: AuthUser | undefined, set?: Readonly<Record<string, string>>): http.ClientRequest {
   const request = upstream.origin.startsWith('https:') ? https.request : http.request;
-  const sent = user && upstream.identifies ? asAuthenticated(headers, user) : upstream.bearer ? withBearer(headers, upstream.bearer) : headers;
-  return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers: sent, agent: upstream.agent });
+  const identified = user && upstream.identifies ? asAuthenticated(headers, user) : upstream.bearer ? withBearer(headers, upstream.bearer) : headers;
+  const sent: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(identified)) if (!name.startsWith('atoll-')) sent[name] = value;
+  return request(`${upstream.origin}${path}`, { method: req.method ?? 'GET', headers: { ...sent, ...set }, agent: upstream.agent });
 }
 
 /**
@@ -75,8 +81,16 @@ function open(upstream: Upstream, req: IncomingMessage, path: string, headers: I
  * cannot be reached before anything was sent; a connection lost midway ends the client's too, so
  * a watch client re-watches as it would after a shard restart.
  */
-export function forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, path: string, unavailable: (err: Error) => void, user?: AuthUser): void {
-  const out = open(upstream, req, path, forwardedHeaders(req), user);
+export function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  path: string,
+  unavailable: (err: Error) => void,
+  user?: AuthUser,
+  set?: Readonly<Record<string, string>>,
+): void {
+  const out = open(upstream, req, path, forwardedHeaders(req), user, set);
   out.on('response', (answer) => {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
@@ -122,8 +136,9 @@ export function forwardUpgrade(
   path: string,
   unavailable: (err: Error) => void,
   user?: AuthUser,
+  set?: Readonly<Record<string, string>>,
 ): void {
-  const out = open(upstream, req, path, forwardedHeaders(req, true), user);
+  const out = open(upstream, req, path, forwardedHeaders(req, true), user, set);
   out.on('upgrade', (answer, shardSocket, shardHead) => {
     socket.write(head(101, answer.statusMessage ?? 'Switching Protocols', answer.headers));
     if (shardHead.length > 0) socket.write(shardHead);

@@ -209,7 +209,7 @@ export class AtollServer {
     }
     const auth = this.auth;
     const access = { access: auth.access, sessions: auth.sessions, views: this.views };
-    const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, ...(config.graphql ? { settings: config.graphql } : {}) });
+    const graphql = graphqlEndpoint({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, ...access, shards: this.viewShards, ...(config.graphql ? { settings: config.graphql } : {}) });
     this.graphql = graphql;
     const cors = corsHandler(config.corsAllowedOrigins ?? []);
     const health = healthHandler(
@@ -245,7 +245,7 @@ export class AtollServer {
       // GraphiQL's assets under /graphiql/assets/.
       (req, res, url) => graphql.http(req, res, url),
       // The Kubernetes REST surface: /clusters/<workspace>/... (health too, once entered) and /version.
-      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, health, ...access, forwardToShard: (shard, req, res, path) => this.viewShards.forward(shard, req, res, path), ...(this.home ? { home: this.home } : {}) }),
+      kubeHandler({ registry: this.registry, catalog: this.catalog, resolver: this.resolver, log, shutdown: this.shutdown.signal, health, ...access, shards: this.viewShards, ...(this.home ? { home: this.home } : {}) }),
       // Everything else is unknown.
       (_req, res) => {
         sendError(res, new ApiError('NotFound', 'the server could not find the requested resource', {}));

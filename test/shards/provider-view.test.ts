@@ -48,8 +48,13 @@ const widgetsIn = (workspace: string): string => `/clusters/root:${workspace}/ap
 const clusterOf = (w: Widget): string => w.metadata.annotations?.['kcp.io/cluster'] ?? '';
 const names = (items: Widget[]): string[] => items.map((w) => `${w.metadata.name}@${clusterOf(w)}`).sort();
 
+/** A user of the shards' token file who holds get, list and watch on the export's content, nothing more. */
+const CAROL = 'carol-token';
+
 beforeAll(async () => {
-  installation = await startInstallation(['shard-1', 'shard-2']);
+  const tokens = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'atoll-view-shards-')), 'tokens.csv');
+  fs.writeFileSync(tokens, `${CAROL},carol,carol-uid,""\n`);
+  installation = await startInstallation(['shard-1', 'shard-2'], { args: ['--token-auth-file', tokens] });
   proxy = installation.proxy;
   const provider = await readyWorkspace(installation.root, 'root', 'provider', { shard: 'shard-1' });
   providerCluster = provider.spec?.cluster as string;
@@ -73,6 +78,11 @@ beforeAll(async () => {
     spec: { resources: [{ name: 'widgets', group: 'widgets.example.dev', schema: 'v1.widgets.widgets.example.dev', storage: { crd: {} } }] },
   });
   expect(exp.status, exp.text).toBe(201);
+  const rbac = '/clusters/root:provider/apis/rbac.authorization.k8s.io/v1';
+  const readContent = { apiGroups: ['apis.kcp.io'], resources: ['apiexports/content'], resourceNames: ['widgets'], verbs: ['get', 'list', 'watch'] };
+  expect((await call('POST', `${rbac}/clusterroles`, { metadata: { name: 'read-widgets' }, rules: [readContent] })).status).toBe(201);
+  const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'read-widgets' };
+  expect((await call('POST', `${rbac}/clusterrolebindings`, { metadata: { name: 'read-widgets' }, roleRef, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'carol' }] })).status).toBe(201);
   for (const name of Object.keys(consumers)) {
     const binding = await call('POST', `/clusters/root:${name}/apis/apis.kcp.io/v1alpha2/apibindings`, {
       apiVersion: 'apis.kcp.io/v1alpha2',
@@ -165,6 +175,99 @@ describe('a provider’s view across shards', () => {
     // A consumer that does not bind the export is refused where it is, as on one shard.
     const provider = await call('GET', `${view(providerCluster)}/apis/widgets.example.dev/v1/widgets`);
     expect(provider.status, provider.text).toBe(403);
+  });
+
+  it('answers one consumer’s GraphQL on the shard holding it, for the user and the content the export’s shard decided', async () => {
+    const one = `/services/apiexport/${providerCluster}/widgets/clusters/${consumers['on-two']}/graphql`;
+    const list = '{ widgets_example_dev { v1 { Widgets(namespace: "default") { items { metadata { name } } } } } }';
+    const create = 'mutation { createWidgetsExampleDevV1Widget(namespace: "default", object: { metadata: { name: "by-gql" } }) { metadata { name } } }';
+    type Reply = { data?: { widgets_example_dev?: { v1: { Widgets: { items: Widget[] } } } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    const asAdmin = await call<Reply>('POST', one, { query: list });
+    expect(asAdmin.status, asAdmin.text).toBe(200);
+    expect(asAdmin.body.data?.widgets_example_dev?.v1.Widgets.items.map((w) => w.metadata.name)).toContain('w-on-two');
+    const made = await call<Reply>('POST', one, { query: create });
+    expect(made.body.errors, made.text).toBeUndefined();
+    expect((await call('GET', `${widgetsIn('on-two')}/by-gql`)).status).toBe(200);
+    // Carol reads; her create is refused on the consumer's shard by the content decided on the export's.
+    const asCarol = async (query: string, extra: Record<string, string> = {}) => {
+      const r = await requestAtoll(proxy, one, { method: 'POST', headers: { authorization: `Bearer ${CAROL}`, 'content-type': 'application/json', ...extra }, body: JSON.stringify({ query }) });
+      return { status: r.status, body: JSON.parse(r.text) as Reply, text: r.text };
+    };
+    const read = await asCarol(list);
+    expect(read.body.errors, read.text).toBeUndefined();
+    expect(read.body.data?.widgets_example_dev?.v1.Widgets.items.map((w) => w.metadata.name)).toContain('w-on-two');
+    const refused = await asCarol(create.replace('by-gql', 'by-carol'));
+    expect(refused.body.errors?.[0]?.extensions?.code, refused.text).toBe('FORBIDDEN');
+    expect(refused.body.errors?.[0]?.message).toContain('grants no create');
+    // A delegation a client writes itself is dropped on the way: it changes nothing.
+    const forged = Buffer.from(JSON.stringify({ user: { name: 'carol', groups: [] }, content: ['create'] })).toString('base64url');
+    const stillRefused = await asCarol(create.replace('by-gql', 'by-carol'), { 'atoll-view-delegation': forged });
+    expect(stillRefused.body.errors?.[0]?.extensions?.code, stillRefused.text).toBe('FORBIDDEN');
+    expect((await call('GET', `${widgetsIn('on-two')}/by-carol`)).status).toBe(404);
+    // Sent straight to a shard by anyone but a shard, it is refused.
+    const shard2 = installation.shards['shard-2'] as AtollProcess;
+    const direct = await requestAtoll(shard2, one, { method: 'POST', headers: { authorization: `Bearer ${CAROL}`, 'content-type': 'application/json', 'atoll-view-delegation': forged }, body: JSON.stringify({ query: list }) });
+    expect(direct.status, direct.text).toBe(403);
+    expect(direct.text).toContain('only taken from the installation');
+    // The same over REST: Carol reads one consumer there; a write is refused by the export's shard before it is sent on.
+    const rest = `${view(consumers['on-two'])}/apis/widgets.example.dev/v1/namespaces/default/widgets`;
+    const carolRest = (method: string, url: string, body?: unknown) =>
+      requestAtoll(proxy, url, { method, headers: { authorization: `Bearer ${CAROL}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await carolRest('GET', `${rest}/w-on-two`)).status).toBe(200);
+    const del = await carolRest('DELETE', `${rest}/by-gql`);
+    expect(del.status, del.text).toBe(403);
+    expect(del.text).toContain('cannot delete resource \\"apiexports/content\\"');
+  });
+
+  it('sends a graphql-ws connection to one consumer on to its shard when it authenticates at the upgrade', async () => {
+    const url = `${proxy.url.replace('https', 'wss')}/services/apiexport/${providerCluster}/widgets/clusters/${consumers['on-two']}/graphql`;
+    const subscribe = (withHeader: boolean): { seen: string[]; dispose: () => Promise<void> } => {
+      const seen: string[] = [];
+      const client = createClient({
+        url,
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { ca: proxy.ca, ...(withHeader ? { headers: { authorization: proxy.headers.authorization as string } } : {}) });
+          }
+        },
+        retryAttempts: 0,
+        ...(withHeader ? {} : { connectionParams: { authorization: proxy.headers.authorization } }),
+      });
+      const stop = client.subscribe<{ widgets_example_dev_v1_widgets: { type: string; object: Widget } }>(
+        { query: 'subscription { widgets_example_dev_v1_widgets(namespace: "default") { type object { metadata { name } } } }' },
+        {
+          next: (p) => {
+            const e = p.data?.widgets_example_dev_v1_widgets;
+            if (e) seen.push(`${e.type} ${e.object.metadata.name}`);
+            if (p.errors) seen.push(`error ${JSON.stringify(p.errors)}`);
+          },
+          error: (err) => seen.push(`error ${err instanceof Error ? err.message : JSON.stringify(err)}`),
+          complete: () => undefined,
+        },
+      );
+      return {
+        seen,
+        dispose: async () => {
+          stop();
+          await client.dispose();
+        },
+      };
+    };
+    const sub = subscribe(true);
+    try {
+      await eventually(async () => {
+        await call('POST', widgetsIn('on-two'), widget(`ws-${Date.now()}`));
+        expect(sub.seen.some((e) => e.startsWith('ADDED ws-')), JSON.stringify(sub.seen)).toBe(true);
+      }, 20_000);
+    } finally {
+      await sub.dispose();
+    }
+    const params = subscribe(false);
+    try {
+      await eventually(() => expect(params.seen.join('\n')).toContain('Authorization header on the upgrade'), 20_000);
+    } finally {
+      await params.dispose();
+    }
   });
 
   it('serves GraphQL across all consumers: a list and a graphql-ws subscription over every shard', async () => {
