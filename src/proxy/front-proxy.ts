@@ -78,7 +78,14 @@ export class FrontProxy {
       server.listen({ port: this.options.port, host: this.options.host, backlog: 4096 }, () => resolve());
     });
     this.url = listenUrl(this.options.tls !== undefined, this.options.host, (server.address() as AddressInfo).port);
-    await this.feeds.start();
+    try {
+      await this.feeds.start();
+    } catch (err) {
+      // A proxy that cannot follow the shards must not stay up answering 503 to everything: it
+      // closes, so the process ends and whoever runs it sees why.
+      await this.stop();
+      throw err;
+    }
     this.options.authentication?.start();
     this.ready = true;
   }

@@ -7,7 +7,7 @@
  * shard for routing (docs/shards.md). The front proxy follows every shard; a shard follows every
  * other one (its own store is authoritative for itself).
  */
-import { agentFor, CLUSTER_ANNOTATION, HttpClient, Informer, RestTransport, type Connection, type KubeObject, type ResourceRef, type Transport } from '../sdk/index.js';
+import { agentFor, ApiStatusError, CLUSTER_ANNOTATION, HttpClient, Informer, RestTransport, type Connection, type KubeObject, type ResourceRef, type Transport } from '../sdk/index.js';
 import { PATH_ANNOTATION, ROOT_CLUSTER } from '../tenancy/index.js';
 import type { Agent as HttpAgent } from 'node:http';
 import type { PathIndex } from './path-index.js';
@@ -181,8 +181,17 @@ export class ShardFeeds {
 
   /** Resolves once root's Shards are listed and (unless told not to wait) every shard's feeds have listed once. */
   async start(): Promise<void> {
+    // The root shard away or not up yet is waited for; credentials it refuses never get better.
+    let refused: (err: Error) => void = () => undefined;
+    const refusal = new Promise<never>((_, reject) => (refused = reject));
     const informer = new Informer<KubeObject>(this.options.shards ?? new RestTransport(this.rootHttp, undefined, SHARDS), {
-      onError: (err) => this.log.warn({ err: String(err) }, 'watching the Shards on the root shard failed; retrying'),
+      onError: (err) => {
+        if (!informer.hasSynced && err instanceof ApiStatusError && (err.code === 401 || err.code === 403)) {
+          refused(new Error(`the root shard refuses these credentials (${err.code} ${err.reason}: ${err.message}); check the kubeconfig's token`));
+          return;
+        }
+        this.log.warn({ err: String(err) }, 'watching the Shards on the root shard failed; retrying');
+      },
     });
     this.shardInformer = informer;
     const started: Promise<void>[] = [];
@@ -193,7 +202,12 @@ export class ShardFeeds {
       update: (_old, o) => void (follows(o) && started.push(this.ensure(o))),
       delete: (o) => void (follows(o) && this.drop(o.metadata.name)),
     });
-    await informer.start();
+    try {
+      await Promise.race([informer.start(), refusal]);
+    } catch (err) {
+      await informer.stop();
+      throw err;
+    }
     if (this.options.waitForShards !== false) await Promise.all(started);
   }
 

@@ -266,4 +266,14 @@ describe('npm start -- proxy flags', () => {
     const bad = await runAtoll(['proxy', '--root-shard-kubeconfig', 'x', '--port', 'nope']);
     expect(bad.code).toBe(2);
   });
+
+  it('exits with code 1, saying why, when it cannot follow the shards (the root shard refuses its token)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-proxy-refused-'));
+    const kubeconfig = path.join(dir, 'root.kubeconfig');
+    fs.writeFileSync(kubeconfig, fs.readFileSync(shard.kubeconfig, 'utf8').replace(/token: .*/, 'token: not-the-admin-token'));
+    const r = await runAtoll(['proxy', '--root-shard-kubeconfig', kubeconfig, '--port', '0', '--data-dir', dir]);
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain('could not start the front proxy');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

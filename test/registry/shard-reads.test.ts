@@ -15,11 +15,11 @@ import {
   parseCompositeVersion,
   Registry,
   type EventStream,
-  type KubeObject,
   type RegistryWatchEvent,
   type RequestContext,
   type ShardReads,
 } from '../../src/registry/index.js';
+import type { KubeObject } from '../../src/meta/index.js';
 import { ALL_CLUSTERS, EmbeddedStore } from '../../src/storage/index.js';
 
 const SHARDS = ['root', 'shard-1', 'shard-2'] as const;
