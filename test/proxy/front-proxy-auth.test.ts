@@ -62,7 +62,7 @@ function call(
 }
 
 /** Who the server takes the request's sender for (SelfSubjectReview), or the HTTP status when it refuses. */
-async function whoami(base: string, options: { headers?: Record<string, string | string[]>; client?: Pair; cluster?: string } = {}): Promise<{ username: string; groups: string[] } | number> {
+async function whoami(base: string, options: { headers?: Record<string, string | string[]>; client?: Pair; cluster?: string } = {}): Promise<{ username: string; uid?: string; groups: string[] } | number> {
   const r = await call(base, `/clusters/${options.cluster ?? 'root'}/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
     method: 'POST',
     headers: { ...(options.headers ?? {}), 'content-type': 'application/json' },
@@ -70,7 +70,7 @@ async function whoami(base: string, options: { headers?: Record<string, string |
     ...(options.client ? { client: options.client } : {}),
   });
   if (r.status !== 201 && r.status !== 200) return r.status;
-  return (r.body as { status: { userInfo: { username: string; groups: string[] } } }).status.userInfo;
+  return (r.body as { status: { userInfo: { username: string; uid?: string; groups: string[] } } }).status.userInfo;
 }
 
 /** Who the shard's audit log says created the ConfigMap `name` (the log is written as requests end). */
@@ -164,6 +164,8 @@ describe('authentication at the front proxy', () => {
     expect(made.status, made.text).toBe(201);
     // The proxy re-reads the file by itself: frank is known once it has.
     await eventually(async () => expect(await whoami(proxy.url, { headers: { authorization: 'Bearer frank-token' } })).toMatchObject({ username: 'frank' }));
+    // The uid goes along (X-Remote-Uid), as the token file gives it.
+    expect(await whoami(proxy.url, { headers: { authorization: 'Bearer frank-token' } })).toMatchObject({ username: 'frank', uid: 'u-frank' });
     const ended = new Promise<number>((resolve, reject) => {
       const req = https.request(new URL('/clusters/root/api/v1/namespaces/default/configmaps?watch=1', proxy.url), { ca, agent: false, headers: { authorization: 'Bearer frank-token' } }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));

@@ -1,7 +1,8 @@
 /**
  * Request-header authentication, as the kube-apiserver's `--requestheader-*` and kcp's shards
  * behind their front proxy: the front proxy authenticates the client and names the user in
- * `X-Remote-User`, `X-Remote-Group` and `X-Remote-Extra-<key>`. A shard takes those headers only
+ * `X-Remote-User`, `X-Remote-Uid` (kube 1.32's `--requestheader-uid-headers`), `X-Remote-Group`
+ * and `X-Remote-Extra-<key>`. A shard takes those headers only
  * from a connection whose TLS client certificate chains to the request-header CA and whose
  * Common Name is one of the allowed names; on any other connection they are ignored, so a client
  * cannot name itself by writing them. A request from the proxy without `X-Remote-User` (a token
@@ -20,6 +21,7 @@ import type { AuthRequest, AuthResult, AuthUser, Authenticator } from './types.j
 
 export const REMOTE_USER_HEADER = 'x-remote-user';
 export const REMOTE_GROUP_HEADER = 'x-remote-group';
+export const REMOTE_UID_HEADER = 'x-remote-uid';
 export const REMOTE_EXTRA_HEADER_PREFIX = 'x-remote-extra-';
 /** The Common Name of the front proxy's client certificate, and the default allowed name. */
 export const FRONT_PROXY_USER = 'atoll-front-proxy';
@@ -76,7 +78,9 @@ export function remoteUser(headers: IncomingHttpHeaders): AuthUser | undefined {
     (extra[key] ??= []).push(...list(value));
   }
   const groups = [...new Set(list(headers[REMOTE_GROUP_HEADER]))];
-  return { name, groups, ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+  const rawUid = headers[REMOTE_UID_HEADER];
+  const uid = fromWire((Array.isArray(rawUid) ? rawUid[0] : rawUid) ?? '').trim();
+  return { name, ...(uid ? { uid } : {}), groups, ...(Object.keys(extra).length > 0 ? { extra } : {}) };
 }
 
 /** Whether a header can carry the text: no control characters but tab (Node refuses to send them). */
@@ -100,6 +104,7 @@ const escapeExtraKey = (key: string): string =>
 /** The headers that pass `user` on (each group and extra value a header line of its own, as kube's proxies send them). */
 export function remoteUserHeaders(user: AuthUser): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = { [REMOTE_USER_HEADER]: toWire(user.name) };
+  if (user.uid) headers[REMOTE_UID_HEADER] = toWire(user.uid);
   if (user.groups.length > 0) headers[REMOTE_GROUP_HEADER] = user.groups.map(toWire);
   for (const [key, values] of Object.entries(user.extra ?? {})) {
     if (values.length > 0) headers[`${REMOTE_EXTRA_HEADER_PREFIX}${escapeExtraKey(key)}`] = values.map(toWire);
