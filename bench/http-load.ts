@@ -158,3 +158,33 @@ export function mergeLoads(runs: readonly LoadResult[]): LoadResult {
   }
   return { count, perSecond: count / seconds, latencies: latencies.sort() };
 }
+
+/**
+ * Opens a watch (`path` carries `watch=1`) and calls `onEvent` with each event line, parsed;
+ * resolves once the server answered 200 with a function that closes it. `onEnd` hears of a stream
+ * that ends or fails before it is closed, so a waiting measurement fails instead of hanging.
+ */
+export function openWatch(baseUrl: string, path: string, headers: http.OutgoingHttpHeaders, onEvent: (event: unknown) => void, onEnd?: (err: Error) => void): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    let closed = false;
+    const req = http.get(new URL(path, baseUrl), { headers }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`watch ${path}: status ${res.statusCode}`));
+      resolve(() => {
+        closed = true;
+        req.destroy();
+      });
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          onEvent(JSON.parse(buffered.slice(0, nl)));
+          buffered = buffered.slice(nl + 1);
+        }
+      });
+      res.on('error', (err) => closed || onEnd?.(err));
+      res.on('end', () => closed || onEnd?.(new Error(`watch ${path}: the stream ended`)));
+    });
+    req.on('error', (err) => (closed ? undefined : reject(err)));
+  });
+}

@@ -13,6 +13,7 @@ import { collectGarbage } from './fixtures.js';
 import { graphqlSuite } from './graphql.js';
 import { section, type Suite } from './report.js';
 import { proxySuite } from './proxy.js';
+import { proxyViewSuite } from './proxy-view.js';
 import { proxyWorkspacesSuite } from './proxy-workspaces.js';
 import { restApi } from './rest-api.js';
 import { sdkSuite } from './sdk.js';
@@ -24,7 +25,7 @@ import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, sdlSuite, admissionSuite, admissionQuota, proxySuite, proxyWorkspacesSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, sdlSuite, admissionSuite, admissionQuota, proxySuite, proxyWorkspacesSuite, proxyViewSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

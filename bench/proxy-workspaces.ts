@@ -9,10 +9,10 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ATOLL_MAIN, ATOLL_NODE_FLAGS, startChild } from './child-server.js';
+import { ATOLL_MAIN, ATOLL_NODE_FLAGS, startChild, type ChildServer } from './child-server.js';
 import { cpuMark, cpuSince } from './graphql-cpu.js';
 import { adminHeaders, withTempDir } from './fixtures.js';
-import { drive, expectStatus, mergeLoads, type LoadResult } from './http-load.js';
+import { drive, expectStatus, mergeLoads, openWatch, type LoadResult } from './http-load.js';
 import { figure, note, percentile, type Suite } from './report.js';
 
 const CLUSTER_READY_MSG = 'Atoll cluster is serving';
@@ -37,26 +37,10 @@ class ReadyWatch {
   private readonly waiting = new Map<string, () => void>();
   /** The shard each Ready workspace was placed on (kcp's annotation), to show the spread. */
   readonly shards = new Map<string, number>();
-  private req: http.ClientRequest | undefined;
+  private close: (() => void) | undefined;
 
-  start(url: string, headers: http.OutgoingHttpHeaders): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.req = http.get(new URL(`${WORKSPACES_PATH}?watch=1`, url), { headers }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`watch of workspaces: status ${res.statusCode}`));
-        resolve();
-        let buffered = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffered += chunk;
-          for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-            this.take(JSON.parse(buffered.slice(0, nl)) as WatchedWorkspace);
-            buffered = buffered.slice(nl + 1);
-          }
-        });
-        res.on('error', () => undefined);
-      });
-      this.req.on('error', reject);
-    });
+  async start(url: string, headers: http.OutgoingHttpHeaders): Promise<void> {
+    this.close = await openWatch(url, `${WORKSPACES_PATH}?watch=1`, headers, (e) => this.take(e as WatchedWorkspace));
   }
 
   whenReady(name: string): Promise<void> {
@@ -71,7 +55,7 @@ class ReadyWatch {
   }
 
   stop(): void {
-    this.req?.destroy();
+    this.close?.();
   }
 
   private take(event: WatchedWorkspace): void {
@@ -95,15 +79,29 @@ interface Running {
   next: number;
 }
 
-async function startCluster(dir: string, shards: number): Promise<Running> {
+/** One `npm run cluster` child on its own directory, as its serving line describes it. */
+export interface LaunchedCluster {
+  child: ChildServer;
+  /** The shards by name (root first) with their process ids. */
+  shards: { name: string; pid: number }[];
+  proxyPid: number | undefined;
+  /** The admin's credentials (the cluster's PKI token). */
+  headers: http.OutgoingHttpHeaders;
+}
+
+export async function launchCluster(dir: string, shards: number): Promise<LaunchedCluster> {
   const child = await startChild(ATOLL_MAIN, ['cluster', '--shards', String(shards), '--port', '0', '--host', '127.0.0.1', '--data-dir', dir, '--plain-http'], CLUSTER_READY_MSG, ATOLL_NODE_FLAGS, CLUSTER_START_MS);
   const line = child
     .output()
     .split('\n')
     .find((l) => l.includes(`"msg":"${CLUSTER_READY_MSG}"`));
-  const serving = JSON.parse(line ?? '{}') as { shards?: { pid: number }[]; proxy?: { pid: number } };
-  const pids = [...(serving.shards ?? []).map((s) => s.pid), ...(serving.proxy ? [serving.proxy.pid] : [])];
-  const headers = adminHeaders(dir);
+  const serving = JSON.parse(line ?? '{}') as { shards?: { name: string; pid: number }[]; proxy?: { pid: number } };
+  return { child, shards: serving.shards ?? [], proxyPid: serving.proxy?.pid, headers: adminHeaders(dir) };
+}
+
+async function startCluster(dir: string, shards: number): Promise<Running> {
+  const { child, shards: running, proxyPid, headers } = await launchCluster(dir, shards);
+  const pids = [...running.map((s) => s.pid), ...(proxyPid === undefined ? [] : [proxyPid])];
   const watch = new ReadyWatch();
   try {
     await watch.start(child.url, headers);
