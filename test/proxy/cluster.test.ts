@@ -178,6 +178,28 @@ describe(`npm run cluster -- --shards ${SHARDS}`, () => {
     }
   }, 180_000);
 
+  it('serves client-node and graphql-ws in the workspace placed on every shard, through the proxy', async () => {
+    for (const shard of servingLine(cluster).shards) {
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(cluster.kubeconfig);
+      const current = kc.getCurrentCluster() as k8s.Cluster;
+      const server = `${cluster.url}/clusters/root:on-${shard.name}`;
+      kc.clusters = kc.clusters.map((c) => (c.name === current.name ? { ...c, server } : c));
+      const core = kc.makeApiClient(k8s.CoreV1Api);
+      await eventually(async () => {
+        await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-client-node' }, data: { shard: shard.name } } });
+      }, 30_000);
+      expect((await core.readNamespacedConfigMap({ namespace: 'default', name: 'via-client-node' })).data).toEqual({ shard: shard.name });
+      await seeConfigMapAddedOverWs({
+        url: `${server.replace(/^http/, 'ws')}/graphql`,
+        tls: { ca: cluster.ca },
+        authorization: cluster.headers.authorization,
+        name: 'via-ws',
+        create: () => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'via-ws' } } }).catch(() => undefined),
+      });
+    }
+  }, 120_000);
+
   // Last: it stops the cluster.
   it('stops every child on SIGTERM, the proxy first and the root shard last, and exits 0', async () => {
     const line = servingLine(cluster);
