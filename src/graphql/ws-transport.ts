@@ -106,15 +106,20 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
       end(CLOSE_TOO_SLOW, reason);
     };
     const uncork = (): void => {
+      if (!corked) return;
       corked = false;
       raw?.uncork();
       bound();
     };
     /**
-     * Sends `data`; what it returns resolves once it is written. Nothing is returned when the
-     * kernel had taken everything sent before this turn and the turn has not sent more than
-     * TURN_BYTES (the common case), so the next message need not wait for the callback; a client
-     * that stops reading still holds up the next one until this one is written.
+     * Sends `data`; what it returns resolves once it is written. Nothing is returned when it is
+     * held for the turn's write (the kernel had taken everything before the turn, and the turn
+     * holds at most TURN_BYTES) or went to the kernel at once (the common case), so the next
+     * message need not wait for the callback; a client that stops reading still holds up the next
+     * one until this one is written. Past TURN_BYTES, or with a backlog, the turn's messages go to
+     * the kernel at once: whether it takes them decides, as it did for each message before the
+     * turns were corked, and a socket whose kernel buffers took everything is seen to have
+     * nothing waiting only once there is nothing left to send (the keep-alive goes by that).
      */
     const send = (data: string): Promise<void> | undefined => {
       if (socket.readyState !== socket.OPEN) return undefined;
@@ -126,8 +131,9 @@ export function serveSockets<P extends Record<string, unknown> | undefined>(
       }
       socket.send(data, onWritten);
       const upTo = ++sent;
-      if (!corked) bound();
-      if (corked ? backlog === 0 && socket.bufferedAmount <= TURN_BYTES : socket.bufferedAmount === 0) return undefined;
+      if (corked && (backlog > 0 || socket.bufferedAmount > TURN_BYTES)) uncork();
+      else if (!corked) bound();
+      if (corked || socket.bufferedAmount === 0) return undefined;
       return new Promise<void>((resolve, reject) => waiting.push({ upTo, resolve, reject }));
     };
     const closed = server.opened(
