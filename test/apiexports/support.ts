@@ -52,8 +52,11 @@ export const widgetCrd = () => ({
 
 export const widget = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'widgets.example.dev/v1', kind: 'Widget', metadata: { name }, spec });
 
-/** Publishes the widgets schema and export `widgets` in the provider workspace; waits for the identity. */
-export async function publishWidgets(fx: ServerFixture, provider: string, extra: { permissionClaims?: unknown[]; maximalPermissionPolicy?: unknown } = {}): Promise<Reply['body']> {
+/**
+ * Publishes the widgets schema and export `widgets` in the provider workspace; waits for the
+ * identity. `fx`: any caller of the server's API (a fixture, or a process behind the front proxy).
+ */
+export async function publishWidgets(fx: Pick<ServerFixture, 'call'>, provider: string, extra: { permissionClaims?: unknown[]; maximalPermissionPolicy?: unknown } = {}): Promise<Reply['body']> {
   const schema = await fx.call('POST', `${APIS(provider, 'v1alpha1')}/apiresourceschemas`, widgetSchema());
   expect(schema.status, JSON.stringify(schema.body)).toBe(201);
   const exp = await fx.call('POST', `${APIS(provider)}/apiexports`, {

@@ -135,14 +135,9 @@ describe('the front proxy in front of one shard', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const made = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'watched' } }) });
     expect(made.status).toBe(201);
-    let text = '';
-    while (!text.includes('\n')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const first = await firstLine(reader);
     controller.abort();
-    expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched' } } });
+    expect(JSON.parse(first)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched' } } });
   });
 
   it('keeps a watch streaming while the proxy’s index changes under it', async () => {
@@ -162,13 +157,7 @@ describe('the front proxy in front of one shard', () => {
       await eventually(async () => expect((await requestAtoll(proxy, '/clusters/root:churn-a/api/v1/namespaces/default', { headers: proxy.headers })).status).toBe(404), 20_000);
       const made = await requestAtoll(proxy, '/clusters/root:acme/api/v1/namespaces/default/configmaps', { method: 'POST', headers: json(proxy), body: JSON.stringify({ metadata: { name: 'after-index-change' } }) });
       expect(made.status).toBe(201);
-      let text = '';
-      while (!text.includes('\n')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-      expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'after-index-change' } } });
+      expect(JSON.parse(await firstLine(reader))).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'after-index-change' } } });
     } finally {
       controller.abort();
     }
@@ -277,3 +266,14 @@ describe('npm start -- proxy flags', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+/** The first line of a streamed body (a watch's first event). */
+async function firstLine(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let text = '';
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  return text.split('\n')[0] as string;
+}

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { requestAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { holds, jsonHeaders, readyWorkspace, startInstallation, type Installation } from '../support/installation.js';
-import { widget, widgetSchema } from '../apiexports/support.js';
+import { publishWidgets, widget } from '../apiexports/support.js';
+import type { Reply } from '../support/server-fixture.js';
 
 let installation: Installation;
 let proxy: AtollProcess;
@@ -38,14 +39,7 @@ afterAll(async () => {
 
 describe('an export on one shard bound on another', () => {
   it('binds, and the consumer serves the provider’s kind with the provider’s schema, over REST and GraphQL', async () => {
-    expect((await call('POST', '/clusters/root:provider/apis/apis.kcp.io/v1alpha1/apiresourceschemas', widgetSchema())).status).toBe(201);
-    const exp = await call('POST', '/clusters/root:provider/apis/apis.kcp.io/v1alpha2/apiexports', {
-      apiVersion: 'apis.kcp.io/v1alpha2',
-      kind: 'APIExport',
-      metadata: { name: 'widgets' },
-      spec: { resources: [{ name: 'widgets', group: 'widgets.example.dev', schema: 'v1.widgets.widgets.example.dev', storage: { crd: {} } }] },
-    });
-    expect(exp.status, JSON.stringify(exp.body)).toBe(201);
+    await publishWidgets({ call: (method, url, body) => call(method, url, body) as Promise<Reply> }, 'root:provider');
     const binding = await call('POST', '/clusters/root:consumer/apis/apis.kcp.io/v1alpha2/apibindings', {
       apiVersion: 'apis.kcp.io/v1alpha2',
       kind: 'APIBinding',

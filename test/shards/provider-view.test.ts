@@ -14,10 +14,11 @@ import { promisify } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { widget, widgetSchema } from '../apiexports/support.js';
+import { publishWidgets, widget } from '../apiexports/support.js';
 import { requestAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { eventually } from '../support/eventually.js';
 import { holds, jsonHeaders, readyWorkspace, startInstallation, type Installation } from '../support/installation.js';
+import type { Reply } from '../support/server-fixture.js';
 import { fetchTrusting } from '../support/tls-fetch.js';
 
 const run = promisify(execFile);
@@ -70,14 +71,7 @@ beforeAll(async () => {
   await eventually(async () => {
     for (const name of ['provider', ...Object.keys(consumers)]) expect((await call('GET', `/clusters/root:${name}/api/v1/namespaces/default`)).status).toBe(200);
   }, 20_000);
-  expect((await call('POST', '/clusters/root:provider/apis/apis.kcp.io/v1alpha1/apiresourceschemas', widgetSchema())).status).toBe(201);
-  const exp = await call('POST', '/clusters/root:provider/apis/apis.kcp.io/v1alpha2/apiexports', {
-    apiVersion: 'apis.kcp.io/v1alpha2',
-    kind: 'APIExport',
-    metadata: { name: 'widgets' },
-    spec: { resources: [{ name: 'widgets', group: 'widgets.example.dev', schema: 'v1.widgets.widgets.example.dev', storage: { crd: {} } }] },
-  });
-  expect(exp.status, exp.text).toBe(201);
+  await publishWidgets({ call: (method, url, body) => call<Reply['body']>(method, url, body) }, 'root:provider');
   const rbac = '/clusters/root:provider/apis/rbac.authorization.k8s.io/v1';
   const readContent = { apiGroups: ['apis.kcp.io'], resources: ['apiexports/content'], resourceNames: ['widgets'], verbs: ['get', 'list', 'watch'] };
   expect((await call('POST', `${rbac}/clusterroles`, { metadata: { name: 'read-widgets' }, rules: [readContent] })).status).toBe(201);
