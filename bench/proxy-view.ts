@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { cpuMark, cpuSince, type CpuMark } from './graphql-cpu.js';
-import { withTempDir } from './fixtures.js';
+import { sleep, withTempDir } from './fixtures.js';
 import { drive, expectStatus, load, mergeLoads, openWatch, request, type LoadResult } from './http-load.js';
 import { launchCluster, type LaunchedCluster } from './proxy-workspaces.js';
 import { figure, note, percentile, type Baseline, type Suite } from './report.js';
@@ -28,6 +28,8 @@ const CONCURRENCY = 4;
 const WARMUP_MS = 1_000;
 const ROUND_MS = 3_000;
 const ROUNDS = 2;
+/** How long the installations' CPU is read while idle (feeds, leases and timers run on). */
+const IDLE_MS = 3_000;
 const WATCH_WRITES = 200;
 const WATCH_ROUNDS = 4;
 /** Requests in flight while setting up (workspaces, bindings, objects). */
@@ -131,12 +133,12 @@ async function install(dir: string, label: string, shards: number): Promise<Inst
   }
 }
 
-async function listAll(inst: Installation): Promise<{ items: number; resourceVersion: string }> {
+async function listAll(inst: Installation): Promise<{ items: number; resourceVersion: string; bytes: number }> {
   const agent = new http.Agent();
   try {
     const res = await expectStatus(agent, inst.url, 'GET', inst.all, 200, undefined, inst.headers);
     const list = JSON.parse(res.body.toString()) as { items: unknown[]; metadata: { resourceVersion: string } };
-    return { items: list.items.length, resourceVersion: list.metadata.resourceVersion };
+    return { items: list.items.length, resourceVersion: list.metadata.resourceVersion, bytes: res.body.length };
   } finally {
     agent.destroy();
   }
@@ -173,6 +175,15 @@ interface Measured {
 
 /** CPU seconds `pid` used since `mark`. */
 const cpuUsed = (mark: CpuMark, pid: number | undefined): number => cpuSince(mark, pid).serverCpu * ((performance.now() - mark.wall) / 1000);
+
+/** CPU (1 = one core) the installation's shards together, and its proxy, use while nothing is asked of them. */
+async function idleCpu(inst: Installation): Promise<{ shards: number; proxy: number }> {
+  const shardMarks = inst.cluster.shards.map((s) => cpuMark(s.pid));
+  const proxyMark = cpuMark(inst.cluster.proxyPid);
+  await sleep(IDLE_MS);
+  const shards = inst.cluster.shards.reduce((sum, s, k) => sum + cpuUsed(shardMarks[k] as CpuMark, s.pid), 0);
+  return { shards: shards / (IDLE_MS / 1000), proxy: cpuUsed(proxyMark, inst.cluster.proxyPid) / (IDLE_MS / 1000) };
+}
 
 /** Rounds of `run` on each installation in turn, with the CPU each installation's processes spent. */
 async function alternate(installs: readonly Installation[], run: (inst: Installation) => Promise<LoadResult>): Promise<Measured[]> {
@@ -275,6 +286,8 @@ async function viewFigures(): Promise<void> {
       installs.push(await install(path.join(dir, 'one'), '1 shard', 1));
       installs.push(await install(path.join(dir, 'three'), '3 shards', 3));
       const [b, m] = installs as [Installation, Installation];
+      const idle = [];
+      for (const inst of installs) idle.push(await idleCpu(inst));
       for (const inst of installs) {
         await load(inst.url, inst.all, CONCURRENCY, WARMUP_MS, { headers: inst.headers });
         await drive(CONCURRENCY, forMs(WARMUP_MS), (a) => walkPages(a, inst).then(() => undefined));
@@ -285,6 +298,7 @@ async function viewFigures(): Promise<void> {
       report(`all pages of ${PAGE}`, 'walks/s', pages, installs);
       const agent = new http.Agent({ keepAlive: true });
       const walks = await Promise.all(installs.map((inst) => walkPages(agent, inst)));
+      const sizes = await Promise.all(installs.map(async (inst) => (await listAll(inst)).bytes));
       agent.destroy();
       // The watch's writes add objects: the lists are measured before it.
       const [wb, wm] = (await watchDelivery(installs)) as [Float64Array, Float64Array];
@@ -293,7 +307,11 @@ async function viewFigures(): Promise<void> {
         figure(`watch all: write → event p${q}, ${b.label}`, base, 'ms');
         figure(`watch all: write → event p${q}, ${m.label}`, percentile(wm, q), 'ms', { value: base, label: b.label });
       }
-      for (const [i, inst] of installs.entries()) note(`${inst.label}: a walk's pages hold ${walks[i]?.join(', ')} objects`);
+      for (const [i, inst] of installs.entries()) {
+        const at = idle[i] as { shards: number; proxy: number };
+        note(`${inst.label} idle: the shards use ${(at.shards * 100).toFixed(1)} % of a core, the proxy ${(at.proxy * 100).toFixed(1)} % (included in the CPU per list above)`);
+      }
+      for (const [i, inst] of installs.entries()) note(`${inst.label}: the list's body is ${((sizes[i] ?? 0) / 1024).toFixed(0)} KiB; a walk's pages hold ${walks[i]?.join(', ')} objects`);
       note(`all = the ${OBJECTS} objects of ${CONSUMERS} consumers × ${PER_CONSUMER}, through the proxy; 3 shards: the export on ${EXPORT_SHARD}, consumers round-robin on root, shard-1, shard-2, writes in ${m.writeTo}; ${CONCURRENCY} lists in flight, ${ROUNDS} rounds of ${ROUND_MS / 1000} s alternating; ${WATCH_WRITES} writes each, one at a time`);
       note(`both installations (6 processes) run at once on the same cores as this load generator; load average ${os.loadavg()[0]?.toFixed(1)}`);
     } finally {
