@@ -7,7 +7,8 @@
  * Rounds alternate between the two. Figures, merged against baseline: a list of every object
  * across consumers (req/s with a few in flight, p50, the CPU all shard processes spent per list
  * from /proc), the same list walked in pages of 100, and watch delivery (a write through the proxy
- * in a consumer on another shard than the export's → its event on a watch across all consumers).
+ * in a consumer on another shard than the export's → its event on a watch across all consumers,
+ * one write at a time, then a burst over every consumer: events per second, each ADDED once).
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -32,6 +33,8 @@ const ROUNDS = 2;
 const IDLE_MS = 3_000;
 const WATCH_WRITES = 200;
 const WATCH_ROUNDS = 4;
+/** Creates sent at once, SETUP_WINDOW in flight, over every consumer: the events the watch delivers per second. */
+const BURST_WRITES = 300;
 /** Requests in flight while setting up (workspaces, bindings, objects). */
 const SETUP_WINDOW = 8;
 const READY_TIMEOUT_MS = 60_000;
@@ -63,10 +66,11 @@ interface Installation {
   all: string;
   /** The consumer the watch's writes go to: on another shard than the export's when there is one. */
   writeTo: string;
+  consumers: string[];
 }
 
 /** Creates `name` in root on `shard` (by the label this suite gives each shard) and waits for Ready; its logical cluster. */
-async function readyWorkspace(agent: http.Agent, inst: Omit<Installation, 'all' | 'writeTo'>, name: string, shard: string): Promise<string> {
+async function readyWorkspace(agent: http.Agent, inst: Omit<Installation, 'all' | 'writeTo' | 'consumers'>, name: string, shard: string): Promise<string> {
   const body = { metadata: { name }, spec: { location: { selector: { matchLabels: { 'bench-shard': shard } } } } };
   await expectStatus(agent, inst.url, 'POST', WORKSPACES('root'), 201, body, inst.headers);
   let cluster = '';
@@ -123,7 +127,7 @@ async function install(dir: string, label: string, shards: number): Promise<Inst
       for (let i = 1; i < PER_CONSUMER; i++) await expectStatus(a, base.url, 'POST', WIDGETS(c.name), 201, widget(`w-${i}`, i), base.headers);
     });
     const writeTo = consumers.find((c) => c.shard !== exportShard) ?? (consumers[0] as { name: string });
-    const inst: Installation = { ...base, all: `/services/apiexport/${provider}/widgets/clusters/*/apis/${GROUP}/v1/widgets`, writeTo: writeTo.name };
+    const inst: Installation = { ...base, all: `/services/apiexport/${provider}/widgets/clusters/*/apis/${GROUP}/v1/widgets`, writeTo: writeTo.name, consumers: consumers.map((c) => c.name) };
     const listed = await listAll(inst);
     if (listed.items !== OBJECTS) throw new Error(`${label}: the list across consumers holds ${listed.items} objects, expected ${OBJECTS}`);
     return inst;
@@ -221,6 +225,8 @@ function report(what: string, unit: string, [base, merged]: Measured[], [b, m]: 
 /** A watch across all consumers through the proxy; `seen(name)` resolves with the time the ADDED event of `name` arrived. */
 class ViewWatch {
   private readonly waiting = new Map<string, (at: number) => void>();
+  /** ADDED events by object name: a merged watch must send each once. */
+  readonly added = new Map<string, number>();
   private failure: Error | undefined;
   private close: (() => void) | undefined;
 
@@ -229,6 +235,7 @@ class ViewWatch {
     const take = (e: unknown): void => {
       const event = e as { type: string; object: { metadata: { name: string } } };
       if (event.type !== 'ADDED') return;
+      this.added.set(event.object.metadata.name, (this.added.get(event.object.metadata.name) ?? 0) + 1);
       this.waiting.get(event.object.metadata.name)?.(performance.now());
       this.waiting.delete(event.object.metadata.name);
     };
@@ -253,8 +260,20 @@ class ViewWatch {
   }
 }
 
-/** WATCH_WRITES creates, one after another in rounds alternating between the installations: write sent → event received. */
-async function watchDelivery(installs: readonly Installation[]): Promise<Float64Array[]> {
+interface Delivery {
+  /** Write sent → its event, one write at a time, sorted. */
+  latencies: Float64Array;
+  /** Events per second of a burst, from its first write sent to its last event. */
+  burstPerSecond: number;
+  /** Objects whose ADDED came more than once. */
+  repeated: number;
+}
+
+/**
+ * WATCH_WRITES creates, one after another in rounds alternating between the installations (write
+ * sent → event received), then a burst of BURST_WRITES over every consumer on each.
+ */
+async function watchDelivery(installs: readonly Installation[]): Promise<Delivery[]> {
   const watches = installs.map(() => new ViewWatch());
   const latencies: number[][] = installs.map(() => []);
   const agent = new http.Agent({ keepAlive: true });
@@ -272,11 +291,33 @@ async function watchDelivery(installs: readonly Installation[]): Promise<Float64
         }
       }
     }
+    // In halves alternating between the installations, as the rest.
+    const burstMs = installs.map(() => 0);
+    for (let half = 0; half < 2; half++) {
+      for (const [i, inst] of installs.entries()) {
+        const watch = watches[i] as ViewWatch;
+        let k = 0;
+        const started = performance.now();
+        let last = started;
+        await drive(SETUP_WINDOW, () => k < BURST_WRITES / 2, async (a) => {
+          const j = k++;
+          const name = `burst-${half}-${j}`;
+          const seen = watch.seen(name);
+          const [, at] = await Promise.all([expectStatus(a, inst.url, 'POST', WIDGETS(inst.consumers[j % inst.consumers.length] as string), 201, widget(name, 1), inst.headers), seen]);
+          last = Math.max(last, at);
+        });
+        burstMs[i] = (burstMs[i] ?? 0) + (last - started);
+      }
+    }
+    return installs.map((_, i) => ({
+      latencies: Float64Array.from(latencies[i] ?? []).sort(),
+      burstPerSecond: BURST_WRITES / ((burstMs[i] ?? NaN) / 1000),
+      repeated: [...(watches[i] as ViewWatch).added.values()].filter((n) => n > 1).length,
+    }));
   } finally {
     for (const w of watches) w.stop();
     agent.destroy();
   }
-  return latencies.map((l) => Float64Array.from(l).sort());
 }
 
 async function viewFigures(): Promise<void> {
@@ -301,18 +342,21 @@ async function viewFigures(): Promise<void> {
       const sizes = await Promise.all(installs.map(async (inst) => (await listAll(inst)).bytes));
       agent.destroy();
       // The watch's writes add objects: the lists are measured before it.
-      const [wb, wm] = (await watchDelivery(installs)) as [Float64Array, Float64Array];
+      const [wb, wm] = (await watchDelivery(installs)) as [Delivery, Delivery];
       for (const q of [50, 99]) {
-        const base = percentile(wb, q);
+        const base = percentile(wb.latencies, q);
         figure(`watch all: write → event p${q}, ${b.label}`, base, 'ms');
-        figure(`watch all: write → event p${q}, ${m.label}`, percentile(wm, q), 'ms', { value: base, label: b.label });
+        figure(`watch all: write → event p${q}, ${m.label}`, percentile(wm.latencies, q), 'ms', { value: base, label: b.label });
       }
+      figure(`watch all: burst of ${BURST_WRITES}, ${b.label}`, wb.burstPerSecond, 'events/s');
+      figure(`watch all: burst of ${BURST_WRITES}, ${m.label}`, wm.burstPerSecond, 'events/s', { value: wb.burstPerSecond, label: b.label });
+      if (wb.repeated + wm.repeated > 0) note(`objects whose ADDED came twice: ${wb.repeated} (${b.label}), ${wm.repeated} (${m.label})`);
       for (const [i, inst] of installs.entries()) {
         const at = idle[i] as { shards: number; proxy: number };
         note(`${inst.label} idle: the shards use ${(at.shards * 100).toFixed(1)} % of a core, the proxy ${(at.proxy * 100).toFixed(1)} % (included in the CPU per list above)`);
       }
       for (const [i, inst] of installs.entries()) note(`${inst.label}: the list's body is ${((sizes[i] ?? 0) / 1024).toFixed(0)} KiB; a walk's pages hold ${walks[i]?.join(', ')} objects`);
-      note(`all = the ${OBJECTS} objects of ${CONSUMERS} consumers × ${PER_CONSUMER}, through the proxy; 3 shards: the export on ${EXPORT_SHARD}, consumers round-robin on root, shard-1, shard-2, writes in ${m.writeTo}; ${CONCURRENCY} lists in flight, ${ROUNDS} rounds of ${ROUND_MS / 1000} s alternating; ${WATCH_WRITES} writes each, one at a time`);
+      note(`all = the ${OBJECTS} objects of ${CONSUMERS} consumers × ${PER_CONSUMER}, through the proxy; 3 shards: the export on ${EXPORT_SHARD}, consumers round-robin on root, shard-1, shard-2, writes in ${m.writeTo}; ${CONCURRENCY} lists in flight, ${ROUNDS} rounds of ${ROUND_MS / 1000} s alternating; ${WATCH_WRITES} writes each, one at a time, then ${BURST_WRITES} with ${SETUP_WINDOW} in flight over every consumer`);
       note(`both installations (6 processes) run at once on the same cores as this load generator; load average ${os.loadavg()[0]?.toFixed(1)}`);
     } finally {
       for (const inst of installs) await inst.cluster.child.stop();
