@@ -73,7 +73,8 @@ export function parseCompositeVersion(rv: string): Positions | undefined {
  * other value as it is (a composite without one then matches nothing: a Conflict).
  */
 export function ownVersion(rv: string | undefined, shard: string): string | undefined {
-  if (rv === undefined || !rv.startsWith(PREFIX)) return rv;
+  // A client's body may carry anything there (a number): compared as it is, as before.
+  if (typeof rv !== 'string' || !rv.startsWith(PREFIX)) return rv;
   const parsed = decodeJson(rv.slice(PREFIX.length));
   return isPositions(parsed) ? (parsed[shard] ?? rv) : rv;
 }

@@ -168,4 +168,11 @@ describe('a write naming a composite version', () => {
     const current = compositeVersion({ root: '9', 'shard-1': updated.metadata.resourceVersion as string });
     await expect(registries['shard-1'].delete(ctx, configMaps, 'default', 'shard-1-0', { preconditions: { resourceVersion: current } })).resolves.toMatchObject({ deleted: true });
   });
+
+  it('compares a resourceVersion that is not a string as it is: a conflict, not a failure', async () => {
+    await seed({ root: 0, 'shard-1': 1, 'shard-2': 0 });
+    const ctx = { cluster: 'lc-shard-1' };
+    await expect(registries['shard-1'].patch(ctx, configMaps, 'default', 'shard-1-0', 'merge', { metadata: { resourceVersion: 5 } })).rejects.toMatchObject({ code: 409 });
+    await expect(registries['shard-1'].update(ctx, configMaps, 'default', 'shard-1-0', { ...cm('shard-1-0'), metadata: { name: 'shard-1-0', namespace: 'default', resourceVersion: 5 } })).rejects.toMatchObject({ code: 409 });
+  });
 });
