@@ -139,11 +139,17 @@ export class Controller<T extends KubeObject> {
   }
 
   private async handle(key: ObjectKey): Promise<'done' | 'retry'> {
-    await this.bucket.take(this.abort.signal);
-    if (this.abort.signal.aborted) return 'done';
-    const ctx: ReconcileContext<T> = { object: this.informer.cache.get(key), client: this.client, signal: this.abort.signal, informer: this.informer };
-    const result = await this.options.reconcile(ctx, key);
-    return result === 'retry' ? 'retry' : 'done';
+    try {
+      await this.bucket.take(this.abort.signal);
+      if (this.abort.signal.aborted) return 'done';
+      const ctx: ReconcileContext<T> = { object: this.informer.cache.get(key), client: this.client, signal: this.abort.signal, informer: this.informer };
+      const result = await this.options.reconcile(ctx, key);
+      return result === 'retry' ? 'retry' : 'done';
+    } catch (err) {
+      // Cut short by stop() (its requests aborted): not a failure — the next start lists it again.
+      if (this.abort.signal.aborted) return 'done';
+      throw err;
+    }
   }
 }
 

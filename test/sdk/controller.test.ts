@@ -184,6 +184,30 @@ describe('graceful shutdown', () => {
     expect(c.informer.lists).toBe(0);
     expect((await fx.call('GET', `${LEASES}/held`)).body.spec?.holderIdentity).toBe('other');
   });
+
+  it('does not report a reconcile that stop() cut short as an error: the next start lists it again', async () => {
+    await putWidget(http, CONSUMER, 'cut-short', { size: 1 });
+    const errors: unknown[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const c = new Controller<Widget>({
+      name: 'cut-short',
+      connection: { server: fx.base, token: fx.adminToken },
+      view,
+      resource: WIDGETS,
+      // Waits on the controller's signal, as a reconcile's requests do: stop() aborts it.
+      reconcile: (ctx) =>
+        new Promise<void>((_, reject) => {
+          started();
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+        }),
+      onError: (err) => errors.push(err),
+    });
+    expect(await c.start()).toBe(true);
+    await running;
+    await c.stop();
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('the HTTP client', () => {
