@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { requestAtoll, type AtollProcess } from '../support/atoll-process.js';
 import { jsonHeaders, readyWorkspace, startInstallation, type Installation } from '../support/installation.js';
+import { ssePayloads } from '../support/sse-subscription.js';
 import { fetchTrusting } from '../support/tls-fetch.js';
 import { widget, widgetSchema } from '../apiexports/support.js';
 
@@ -52,34 +53,6 @@ const apiBinding = (name: string) => ({
   metadata: { name },
   spec: { reference: { export: { path: 'root:provider', name: 'widgets' } } },
 });
-
-/** A GraphQL subscription over SSE through the proxy: every payload, in arrival order, until `controller` aborts. */
-function ssePayloads(url: string, token: string, query: string, controller: AbortController): unknown[] {
-  const got: unknown[] = [];
-  void (async () => {
-    const res = await fetchTrusting(proxy.ca as string)(new URL(url, proxy.url).href, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query }),
-      signal: controller.signal,
-    });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = text.indexOf('\n\n')) >= 0) {
-        const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
-        text = text.slice(end + 2);
-        if (data && data.length > 5) got.push(JSON.parse(data.slice(5)));
-      }
-    }
-  })().catch(() => undefined);
-  return got;
-}
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'atoll-shard-authz-'));
@@ -229,7 +202,9 @@ describe('authorization decided on the shard that holds the export or the type',
   it('starts a GraphQL subscription that meets another shard’s policy with no answer kept, once the answer is here', async () => {
     expect((await call('POST', '/clusters/root:consumer/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } })).status).toBe(201);
     const controller = new AbortController();
-    const payloads = ssePayloads('/clusters/root:consumer/graphql', ALICE, 'subscription { widgets_example_dev_v1_widgets(namespace: "watched") { type object { metadata { name } } } }', controller);
+    const payloads = ssePayloads(new URL('/clusters/root:consumer/graphql', proxy.url).href, { authorization: `Bearer ${ALICE}` }, 'subscription { widgets_example_dev_v1_widgets(namespace: "watched") { type object { metadata { name } } } }', controller, {
+      fetchImpl: fetchTrusting(proxy.ca as string),
+    });
     try {
       await eventually(async () => {
         const made = await callAs(ALICE, 'POST', '/clusters/root:consumer/apis/widgets.example.dev/v1/namespaces/watched/widgets', widget('seen'));
