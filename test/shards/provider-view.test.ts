@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -302,6 +303,28 @@ describe('a provider’s view across shards', () => {
     } finally {
       stop();
       await client.dispose();
+    }
+  });
+
+  it('keeps a client-node informer over every consumer in sync: adds and deletes on every shard', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(proxy.kubeconfig);
+    const current = kc.getCurrentCluster() as k8s.Cluster;
+    kc.clusters = kc.clusters.map((c) => (c.name === current.name ? { ...c, server: `${proxy.url}${view()}` } : c));
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const PATH = '/apis/widgets.example.dev/v1/widgets';
+    const informer = k8s.makeInformer<k8s.KubernetesObject>(kc, PATH, () => custom.listClusterCustomObject({ group: 'widgets.example.dev', version: 'v1', plural: 'widgets' }) as never);
+    informer.on('error', () => setTimeout(() => void informer.start().catch(() => undefined), 200));
+    await informer.start();
+    const inCache = (): string[] => informer.list().map((o) => o.metadata?.name as string);
+    try {
+      await eventually(() => expect(inCache()).toEqual(expect.arrayContaining(['w-on-root', 'w-on-one', 'w-on-two'])));
+      for (const name of Object.keys(consumers)) expect((await call('POST', widgetsIn(name), widget(`informed-${name}`))).status).toBe(201);
+      await eventually(() => expect(inCache()).toEqual(expect.arrayContaining(['informed-on-root', 'informed-on-one', 'informed-on-two'])), 20_000);
+      expect((await call('DELETE', `${widgetsIn('on-two')}/informed-on-two`)).status).toBe(200);
+      await eventually(() => expect(inCache()).not.toContain('informed-on-two'), 20_000);
+    } finally {
+      await informer.stop();
     }
   });
 
