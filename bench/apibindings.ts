@@ -22,7 +22,7 @@ import { ROOT_CLUSTER } from '../src/tenancy/index.js';
 import { apiBindings, apiExports, apiResourceSchemas, exportStatusOf } from '../src/apiexports/index.js';
 import type { ApiSet } from '../src/apis/index.js';
 import { measureInChild, progress, runAsChild } from './child-measure.js';
-import { settledMemory, sleep } from './fixtures.js';
+import { settledMemory, sleep, widgetsSchema, WIDGETS_GROUP } from './fixtures.js';
 import { figure, formatNumber, median, note, percentile, type Suite } from './report.js';
 import { createAndWait, flat, namespaceCreateRate, pollUntil, startServer } from './workspace-driver.js';
 
@@ -30,7 +30,7 @@ const SIZES = [1_000, 10_000];
 const WINDOW = 512;
 const WATCH_WRITES = 400;
 const LIST_ROUNDS = 5;
-const GROUP = 'widgets.bench.atoll.dev';
+const GROUP = WIDGETS_GROUP;
 const MiB = 2 ** 20;
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -53,15 +53,7 @@ interface Result {
   firstWarning: string | undefined;
 }
 
-const schema = {
-  metadata: { name: `v1.widgets.${GROUP}` },
-  spec: {
-    group: GROUP,
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } }],
-  },
-};
+const schema = widgetsSchema;
 
 async function memory(): Promise<Memory> {
   const m = await settledMemory();

@@ -94,3 +94,19 @@ export async function settledMemory(rounds = 3, pauseMs = 100): Promise<NodeJS.M
   }
   return process.memoryUsage();
 }
+
+/** The API group of the benchmarks' exported widgets. */
+export const WIDGETS_GROUP = 'widgets.bench.atoll.dev';
+
+/** The APIResourceSchema of the benchmarks' widgets: a `spec.size` integer, namespaced. */
+export const widgetsSchema = {
+  apiVersion: 'apis.kcp.io/v1alpha1',
+  kind: 'APIResourceSchema',
+  metadata: { name: `v1.widgets.${WIDGETS_GROUP}` },
+  spec: {
+    group: WIDGETS_GROUP,
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } }],
+  },
+};

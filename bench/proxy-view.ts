@@ -14,7 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { cpuMark, cpuSince, type CpuMark } from './graphql-cpu.js';
-import { sleep, withTempDir } from './fixtures.js';
+import { sleep, widgetsSchema, WIDGETS_GROUP, withTempDir } from './fixtures.js';
 import { drive, expectStatus, load, mergeLoads, openWatch, request, type LoadResult } from './http-load.js';
 import { launchCluster, type LaunchedCluster } from './proxy-workspaces.js';
 import { figure, note, percentile, type Baseline, type Suite } from './report.js';
@@ -45,22 +45,12 @@ const BURST_WRITES = 300;
 const SETUP_WINDOW = 8;
 const READY_TIMEOUT_MS = 60_000;
 const EVENT_TIMEOUT_MS = 10_000;
-const GROUP = 'widgets.bench.atoll.dev';
+const GROUP = WIDGETS_GROUP;
 const EXPORT_SHARD = 'shard-1';
 const WORKSPACES = (parent: string): string => `/clusters/${parent}/apis/tenancy.kcp.io/v1alpha1/workspaces`;
 const WIDGETS = (workspace: string): string => `/clusters/root:${workspace}/apis/${GROUP}/v1/namespaces/default/widgets`;
 
-const schema = {
-  apiVersion: 'apis.kcp.io/v1alpha1',
-  kind: 'APIResourceSchema',
-  metadata: { name: `v1.widgets.${GROUP}` },
-  spec: {
-    group: GROUP,
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } }],
-  },
-};
+const schema = widgetsSchema;
 const widget = (name: string, size: number): object => ({ apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name }, spec: { size } });
 
 interface Installation {
