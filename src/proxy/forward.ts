@@ -124,6 +124,21 @@ function head(status: number, message: string, headers: IncomingHttpHeaders | Re
   return `${text}\r\n`;
 }
 
+/** A Status body as the apiserver writes one. */
+export const statusBody = (code: number, reason: string, message: string): string =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+/** 503 with `Retry-After: 1` and a Status: a shard that cannot be reached, as the client is told. */
+export function sendUnavailable(res: ServerResponse, message: string): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(statusBody(503, 'ServiceUnavailable', message));
+}
+
+/** A refusal written on an upgrade's socket (there is no ServerResponse), with `Retry-After: 1`; the socket ends. */
+export function refuseUpgradeSocket(socket: Duplex, code: number, reason: string, message: string): void {
+  const body = statusBody(code, reason, message);
+  socket.end(`${head(code, reason, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'retry-after': '1', connection: 'close' })}${body}`);
+}
+
 /**
  * A WebSocket upgrade: asked of the shard with the client's headers; once the shard answers 101,
  * the two sockets are joined. Any other answer is relayed as it is and the client's socket ends.

@@ -16,7 +16,7 @@ import { listenUrl } from '../meta/index.js';
 import type { AuthUser } from '../auth/index.js';
 import type { Connection } from '../sdk/index.js';
 import type { ProxyAuthentication } from './authentication.js';
-import { forward, forwardUpgrade, type Upstream } from './forward.js';
+import { forward, forwardUpgrade, refuseUpgradeSocket, sendUnavailable, statusBody, type Upstream } from './forward.js';
 import { forwardingEndpoint, PathIndex, ShardFeeds, type ClientCertificate, type FeedLog } from '../shards/index.js';
 
 export interface FrontProxyOptions {
@@ -44,9 +44,6 @@ function normalized(url: string | undefined): string {
   const parsed = new URL(url ?? '/', 'http://proxy.invalid');
   return `${parsed.pathname}${parsed.search}`;
 }
-
-const status = (code: number, reason: string, message: string): string =>
-  JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
 export class FrontProxy {
   readonly index = new PathIndex();
@@ -127,12 +124,12 @@ export class FrontProxy {
     if (url === '/healthz' || url === '/livez') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (url === '/readyz') return void res.writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(this.ready ? 'ok' : 'the shards are not indexed yet');
     const target = this.target(url);
-    if ('refused' in target) return void res.writeHead(403, { 'content-type': 'application/json' }).end(status(403, 'Forbidden', target.refused));
-    if ('unavailable' in target) return this.unavailable(res, target.unavailable);
+    if ('refused' in target) return void res.writeHead(403, { 'content-type': 'application/json' }).end(statusBody(403, 'Forbidden', target.refused));
+    if ('unavailable' in target) return sendUnavailable(res, target.unavailable);
     const { upstream, path } = target;
     this.vouch(req, upstream, (user) => {
       if (user && this.options.authentication) res.once('close', this.options.authentication.track(req, user, () => res.destroy()));
-      forward(req, res, upstream, path, (err) => this.unavailable(res, `the shard cannot be reached: ${err.message}`), user);
+      forward(req, res, upstream, path, (err) => sendUnavailable(res, `the shard cannot be reached: ${err.message}`), user);
     });
   }
 
@@ -152,10 +149,7 @@ export class FrontProxy {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const target = this.target(normalized(req.url));
-    const refuse = (code: number, reason: string, message: string): void => {
-      const body = status(code, reason, message);
-      socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n${body}`);
-    };
+    const refuse = (code: number, reason: string, message: string): void => refuseUpgradeSocket(socket, code, reason, message);
     if ('refused' in target) return refuse(403, 'Forbidden', target.refused);
     if ('unavailable' in target) return refuse(503, 'ServiceUnavailable', target.unavailable);
     const { upstream, path } = target;
@@ -163,9 +157,5 @@ export class FrontProxy {
       if (user && this.options.authentication) socket.once('close', this.options.authentication.track(req, user, () => socket.destroy()));
       forwardUpgrade(req, socket, head, upstream, path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user);
     });
-  }
-
-  private unavailable(res: ServerResponse, message: string): void {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(status(503, 'ServiceUnavailable', message));
   }
 }

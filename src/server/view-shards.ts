@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { DELEGATION_HEADER, delegationHeader, type Delegation, type ShardForwarder, type ViewAddress, type ViewShards } from '../apiexports/index.js';
 import { SHARD_USER, type AuthUser } from '../auth/index.js';
 import type { KubeObject } from '../meta/index.js';
-import { forward, forwardUpgrade, type Upstream } from '../proxy/index.js';
+import { forward, forwardUpgrade, refuseUpgradeSocket, sendUnavailable, type Upstream } from '../proxy/index.js';
 import { ApiError, eventStream, type EventStream, type ListQuery, type RegistryWatchEvent, type ResourceType, type ShardList, type ShardReads, type StatusReason, type WatchQuery } from '../registry/index.js';
 import { agentFor, ApiStatusError, resourcePath, viewPath, type HttpClient } from '../sdk/index.js';
 import type { ShardPeers } from './shard-peers.js';
@@ -57,16 +57,12 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
   }
 
   forward(shard: string, req: IncomingMessage, res: ServerResponse, path: string, delegation: Delegation): void {
-    forward(req, res, this.upstream(shard), path, (err) => unreachable(shard, err, (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end(body);
-    }), undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
+    forward(req, res, this.upstream(shard), path, (err) => sendUnavailable(res, unreachable(shard, err)), undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
   }
 
   forwardUpgrade(shard: string, req: IncomingMessage, socket: Duplex, head: Buffer, path: string, delegation: Delegation): void {
-    forwardUpgrade(req, socket, head, this.upstream(shard), path, (err) => unreachable(shard, err, (status, body) => {
-      socket.end(`HTTP/1.1 ${status} Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    }), undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
+    const refuse = (err: Error): void => refuseUpgradeSocket(socket, 503, 'ServiceUnavailable', unreachable(shard, err));
+    forwardUpgrade(req, socket, head, this.upstream(shard), path, refuse, undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
   }
 
   /** The shard as forwarding dials it: its own address and the shards' token instead of the client's credentials. */
@@ -80,11 +76,8 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
   }
 }
 
-/** The 503 a request sent on to a shard gets when that shard cannot be reached. */
-function unreachable(shard: string, err: Error, send: (status: number, body: string) => void): void {
-  const message = `the shard "${shard}" holding this consumer cannot be reached: ${err.message}`;
-  send(503, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'ServiceUnavailable', code: 503 }));
-}
+/** Why a request sent on to a shard is answered 503. */
+const unreachable = (shard: string, err: Error): string => `the shard "${shard}" holding this consumer cannot be reached: ${err.message}`;
 
 /** The API path of `t` below the view, in the query's namespace. */
 function pathOf(t: ResourceType, q: ListQuery): string {
