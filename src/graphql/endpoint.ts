@@ -271,7 +271,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
       try {
         const user = await gate.authenticate({ headers: req.headers, socket: req.socket });
         const delegation = typeof address === 'string' ? undefined : delegationOf(req.headers, user);
-        const placed = await gate.place(address, user, impersonationHeaders(req), { delegation, sendOn: deps.shards !== undefined && !delegation });
+        const placed = await gate.place(address, user, impersonationHeaders(req), { delegation, sendOn: deps.shards !== undefined });
         if (sentOn(placed, (shard, d) => deps.shards?.forward(shard, req, res, `${url.pathname}${url.search}`, d))) return true;
         where = { ...placed, ...(user ? { authenticated: user, credentials: req.headers } : {}) };
       } catch (err) {
@@ -310,7 +310,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps): GraphQLEndpoint {
           const delegation = typeof conn.address === 'string' ? undefined : delegationOf(req.headers, user);
           if (delegation) conn.delegation = delegation;
           if (user && user.name !== ANONYMOUS_USER) {
-            const placed = await gate.place(conn.address, user, impersonation, { delegation, sendOn: deps.shards !== undefined && !delegation });
+            const placed = await gate.place(conn.address, user, impersonation, { delegation, sendOn: deps.shards !== undefined });
             if (sentOn(placed, (shard, d) => deps.shards?.forwardUpgrade(shard, req, socket, head, req.url ?? '/', d))) return true;
           }
         }

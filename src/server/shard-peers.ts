@@ -97,6 +97,12 @@ export class ShardPeers implements Placement, OtherShards {
     return spec?.externalURL ?? spec?.baseURL;
   }
 
+  /** The other shard holding a logical cluster, by the shards' index; undefined when this one does (or none). */
+  holderOf(cluster: string): string | undefined {
+    const route = this.index.resolve(cluster);
+    return route && route.shard !== this.self ? route.shard : undefined;
+  }
+
   /** The installation's other shards, by name, as root's Shards list them. */
   otherShards(): string[] {
     return (this.feeds?.shards() ?? []).map((s) => s.metadata.name).filter((name) => name !== this.self);

@@ -16,10 +16,7 @@ interface ReviewStatus {
 
 export function shardReviewer(peers: ShardPeers): ClusterReviewer {
   return {
-    holderOf: (cluster) => {
-      const route = peers.index.resolve(cluster);
-      return route && route.shard !== peers.self ? route.shard : undefined;
-    },
+    holderOf: (cluster) => peers.holderOf(cluster),
     review: async (shard, a) => {
       const reviewed = await peers
         .http(shard)

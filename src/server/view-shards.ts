@@ -52,8 +52,7 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
   }
 
   holder(cluster: string): string | undefined {
-    const route = this.peers.index.resolve(cluster);
-    return route && route.shard !== this.peers.self ? route.shard : undefined;
+    return this.peers.holderOf(cluster);
   }
 
   forward(shard: string, req: IncomingMessage, res: ServerResponse, path: string, delegation: Delegation): void {
