@@ -16,6 +16,7 @@ import type { KubeObject } from '../meta/index.js';
 import type { Pollable } from '../storage/index.js';
 import { ApiError, errors } from './errors.js';
 import type { ListQuery, WatchQuery } from './query.js';
+import type { ListResponse } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 import type { RegistryWatchEvent } from './watch.js';
 
@@ -24,12 +25,8 @@ export interface EventStream extends AsyncIterableIterator<RegistryWatchEvent>, 
   close(): void;
 }
 
-/** A list as the registry answers it (registry.ts's ListResponse, repeated here to keep this module below it). */
-export interface ShardList {
-  items: KubeObject[];
-  resourceVersion: string;
-  continue?: string;
-}
+/** A list as a shard answers it. */
+export type ShardList = Pick<ListResponse, 'items' | 'resourceVersion' | 'continue'>;
 
 /** The same read on the installation's other shards: what the server knows of them. */
 export interface ShardReads {
@@ -47,8 +44,8 @@ export interface LocalReads {
   watch(query: WatchQuery): Promise<EventStream>;
 }
 
+/** What composite versions and continue tokens of a read across shards start with. */
 const PREFIX = 'shards.';
-const TOKEN_PREFIX = 'shards.';
 
 type Positions = Record<string, string>;
 
@@ -100,11 +97,11 @@ interface ContinueToken {
 }
 
 function continueToken(token: ContinueToken): string {
-  return TOKEN_PREFIX + Buffer.from(JSON.stringify(token)).toString('base64url');
+  return PREFIX + Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
 function parseContinueToken(value: string): ContinueToken {
-  const parsed = value.startsWith(TOKEN_PREFIX) ? (decodeJson(value.slice(TOKEN_PREFIX.length)) as Partial<ContinueToken> | undefined) : undefined;
+  const parsed = value.startsWith(PREFIX) ? (decodeJson(value.slice(PREFIX.length)) as Partial<ContinueToken> | undefined) : undefined;
   if (!parsed || !isPositions(parsed.at) || typeof parsed.shard !== 'string' || (parsed.inner !== undefined && typeof parsed.inner !== 'string')) {
     throw errors.badRequest('continue key is not valid: it is not one this view issued');
   }
