@@ -204,6 +204,11 @@ describe('a provider’s view across shards', () => {
     const direct = await requestAtoll(shard2, one, { method: 'POST', headers: { authorization: `Bearer ${CAROL}`, 'content-type': 'application/json', 'atoll-view-delegation': forged }, body: JSON.stringify({ query: list }) });
     expect(direct.status, direct.text).toBe(403);
     expect(direct.text).toContain('only taken from the installation');
+    // From a shard, a delegation that does not parse is a 400, never taken for anyone.
+    const shardToken = fs.readFileSync(path.join(installation.pkiDir, 'shard.token'), 'utf8').trim();
+    const malformed = await requestAtoll(shard2, one, { method: 'POST', headers: { authorization: `Bearer ${shardToken}`, 'content-type': 'application/json', 'atoll-view-delegation': 'not-json' }, body: JSON.stringify({ query: list }) });
+    expect(malformed.status, malformed.text).toBe(400);
+    expect(malformed.text).toContain('malformed atoll-view-delegation');
     // The same over REST: Carol reads one consumer there; a write is refused by the export's shard before it is sent on.
     const rest = `${view(consumers['on-two'])}/apis/widgets.example.dev/v1/namespaces/default/widgets`;
     const carolRest = (method: string, url: string, body?: unknown) =>
