@@ -43,6 +43,8 @@ export interface CpuUse {
   benchCpu: number;
   /** Every process on the machine, other work included: shows when something else competed for the cores. */
   machineCpu: number;
+  /** The wall time measured over, in seconds. */
+  seconds: number;
 }
 
 /** CPU use as a percentage of one core. */
@@ -59,5 +61,6 @@ export function cpuSince(mark: CpuMark, serverPid: number | undefined): CpuUse {
     serverCpu: (processCpuSeconds(serverPid) - mark.server) / seconds,
     benchCpu: (bench.user + bench.system) / 1e6 / seconds,
     machineCpu: (machineCpuSeconds() - mark.machine) / seconds,
+    seconds,
   };
 }

@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { postableConfigMap, sleep, withTimeout } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { expectStatus, type HttpResult } from './http-load.js';
-import { figure, note, percentile } from './report.js';
+import { figure, note, percentile, type Baseline } from './report.js';
 
 export const WORKSPACE = 'root';
 export const API = `/clusters/${WORKSPACE}/api/v1`;
@@ -366,6 +366,37 @@ export function reportFanout(single: Fanout, runs: readonly Fanout[]): void {
       for (const m of f.mismatched.slice(0, 10)) note(`  ${m}`);
     }
   }
+}
+
+/** Server CPU per delivery in a phase, in µs (from /proc over the phase's wall time). */
+function cpuPerDelivery(f: Fanout, phase: 'steady' | 'burst'): number {
+  const writes = phase === 'steady' ? f.plan.steadyWrites : f.plan.burstWrites;
+  return (f[phase].serverCpu * f[phase].seconds * 1e6) / (writes * f.subscribers);
+}
+
+/**
+ * A run against Atoll next to the same run against the bare graphql-ws server (bare-ws-server.ts):
+ * the same clients and writes, so the ratio is what Atoll adds to one event loop's writes.
+ */
+export function reportFanoutFloor(atoll: Fanout, bare: Fanout): void {
+  const label = fanoutLabel(atoll);
+  const floor = (value: number): Baseline => ({ value, label: 'bare ws' });
+  for (const phase of ['steady', 'burst'] as const) {
+    for (const p of [50, 99]) {
+      const b = percentile(bare[phase].latencies, p);
+      figure(`${phase}, ${label}, bare ws server, delivery p${p}`, b, 'ms');
+      figure(`${phase}, ${label}, Atoll, delivery p${p}`, percentile(atoll[phase].latencies, p), 'ms', floor(b));
+    }
+    const b = cpuPerDelivery(bare, phase);
+    figure(`${phase}, ${label}, bare ws server, CPU per delivery`, b, 'µs');
+    figure(`${phase}, ${label}, Atoll, CPU per delivery`, cpuPerDelivery(atoll, phase), 'µs', floor(b));
+  }
+  figure(`burst, ${label}, bare ws server, events delivered`, bare.burst.deliveredPerSecond, 'events/s');
+  figure(`burst, ${label}, Atoll, events delivered`, atoll.burst.deliveredPerSecond, 'events/s', floor(bare.burst.deliveredPerSecond));
+  note(
+    `bare ws server: node:http + ws in its own process, a graphql-ws subscribe registers and each PATCH's event goes to every subscription on the next turn, ` +
+      `serialized once, one ws.send each (bench/bare-ws-server.ts); the same clients and writes as Atoll's run, after it`,
+  );
 }
 
 /** What a graphql-ws client's error callback got: an Error, GraphQL errors, or the socket's CloseEvent (whose fields JSON.stringify does not see). */

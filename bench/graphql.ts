@@ -12,7 +12,9 @@
  * - subscription fan-out (graphql-fanout.ts): 1,000 graphql-ws subscriptions (10 WebSockets x 100,
  *   graphql-ws multiplexes them) and 5,000 graphql-ws clients (5,000 WebSockets, one subscription
  *   each), then ConfigMap updates over REST; delivery latency p50/p99, events delivered per second,
- *   connect and subscribe time. Baseline: the same with 1 subscription.
+ *   connect and subscribe time. Baselines: the same with 1 subscription, and the 5,000 clients'
+ *   run against a bare graphql-ws server (bare-ws-server.ts: node:http + ws writing one shared
+ *   frame to every subscription, nothing else), the floor of one event loop on this machine.
  *
  * For reads and fan-out Atoll runs as a child process (the compiled main, fresh data directory on
  * 127.0.0.1), as in the REST suite, so the load generator and the subscribers do not share its
@@ -24,7 +26,8 @@ import path from 'node:path';
 import { ATOLL_MAIN, ATOLL_NODE_FLAGS, ATOLL_READY_MSG, atollArgs, warningLines, withChild } from './child-server.js';
 import { adminHeaders, collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
-import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
+import { BARE_WS_MAIN, BARE_WS_READY_MSG } from './bare-ws-server.js';
+import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, reportFanoutFloor, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
 import { measureWorkspaceMemory, reportWorkspaceMemory } from './graphql-memory.js';
 import { measureCompile, reportCompile } from './graphql-schema.js';
 import { expectStatus, load, type HttpResult, type LoadOptions, type LoadResult } from './http-load.js';
@@ -176,6 +179,11 @@ export const graphqlSuite: Suite = {
           runs.push(await fanout(server.url, server.pid, admin, CLIENTS, 1, CLIENTS_PLAN));
         }
         reportFanout(single, runs);
+        const clients = runs.find((f) => f.sockets === CLIENTS);
+        if (clients) {
+          const bare = await withChild(BARE_WS_MAIN, [], BARE_WS_READY_MSG, (b) => fanout(b.url, b.pid, admin, CLIENTS, 1, CLIENTS_PLAN), ATOLL_NODE_FLAGS);
+          reportFanoutFloor(clients, bare);
+        }
         note(`graphql-ws subscriptions to v1_configmaps in one workspace, from the current resourceVersion: ${SOCKETS} WebSockets x ${SUBS_PER_SOCKET}, and ${formatNumber(CLIENTS)} WebSockets x 1; ${fdNote}`);
         note(`${os.availableParallelism()} CPUs shared by the load generator, the subscribers and the server under test`);
         note(`the server runs with node ${ATOLL_NODE_FLAGS.join(' ')}, as npm start runs it`);
