@@ -24,8 +24,9 @@ import { storageMemory } from './storage-memory.js';
 import { storageWrites } from './storage-writes.js';
 import { watchFanout } from './watch-fanout.js';
 import { workspacesSuite } from './workspaces.js';
+import { wsFloor } from './ws-floor.js';
 
-const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, sdlSuite, admissionSuite, admissionQuota, proxySuite, proxyWorkspacesSuite, proxyViewSuite];
+const suites: Suite[] = [storageWrites, storageList, watchFanout, storageMemory, storageBackends, restApi, graphqlSuite, wsFloor, authSuite, workspacesSuite, crdSuite, apiBindingsSuite, sdkSuite, sdlSuite, admissionSuite, admissionQuota, proxySuite, proxyWorkspacesSuite, proxyViewSuite];
 
 async function main(filters: string[]): Promise<void> {
   const selected = suites.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
