@@ -128,14 +128,17 @@ export async function withChild<T>(
   }
 }
 
-/** A child's log lines at warn (pino level 40) or above, and any line that is not JSON. */
+/** What node's inspector writes to stderr when a suite profiles a child (inspector-profile.ts). */
+const INSPECTOR_LINE = /^(Debugger (listening|ending) on |For help, see: |Debugger attached\.|Waiting for the debugger to disconnect)/;
+
+/** A child's log lines at warn (pino level 40) or above, and any line that is not JSON (but the inspector's own). */
 export function warningLines(output: string): string[] {
   return output.split('\n').filter((line) => {
     try {
       const { level } = JSON.parse(line) as { level?: unknown };
       return typeof level === 'number' && level >= 40;
     } catch {
-      return line.trim() !== '';
+      return line.trim() !== '' && !INSPECTOR_LINE.test(line);
     }
   });
 }

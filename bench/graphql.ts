@@ -27,6 +27,7 @@ import { ATOLL_MAIN, ATOLL_NODE_FLAGS, ATOLL_READY_MSG, atollArgs, warningLines,
 import { adminHeaders, collectGarbage, postableConfigMap, withTempDir } from './fixtures.js';
 import { cpuMark, cpuSince, pct, type CpuUse } from './graphql-cpu.js';
 import { BARE_WS_MAIN, BARE_WS_READY_MSG } from './bare-ws-server.js';
+import { INSPECT_FLAG, measuredProfile, PROFILE_DIR } from './inspector-profile.js';
 import { API, fanout, GRAPHQL, openFilesLimit, reportFanout, reportFanoutFloor, seedFanout, type Fanout, type WritePlan } from './graphql-fanout.js';
 import { measureWorkspaceMemory, reportWorkspaceMemory } from './graphql-memory.js';
 import { measureCompile, reportCompile } from './graphql-schema.js';
@@ -57,6 +58,8 @@ const CLIENTS = 5_000;
  * 5,000-way fan-out), and a shorter burst for capacity (100,000 deliveries).
  */
 const CLIENTS_PLAN: WritePlan = { steadyWrites: 20, steadySpacingMs: 500, burstWrites: 20, burstInFlight: 8 };
+/** The server children's node flags: npm start's, and the inspector when profiles are asked for. */
+const nodeFlags = PROFILE_DIR === undefined ? ATOLL_NODE_FLAGS : [...ATOLL_NODE_FLAGS, INSPECT_FLAG];
 /** File descriptors either process needs besides the sockets (store, logs, HTTP agents). */
 const SPARE_FDS = 200;
 
@@ -176,12 +179,19 @@ export const graphqlSuite: Suite = {
         if (Math.min(limits.bench, limits.server) < CLIENTS + SPARE_FDS) {
           note(`${formatNumber(CLIENTS)}-client fan-out SKIPPED: ${fdNote} (raise it with ulimit -n before npm run bench)`);
         } else {
-          runs.push(await fanout(server.url, server.pid, admin, CLIENTS, 1, CLIENTS_PLAN));
+          const profile = await measuredProfile(server, 'fanout-atoll');
+          runs.push(await fanout(server.url, server.pid, admin, CLIENTS, 1, CLIENTS_PLAN, profile.onMeasuring));
+          await profile.finish();
         }
         reportFanout(single, runs);
         const clients = runs.find((f) => f.sockets === CLIENTS);
         if (clients) {
-          const bare = await withChild(BARE_WS_MAIN, [], BARE_WS_READY_MSG, (b) => fanout(b.url, b.pid, admin, CLIENTS, 1, CLIENTS_PLAN), ATOLL_NODE_FLAGS);
+          const bare = await withChild(BARE_WS_MAIN, [], BARE_WS_READY_MSG, async (b) => {
+            const profile = await measuredProfile(b, 'fanout-bare-ws');
+            const run = await fanout(b.url, b.pid, admin, CLIENTS, 1, CLIENTS_PLAN, profile.onMeasuring);
+            await profile.finish();
+            return run;
+          }, nodeFlags);
           reportFanoutFloor(clients, bare);
         }
         note(`graphql-ws subscriptions to v1_configmaps in one workspace, from the current resourceVersion: ${SOCKETS} WebSockets x ${SUBS_PER_SOCKET}, and ${formatNumber(CLIENTS)} WebSockets x 1; ${fdNote}`);
@@ -189,7 +199,7 @@ export const graphqlSuite: Suite = {
         note(`the server runs with node ${ATOLL_NODE_FLAGS.join(' ')}, as npm start runs it`);
         const logWarnings = warningLines(server.output());
         if (logWarnings.length > 0) note(`Atoll logged ${logWarnings.length} warning/error lines, first: ${logWarnings[0]?.slice(0, 300)}`);
-      }, ATOLL_NODE_FLAGS);
+      }, nodeFlags);
     });
   },
 };
