@@ -63,12 +63,20 @@ function withBearer(headers: IncomingHttpHeaders, token: string): IncomingHttpHe
   return out;
 }
 
-/**
- * `user`: who the proxy authenticated the client as, passed on when the upstream takes it from the
- * proxy. `set`: headers of the forwarder's own (Atoll's internal `atoll-*` headers, which a
- * client's request never carries on).
- */
-function open(upstream: Upstream, req: IncomingMessage, path: string, headers: IncomingHttpHeaders, user: AuthUser | undefined, set?: Readonly<Record<string, string>>): http.ClientRequest {
+/** Where a request goes on, as whom, and what answers when the shard cannot be reached. */
+export interface ForwardTarget {
+  upstream: Upstream;
+  /** Path and query at the shard. */
+  path: string;
+  /** Answers the client when the shard cannot be reached before anything was sent. */
+  unavailable: (err: Error) => void;
+  /** Who the proxy authenticated the client as, passed on when the upstream takes it from the proxy. */
+  user?: AuthUser;
+  /** Headers of the forwarder's own (Atoll's internal `atoll-*` headers, which a client's request never carries on). */
+  set?: Readonly<Record<string, string>>;
+}
+
+function open(req: IncomingMessage, headers: IncomingHttpHeaders, { upstream, path, user, set }: ForwardTarget): http.ClientRequest {
   const request = upstream.origin.startsWith('https:') ? https.request : http.request;
   const identified = user && upstream.identifies ? asAuthenticated(headers, user) : upstream.bearer ? withBearer(headers, upstream.bearer) : headers;
   const sent: IncomingHttpHeaders = {};
@@ -77,20 +85,11 @@ function open(upstream: Upstream, req: IncomingMessage, path: string, headers: I
 }
 
 /**
- * Sends `req` to the shard at `path` and its answer back. `unavailable` answers when the shard
- * cannot be reached before anything was sent; a connection lost midway ends the client's too, so
- * a watch client re-watches as it would after a shard restart.
+ * Sends `req` to `target` and the shard's answer back. A connection lost midway ends the
+ * client's too, so a watch client re-watches as it would after a shard restart.
  */
-export function forward(
-  req: IncomingMessage,
-  res: ServerResponse,
-  upstream: Upstream,
-  path: string,
-  unavailable: (err: Error) => void,
-  user?: AuthUser,
-  set?: Readonly<Record<string, string>>,
-): void {
-  const out = open(upstream, req, path, forwardedHeaders(req), user, set);
+export function forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget): void {
+  const out = open(req, forwardedHeaders(req), target);
   out.on('response', (answer) => {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
@@ -104,7 +103,7 @@ export function forward(
     answer.on('error', () => res.destroy());
   });
   out.on('error', (err) => {
-    if (!res.headersSent) unavailable(err);
+    if (!res.headersSent) target.unavailable(err);
     else res.destroy();
   });
   // The client went away: so does the request to the shard (a watch stops there too).
@@ -143,17 +142,8 @@ export function refuseUpgradeSocket(socket: Duplex, code: number, reason: string
  * A WebSocket upgrade: asked of the shard with the client's headers; once the shard answers 101,
  * the two sockets are joined. Any other answer is relayed as it is and the client's socket ends.
  */
-export function forwardUpgrade(
-  req: IncomingMessage,
-  socket: Duplex,
-  upgradeHead: Buffer,
-  upstream: Upstream,
-  path: string,
-  unavailable: (err: Error) => void,
-  user?: AuthUser,
-  set?: Readonly<Record<string, string>>,
-): void {
-  const out = open(upstream, req, path, forwardedHeaders(req, true), user, set);
+export function forwardUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer, target: ForwardTarget): void {
+  const out = open(req, forwardedHeaders(req, true), target);
   out.on('upgrade', (answer, shardSocket, shardHead) => {
     socket.write(head(101, answer.statusMessage ?? 'Switching Protocols', answer.headers));
     if (shardHead.length > 0) socket.write(shardHead);
@@ -175,7 +165,7 @@ export function forwardUpgrade(
     socket.write(head(answer.statusCode ?? 502, answer.statusMessage ?? '', headers));
     answer.pipe(socket);
   });
-  out.on('error', (err) => unavailable(err));
+  out.on('error', (err) => target.unavailable(err));
   socket.on('error', () => out.destroy());
   out.end();
 }

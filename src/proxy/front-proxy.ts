@@ -129,7 +129,7 @@ export class FrontProxy {
     const { upstream, path } = target;
     this.vouch(req, upstream, (user) => {
       if (user && this.options.authentication) res.once('close', this.options.authentication.track(req, user, () => res.destroy()));
-      forward(req, res, upstream, path, (err) => sendUnavailable(res, `the shard cannot be reached: ${err.message}`), user);
+      forward(req, res, { upstream, path, unavailable: (err) => sendUnavailable(res, `the shard cannot be reached: ${err.message}`), user });
     });
   }
 
@@ -155,7 +155,7 @@ export class FrontProxy {
     const { upstream, path } = target;
     this.vouch(req, upstream, (user) => {
       if (user && this.options.authentication) socket.once('close', this.options.authentication.track(req, user, () => socket.destroy()));
-      forwardUpgrade(req, socket, head, upstream, path, (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user);
+      forwardUpgrade(req, socket, head, { upstream, path, unavailable: (err) => refuse(503, 'ServiceUnavailable', `the shard cannot be reached: ${err.message}`), user });
     });
   }
 }

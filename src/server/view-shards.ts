@@ -56,12 +56,12 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
   }
 
   forward(shard: string, req: IncomingMessage, res: ServerResponse, path: string, delegation: Delegation): void {
-    forward(req, res, this.upstream(shard), path, (err) => sendUnavailable(res, unreachable(shard, err)), undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
+    forward(req, res, { upstream: this.upstream(shard), path, unavailable: (err) => sendUnavailable(res, unreachable(shard, err)), set: { [DELEGATION_HEADER]: delegationHeader(delegation) } });
   }
 
   forwardUpgrade(shard: string, req: IncomingMessage, socket: Duplex, head: Buffer, path: string, delegation: Delegation): void {
     const refuse = (err: Error): void => refuseUpgradeSocket(socket, 503, 'ServiceUnavailable', unreachable(shard, err));
-    forwardUpgrade(req, socket, head, this.upstream(shard), path, refuse, undefined, { [DELEGATION_HEADER]: delegationHeader(delegation) });
+    forwardUpgrade(req, socket, head, { upstream: this.upstream(shard), path, unavailable: refuse, set: { [DELEGATION_HEADER]: delegationHeader(delegation) } });
   }
 
   /** The shard as forwarding dials it: its own address and the shards' token instead of the client's credentials. */
