@@ -15,7 +15,7 @@
  * resource an accepted claim with the request's verb.
  */
 import { ApiSet } from '../apis/index.js';
-import { forbidden, forbiddenMessage, refusedPending, resourceAttributes, type Attributes, type Authorizer } from '../auth/index.js';
+import { forbidden, forbiddenMessage, refusedPending, resourceAttributes, type Attributes, type AuthUser, type Authorizer } from '../auth/index.js';
 import { validatePathSegmentName, type KubeObject } from '../meta/index.js';
 import { ApiError, errors, groupResource, type AdmissionHook, type RequestScope, type ResourceType, type ShardReads, type UserInfo } from '../registry/index.js';
 import { ALL_CLUSTERS } from '../storage/index.js';
@@ -24,7 +24,7 @@ import type { BindingCatalog } from './binding-catalog.js';
 import { boundTypes } from './bound-types.js';
 import { claimKey, effectiveVerbs, selects } from './claims.js';
 import { prefixedUser } from './maximal-permission-policy.js';
-import { CONTENT_VERBS } from './view-delegation.js';
+import { CONTENT_VERBS, type Delegation } from './view-delegation.js';
 import { APIS_GROUP, bindingSpecOf, bindingStatusOf, type PermissionClaim, type PermissionClaimSelector } from './types.js';
 
 export const VIEW_PATH_PREFIX = '/services/apiexport/';
@@ -257,9 +257,9 @@ export class ViewEntry {
     if (claim?.identityHash) await this.views.prepareClaimedPolicies(claim.identityHash, a);
   }
 
-  /** The verbs `user` holds on the export's content (for a request sent on to the consumer's shard). */
-  contentVerbs(user: UserInfo): string[] {
-    return this.views.contentVerbs(this.view.exportCluster, this.view.exportName, user);
+  /** What a request of `user` sent on to the consumer's shard carries: whom it acts for and the verbs they hold on the export's content. */
+  delegation(user: AuthUser): Delegation {
+    return { user, content: this.views.contentVerbs(this.view.exportCluster, this.view.exportName, user) };
   }
 
   /** Every check of a request in the view: the content check, then the target's. */

@@ -363,6 +363,6 @@ async function authenticateUpgrade(gate: Gate, req: IncomingMessage): Promise<Au
 function sentOn(placed: Placed & { user?: AuthUser }, send: (shard: string, delegation: Delegation) => void): boolean {
   const entry = placed.view;
   if (!entry?.holder || !placed.user) return false;
-  send(entry.holder, { user: placed.user, content: entry.contentVerbs(placed.user) });
+  send(entry.holder, entry.delegation(placed.user));
   return true;
 }

@@ -34,7 +34,7 @@ export async function serveProviderView(deps: KubeHandlerDeps & { views: Provide
   if (entry.holder && deps.shards && user) {
     // The consumer is on another shard: it answers, asked by this shard once the content check
     // (decided here, where the export is) has passed; its binding and claims are checked there.
-    deps.shards.forward(entry.holder, req, res, `${url.pathname}${url.search}`, { user, content: entry.contentVerbs(user) });
+    deps.shards.forward(entry.holder, req, res, `${url.pathname}${url.search}`, entry.delegation(user));
     return;
   }
   await entry.prepare(attributes);
