@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { DELEGATION_HEADER, delegationHeader, type Delegation, type ShardForwarder, type ViewAddress, type ViewShards } from '../apiexports/index.js';
 import { SHARD_USER, type AuthUser } from '../auth/index.js';
 import type { KubeObject } from '../meta/index.js';
-import { forward, forwardUpgrade, refuseUpgradeSocket, sendUnavailable, type Upstream } from '../proxy/index.js';
+import { forward, forwardUpgrade, refuseUpgradeSocket, sendUnavailable, type ForwardTarget, type Upstream } from '../proxy/index.js';
 import { ApiError, eventStream, type EventStream, type ListQuery, type RegistryWatchEvent, type ResourceType, type ShardList, type ShardReads, type StatusReason, type WatchQuery } from '../registry/index.js';
 import { agentFor, ApiStatusError, resourcePath, viewPath, type HttpClient } from '../sdk/index.js';
 import type { ShardPeers } from './shard-peers.js';
@@ -56,12 +56,21 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
   }
 
   forward(shard: string, req: IncomingMessage, res: ServerResponse, path: string, delegation: Delegation): void {
-    forward(req, res, { upstream: this.upstream(shard), path, unavailable: (err) => sendUnavailable(res, unreachable(shard, err)), set: { [DELEGATION_HEADER]: delegationHeader(delegation) } });
+    forward(req, res, this.target(shard, path, delegation, (why) => sendUnavailable(res, why)));
   }
 
   forwardUpgrade(shard: string, req: IncomingMessage, socket: Duplex, head: Buffer, path: string, delegation: Delegation): void {
-    const refuse = (err: Error): void => refuseUpgradeSocket(socket, 503, 'ServiceUnavailable', unreachable(shard, err));
-    forwardUpgrade(req, socket, head, { upstream: this.upstream(shard), path, unavailable: refuse, set: { [DELEGATION_HEADER]: delegationHeader(delegation) } });
+    forwardUpgrade(req, socket, head, this.target(shard, path, delegation, (why) => refuseUpgradeSocket(socket, 503, 'ServiceUnavailable', why)));
+  }
+
+  /** `path` at `shard`, sent with the delegation; `refuse` tells the client why the shard cannot be reached. */
+  private target(shard: string, path: string, delegation: Delegation, refuse: (why: string) => void): ForwardTarget {
+    return {
+      upstream: this.upstream(shard),
+      path,
+      unavailable: (err) => refuse(`the shard "${shard}" holding this consumer cannot be reached: ${err.message}`),
+      set: { [DELEGATION_HEADER]: delegationHeader(delegation) },
+    };
   }
 
   /** The shard as forwarding dials it: its own address and the shards' token instead of the client's credentials. */
@@ -74,9 +83,6 @@ export class PeerViewShards implements ViewShards, ShardForwarder {
     return upstream;
   }
 }
-
-/** Why a request sent on to a shard is answered 503. */
-const unreachable = (shard: string, err: Error): string => `the shard "${shard}" holding this consumer cannot be reached: ${err.message}`;
 
 /** The API path of `t` below the view, in the query's namespace. */
 function pathOf(t: ResourceType, q: ListQuery): string {
