@@ -343,7 +343,7 @@ describe('a provider’s view across shards', () => {
     expect(out.stdout).toContain('widget.widgets.example.dev/w-on-two');
   });
 
-  it('fails a read across all consumers while a consumer’s shard is down, and serves the others one by one', async () => {
+  it('fails a read across all consumers, and one of that shard’s consumers, while a consumer’s shard is down, and serves the others one by one', async () => {
     await installation.kill('shard-2');
     try {
       const list = await call('GET', ALL_WIDGETS());
@@ -351,6 +351,10 @@ describe('a provider’s view across shards', () => {
       expect(list.text).toContain('shard-2');
       const one = await call('GET', `${view(consumers['on-root'])}/apis/widgets.example.dev/v1/namespaces/default/widgets/w-on-root`);
       expect(one.status, one.text).toBe(200);
+      // A consumer the down shard holds: the export's shard cannot send the request on, and says which shard.
+      const held = await call('GET', `${view(consumers['on-two'])}/apis/widgets.example.dev/v1/namespaces/default/widgets/w-on-two`);
+      expect(held.status, held.text).toBe(503);
+      expect((JSON.parse(held.text) as { message: string }).message).toContain('the shard "shard-2" holding this consumer cannot be reached');
     } finally {
       await installation.restart('shard-2');
     }
